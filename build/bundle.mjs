@@ -1,0 +1,59 @@
+// Bundles the TypeScript sources with esbuild into dist/:
+//   dist/index.js, dist/index.cjs   the library (package root), ESM and CJS
+//   dist/app/<command>.js           the commands, runnable with plain `node`
+// koffi stays external: it loads a native file that must sit on disk.
+import { build } from 'esbuild';
+import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  external: ['koffi', 'electron'],
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+// ESM bundles may contain CommonJS code that calls require(): give them one.
+const esmBanner =
+  "import { createRequire as __graphnsCreateRequire } from 'node:module';\n" +
+  'const require = __graphnsCreateRequire(import.meta.url);';
+
+await build({
+  ...common,
+  entryPoints: ['main/index.ts'],
+  format: 'esm',
+  outfile: 'dist/index.js',
+  banner: { js: esmBanner },
+});
+await build({
+  ...common,
+  entryPoints: ['main/index.ts'],
+  format: 'cjs',
+  outfile: 'dist/index.cjs',
+});
+
+const commands = readdirSync(join(root, 'app'))
+  .filter((f) => /^[a-z]+\.ts$/.test(f))
+  .map((f) => f.slice(0, -3));
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(commands.map((c) => [c, `app/${c}.ts`])),
+  format: 'esm',
+  outdir: 'dist/app',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  banner: { js: `#!/usr/bin/env node\n${esmBanner}` },
+});
+for (const c of commands) {
+  const file = join(dist, 'app', `${c}.js`);
+  if (existsSync(file)) chmodSync(file, 0o755);
+}

@@ -1,0 +1,155 @@
+// Lint, including the one-way dependency rule between folders (ARCHITECTURE.md).
+// Each area lists what it must not import; a bad edge fails `npm run lint`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/** A no-restricted-imports rule forbidding the given import patterns, with a reason. */
+const forbid = (reason, ...group) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group, message: reason }] }],
+});
+
+const NODE = ['node:*', 'fs', 'path', 'os', 'child_process', 'http', 'net', 'util'];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'out/', 'test-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']",
+          message: 'set process.exitCode and return: process.exit() can cut piped output',
+        },
+      ],
+    },
+  },
+  {
+    files: ['main/**'],
+    ignores: ['main/shell/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron'], message: 'only main/shell/electron may import electron' },
+            {
+              group: ['**/app/**', '**/renderer/**'],
+              message: 'main never imports app or renderer',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['native-shim/**'],
+    rules: forbid(
+      'native-shim depends on nothing of the project',
+      '**/main/**',
+      '**/app/**',
+      '**/renderer/**',
+      'electron',
+    ),
+  },
+  {
+    files: ['main/relations/**'],
+    rules: forbid(
+      'relations sits on native-shim only',
+      '../model*',
+      '../discover*',
+      '../emit*',
+      '../shell*',
+      '../contract*',
+      '**/app/**',
+      '**/renderer/**',
+      'electron',
+    ),
+  },
+  {
+    files: ['main/model/**', 'main/emit/**', 'main/contract/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                ...NODE,
+                '**/native-shim',
+                '**/native-shim/**',
+                '../discover*',
+                '../shell*',
+                '../layout*',
+                '**/app/**',
+                '**/renderer/**',
+                'electron',
+                'koffi',
+              ],
+              message: 'model, emit and contract are pure: data in, data out, no I/O, no kernel',
+            },
+            {
+              regex: '(^|/)relations(/(?!constants$).*)?$',
+              message: 'pure code may use the relations constants, never the ioctl calls',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['main/discover/**'],
+    rules: forbid(
+      'discover builds the model; it knows nothing of emitters, shells or the renderer',
+      '../emit*',
+      '../shell*',
+      '../layout*',
+      '**/app/**',
+      '**/renderer/**',
+      'electron',
+    ),
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                ...NODE,
+                'electron',
+                'koffi',
+                '**/native-shim',
+                '**/native-shim/**',
+                '**/app',
+                '**/app/**',
+              ],
+              message: 'the renderer is browser code: no Node, no Electron, no kernel',
+            },
+            {
+              regex: '(^|/)main(/(?!contract(/|$)).*)?$',
+              message: 'the renderer reaches the Node side only through main/contract',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['app/**'],
+    rules: forbid(
+      'commands use the library through main/, never the shim, the renderer or electron',
+      '**/native-shim/**',
+      '**/native-shim',
+      '**/renderer/**',
+      'electron',
+    ),
+  },
+);

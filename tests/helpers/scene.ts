@@ -1,0 +1,122 @@
+/**
+ * Real namespace scenes for tests: processes started with unshare(1),
+ * tracked by PID and killed (only those) when the scene is torn down.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+
+/** True when running as root, which the namespace tests need. */
+export const isRoot = process.geteuid?.() === 0;
+
+/** Skip reason for tests needing root, or false when we are root. */
+export const needRoot: string | false = isRoot
+  ? false
+  : 'needs root to create namespaces with unshare (run the suite with sudo)';
+
+/** The inode in a /proc/PID/ns/TYPE link, read from the kernel's link text. */
+export function nsInode(pid: number | 'self', type: string): number {
+  const link = readlinkSync(`/proc/${pid}/ns/${type}`);
+  const m = /^[a-z_]+:\[(\d+)\]$/.exec(link);
+  if (!m) throw new Error(`unexpected ns link ${link}`);
+  return Number(m[1]);
+}
+
+/** The inode of a path by stat(), for bind-mounted namespace files. */
+export function inodeOf(path: string): number {
+  return statSync(path).ino;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function comm(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trimEnd();
+  } catch {
+    return undefined;
+  }
+}
+
+function children(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A running process started by a scene. */
+export interface SceneProcess {
+  /** PID of the process that ends up running `comm` (after unshare exec()s or forks). */
+  pid: number;
+  /** The spawned child (unshare itself when it forks). */
+  child: ChildProcess;
+}
+
+/** A set of processes a test started, torn down together. */
+export class Scene {
+  readonly procs: SceneProcess[] = [];
+
+  /**
+   * Start `argv` and wait until a process named `waitComm` runs as the
+   * spawned process or one of its descendants (unshare --fork, nested
+   * unshares). Returns that process.
+   */
+  async start(argv: string[], waitComm = 'sleep', timeoutMs = 5000): Promise<SceneProcess> {
+    const [cmd, ...args] = argv;
+    if (!cmd) throw new Error('empty argv');
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const proc: SceneProcess = { pid: -1, child };
+    this.procs.push(proc);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.pid === undefined || child.exitCode !== null) break;
+      const found = this.#find(child.pid, waitComm);
+      if (found !== undefined) {
+        proc.pid = found;
+        return proc;
+      }
+      await sleep(5);
+    }
+    throw new Error(`${argv.join(' ')} did not start ${waitComm}: ${stderr.trim()}`);
+  }
+
+  #find(root: number, name: string): number | undefined {
+    const queue = [root];
+    while (queue.length > 0) {
+      const pid = queue.shift()!;
+      if (comm(pid) === name) return pid;
+      queue.push(...children(pid));
+    }
+    return undefined;
+  }
+
+  /** Kill exactly the processes this scene started (and the ones they forked). */
+  async teardown(): Promise<void> {
+    for (const p of this.procs) {
+      if (p.pid > 0 && p.pid !== p.child.pid) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      if (p.child.exitCode === null && p.child.signalCode === null) {
+        const exited = new Promise((r) => p.child.once('exit', r));
+        p.child.kill('SIGKILL');
+        await exited;
+      }
+    }
+    this.procs.length = 0;
+  }
+}
+
+/** Number of open fds of this process, from /proc/self/fd. */
+export function openFdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}

@@ -1,0 +1,285 @@
+/**
+ * The relations API against real namespaces made with unshare; every
+ * answer is checked against what the kernel's /proc/PID/ns links say.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSync, closeSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  CLONE_NEWCGROUP,
+  CLONE_NEWIPC,
+  CLONE_NEWNET,
+  CLONE_NEWNS,
+  CLONE_NEWPID,
+  CLONE_NEWTIME,
+  CLONE_NEWUSER,
+  CLONE_NEWUTS,
+  NamespaceFile,
+  getNsId,
+  getNsType,
+  getOwnerUid,
+  getParentNs,
+  getUserNs,
+} from '../../main/relations';
+import { Scene, needRoot, nsInode, openFdCount } from '../helpers/scene';
+
+const RELATIONS_MODULE = fileURLToPath(new URL('../../main/relations/index.ts', import.meta.url));
+
+const LINK_TYPES: Record<string, number> = {
+  mnt: CLONE_NEWNS,
+  cgroup: CLONE_NEWCGROUP,
+  uts: CLONE_NEWUTS,
+  ipc: CLONE_NEWIPC,
+  user: CLONE_NEWUSER,
+  pid: CLONE_NEWPID,
+  pid_for_children: CLONE_NEWPID,
+  net: CLONE_NEWNET,
+  time: CLONE_NEWTIME,
+  time_for_children: CLONE_NEWTIME,
+};
+
+function rejectsWith(fn: () => unknown, code: string): void {
+  assert.throws(fn, (err: NodeJS.ErrnoException) => {
+    assert.equal(err.code, code);
+    assert.equal(typeof err.errno, 'number');
+    assert.equal(typeof err.syscall, 'string');
+    return true;
+  });
+}
+
+describe('relations on this process', () => {
+  test('getNsType reads every /proc/self/ns link type', () => {
+    const links = readdirSync('/proc/self/ns');
+    assert.ok(links.length >= 8);
+    for (const link of links) {
+      const want = LINK_TYPES[link];
+      assert.notEqual(want, undefined, `unknown link ${link}`);
+      assert.equal(getNsType(`/proc/self/ns/${link}`), want, link);
+    }
+  });
+
+  test('getNsType accepts an fd and a NamespaceFile', () => {
+    const fd = openSync('/proc/self/ns/net', 'r');
+    try {
+      assert.equal(getNsType(fd), CLONE_NEWNET);
+    } finally {
+      closeSync(fd);
+    }
+    using owner = getUserNs('/proc/self/ns/net');
+    assert.equal(getNsType(owner), CLONE_NEWUSER);
+  });
+
+  test('getUserNs of a namespace is the user ns its link names', () => {
+    for (const type of ['net', 'uts', 'ipc', 'mnt', 'pid', 'cgroup', 'time']) {
+      using owner = getUserNs(`/proc/self/ns/${type}`);
+      assert.equal(owner.type, CLONE_NEWUSER);
+      assert.equal(owner.typeName, 'user');
+      assert.equal(owner.id, nsInode('self', 'user'), type);
+      assert.equal(String(owner), `user:[${nsInode('self', 'user')}]`);
+    }
+  });
+
+  test('bad references give TypeError, missing paths ENOENT, non-namespaces ENOTTY', () => {
+    for (const bad of [undefined, null, {}, [], -1, 1.5, NaN, 2 ** 53, true, Buffer.from('x')]) {
+      assert.throws(() => getNsType(bad as never), TypeError, String(bad));
+      assert.throws(() => getUserNs(bad as never), TypeError);
+      assert.throws(() => getParentNs(bad as never), TypeError);
+      assert.throws(() => getOwnerUid(bad as never), TypeError);
+      assert.throws(() => getNsId(bad as never), TypeError);
+    }
+    rejectsWith(() => getNsType('/nonexistent/ns/net'), 'ENOENT');
+    rejectsWith(() => getNsType('/etc/hostname'), 'ENOTTY');
+    rejectsWith(() => getNsId('/etc/hostname'), 'ENOTTY');
+    rejectsWith(() => getNsType(987654), 'EBADF');
+  });
+
+  test('a NamespaceFile closes once, and its fd is unusable after', () => {
+    const ns = getUserNs('/proc/self/ns/net');
+    const fd = ns.fd;
+    assert.equal(ns.closed, false);
+    ns.close();
+    ns.close();
+    assert.equal(ns.closed, true);
+    assert.throws(() => ns.fd, /closed/);
+    assert.throws(() => getNsType(ns), /closed/);
+    rejectsWith(() => getNsType(fd), 'EBADF');
+  });
+
+  test('getNsId gives one distinct 64-bit id per namespace', { skip: needRoot }, () => {
+    const ids = new Map<bigint, string>();
+    for (const type of ['mnt', 'cgroup', 'uts', 'ipc', 'user', 'pid', 'net', 'time']) {
+      const id = getNsId(`/proc/self/ns/${type}`);
+      if (id === null) {
+        // A kernel before 6.18: the documented answer, the same for every type.
+        assert.equal(getNsId('/proc/self/ns/net'), null);
+        return;
+      }
+      assert.equal(typeof id, 'bigint');
+      assert.ok(!ids.has(id), `${type} shares id ${id} with ${ids.get(id)}`);
+      ids.set(id, type);
+      if (type !== 'user') {
+        // the same namespace reached another way has the same id
+        using owner = getUserNs(`/proc/self/ns/${type}`);
+        assert.equal(getNsId(owner), getNsId('/proc/self/ns/user'));
+      }
+    }
+  });
+});
+
+describe('relations across real namespaces', { skip: needRoot }, () => {
+  const scene = new Scene();
+  let userChild: number; // unshare -Urn: new user + net ns
+  let pidChild: number; // unshare -pf: new pid ns, same user ns
+  let nested: number; // four nested user namespaces, a process only in the deepest
+  let unprivileged: number; // user ns created by uid 12345
+
+  before(async () => {
+    userChild = (await scene.start(['unshare', '-Urn', 'sleep', 'infinity'])).pid;
+    pidChild = (await scene.start(['unshare', '-pf', '--mount-proc', 'sleep', 'infinity'])).pid;
+    nested = (
+      await scene.start([
+        'unshare',
+        '-Ur',
+        'unshare',
+        '-Ur',
+        'unshare',
+        '-Ur',
+        'unshare',
+        '-Ur',
+        'sleep',
+        'infinity',
+      ])
+    ).pid;
+    unprivileged = (
+      await scene.start([
+        'setpriv',
+        '--reuid=12345',
+        '--regid=12345',
+        '--clear-groups',
+        'unshare',
+        '-U',
+        'sleep',
+        'infinity',
+      ])
+    ).pid;
+  });
+  after(() => scene.teardown());
+
+  test('the owner of a child net ns is the child user ns', () => {
+    assert.notEqual(nsInode(userChild, 'user'), nsInode('self', 'user'));
+    using owner = getUserNs(`/proc/${userChild}/ns/net`);
+    assert.equal(owner.id, nsInode(userChild, 'user'));
+  });
+
+  test('the parent of a child user ns is ours', () => {
+    using parent = getParentNs(`/proc/${userChild}/ns/user`);
+    assert.equal(parent.type, CLONE_NEWUSER);
+    assert.equal(parent.id, nsInode('self', 'user'));
+  });
+
+  test('the parent of a child pid ns is ours', () => {
+    assert.notEqual(nsInode(pidChild, 'pid'), nsInode('self', 'pid'));
+    using parent = getParentNs(`/proc/${pidChild}/ns/pid`);
+    assert.equal(parent.type, CLONE_NEWPID);
+    assert.equal(parent.id, nsInode('self', 'pid'));
+    using owner = getUserNs(`/proc/${pidChild}/ns/pid`);
+    assert.equal(owner.id, nsInode('self', 'user'));
+  });
+
+  test('walking parents from four nested user namespaces reaches ours in four steps', () => {
+    const seen: number[] = [];
+    let ns: NamespaceFile = getParentNs(`/proc/${nested}/ns/user`);
+    try {
+      while (ns.id !== nsInode('self', 'user')) {
+        seen.push(ns.id);
+        const up = getParentNs(ns);
+        ns.close();
+        ns = up;
+      }
+    } finally {
+      ns.close();
+    }
+    // three namespaces in between, none of them with a process of its own
+    assert.equal(seen.length, 3);
+    assert.ok(!seen.includes(nsInode(nested, 'user')));
+  });
+
+  test('getOwnerUid reports the creating uid', () => {
+    assert.equal(getOwnerUid(`/proc/${userChild}/ns/user`), 0);
+    assert.equal(getOwnerUid(`/proc/${unprivileged}/ns/user`), 12345);
+  });
+
+  test('distinct namespaces have distinct NS_GET_ID ids', () => {
+    const a = getNsId(`/proc/${userChild}/ns/net`);
+    const b = getNsId('/proc/self/ns/net');
+    if (a === null) return; // kernel without NS_GET_ID: covered above
+    assert.notEqual(a, b);
+    assert.equal(getNsId(`/proc/${userChild}/ns/net`), a);
+  });
+
+  test('the parent of a namespace outside our reach is EPERM (seen from inside a child)', () => {
+    // Run the library inside a new user ns: its own parent is out of reach.
+    const code = `
+      const { getParentNs, getUserNs } = require(${JSON.stringify(RELATIONS_MODULE)});
+      for (const f of [() => getParentNs('/proc/self/ns/user'), () => getUserNs('/proc/self/ns/user')]) {
+        try { f(); console.log('no error'); } catch (e) { console.log(e.code); }
+      }`;
+    const out = execFileSync('unshare', ['-U', process.execPath, '--import', 'tsx', '-e', code], {
+      encoding: 'utf8',
+    });
+    assert.deepEqual(out.trim().split('\n'), ['EPERM', 'EPERM']);
+  });
+});
+
+describe('seed error semantics', { skip: needRoot }, () => {
+  test('parent and owner of the initial user ns are EPERM', () => {
+    rejectsWith(() => getParentNs('/proc/self/ns/user'), 'EPERM');
+    rejectsWith(() => getUserNs('/proc/self/ns/user'), 'EPERM');
+  });
+
+  test('parent of a flat namespace is EINVAL', () => {
+    for (const t of ['net', 'uts', 'ipc', 'mnt', 'cgroup', 'time']) {
+      rejectsWith(() => getParentNs(`/proc/self/ns/${t}`), 'EINVAL');
+    }
+  });
+
+  test('owner uid of a non-user namespace is EINVAL', () => {
+    for (const t of ['net', 'uts', 'ipc', 'mnt', 'cgroup', 'pid', 'time']) {
+      rejectsWith(() => getOwnerUid(`/proc/self/ns/${t}`), 'EINVAL');
+    }
+    assert.equal(getOwnerUid('/proc/self/ns/user'), 0);
+  });
+});
+
+describe('no fd leaks', () => {
+  test('thousands of calls, errors included, leave the fd count unchanged', () => {
+    const before = openFdCount();
+    for (let i = 0; i < 500; i++) {
+      getNsType('/proc/self/ns/net');
+      getOwnerUid('/proc/self/ns/user');
+      getNsId('/proc/self/ns/ipc');
+      getUserNs('/proc/self/ns/uts').close();
+      {
+        using u = getUserNs('/proc/self/ns/pid');
+        getNsType(u);
+      }
+      for (const f of [
+        () => getParentNs('/proc/self/ns/net'), // EINVAL
+        () => getParentNs('/proc/self/ns/user'), // EPERM as root in the initial ns
+        () => getOwnerUid('/proc/self/ns/net'), // EINVAL
+        () => getNsType('/etc/hostname'), // ENOTTY
+        () => getNsId('/etc/hostname'), // ENOTTY
+        () => getNsType('/nonexistent'), // ENOENT
+      ]) {
+        try {
+          f();
+        } catch {
+          /* counted below */
+        }
+      }
+    }
+    assert.equal(openFdCount(), before);
+  });
+});

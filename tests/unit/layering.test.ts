@@ -1,0 +1,53 @@
+/**
+ * The dependency rule of ARCHITECTURE.md is enforced by lint: feed ESLint
+ * imports that cross a forbidden edge and check it refuses each, and
+ * accepts the allowed ones.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ESLint } from 'eslint';
+
+const eslint = new ESLint();
+
+async function allowed(file: string, source: string): Promise<boolean> {
+  const code = `import { x as y } from '${source}';\nexport const x = y;\n`;
+  const [result] = await eslint.lintText(code, { filePath: file });
+  return !result!.messages.some((m) => m.ruleId === 'no-restricted-imports');
+}
+
+const cases: [file: string, source: string, ok: boolean][] = [
+  ['native-shim/x.ts', '../main/relations', false],
+  ['native-shim/x.ts', 'node:fs', true],
+  ['main/relations/x.ts', '../../native-shim', true],
+  ['main/relations/x.ts', '../discover', false],
+  ['main/model/x.ts', 'node:fs', false],
+  ['main/model/x.ts', '../relations/constants', true],
+  ['main/model/x.ts', '../relations', false],
+  ['main/emit/x.ts', '../../native-shim', false],
+  ['main/emit/x.ts', '../model', true],
+  ['main/discover/x.ts', '../emit/dot', false],
+  ['main/discover/x.ts', 'electron', false],
+  ['main/discover/x.ts', '../relations', true],
+  ['main/shell/x.ts', 'electron', false],
+  ['main/shell/electron/x.ts', 'electron', true],
+  ['renderer/x.ts', 'node:fs', false],
+  ['renderer/x.ts', 'electron', false],
+  ['renderer/x.ts', '../native-shim', false],
+  ['renderer/x.ts', '../main', false],
+  ['renderer/x.ts', '../main/model', false],
+  ['renderer/x.ts', '../main/contract', true],
+  ['renderer/x.ts', 'svg-pan-zoom', true],
+  ['app/x.ts', '../native-shim', false],
+  ['app/x.ts', 'electron', false],
+  ['app/x.ts', '../main/discover', true],
+];
+
+test('lint enforces the one-way dependency rule', async () => {
+  const wrong: string[] = [];
+  for (const [file, source, ok] of cases) {
+    if ((await allowed(file, source)) !== ok) {
+      wrong.push(`${file} importing ${source} should be ${ok ? 'allowed' : 'refused'}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
