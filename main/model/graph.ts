@@ -1,0 +1,50 @@
+/**
+ * Lookups over a model for presentations: namespaces by key, processes by
+ * PID, and the children of each user/PID namespace and the namespaces each
+ * user namespace owns. Built once per model; the model itself stays plain.
+ */
+import type { Model, Namespace, NsKey, NsTypeName, Process } from './types';
+
+/** Indexes over one model. */
+export interface ModelGraph {
+  model: Model;
+  byKey: ReadonlyMap<NsKey, Namespace>;
+  byPid: ReadonlyMap<number, Process>;
+  /** Children of a user or PID namespace, sorted by inode. */
+  children(key: NsKey): readonly Namespace[];
+  /** Namespaces a user namespace owns, sorted by type then inode. */
+  owned(key: NsKey): readonly Namespace[];
+  /** Namespaces of `type` without a parent in the model (the roots of the tree). */
+  roots(type: 'user' | 'pid'): readonly Namespace[];
+  ofType(type: NsTypeName): readonly Namespace[];
+}
+
+/** Build the indexes for `model`. */
+export function graphOf(model: Model): ModelGraph {
+  const byKey = new Map<NsKey, Namespace>(model.namespaces.map((n) => [n.key, n]));
+  const byPid = new Map<number, Process>(model.processes.map((p) => [p.pid, p]));
+  const children = new Map<NsKey, Namespace[]>();
+  const owned = new Map<NsKey, Namespace[]>();
+  const push = (m: Map<NsKey, Namespace[]>, k: NsKey, n: Namespace) => {
+    const list = m.get(k);
+    if (list) list.push(n);
+    else m.set(k, [n]);
+  };
+  // model.namespaces is sorted by type then inode, so the lists are too
+  for (const n of model.namespaces) {
+    if (n.parent !== undefined && byKey.has(n.parent)) push(children, n.parent, n);
+    if (n.owner !== undefined && byKey.has(n.owner)) push(owned, n.owner, n);
+  }
+  return {
+    model,
+    byKey,
+    byPid,
+    children: (k) => children.get(k) ?? [],
+    owned: (k) => owned.get(k) ?? [],
+    roots: (type) =>
+      model.namespaces.filter(
+        (n) => n.type === type && (n.parent === undefined || !byKey.has(n.parent)),
+      ),
+    ofType: (type) => model.namespaces.filter((n) => n.type === type),
+  };
+}

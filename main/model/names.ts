@@ -1,0 +1,101 @@
+/**
+ * Process names are bytes. The kernel stores argv[0] and comm as arbitrary
+ * bytes: spaces, quotes, newlines, markup, invalid UTF-8 all occur (some on
+ * purpose). The model keeps them losslessly as JS strings using the
+ * "surrogateescape" scheme (PEP 383): valid UTF-8 decodes normally, every
+ * byte of an invalid sequence becomes the lone surrogate U+DC80+byte.
+ * JSON.stringify writes lone surrogates as `\udcXX` escapes, so snapshots
+ * round-trip byte for byte. Only presentation escapes; see escapeDisplay().
+ */
+
+const SURROGATE_BASE = 0xdc00;
+
+/** Decode bytes as UTF-8, keeping each undecodable byte as U+DC80..U+DCFF. */
+export function decodeBytes(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const b0 = bytes[i]!;
+    if (b0 < 0x80) {
+      out += String.fromCharCode(b0);
+      i += 1;
+      continue;
+    }
+    let need = 0;
+    let cp = 0;
+    let min = 0;
+    if (b0 >= 0xc2 && b0 <= 0xdf) [need, cp, min] = [1, b0 & 0x1f, 0x80];
+    else if (b0 >= 0xe0 && b0 <= 0xef) [need, cp, min] = [2, b0 & 0x0f, 0x800];
+    else if (b0 >= 0xf0 && b0 <= 0xf4) [need, cp, min] = [3, b0 & 0x07, 0x10000];
+    let ok = need > 0; // a missing continuation byte fails below
+    for (let k = 1; ok && k <= need; k++) {
+      const b = bytes[i + k];
+      if (b === undefined || (b & 0xc0) !== 0x80) ok = false;
+      else cp = (cp << 6) | (b & 0x3f);
+    }
+    // reject overlong forms, UTF-16 surrogates and values past U+10FFFF
+    if (ok && (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)) ok = false;
+    if (ok) {
+      out += String.fromCodePoint(cp);
+      i += need + 1;
+    } else {
+      out += String.fromCharCode(SURROGATE_BASE + b0);
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** Inverse of decodeBytes(): the original bytes. */
+export function encodeBytes(s: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0xdc80 && cp <= 0xdcff) out.push(cp - SURROGATE_BASE);
+    else if (cp < 0x80) out.push(cp);
+    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+    else if (cp < 0x10000)
+      out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+    else
+      out.push(
+        0xf0 | (cp >> 18),
+        0x80 | ((cp >> 12) & 0x3f),
+        0x80 | ((cp >> 6) & 0x3f),
+        0x80 | (cp & 0x3f),
+      );
+  }
+  return Uint8Array.from(out);
+}
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
+
+/**
+ * A name made safe for one line of text: control characters (C0, DEL, C1),
+ * Unicode line/paragraph separators and bidi overrides, and undecodable
+ * bytes become visible escapes (`\n`, `\x1b`, `\u{202e}`); backslash
+ * doubles so escapes stay unambiguous; `extra` characters (e.g. `"`) are
+ * backslash-escaped too. The result never contains a line break.
+ */
+export function escapeDisplay(s: string, extra = ''): string {
+  let out = '';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (NAMED[ch] !== undefined) out += NAMED[ch];
+    else if (extra.includes(ch)) out += `\\${ch}`;
+    else if (cp >= 0xdc80 && cp <= 0xdcff) out += `\\x${(cp - SURROGATE_BASE).toString(16)}`;
+    else if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0))
+      out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (
+      cp === 0x2028 ||
+      cp === 0x2029 ||
+      (cp >= 0x202a && cp <= 0x202e) ||
+      (cp >= 0x2066 && cp <= 0x2069) ||
+      cp === 0x200e ||
+      cp === 0x200f ||
+      (cp >= 0xd800 && cp <= 0xdfff)
+    )
+      out += `\\u{${cp.toString(16)}}`;
+    else out += ch;
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+/**
+ * The namespace model: plain data, everything one discovery saw.
+ *
+ * It knows nothing of how it was discovered, so a snapshot saved on another
+ * host is as good as a live scan. Namespaces are keyed by `type:inode`
+ * (`net:4026531840`), the form the kernel's /proc/PID/ns links use, and
+ * reference each other by key. Arrays are sorted (namespaces by type then
+ * inode, processes by PID) so the same system gives the same JSON.
+ */
+import type { NsTypeName } from '../relations/constants';
+
+export type { NsTypeName };
+
+/** A namespace key: `type:inode`, e.g. `user:4026531837`. */
+export type NsKey = `${NsTypeName}:${number}`;
+
+/**
+ * How a namespace was first found, in discovery order: a process's own
+ * /proc/PID/ns link, a thread's (task's) link, an open fd, a bind mount, or
+ * the hierarchy walk (a user or PID namespace nothing else holds).
+ */
+export type Origin = 'process' | 'task' | 'fd' | 'bindmount' | 'hidden';
+
+/** A thread whose namespace differs from its process's. */
+export interface TaskRef {
+  pid: number;
+  tid: number;
+}
+
+/** An open fd that refers to a namespace (`/proc/PID/fd/N -> net:[ino]`). */
+export interface FdRef {
+  pid: number;
+  fd: number;
+}
+
+/** A bind mount of a namespace file (nsfs entry in /proc/PID/mountinfo). */
+export interface BindMountRef {
+  /** Mount point as seen inside `mntns` (octal escapes of mountinfo decoded). */
+  path: string;
+  /** Key of the mount namespace the mount lives in. */
+  mntns: NsKey;
+}
+
+/** A process that labels a namespace: its most senior member. */
+export interface LabelRef {
+  pid: number;
+  /** Process name, see Process.name. */
+  name: string;
+}
+
+/** One namespace. */
+export interface Namespace {
+  key: NsKey;
+  type: NsTypeName;
+  /** Inode number, the id in `net:[4026531840]`. */
+  ino: number;
+  /** The kernel's 64-bit namespace id (NS_GET_ID, Linux 6.18+) in decimal; absent on older kernels. */
+  nsid?: string;
+  /** How it was first found. */
+  origin: Origin;
+  /** Key of the owning user namespace; absent where out of reach (or for the initial user ns). */
+  owner?: NsKey;
+  /** Key of the parent (user and pid namespaces only); absent at the top or where out of reach. */
+  parent?: NsKey;
+  /** user namespaces: uid of the creator, as seen from the scanner's user namespace. */
+  ownerUid?: number;
+  /** user namespaces: the creator's user name through NSS; absent when the uid has no entry. */
+  ownerName?: string;
+  /** PIDs of the processes in it (sorted). */
+  pids: number[];
+  /** Threads in it whose process is elsewhere. */
+  tasks: TaskRef[];
+  /** Open fds referring to it. */
+  fds: FdRef[];
+  /** Bind mounts of it. */
+  mounts: BindMountRef[];
+  /** The most senior process in it (walk up the parents while they are inside). */
+  label?: LabelRef;
+}
+
+/** One process (thread group). */
+export interface Process {
+  pid: number;
+  ppid: number;
+  /**
+   * Name: basename of argv[0] (a login shell's leading '-' dropped), or
+   * `[comm]` like ps when the command line is empty (kernel threads,
+   * zombies). Any bytes the kernel holds: bytes that are not UTF-8 are kept
+   * as lone surrogates U+DC80..U+DCFF (see names.ts), so nothing is lost
+   * and JSON round-trips. Escape it where it is shown, never here.
+   */
+  name: string;
+  /** Start time in clock ticks since boot (field 22 of /proc/PID/stat), for seniority. */
+  start: number;
+  /** The process's namespaces by type (keys); absent types were unreadable. */
+  ns: Partial<Record<NsTypeName, NsKey>>;
+}
+
+/** Facts about the host and the scan. */
+export interface HostInfo {
+  hostname: string;
+  /** Kernel release (uname -r). */
+  kernel: string;
+  /** When the scan ran, ISO 8601. */
+  time: string;
+  /** Effective uid of the scanner; 0 sees everything. */
+  uid: number;
+  /** Key of the scanner's own user and PID namespaces: the view's vantage point. */
+  userns?: NsKey;
+  pidns?: NsKey;
+  /** Whether the kernel answered NS_GET_ID. */
+  nsidSupported: boolean;
+}
+
+/** Everything one discovery saw. */
+export interface Model {
+  host: HostInfo;
+  /** Sorted by type (NS_TYPES order), then inode. */
+  namespaces: Namespace[];
+  /** Sorted by PID. */
+  processes: Process[];
+  /** What the scan could not see, in plain words (e.g. "pid 1: ns/user: EACCES"). */
+  warnings: string[];
+}
