@@ -3,7 +3,7 @@
 //   dist/app/<command>.js           the commands, runnable with plain `node`
 // koffi stays external: it loads a native file that must sit on disk.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,9 +41,9 @@ await build({
   outfile: 'dist/index.cjs',
 });
 
-const commands = readdirSync(join(root, 'app'))
-  .filter((f) => /^[a-z]+\.ts$/.test(f))
-  .map((f) => f.slice(0, -3));
+// The commands are the package's bins (dist/app/<name>.js from app/<name>.ts).
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const commands = Object.keys(pkg.bin).filter((c) => existsSync(join(root, 'app', `${c}.ts`)));
 await build({
   ...common,
   entryPoints: Object.fromEntries(commands.map((c) => [c, `app/${c}.ts`])),

@@ -1,0 +1,123 @@
+/**
+ * Tree text for lsuserns and lspidns, in the seed's format so habits carry
+ * over:
+ *
+ *   user:[4026531837] process "systemd (1)" owner root (0)
+ *    ├── user:[4026532465] process "firefox (4242)" owner foobar (1000)
+ *    └── user:[4026532523] (hidden) owner foobar (1000)
+ *
+ * One namespace per line, always: every string from the system goes
+ * through escapeDisplay(), which leaves no line break or control character.
+ * Pure: model in, text out.
+ */
+import { escapeDisplay } from '../model/names';
+import type { ModelGraph } from '../model/graph';
+import type { Namespace, NsTypeName } from '../model/types';
+
+/** Options for the tree text. */
+export interface TreeOptions {
+  /** lsuserns -d: list the non-user namespaces each user namespace owns. */
+  details?: boolean;
+  /** Colour namespace ids by type with ANSI escapes. */
+  color?: boolean;
+}
+
+const COLORS: Record<NsTypeName, string> = {
+  user: '33', // yellow
+  pid: '35', // magenta
+  net: '32', // green
+  mnt: '34', // blue
+  uts: '36', // cyan
+  ipc: '31', // red
+  cgroup: '94', // bright blue
+  time: '93', // bright yellow
+};
+
+function id(ns: Namespace, color: boolean): string {
+  const text = `${ns.type}:[${ns.ino}]`;
+  return color ? `\x1b[${COLORS[ns.type]}m${text}\x1b[0m` : text;
+}
+
+/** `process "NAME (PID)"`, or what holds a namespace without processes. */
+function holder(ns: Namespace, g: ModelGraph): string {
+  const quoted = (pid: number) => {
+    const name = g.byPid.get(pid)?.name;
+    return `"${name === undefined ? '' : escapeDisplay(name, '"')} (${pid})"`;
+  };
+  if (ns.label) return `process "${escapeDisplay(ns.label.name, '"')} (${ns.label.pid})"`;
+  const task = ns.tasks[0];
+  if (task) return `(thread ${task.tid} of ${quoted(task.pid)})`;
+  const fd = ns.fds[0];
+  if (fd) return `(fd ${fd.fd} of ${quoted(fd.pid)})`;
+  const mount = ns.mounts[0];
+  if (mount) return `(bind mount ${escapeDisplay(mount.path)})`;
+  if (ns.origin === 'hidden') return '(hidden)';
+  return '(no process)';
+}
+
+/** `root (0)`, or the bare uid twice when NSS knows no such user. */
+function ownerText(ns: Namespace): string {
+  if (ns.ownerUid === undefined) return '';
+  const name = ns.ownerName === undefined ? String(ns.ownerUid) : escapeDisplay(ns.ownerName);
+  return `${name} (${ns.ownerUid})`;
+}
+
+function userLine(ns: Namespace, g: ModelGraph, o: TreeOptions): string {
+  const owner = ownerText(ns);
+  return `${id(ns, !!o.color)} ${holder(ns, g)}${owner ? ` owner ${owner}` : ''}`;
+}
+
+function pidLine(ns: Namespace, g: ModelGraph, o: TreeOptions): string {
+  const u = ns.owner === undefined ? undefined : g.byKey.get(ns.owner);
+  const owner = u ? ` owner ${id(u, !!o.color)} ${ownerText(u)}`.trimEnd() : '';
+  return `${id(ns, !!o.color)} ${holder(ns, g)}${owner}`;
+}
+
+function ownedLine(ns: Namespace, g: ModelGraph, o: TreeOptions): string {
+  return `${id(ns, !!o.color)} ${holder(ns, g)}`;
+}
+
+interface Node {
+  line: string;
+  children: Node[];
+}
+
+function render(roots: Node[]): string {
+  const out: string[] = [];
+  const walk = (n: Node, prefix: string, branch: string) => {
+    out.push(`${branch}${n.line}`);
+    n.children.forEach((c, i) => {
+      const last = i === n.children.length - 1;
+      walk(c, `${prefix}${last ? '    ' : '│   '}`, `${prefix}${last ? '└── ' : '├── '}`);
+    });
+  };
+  // the seed indents the first level by one space
+  for (const r of roots) walk(r, ' ', '');
+  return out.length ? `${out.join('\n')}\n` : '';
+}
+
+/** The user namespace hierarchy (lsuserns). */
+export function userTree(g: ModelGraph, o: TreeOptions = {}): string {
+  const build = (ns: Namespace): Node => ({
+    line: userLine(ns, g, o),
+    children: [
+      ...(o.details
+        ? g
+            .owned(ns.key)
+            .filter((x) => x.type !== 'user')
+            .map((x) => ({ line: ownedLine(x, g, o), children: [] }))
+        : []),
+      ...g.children(ns.key).map(build),
+    ],
+  });
+  return render(g.roots('user').map(build));
+}
+
+/** The PID namespace hierarchy (lspidns). */
+export function pidTree(g: ModelGraph, o: TreeOptions = {}): string {
+  const build = (ns: Namespace): Node => ({
+    line: pidLine(ns, g, o),
+    children: g.children(ns.key).map(build),
+  });
+  return render(g.roots('pid').map(build));
+}
