@@ -96,6 +96,22 @@ export class Scene {
     return undefined;
   }
 
+  /** Kill one process this scene started, and wait until the kernel reaped it. */
+  async kill(p: SceneProcess): Promise<void> {
+    const running = p.child.exitCode === null && p.child.signalCode === null;
+    const exited = running ? new Promise((r) => p.child.once('exit', r)) : Promise.resolve();
+    if (p.pid > 0 && p.pid !== p.child.pid) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    if (running) p.child.kill('SIGKILL');
+    await exited;
+    this.procs.splice(this.procs.indexOf(p), 1);
+  }
+
   /** Kill exactly the processes this scene started (and the ones they forked). */
   async teardown(): Promise<void> {
     for (const p of this.procs) {
