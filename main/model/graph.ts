@@ -3,6 +3,7 @@
  * PID, and the children of each user/PID namespace and the namespaces each
  * user namespace owns. Built once per model; the model itself stays plain.
  */
+import { NS_TYPES } from '../relations/constants';
 import type { Model, Namespace, NsKey, NsTypeName, Process } from './types';
 
 /** Indexes over one model. */
@@ -30,8 +31,12 @@ export function graphOf(model: Model): ModelGraph {
     if (list) list.push(n);
     else m.set(k, [n]);
   };
-  // model.namespaces is sorted by type then inode, so the lists are too
-  for (const n of model.namespaces) {
+  // snapshots from elsewhere need not be sorted: order here, by type then inode
+  const order = new Map(NS_TYPES.map((t, i) => [t, i]));
+  const sorted = [...model.namespaces].sort(
+    (a, b) => order.get(a.type)! - order.get(b.type)! || a.ino - b.ino,
+  );
+  for (const n of sorted) {
     if (n.parent !== undefined && byKey.has(n.parent)) push(children, n.parent, n);
     if (n.owner !== undefined && byKey.has(n.owner)) push(owned, n.owner, n);
   }
@@ -42,9 +47,7 @@ export function graphOf(model: Model): ModelGraph {
     children: (k) => children.get(k) ?? [],
     owned: (k) => owned.get(k) ?? [],
     roots: (type) =>
-      model.namespaces.filter(
-        (n) => n.type === type && (n.parent === undefined || !byKey.has(n.parent)),
-      ),
-    ofType: (type) => model.namespaces.filter((n) => n.type === type),
+      sorted.filter((n) => n.type === type && (n.parent === undefined || !byKey.has(n.parent))),
+    ofType: (type) => sorted.filter((n) => n.type === type),
   };
 }

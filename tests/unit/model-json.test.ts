@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ModelFormatError, parseModel, serializeModel, type Model } from '../../main/model';
+
+const model = (): Model => ({
+  host: {
+    hostname: 'h',
+    kernel: '6.18',
+    time: '2026-01-01T00:00:00.000Z',
+    uid: 0,
+    userns: 'user:1',
+    nsidSupported: true,
+  },
+  namespaces: [
+    {
+      key: 'user:1',
+      type: 'user',
+      ino: 1,
+      origin: 'process',
+      ownerUid: 0,
+      ownerName: 'root',
+      pids: [1],
+      tasks: [],
+      fds: [],
+      mounts: [],
+      label: { pid: 1, name: 'init' },
+    },
+    {
+      key: 'user:2',
+      type: 'user',
+      ino: 2,
+      origin: 'hidden',
+      parent: 'user:1',
+      owner: 'user:1',
+      ownerUid: 1000,
+      pids: [],
+      tasks: [],
+      fds: [],
+      mounts: [],
+    },
+    {
+      key: 'net:3',
+      type: 'net',
+      ino: 3,
+      nsid: '12345678901234567890',
+      origin: 'bindmount',
+      owner: 'user:2',
+      pids: [],
+      tasks: [],
+      fds: [{ pid: 1, fd: 4 }],
+      mounts: [{ path: '/run/netns/x', mntns: 'mnt:4' }],
+    },
+    {
+      key: 'mnt:4',
+      type: 'mnt',
+      ino: 4,
+      origin: 'process',
+      owner: 'user:1',
+      pids: [1],
+      tasks: [{ pid: 1, tid: 2 }],
+      fds: [],
+      mounts: [],
+    },
+  ],
+  processes: [
+    { pid: 1, ppid: 0, name: 'in\nit\udcff', start: 5, ns: { user: 'user:1', mnt: 'mnt:4' } },
+  ],
+  warnings: ['w'],
+});
+
+test('serialize then parse gives the same model', () => {
+  const m = model();
+  const text = serializeModel(m);
+  assert.equal(JSON.parse(text).format, 'graphns-model');
+  assert.equal(JSON.parse(text).version, 1);
+  assert.deepEqual(parseModel(text), m);
+  assert.deepEqual(parseModel(serializeModel(m, 2)), m);
+});
+
+test('bad snapshots are refused with the reason', () => {
+  const bad = (mutate: (d: Record<string, any>) => void, message: RegExp) => {
+    const d = JSON.parse(serializeModel(model()));
+    mutate(d);
+    assert.throws(
+      () => parseModel(JSON.stringify(d)),
+      (e: Error) => e instanceof ModelFormatError && message.test(e.message),
+    );
+  };
+  assert.throws(() => parseModel('{not json'), /not valid JSON/);
+  assert.throws(() => parseModel('[]'), /snapshot: not an object/);
+  bad((d) => (d.format = 'lsns'), /^format: expected "graphns-model", found "lsns"/);
+  bad((d) => delete d.format, /^format: .*found nothing/);
+  bad((d) => (d.version = 2), /^version: this graphns reads version 1, the snapshot is version 2/);
+  bad((d) => (d.namespaces[0].ino = -1), /^namespaces\[0\]\.ino: not a non-negative integer/);
+  bad((d) => (d.namespaces[1].key = 'user:9'), /namespaces\[1\]\.key: user:9 does not match/);
+  bad((d) => (d.namespaces[1].type = 'bogus'), /namespaces\[1\]\.type: unknown namespace type/);
+  bad((d) => (d.namespaces[1].origin = 'magic'), /namespaces\[1\]\.origin: unknown origin/);
+  bad(
+    (d) => (d.namespaces[2].owner = 'user:99'),
+    /namespaces\[2\]\.owner: refers to user:99, which is not in the model/,
+  );
+  bad(
+    (d) => (d.namespaces[2].owner = 'mnt:4'),
+    /namespaces\[2\]\.owner: mnt:4 is not a user namespace/,
+  );
+  bad(
+    (d) => (d.namespaces[2].parent = 'net:3'),
+    /namespaces\[2\]\.parent: a net namespace has no parent/,
+  );
+  bad((d) => (d.namespaces[2].nsid = '0x12'), /namespaces\[2\]\.nsid: not a decimal/);
+  bad((d) => (d.namespaces[2].mounts[0].mntns = 'mnt:77'), /mounts\[0\]\.mntns: refers to mnt:77/);
+  bad((d) => d.namespaces.push(d.namespaces[0]), /namespaces\[4\]\.key: user:1 appears twice/);
+  bad(
+    (d) => (d.processes[0].ns.user = 'net:3'),
+    /processes\[0\]\.ns\.user: net:3 is not a user namespace/,
+  );
+  bad((d) => (d.processes[0].name = 7), /processes\[0\]\.name: not a string/);
+  bad((d) => (d.host = null), /^host: not an object/);
+  bad((d) => (d.warnings = 'x'), /^warnings: not an array/);
+});
