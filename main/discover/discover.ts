@@ -15,14 +15,22 @@
  * some entries are closed even to root. No single process's trouble throws;
  * the model carries warnings instead.
  */
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { userName } from '../../native-shim';
 import { NS_TYPES } from '../relations/constants';
 import type { Model, NsKey, NsTypeName, Process } from '../model/types';
 import { assignLabels } from './labels';
 import { resolveHierarchy } from './hierarchy';
-import { listIds, parseNsLink, parseNsMounts, parseStat, processName, readNsLink } from './procfs';
+import {
+  listIds,
+  parseNsLink,
+  parseNsMounts,
+  parseStat,
+  processName,
+  readNsLink,
+  readProcFile,
+} from './procfs';
 import { Registry } from './registry';
 import { isVanished, Warnings } from './warnings';
 
@@ -52,8 +60,16 @@ export function discover(options: DiscoverOptions = {}): Model {
   const registry = new Registry();
   const processes: Process[] = [];
 
-  scanProcesses(proc, registry, processes, warnings);
-  if (options.tasks !== false) scanTasks(proc, registry, processes, warnings);
+  const multiThreaded = new Set<number>();
+  scanProcesses(proc, registry, processes, multiThreaded, warnings);
+  if (options.tasks !== false) {
+    scanTasks(
+      proc,
+      registry,
+      processes.filter((p) => multiThreaded.has(p.pid)),
+      warnings,
+    );
+  }
   if (options.fds !== false) scanFds(proc, registry, processes, warnings);
   if (options.mounts !== false) scanMounts(proc, registry, processes, warnings);
   const nsidSupported = resolveHierarchy(registry, warnings);
@@ -103,7 +119,13 @@ const who = (p: { pid: number; name?: string }) =>
   p.name ? `pid ${p.pid} (${p.name})` : `pid ${p.pid}`;
 
 /** Step 1: every process, its name, parent, start time and namespaces. */
-function scanProcesses(proc: string, registry: Registry, out: Process[], warnings: Warnings): void {
+function scanProcesses(
+  proc: string,
+  registry: Registry,
+  out: Process[],
+  multiThreaded: Set<number>,
+  warnings: Warnings,
+): void {
   let pids: number[];
   try {
     pids = listIds(proc);
@@ -116,13 +138,14 @@ function scanProcesses(proc: string, registry: Registry, out: Process[], warning
     let stat;
     let name;
     try {
-      stat = parseStat(readFileSync(`${dir}/stat`));
-      name = processName(readFileSync(`${dir}/cmdline`), stat.comm);
+      stat = parseStat(readProcFile(`${dir}/stat`));
+      name = processName(readProcFile(`${dir}/cmdline`, true), stat.comm);
     } catch (err) {
       if (!isVanished(err)) warnings.addError('cannot read process', `pid ${pid}`, err);
       continue;
     }
     const p: Process = { pid, ppid: stat.ppid, name, start: stat.start, ns: {} };
+    if (stat.threads > 1) multiThreaded.add(pid);
     let failed: unknown;
     for (const [link, type, own] of LINKS) {
       const path = `${dir}/ns/${link}`;
@@ -150,7 +173,10 @@ function scanProcesses(proc: string, registry: Registry, out: Process[], warning
   }
 }
 
-/** Step 2: threads whose namespaces differ from their thread group leader's. */
+/**
+ * Step 2: threads whose namespaces differ from their thread group leader's.
+ * Only processes with more than one thread (stat's num_threads) are looked at.
+ */
 function scanTasks(
   proc: string,
   registry: Registry,
@@ -234,7 +260,7 @@ function scanMounts(
     if (mntns === undefined || seen.has(mntns)) continue;
     let text: string;
     try {
-      text = readFileSync(`${proc}/${p.pid}/mountinfo`, 'latin1');
+      text = readProcFile(`${proc}/${p.pid}/mountinfo`).toString('latin1');
     } catch (err) {
       if (!isVanished(err)) warnings.addError('cannot read mounts', who(p), err);
       continue; // another process of this mount namespace may still answer

@@ -5,7 +5,7 @@
  * Everything is synchronous: /proc answers from memory, and sync calls are
  * several times faster than promise round trips for thousands of tiny reads.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { decodeBytes } from '../model/names';
 import type { NsKey, NsTypeName } from '../model/types';
 
@@ -47,6 +47,8 @@ export interface Stat {
   ppid: number;
   /** Start time in clock ticks after boot. */
   start: number;
+  /** Number of threads; 1 lets discovery skip the task directory. */
+  threads: number;
 }
 
 /**
@@ -59,10 +61,11 @@ export function parseStat(buf: Buffer): Stat {
   if (open < 0 || close < open) throw new Error('malformed stat');
   const fields = buf.toString('latin1', close + 2).split(' ');
   const ppid = Number(fields[1]);
+  const threads = Number(fields[17]);
   const start = Number(fields[19]);
-  if (!Number.isSafeInteger(ppid) || !Number.isSafeInteger(start))
-    throw new Error('malformed stat');
-  return { comm: decodeBytes(buf.subarray(open + 1, close)), state: fields[0] ?? '?', ppid, start };
+  if (![ppid, threads, start].every(Number.isSafeInteger)) throw new Error('malformed stat');
+  const comm = decodeBytes(buf.subarray(open + 1, close));
+  return { comm, state: fields[0] ?? '?', ppid, start, threads };
 }
 
 /**
@@ -81,9 +84,34 @@ export function processName(cmdline: Buffer, comm: string): string {
   return name === '' ? `[${comm}]` : name;
 }
 
-/** Read a whole /proc file as bytes. */
-export function readBytes(path: string): Buffer {
-  return readFileSync(path);
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Read a /proc file into a fresh Buffer. readFileSync() is several times
+ * slower here: /proc files report size 0, so it fstat()s and then reads
+ * in growing chunks. This opens, reads into one reused scratch buffer
+ * (grown when a file fills it) and closes. With `untilNul`, it stops at
+ * the first NUL: a command line's argv[0] is all discovery needs.
+ */
+export function readProcFile(path: string, untilNul = false): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    let len = 0;
+    for (;;) {
+      if (len === scratch.length) {
+        const bigger = Buffer.allocUnsafe(scratch.length * 2);
+        scratch.copy(bigger, 0, 0, len);
+        scratch = bigger;
+      }
+      const n = readSync(fd, scratch, len, scratch.length - len, null);
+      if (n === 0) break;
+      len += n;
+      if (untilNul && scratch.subarray(len - n, len).includes(0)) break;
+    }
+    return Buffer.from(scratch.subarray(0, len));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** One nsfs mount from a mountinfo file. */

@@ -26,6 +26,7 @@ test('stat is parsed from the last parenthesis: comm may hold ") ("', () => {
   assert.equal(s.state, 'R');
   assert.equal(s.ppid, 7);
   assert.equal(s.start, 987654);
+  assert.equal(s.threads, 1);
   assert.throws(() => parseStat(Buffer.from('garbage')));
 });
 
