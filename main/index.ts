@@ -1,8 +1,14 @@
 /**
- * The package root: `import { getNsType, ... } from 'graphns'`.
+ * The package root: `import { getNsType, discover, ... } from 'graphns'`.
  *
- * The relations API of the seed (linuxns-rel). Later layers (discovery,
- * model, emitters) are exported here as they land.
+ * - the relations API of the seed (linuxns-rel): getNsType, getUserNs,
+ *   getParentNs, getOwnerUid, getNsId, NamespaceFile, the constants;
+ * - discover(): one model of every namespace visible from here;
+ * - the model's JSON form (serializeModel/parseModel) and lookups (graphOf);
+ * - the lsuserns/lspidns tree text (userTree/pidTree).
  */
 export * from './relations';
 export { hasCode, type SystemError } from '../native-shim';
+export { discover, type DiscoverOptions } from './discover';
+export * from './model';
+export { userTree, pidTree, type TreeOptions } from './emit/tree';
