@@ -1,9 +1,11 @@
 // Bundles the TypeScript sources with esbuild into dist/:
 //   dist/index.js, dist/index.cjs   the library (package root), ESM and CJS
 //   dist/app/<command>.js           the commands, runnable with plain `node`
+//   dist/renderer/                  the viewer page: index.html, style.css, main.js and
+//                                   worker.js (IIFE: Electron may load it from its own scheme)
 // koffi stays external: it loads a native file that must sit on disk.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,4 +58,21 @@ await build({
 for (const c of commands) {
   const file = join(dist, 'app', `${c}.js`);
   if (existsSync(file)) chmodSync(file, 0o755);
+}
+
+// The viewer page: browser code, one script for the page and one for the
+// layout worker (Graphviz WASM is embedded in the worker's script).
+await build({
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome120',
+  format: 'iife',
+  entryPoints: { main: 'renderer/main.ts', worker: 'renderer/worker.ts' },
+  outdir: 'dist/renderer',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+for (const f of ['index.html', 'style.css']) {
+  copyFileSync(join(root, 'renderer', f), join(dist, 'renderer', f));
 }

@@ -1,0 +1,39 @@
+/**
+ * The page's one way to the Node side: the contract's ViewerApi, from the
+ * Electron preload (`window.graphns`) when present, else over HTTP to the
+ * browser-fallback server (`POST api/<channel>`, same origin; the session
+ * cookie the server set at launch authenticates each request).
+ */
+import { CHANNELS, type Channel, type ViewerApi } from '../main/contract';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in the browser shell. */
+    graphns?: ViewerApi;
+  }
+}
+
+async function call<T>(channel: Channel, arg?: unknown): Promise<T> {
+  const res = await fetch(`api/${channel}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ arg: arg ?? null }),
+    credentials: 'same-origin',
+    cache: 'no-store',
+  });
+  if (!res.ok) throw new Error(`${CHANNELS[channel]}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** The HTTP implementation of the contract, for the browser shell. */
+export const httpApi: ViewerApi = {
+  getGraph: () => call('getGraph'),
+  rediscover: () => call('rediscover'),
+  saveSvg: (svgText) => call('saveSvg', svgText),
+  quit: () => call('quit'),
+};
+
+/** The contract implementation for this page: the preload's, else HTTP. */
+export function connect(): ViewerApi {
+  return window.graphns ?? httpApi;
+}

@@ -1,0 +1,164 @@
+/**
+ * The viewer page: asks the Node side for the graph (through the contract),
+ * has the worker lay it out, shows it pannable and zoomable, and maps keys
+ * to actions (keys.ts). Everything data-derived reaches the DOM as text or
+ * as parsed SVG, never as HTML.
+ *
+ * `<html data-state>` says where the page is (loading, layout, ready,
+ * error, closed) and `data-painted-at` when the graph was first painted
+ * (epoch ms), so tests and benchmarks wait on events instead of sleeping;
+ * `data-layout-ms`, `data-show-ms` and `data-max-frame-gap` (the longest
+ * pause in painting while the worker laid out) are for the benchmark.
+ */
+import type { GraphResult } from '../main/contract';
+import { connect } from './bridge';
+import { Busy } from './busy';
+import { buildHelp } from './help';
+import { actionForKey, type Action } from './keys';
+import { LayoutClient } from './layout';
+import { GraphView } from './view';
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`page lacks #${id}`);
+  return el as T;
+}
+
+const root = document.documentElement;
+const api = connect();
+const layout = new LayoutClient();
+const busy = new Busy(byId('busy'), byId('busy-text'));
+const errorBox = byId('error');
+const status = byId('status');
+const help = byId('help');
+buildHelp(byId<HTMLTableElement>('help-keys'));
+
+let summary = '';
+let note = '';
+let zoomText = '';
+let working = false;
+
+function renderStatus(): void {
+  status.textContent = [summary, zoomText, note, 'h: help'].filter(Boolean).join('  ·  ');
+}
+
+const view = new GraphView(byId('graph'), (z) => {
+  zoomText = `zoom ${Math.round(z * 100)}%`;
+  root.dataset.zoom = String(z);
+  renderStatus();
+});
+
+function showError(message: string): void {
+  errorBox.textContent = message;
+  errorBox.hidden = false;
+  root.dataset.state = 'error';
+}
+
+function afterPaint(): Promise<void> {
+  return new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+}
+
+async function draw(result: GraphResult, keepView: boolean): Promise<void> {
+  if (!result.ok) {
+    showError(result.error);
+    return;
+  }
+  document.title = result.title;
+  root.dataset.state = 'layout';
+  busy.start(`laying out ${result.namespaces} namespaces`);
+  const t0 = performance.now();
+  try {
+    const svg = await layout.layout(result.dot);
+    const t1 = performance.now();
+    root.dataset.layoutMs = String(Math.round(t1 - t0));
+    // the page must have kept painting while the worker worked
+    root.dataset.maxFrameGap = String(Math.round(busy.maxFrameGap));
+    view.show(svg, keepView);
+    errorBox.hidden = true;
+    await afterPaint();
+    root.dataset.showMs = String(Math.round(performance.now() - t1));
+    root.dataset.paintedAt ??= String(Math.round(performance.timeOrigin + performance.now()));
+    const w = result.warnings.length;
+    summary = `${result.namespaces} namespaces${w ? `, ${w} warnings (some of the system out of sight)` : ''}`;
+    root.dataset.state = 'ready';
+  } catch (err) {
+    showError(`layout failed: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    busy.stop();
+    renderStatus();
+  }
+}
+
+/** Run one long action at a time (rediscover, save); keys meanwhile do nothing. */
+async function exclusive(label: string, work: () => Promise<void>): Promise<void> {
+  if (working) return;
+  working = true;
+  try {
+    await work();
+  } catch (err) {
+    showError(`${label}: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    working = false;
+  }
+}
+
+function setNote(text: string): void {
+  note = text;
+  renderStatus();
+}
+
+const actions: Record<Action, () => void> = {
+  zoomIn: () => view.zoomIn(),
+  zoomOut: () => view.zoomOut(),
+  resetZoom: () => view.actualSize(),
+  help: () => {
+    help.hidden = !help.hidden;
+  },
+  closeHelp: () => {
+    help.hidden = true;
+  },
+  save: () =>
+    void exclusive('save', async () => {
+      const svg = view.svgText;
+      if (svg === undefined) return;
+      setNote('saving…');
+      const r = await api.saveSvg(svg);
+      if (r.saved) setNote(`saved to ${r.path ?? 'file'}`);
+      else setNote(r.error ? `not saved: ${r.error}` : 'save cancelled');
+    }),
+  rediscover: () =>
+    void exclusive('rediscover', async () => {
+      busy.start('discovering');
+      root.dataset.state = 'loading';
+      const result = await api.rediscover();
+      await draw(result, true);
+      setNote(`rediscovered at ${new Date().toLocaleTimeString()}`);
+    }),
+  quit: () => {
+    root.dataset.state = 'closed';
+    setNote('closing…');
+    void api
+      .quit()
+      .catch(() => undefined)
+      .finally(() => window.close());
+  },
+};
+
+window.addEventListener('keydown', (e) => {
+  const action = actionForKey(e.key, e);
+  if (!action) return;
+  e.preventDefault();
+  actions[action]();
+});
+
+async function start(): Promise<void> {
+  busy.start('discovering');
+  try {
+    await draw(await api.getGraph(), false);
+  } catch (err) {
+    busy.stop();
+    showError(`could not get the graph: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+void start();

@@ -1,0 +1,111 @@
+/**
+ * The graph on screen: one laid-out SVG under svg-pan-zoom. Drag pans and
+ * the wheel zooms around the pointer (svg-pan-zoom's own handlers); the
+ * key actions call zoomIn/zoomOut/actualSize. Zoom is bounded in real
+ * terms (SVG units per pixel), whatever the graph's size: from half the
+ * whole-graph view down to 10x.
+ */
+import svgPanZoom from 'svg-pan-zoom';
+import { parseSvg } from './sanitize';
+
+const MAX_REAL_ZOOM = 10;
+/** Below this the labels are unreadable: a larger graph starts here, at its top, centred. */
+const MIN_START_ZOOM = 0.35;
+
+/** What a redraw keeps: the real zoom and the pan. */
+interface ViewState {
+  realZoom: number;
+  pan: { x: number; y: number };
+}
+
+/** Shows one SVG at a time in `host`, pannable and zoomable. */
+export class GraphView {
+  #host: HTMLElement;
+  #pz: SvgPanZoom.Instance | undefined;
+  #fitZoom = 1;
+  #svgText: string | undefined;
+  #onZoom: (realZoom: number) => void;
+
+  constructor(host: HTMLElement, onZoom: (realZoom: number) => void = () => {}) {
+    this.#host = host;
+    this.#onZoom = onZoom;
+    window.addEventListener('resize', () => {
+      this.#pz?.resize();
+    });
+  }
+
+  /** The SVG text shown now, as the layout produced it (for saving). */
+  get svgText(): string | undefined {
+    return this.#svgText;
+  }
+
+  /** Real zoom: screen pixels per SVG unit. */
+  get realZoom(): number {
+    return this.#pz?.getSizes().realZoom ?? 1;
+  }
+
+  /**
+   * Replace the graph with `svgText`. With `keepView`, the zoom and pan of
+   * the previous graph carry over (a redraw after rediscovery); otherwise
+   * the whole graph is fitted in, never enlarged past 1x, and a graph too
+   * large to read that way starts at its top, at a readable zoom.
+   * @throws Error when the text is not well-formed SVG.
+   */
+  show(svgText: string, keepView: boolean): void {
+    const svg = parseSvg(svgText);
+    const before: ViewState | undefined =
+      keepView && this.#pz ? { realZoom: this.realZoom, pan: this.#pz.getPan() } : undefined;
+    this.#pz?.destroy();
+    this.#host.replaceChildren(svg);
+    svg.setAttribute('width', '100%');
+    svg.setAttribute('height', '100%');
+    // svg-pan-zoom would set this as a style attribute, which the CSP forbids
+    svg.style.overflow = 'hidden';
+    this.#svgText = svgText;
+    const pz = svgPanZoom(svg, {
+      panEnabled: true,
+      zoomEnabled: true,
+      mouseWheelZoomEnabled: true,
+      dblClickZoomEnabled: false,
+      controlIconsEnabled: false,
+      fit: true,
+      center: true,
+      zoomScaleSensitivity: 0.25,
+      onZoom: () => this.#onZoom(this.realZoom),
+    });
+    this.#pz = pz;
+    this.#fitZoom = pz.getSizes().realZoom || 1;
+    const minReal = Math.min(this.#fitZoom, 1) / 2;
+    pz.setMinZoom(minReal / this.#fitZoom);
+    pz.setMaxZoom(Math.max(MAX_REAL_ZOOM, this.#fitZoom * 2) / this.#fitZoom);
+    if (before) {
+      pz.zoom(before.realZoom / this.#fitZoom);
+      pz.pan(before.pan);
+    } else if (this.#fitZoom > 1) {
+      this.actualSize();
+    } else if (this.#fitZoom < MIN_START_ZOOM) {
+      pz.zoom(MIN_START_ZOOM / this.#fitZoom);
+      pz.center();
+      pz.pan({ x: pz.getPan().x, y: 8 });
+    }
+    this.#onZoom(this.realZoom);
+  }
+
+  /** Zoom in one step around the window's centre. */
+  zoomIn(): void {
+    this.#pz?.zoomIn();
+  }
+
+  /** Zoom out one step around the window's centre. */
+  zoomOut(): void {
+    this.#pz?.zoomOut();
+  }
+
+  /** Zoom to 1x (one SVG unit per pixel) and centre the graph. */
+  actualSize(): void {
+    if (!this.#pz) return;
+    this.#pz.zoom(1 / this.#fitZoom);
+    this.#pz.center();
+    this.#onZoom(this.realZoom);
+  }
+}

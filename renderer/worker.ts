@@ -1,0 +1,26 @@
+/**
+ * The layout worker: turns DOT into SVG with Graphviz (WASM) off the page's
+ * thread, so the window keeps painting while a large graph is laid out.
+ * Messages: in `{ id, dot }`, out `{ id, svg }` or `{ id, error }`.
+ */
+import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import type { LayoutReply, LayoutRequest } from './layout';
+
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<LayoutRequest>) => void) | null;
+  postMessage(msg: LayoutReply): void;
+}
+const scope = self as unknown as WorkerScope;
+
+let graphviz: Promise<Graphviz> | undefined;
+
+scope.onmessage = async (e) => {
+  const { id, dot } = e.data;
+  try {
+    graphviz ??= Graphviz.load();
+    const svg = (await graphviz).layout(dot, 'svg', 'dot');
+    scope.postMessage({ id, svg });
+  } catch (err) {
+    scope.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+  }
+};
