@@ -3,6 +3,7 @@
 //   dist/app/<command>.js           the commands, runnable with plain `node`
 //   dist/renderer/                  the viewer page: index.html, style.css, main.js and
 //                                   worker.js (IIFE: Electron may load it from its own scheme)
+//   dist/shell/host.js              the viewer's shell host (browser server or Electron launcher)
 // koffi stays external: it loads a native file that must sit on disk.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -76,3 +77,12 @@ await build({
 for (const f of ['index.html', 'style.css']) {
   copyFileSync(join(root, 'renderer', f), join(dist, 'renderer', f));
 }
+
+// The shell host, a separate process (it may drop privileges).
+await build({
+  ...common,
+  entryPoints: { host: 'main/shell/host.ts' },
+  format: 'esm',
+  outdir: 'dist/shell',
+  banner: { js: esmBanner },
+});

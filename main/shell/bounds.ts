@@ -1,0 +1,76 @@
+/**
+ * The Electron window's size and position, remembered between runs (as
+ * the seed's viewer does) in `$XDG_CONFIG_HOME/graphns/window.json`
+ * (default `~/.config/graphns/window.json`) of the user the window runs as.
+ * Whatever the file holds is checked: a broken or absurd file means default
+ * bounds, never a failure.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { saveChosenFile } from './save';
+
+/** A window rectangle in screen pixels. */
+export interface Bounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The bounds file for a user with `home` and environment `env`. */
+export function boundsFile(env: NodeJS.ProcessEnv, home: string): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  const config = xdg && isAbsolute(xdg) ? xdg : join(home, '.config');
+  return join(config, 'graphns', 'window.json');
+}
+
+const inRange = (v: unknown, lo: number, hi: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+
+/** `v` as sane Bounds, or undefined. */
+export function checkBounds(v: unknown): Bounds | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  if (
+    inRange(o.x, -100_000, 100_000) &&
+    inRange(o.y, -100_000, 100_000) &&
+    inRange(o.width, 200, 20_000) &&
+    inRange(o.height, 150, 20_000)
+  ) {
+    return { x: o.x, y: o.y, width: o.width, height: o.height };
+  }
+  return undefined;
+}
+
+/** The remembered bounds, or undefined when there are none worth using. */
+export function readBounds(file: string): Bounds | undefined {
+  try {
+    return checkBounds(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remember `b`; failures (read-only home) are ignored, it is only a convenience. */
+export function writeBounds(file: string, b: Bounds): void {
+  const good = checkBounds(b);
+  if (!good) return;
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    saveChosenFile(file, `${JSON.stringify(good)}\n`);
+  } catch {
+    /* not remembered this time */
+  }
+}
+
+/**
+ * True when at least a 100x50 pixel corner of `b` lies on one of the
+ * displays' work areas, so a window is never restored off-screen.
+ */
+export function isVisible(b: Bounds, displays: readonly Bounds[]): boolean {
+  return displays.some((d) => {
+    const w = Math.min(b.x + b.width, d.x + d.width) - Math.max(b.x, d.x);
+    const h = Math.min(b.y + b.height, d.y + d.height) - Math.max(b.y, d.y);
+    return w >= 100 && h >= 50;
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * Finding an installed Chromium or Chrome for the browser shell, and the
+ * command line that opens the viewer in an app-mode window with a fresh
+ * profile.
+ */
+import { isAbsolute } from 'node:path';
+import { isExecutable, whichFirst } from '../executable';
+
+/** Browser program names tried on $PATH, in order. */
+export const BROWSER_NAMES = [
+  'chromium',
+  'chromium-browser',
+  'google-chrome-stable',
+  'google-chrome',
+  'chrome',
+] as const;
+
+/** The browser to use: $GRAPHNS_BROWSER (an absolute path) or the first of BROWSER_NAMES on $PATH. */
+export function findBrowser(
+  env: NodeJS.ProcessEnv,
+  isExec: (p: string) => boolean = isExecutable,
+): string | undefined {
+  const forced = env.GRAPHNS_BROWSER;
+  if (forced) return isAbsolute(forced) && isExec(forced) ? forced : undefined;
+  return whichFirst(BROWSER_NAMES, env.PATH, isExec);
+}
+
+/** Split an option string like `--headless --remote-debugging-port=0` on whitespace. */
+export function splitArgs(s: string | undefined): string[] {
+  return (s ?? '').split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The browser's arguments: an app window on `url`, a private throwaway
+ * profile, nothing that phones home, and `extra` (GRAPHNS_BROWSER_ARGS, e.g.
+ * `--headless` for tests). As root Chromium refuses to start with its
+ * sandbox, so `asRoot` turns it off (the caller warns).
+ */
+export function browserArgs(o: {
+  url: string;
+  userDataDir: string;
+  asRoot: boolean;
+  extra: readonly string[];
+}): string[] {
+  return [
+    `--app=${o.url}`,
+    `--user-data-dir=${o.userDataDir}`,
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--disable-sync',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-default-apps',
+    '--disable-extensions',
+    '--disable-quic',
+    '--password-store=basic',
+    ...(o.asRoot ? ['--no-sandbox'] : []),
+    ...o.extra,
+  ];
+}

@@ -1,0 +1,108 @@
+/**
+ * The browser shell, run inside the shell host: the loopback server, the
+ * Chromium app window on it, and their common end. The viewer ends when
+ * the window closes (the browser exits), when the page asks to quit (`q`),
+ * on SIGINT/SIGTERM/SIGHUP, or when the privileged side goes away.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { loadAssets } from '../assets';
+import { createHandlers } from '../handlers';
+import type { GraphBroker } from '../host-broker';
+import { defaultSaveDir, saveBaseName, saveNewFile } from '../save';
+import { browserArgs, splitArgs } from './find';
+import { startServer } from './server';
+
+/** Run the browser shell until the viewer ends; resolves with the exit code. */
+export async function runBrowserShell(o: {
+  browser: string;
+  rendererDir: string;
+  broker: GraphBroker;
+  env: NodeJS.ProcessEnv;
+}): Promise<number> {
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  let ending = false;
+
+  const server = await startServer({
+    assets: loadAssets(o.rendererDir),
+    handlers: createHandlers({
+      graph: () => o.broker.current(),
+      rediscover: () => o.broker.rediscover(),
+      save: async (svgText) => {
+        try {
+          const dir = defaultSaveDir(userInfo().homedir);
+          return {
+            saved: true,
+            path: saveNewFile(dir, saveBaseName(hostname(), new Date()), svgText),
+          };
+        } catch (err) {
+          return { saved: false, error: (err as Error).message };
+        }
+      },
+      quit: () => void end(0),
+    }),
+  });
+
+  async function end(code: number): Promise<void> {
+    if (ending) return;
+    ending = true;
+    if (browser.pid !== undefined && browser.exitCode === null && browser.signalCode === null) {
+      const exited = new Promise((r) => browser.once('exit', r));
+      browser.kill('SIGTERM');
+      // a browser that ignores SIGTERM must not keep graphns alive
+      const force = setTimeout(() => browser.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(force);
+    }
+    await server.close();
+    try {
+      // the browser's helper processes may still be writing as it goes
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    } catch (err) {
+      process.stderr.write(`graphns: could not remove ${profile}: ${(err as Error).message}\n`);
+    }
+    o.broker.close();
+    finish(code);
+  }
+
+  const profile = mkdtempSync(join(tmpdir(), 'graphns-browser-'));
+  const args = browserArgs({
+    url: server.launchUrl,
+    userDataDir: profile,
+    asRoot: process.geteuid?.() === 0,
+    extra: splitArgs(o.env.GRAPHNS_BROWSER_ARGS),
+  });
+  const browser: ChildProcess = spawn(o.browser, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: o.env,
+  });
+  // Chromium is chatty on stderr; pass on only the DevTools address (asked for
+  // with --remote-debugging-port) unless GRAPHNS_DEBUG wants everything.
+  const verbose = Boolean(o.env.GRAPHNS_DEBUG);
+  browser.stderr?.setEncoding('utf8');
+  browser.stderr?.on('data', (text: string) => {
+    for (const line of text.split('\n')) {
+      if (line && (verbose || line.startsWith('DevTools listening on '))) {
+        process.stderr.write(`${line}\n`);
+      }
+    }
+  });
+  browser.once('error', (err) => {
+    process.stderr.write(`graphns: cannot start ${o.browser}: ${err.message}\n`);
+    void end(1);
+  });
+  browser.once('exit', () => void end(0));
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.on(sig, () => void end(code));
+  }
+  o.broker.onClose(() => void end(1));
+
+  return done;
+}

@@ -1,0 +1,70 @@
+/**
+ * The contract's request handlers, shared by both shells: the browser
+ * server calls them for `POST api/<channel>`, the Electron main process for
+ * `ipcMain.handle(channel)`. Each checks its argument against the contract
+ * before the shell-specific backend sees it.
+ */
+import {
+  checkNoArgument,
+  checkSvgText,
+  type Channel,
+  type ContractMap,
+  type GraphResult,
+  type SaveResult,
+} from '../contract';
+
+/** What a shell provides behind the contract. */
+export interface ShellBackend {
+  /** The current graph (the first one, until a rediscovery replaces it). */
+  graph(): Promise<GraphResult>;
+  /** Ask the privileged side to discover again. */
+  rediscover(): Promise<GraphResult>;
+  /** Save SVG text where this shell's save policy says. */
+  save(svgText: string): Promise<SaveResult>;
+  /** End the viewer (after the answer is sent). */
+  quit(): void;
+}
+
+/** One handler per channel; `arg` is whatever the page sent, unchecked. */
+export type Handlers = {
+  [C in Channel]: (arg: unknown) => Promise<ContractMap[C]['response']>;
+};
+
+/** The handler table over `backend`. Handlers throw ContractError on a bad argument. */
+export function createHandlers(backend: ShellBackend): Handlers {
+  return {
+    getGraph: async (arg) => {
+      checkNoArgument('getGraph', arg);
+      return backend.graph();
+    },
+    rediscover: async (arg) => {
+      checkNoArgument('rediscover', arg);
+      return backend.rediscover();
+    },
+    saveSvg: async (arg) => backend.save(checkSvgText(arg)),
+    quit: async (arg) => {
+      checkNoArgument('quit', arg);
+      backend.quit();
+    },
+  };
+}
+
+/** The Electron shell's page origin (a privileged custom scheme, not file://). */
+export const APP_ORIGIN = 'graphns://app';
+
+/**
+ * Whether an IPC message comes from our page: the window's own web
+ * contents, its main frame, showing a page of APP_ORIGIN.
+ */
+export function isTrustedSender(s: {
+  fromOurWindow: boolean;
+  isMainFrame: boolean;
+  frameUrl: string | undefined;
+}): boolean {
+  return (
+    s.fromOurWindow &&
+    s.isMainFrame &&
+    typeof s.frameUrl === 'string' &&
+    s.frameUrl.startsWith(`${APP_ORIGIN}/`)
+  );
+}

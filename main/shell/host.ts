@@ -1,0 +1,82 @@
+/**
+ * The shell host: the process that shows the window. The graphns process
+ * (privileged when run with sudo) spawns it with a pipe on fd 3; under sudo
+ * it is started as root and drops to the invoking user (privilege.ts)
+ * before doing anything else. Then it runs one shell:
+ *
+ *   --shell browser --program <chromium>   the loopback server and an app window
+ *   --shell electron --program <electron>  Electron, handing it fd 3
+ *
+ * Its exit code is graphns's.
+ */
+import { spawn } from 'node:child_process';
+import { Socket } from 'node:net';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runBrowserShell } from './browser/run';
+import { splitArgs } from './browser/find';
+import { pipeBroker } from './host-broker';
+import { dropPrivileges, parseDrop, userEnv, type Credentials } from './privilege';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      shell: { type: 'string' },
+      program: { type: 'string' },
+      drop: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (values.drop) {
+    dropPrivileges(parseDrop(values.drop), process as unknown as Credentials);
+    const env = userEnv(process.env, userInfo());
+    for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+    Object.assign(process.env, env);
+    process.chdir(userInfo().homedir);
+  }
+  const program = values.program;
+  if (!program) throw new Error('no --program');
+  const here = dirname(fileURLToPath(import.meta.url));
+
+  if (values.shell === 'electron') {
+    const args = [
+      join(here, 'electron', 'main.cjs'),
+      ...splitArgs(process.env.GRAPHNS_ELECTRON_ARGS),
+    ];
+    if (process.geteuid?.() === 0) args.push('--no-sandbox');
+    // Electron's main process talks to the privileged side itself, on this fd 3
+    const child = spawn(program, args, { stdio: ['ignore', 'inherit', 'inherit', 3] });
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.on(sig, () => child.kill(sig));
+    }
+    return new Promise((resolve) => {
+      child.once('error', (err) => {
+        process.stderr.write(`graphns: cannot start ${program}: ${err.message}\n`);
+        resolve(1);
+      });
+      child.once('exit', (code) => resolve(code ?? 1));
+    });
+  }
+  if (values.shell === 'browser') {
+    const pipe = new Socket({ fd: 3, readable: true, writable: true });
+    return runBrowserShell({
+      browser: program,
+      rendererDir: join(here, '..', 'renderer'),
+      broker: pipeBroker(pipe),
+      env: process.env,
+    });
+  }
+  throw new Error(`unknown --shell ${String(values.shell)}`);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    process.stderr.write(`graphns: viewer: ${err.message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,329 @@
+/**
+ * The viewer's Node-side logic in plain Node: the contract checks, the pipe
+ * protocol, the handler table, save policy, window bounds, Electron binary
+ * detection, the privilege-drop plan and the shell choice. (The Electron
+ * wiring around it is type-checked; the browser server has its own test.)
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import {
+  CHANNEL_NAMES,
+  CHANNELS,
+  ContractError,
+  checkSvgText,
+  isChannel,
+} from '../../main/contract';
+import { CSP } from '../../main/shell/assets';
+import {
+  boundsFile,
+  checkBounds,
+  isVisible,
+  readBounds,
+  writeBounds,
+} from '../../main/shell/bounds';
+import { browserArgs, findBrowser, splitArgs } from '../../main/shell/browser/find';
+import { findElectron } from '../../main/shell/electron-binary';
+import { createHandlers, isTrustedSender } from '../../main/shell/handlers';
+import { LineChannel, parseGraphMessage, parseRequest } from '../../main/shell/pipe';
+import {
+  dropPrivileges,
+  hostArgs,
+  hostEnv,
+  parseDrop,
+  sudoTarget,
+  userEnv,
+  type Credentials,
+} from '../../main/shell/privilege';
+import { defaultSaveDir, saveBaseName, saveChosenFile, saveNewFile } from '../../main/shell/save';
+import { chooseShell } from '../../main/shell/viewer';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'graphns-shell-test-'));
+const SVG = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><text>x</text></svg>';
+
+test('contract: channels and argument checks', () => {
+  assert.deepEqual([...CHANNEL_NAMES].sort(), Object.keys(CHANNELS).sort());
+  assert.ok(isChannel('saveSvg'));
+  assert.ok(!isChannel('toString'));
+  assert.equal(checkSvgText(SVG), SVG);
+  for (const bad of [42, null, 'hello', '<svgx>', { svg: SVG }]) {
+    assert.throws(() => checkSvgText(bad), ContractError);
+  }
+});
+
+test('the page and the server send the same CSP', () => {
+  const html = readFileSync(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+  const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+  // frame-ancestors only works as a header; the rest must agree
+  assert.equal(meta, CSP.replace("; frame-ancestors 'none'", ''));
+  assert.match(CSP, /script-src 'self' 'wasm-unsafe-eval';/);
+  assert.doesNotMatch(CSP, /unsafe-inline|https?:/);
+});
+
+test('pipe: the privileged side accepts a rediscover request and nothing else', () => {
+  assert.deepEqual(parseRequest('{"t":"rediscover","id":3}'), { t: 'rediscover', id: 3 });
+  for (const bad of [
+    '{"t":"rediscover","id":0}',
+    '{"t":"rediscover","id":1.5}',
+    '{"t":"rediscover","id":"1"}',
+    '{"t":"rediscover","id":1,"path":"/etc/shadow"}',
+    '{"t":"save","id":1}',
+    '{"t":"graph","id":1,"result":{"ok":false,"error":"x"}}',
+    '[1]',
+    'null',
+    'rediscover',
+    `{"t":"rediscover","id":1${' '.repeat(300)}}`,
+  ]) {
+    assert.equal(parseRequest(bad), undefined, bad);
+  }
+  assert.ok(parseGraphMessage('{"t":"graph","id":0,"result":{"ok":false,"error":"e"}}'));
+  assert.equal(parseGraphMessage('{"t":"graph","id":0,"result":{"ok":true}}'), undefined);
+});
+
+test('pipe: lines go through whole, split or joined', async () => {
+  const stream = new PassThrough();
+  const lines: string[] = [];
+  const ch = new LineChannel(stream, (l) => lines.push(l));
+  ch.send({ t: 'rediscover', id: 1 });
+  stream.write('{"t":"redis');
+  stream.write('cover","id":2}\n{"t":"rediscover","id":3}\n');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(
+    lines.map(parseRequest),
+    [1, 2, 3].map((id) => ({ t: 'rediscover', id })),
+  );
+});
+
+test('pipe: an overlong line closes the channel', async () => {
+  const stream = new PassThrough();
+  let closed = false;
+  const ch = new LineChannel(stream, () => assert.fail('no line expected'), 256);
+  ch.onClose(() => (closed = true));
+  stream.write('x'.repeat(1000));
+  await new Promise((r) => setImmediate(r));
+  assert.ok(closed || stream.destroyed);
+});
+
+test('handlers check arguments before the backend sees them', async () => {
+  const saved: string[] = [];
+  let quits = 0;
+  const h = createHandlers({
+    graph: async () => ({ ok: false, error: 'none' }),
+    rediscover: async () => ({ ok: false, error: 'again' }),
+    save: async (svg) => {
+      saved.push(svg);
+      return { saved: true, path: '/x.svg' };
+    },
+    quit: () => void quits++,
+  });
+  assert.deepEqual(await h.getGraph(null), { ok: false, error: 'none' });
+  assert.deepEqual(await h.rediscover(undefined), { ok: false, error: 'again' });
+  await assert.rejects(h.getGraph({ path: '/etc' }), ContractError);
+  await assert.rejects(h.saveSvg({ path: '/etc/passwd', svg: SVG }), ContractError);
+  await assert.rejects(h.saveSvg('no svg here'), ContractError);
+  assert.deepEqual(await h.saveSvg(SVG), { saved: true, path: '/x.svg' });
+  assert.deepEqual(saved, [SVG]);
+  await h.quit(null);
+  assert.equal(quits, 1);
+});
+
+test('IPC answers only our page in our window', () => {
+  const ok = { fromOurWindow: true, isMainFrame: true, frameUrl: 'graphns://app/index.html' };
+  assert.ok(isTrustedSender(ok));
+  assert.ok(!isTrustedSender({ ...ok, fromOurWindow: false }));
+  assert.ok(!isTrustedSender({ ...ok, isMainFrame: false }));
+  assert.ok(!isTrustedSender({ ...ok, frameUrl: 'https://evil.example/' }));
+  assert.ok(!isTrustedSender({ ...ok, frameUrl: 'graphns://app.evil/' }));
+  assert.ok(!isTrustedSender({ ...ok, frameUrl: undefined }));
+});
+
+test('browser-shell saves never replace a file and stay in the chosen directory', () => {
+  const dir = scratch();
+  try {
+    const base = saveBaseName('my host/../x', new Date(2026, 0, 2, 3, 4, 5));
+    assert.equal(base, 'graphns-my_host_.._x-20260102-030405');
+    const a = saveNewFile(dir, base, SVG);
+    const b = saveNewFile(dir, base, SVG.replace('x', 'y'));
+    assert.equal(a, join(dir, `${base}.svg`));
+    assert.equal(b, join(dir, `${base}-2.svg`));
+    assert.equal(readFileSync(a, 'utf8'), SVG);
+    assert.deepEqual(readdirSync(dir).sort(), [`${base}-2.svg`, `${base}.svg`]); // no temp left
+    assert.equal(defaultSaveDir(dir), dir);
+    mkdirSync(join(dir, 'Downloads'));
+    assert.equal(defaultSaveDir(dir), join(dir, 'Downloads'));
+    const chosen = join(dir, 'chosen.svg');
+    writeFileSync(chosen, 'old');
+    saveChosenFile(chosen, SVG);
+    assert.equal(readFileSync(chosen, 'utf8'), SVG);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('window bounds: remembered, checked, kept on screen', () => {
+  const dir = scratch();
+  try {
+    assert.equal(boundsFile({}, '/home/u'), '/home/u/.config/graphns/window.json');
+    assert.equal(boundsFile({ XDG_CONFIG_HOME: '/c' }, '/home/u'), '/c/graphns/window.json');
+    assert.equal(
+      boundsFile({ XDG_CONFIG_HOME: 'rel' }, '/home/u'),
+      '/home/u/.config/graphns/window.json',
+    );
+    const file = join(dir, 'cfg', 'graphns', 'window.json');
+    assert.equal(readBounds(file), undefined);
+    writeBounds(file, { x: 10, y: 20, width: 800, height: 600 });
+    assert.deepEqual(readBounds(file), { x: 10, y: 20, width: 800, height: 600 });
+    writeFileSync(file, '{"x":1,"y":2,"width":1e9,"height":5}');
+    assert.equal(readBounds(file), undefined);
+    writeFileSync(file, 'not json');
+    assert.equal(readBounds(file), undefined);
+    assert.equal(checkBounds({ x: 0, y: 0, width: 800.5, height: 600 }), undefined);
+    const screen = [{ x: 0, y: 0, width: 1920, height: 1080 }];
+    assert.ok(isVisible({ x: 100, y: 100, width: 800, height: 600 }, screen));
+    assert.ok(!isVisible({ x: 5000, y: 100, width: 800, height: 600 }, screen));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Electron binary found through path.txt or ELECTRON_OVERRIDE_DIST_PATH, never by require', () => {
+  const pkg = scratch();
+  try {
+    const exec = new Set<string>();
+    const isExec = (p: string) => exec.has(p);
+    assert.deepEqual(findElectron({}, undefined, isExec), {
+      missing: 'the electron package is not installed',
+    });
+    assert.match(
+      (findElectron({}, pkg, isExec) as { missing: string }).missing,
+      /never downloaded/,
+    );
+    writeFileSync(join(pkg, 'path.txt'), 'electron');
+    assert.match((findElectron({}, pkg, isExec) as { missing: string }).missing, /is missing/);
+    exec.add(join(pkg, 'dist', 'electron'));
+    assert.deepEqual(findElectron({}, pkg, isExec), { path: join(pkg, 'dist', 'electron') });
+    const env = { ELECTRON_OVERRIDE_DIST_PATH: '/opt/el' };
+    assert.match((findElectron(env, pkg, isExec) as { missing: string }).missing, /OVERRIDE/);
+    exec.add('/opt/el/electron');
+    assert.deepEqual(findElectron(env, undefined, isExec), { path: '/opt/el/electron' });
+  } finally {
+    rmSync(pkg, { recursive: true, force: true });
+  }
+});
+
+test('browser lookup and command line', () => {
+  const isExec = (p: string) => p === '/usr/bin/chromium' || p === '/opt/chrome';
+  assert.equal(findBrowser({ PATH: '/nope:/usr/bin' }, isExec), '/usr/bin/chromium');
+  assert.equal(findBrowser({ PATH: 'relative:/nope' }, isExec), undefined);
+  assert.equal(
+    findBrowser({ GRAPHNS_BROWSER: '/opt/chrome', PATH: '/usr/bin' }, isExec),
+    '/opt/chrome',
+  );
+  assert.equal(findBrowser({ GRAPHNS_BROWSER: 'chrome', PATH: '/usr/bin' }, isExec), undefined);
+  assert.deepEqual(splitArgs('  --headless   --x=1 '), ['--headless', '--x=1']);
+  const args = browserArgs({ url: 'http://u', userDataDir: '/p', asRoot: true, extra: ['--z'] });
+  assert.equal(args[0], '--app=http://u');
+  assert.ok(args.includes('--user-data-dir=/p'));
+  assert.ok(args.includes('--no-sandbox'));
+  assert.equal(args.at(-1), '--z');
+  assert.ok(
+    !browserArgs({ url: 'u', userDataDir: 'p', asRoot: false, extra: [] }).includes('--no-sandbox'),
+  );
+});
+
+test('shell choice: Electron first, then the browser, else an error naming both and --output', () => {
+  const none = { missing: 'no electron here' };
+  const el = { path: '/e/electron' };
+  assert.deepEqual(chooseShell(undefined, el, '/b'), {
+    shell: 'electron',
+    program: '/e/electron',
+    note: 'viewer: Electron (/e/electron); --shell browser uses Chromium instead',
+  });
+  const b = chooseShell(undefined, none, '/b');
+  assert.ok('shell' in b && b.shell === 'browser' && /electron package/.test(b.note ?? ''));
+  assert.deepEqual(chooseShell('browser', el, '/b'), { shell: 'browser', program: '/b' });
+  const neither = chooseShell(undefined, none, undefined);
+  assert.ok('error' in neither && /Electron/.test(neither.error) && /--output/.test(neither.error));
+  assert.ok('error' in chooseShell('electron', none, '/b'));
+  assert.ok('error' in chooseShell('browser', el, undefined));
+});
+
+test('privilege drop: whom to drop to, what to keep, and that it sticks', () => {
+  assert.deepEqual(sudoTarget({ SUDO_UID: '1000', SUDO_GID: '1001' }, 0), { uid: 1000, gid: 1001 });
+  assert.equal(sudoTarget({ SUDO_UID: '1000', SUDO_GID: '1001' }, 1000), undefined);
+  assert.equal(sudoTarget({ SUDO_UID: '0', SUDO_GID: '0' }, 0), undefined);
+  assert.equal(sudoTarget({ SUDO_UID: '1000' }, 0), undefined);
+  assert.equal(sudoTarget({ SUDO_UID: '10x', SUDO_GID: '1' }, 0), undefined);
+
+  const env = {
+    DISPLAY: ':0',
+    XAUTHORITY: '/home/u/.Xauthority',
+    DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus',
+    XDG_RUNTIME_DIR: '/run/user/1000',
+    LC_ALL: 'C.UTF-8',
+    HOME: '/root',
+    SUDO_COMMAND: '/usr/bin/graphns',
+    LD_PRELOAD: '/tmp/evil.so',
+    NODE_OPTIONS: '--require /tmp/x.js',
+    GRAPHNS_BROWSER_ARGS: '--headless',
+  };
+  const kept = hostEnv(env, { uid: 1000, gid: 1000 });
+  assert.deepEqual(Object.keys(kept).sort(), [
+    'DBUS_SESSION_BUS_ADDRESS',
+    'DISPLAY',
+    'GRAPHNS_BROWSER_ARGS',
+    'LC_ALL',
+    'XAUTHORITY',
+    'XDG_RUNTIME_DIR',
+  ]);
+  assert.deepEqual(hostEnv(env, undefined), env);
+  assert.deepEqual(hostArgs('browser', '/usr/bin/chromium', { uid: 1000, gid: 1001 }), [
+    '--shell',
+    'browser',
+    '--program',
+    '/usr/bin/chromium',
+    '--drop',
+    '1000:1001',
+  ]);
+  assert.deepEqual(parseDrop('1000:1001'), { uid: 1000, gid: 1001 });
+  assert.throws(() => parseDrop('0:0'));
+  assert.throws(() => parseDrop('1000'));
+
+  const after = userEnv(
+    { ...kept, XDG_CONFIG_HOME: '/root/.config' },
+    { uid: 1000, username: 'u', homedir: '/home/u' },
+    (p) => (p.startsWith('/run/user/1000') ? 1000 : 0),
+  );
+  assert.equal(after.HOME, '/home/u');
+  assert.equal(after.USER, 'u');
+  assert.equal(after.XDG_RUNTIME_DIR, '/run/user/1000');
+  assert.equal(after.XDG_CONFIG_HOME, undefined);
+
+  // a fake process: records the order, and root comes back only if the drop was faked
+  const fake = (reversible: boolean) => {
+    const calls: string[] = [];
+    let uid = 0;
+    let gid = 0;
+    const creds: Credentials = {
+      initgroups: (u, g) => void calls.push(`initgroups ${u} ${g}`),
+      setgid: (g) => void (calls.push(`setgid ${g}`), (gid = g)),
+      setuid: (u) => {
+        if (u === 0 && uid !== 0 && !reversible) throw new Error('EPERM');
+        calls.push(`setuid ${u}`);
+        uid = u;
+      },
+      getuid: () => uid,
+      geteuid: () => uid,
+      getgid: () => gid,
+      getegid: () => gid,
+    };
+    return { calls, creds };
+  };
+  const good = fake(false);
+  dropPrivileges({ uid: 1000, gid: 1001 }, good.creds);
+  assert.deepEqual(good.calls, ['initgroups 1000 1001', 'setgid 1001', 'setuid 1000']);
+  assert.throws(() => dropPrivileges({ uid: 1000, gid: 1001 }, fake(true).creds), /reversible/);
+});
