@@ -4,6 +4,7 @@
 //   dist/renderer/                  the viewer page: index.html, style.css, main.js and
 //                                   worker.js (IIFE: Electron may load it from its own scheme)
 //   dist/shell/host.js              the viewer's shell host (browser server or Electron launcher)
+//   dist/shell/electron/*.cjs       Electron main process and preload (electron external)
 // koffi stays external: it loads a native file that must sit on disk.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -78,11 +79,21 @@ for (const f of ['index.html', 'style.css']) {
   copyFileSync(join(root, 'renderer', f), join(dist, 'renderer', f));
 }
 
-// The shell host, a separate process (it may drop privileges).
+// The shell host, a separate process (it may drop privileges), and the
+// Electron main process and preload, CommonJS as Electron's sandboxed
+// preload requires.
 await build({
   ...common,
   entryPoints: { host: 'main/shell/host.ts' },
   format: 'esm',
   outdir: 'dist/shell',
   banner: { js: esmBanner },
+});
+await build({
+  ...common,
+  platform: 'node',
+  entryPoints: { main: 'main/shell/electron/main.ts', preload: 'main/shell/electron/preload.ts' },
+  format: 'cjs',
+  outdir: 'dist/shell/electron',
+  outExtension: { '.js': '.cjs' },
 });

@@ -1,0 +1,17 @@
+/**
+ * The Electron preload: the contract (ViewerApi) as `window.graphns`, one
+ * function per channel, in the page's isolated world. ipcRenderer itself is
+ * never exposed, and each function sends only its own channel with a
+ * plain argument.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { CHANNELS, type ViewerApi } from '../../contract';
+
+const api: ViewerApi = {
+  getGraph: () => ipcRenderer.invoke(CHANNELS.getGraph),
+  rediscover: () => ipcRenderer.invoke(CHANNELS.rediscover),
+  saveSvg: (svgText: string) => ipcRenderer.invoke(CHANNELS.saveSvg, String(svgText)),
+  quit: () => ipcRenderer.invoke(CHANNELS.quit),
+};
+
+contextBridge.exposeInMainWorld('graphns', api);
