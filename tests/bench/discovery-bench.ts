@@ -1,0 +1,78 @@
+/**
+ * Discovery benchmark (issue 3): `lsuserns --json` against util-linux
+ * `lsns --json`, whole processes with start-up, on scenes of extra
+ * namespaces made with `unshare -Urn sleep infinity` (one new user and one
+ * new net namespace each). Run as root:
+ *
+ *   npm run build && node --import tsx tests/bench/discovery-bench.ts [N ...] [--runs R]
+ *
+ * Defaults: scenes of 200 and 1000, 9 runs each. Prints a Markdown table.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { compare } from './measure';
+
+const args = process.argv.slice(2);
+const runsAt = args.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 9;
+const sizes = args.length ? args.map(Number) : [200, 1000];
+const lsuserns = fileURLToPath(new URL('../../dist/app/lsuserns.js', import.meta.url));
+
+async function buildScene(n: number): Promise<ChildProcess[]> {
+  const kids: ChildProcess[] = [];
+  for (let i = 0; i < n; i++)
+    kids.push(spawn('unshare', ['-Urn', 'sleep', 'infinity'], { stdio: 'ignore' }));
+  // ready when every child runs sleep (unshare exec()s it in place)
+  for (const k of kids) {
+    for (;;) {
+      let comm = '';
+      try {
+        comm = readFileSync(`/proc/${k.pid}/comm`, 'utf8').trim();
+      } catch {
+        /* not yet */
+      }
+      if (comm === 'sleep') break;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  return kids;
+}
+
+async function teardown(kids: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    kids.map(
+      (k) =>
+        new Promise((r) =>
+          k.exitCode !== null ? r(null) : (k.once('exit', r), k.kill('SIGKILL')),
+        ),
+    ),
+  );
+}
+
+if (process.geteuid?.() !== 0) {
+  console.error('discovery-bench: run as root (it builds namespaces and must see all of them)');
+  process.exitCode = 1;
+} else {
+  console.log(
+    `| extra namespaces | lsuserns --json (ms) | lsns --json (ms) | ratio | lsuserns peak RSS (MiB) | lsns peak RSS (MiB) |`,
+  );
+  console.log(`|---|---|---|---|---|---|`);
+  for (const n of sizes) {
+    const kids = await buildScene(n);
+    try {
+      const [ours, peer] = compare(
+        [
+          { label: 'lsuserns', argv: [process.execPath, lsuserns, '--json'] },
+          { label: 'lsns', argv: ['lsns', '--json'] },
+        ],
+        runs,
+      );
+      console.log(
+        `| ${n} user + ${n} net | ${ours!.medianMs.toFixed(0)} | ${peer!.medianMs.toFixed(0)} | ${(ours!.medianMs / peer!.medianMs).toFixed(2)}x | ${ours!.medianRssMiB.toFixed(0)} | ${peer!.medianRssMiB.toFixed(0)} |`,
+      );
+    } finally {
+      await teardown(kids);
+    }
+  }
+}
