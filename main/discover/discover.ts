@@ -149,21 +149,19 @@ function scanProcesses(
     let failed: unknown;
     for (const [link, type, own] of LINKS) {
       const path = `${dir}/ns/${link}`;
-      let key: NsKey;
+      let ns;
       try {
-        key = readNsLink(path).key;
+        ns = readNsLink(path);
       } catch (err) {
         if (own && !isVanished(err)) failed ??= err;
         continue;
       }
       if (own) {
-        p.ns[type] = key;
-        registry
-          .note(key, type, Number(key.slice(type.length + 1)), 'process', path)
-          .ns.pids.push(pid);
-      } else if (key !== p.ns[type]) {
+        p.ns[type] = ns.key;
+        registry.note(ns.key, type, ns.ino, 'process', path).ns.pids.push(pid);
+      } else if (ns.key !== p.ns[type]) {
         // pid_for_children after unshare(CLONE_NEWPID) without a child yet
-        registry.note(key, type, Number(key.slice(type.length + 1)), 'process', path);
+        registry.note(ns.key, type, ns.ino, 'process', path);
       }
     }
     // zombies keep no namespace links: not a fault, they are on their way out
@@ -198,18 +196,16 @@ function scanTasks(
       if (tid === p.pid) continue;
       for (const type of NS_TYPES) {
         const path = `${proc}/${p.pid}/task/${tid}/ns/${type}`;
-        let key: NsKey;
+        let ns;
         try {
-          key = readNsLink(path).key;
+          ns = readNsLink(path);
         } catch (err) {
           if (!isVanished(err))
             warnings.addError('cannot read thread namespaces', `${who(p)} tid ${tid}`, err);
           break;
         }
-        if (key === p.ns[type]) continue;
-        registry
-          .note(key, type, Number(key.slice(type.length + 1)), 'task', path)
-          .ns.tasks.push({ pid: p.pid, tid });
+        if (ns.key === p.ns[type]) continue;
+        registry.note(ns.key, type, ns.ino, 'task', path).ns.tasks.push({ pid: p.pid, tid });
       }
     }
   }

@@ -7,19 +7,29 @@
  */
 import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { decodeBytes } from '../model/names';
+import { NS_TYPES } from '../relations/constants';
 import type { NsKey, NsTypeName } from '../model/types';
 
-const NS_LINK_RE = /^(mnt|cgroup|uts|ipc|user|pid|net|time):\[(\d+)\]$/;
+const TYPES = new Set<string>(NS_TYPES);
+const DIGITS = /^\d+$/;
 
-/** Parse an nsfs link text like `net:[4026531840]` into its key, or undefined. */
+/**
+ * Parse an nsfs link text like `net:[4026531840]` into its key, or
+ * undefined. Called for every link of every process, so no regex on the
+ * common path.
+ */
 export function parseNsLink(
   link: string,
 ): { type: NsTypeName; ino: number; key: NsKey } | undefined {
-  const m = NS_LINK_RE.exec(link);
-  if (!m) return undefined;
-  const type = m[1] as NsTypeName;
-  const ino = Number(m[2]);
-  return { type, ino, key: `${type}:${ino}` };
+  const colon = link.indexOf(':');
+  if (colon < 0 || link.charCodeAt(colon + 1) !== 91 || link.charCodeAt(link.length - 1) !== 93) {
+    return undefined; // not `type:[...]`
+  }
+  const type = link.slice(0, colon);
+  const digits = link.slice(colon + 2, -1);
+  if (!TYPES.has(type) || !DIGITS.test(digits)) return undefined;
+  const ino = Number(digits);
+  return { type: type as NsTypeName, ino, key: `${type}:${digits}` as NsKey };
 }
 
 /** All numeric entries of a /proc directory (PIDs, TIDs), ascending. */
