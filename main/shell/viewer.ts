@@ -59,12 +59,16 @@ export function chooseShell(
     'no Chromium or Chrome found (install the chromium package, or set GRAPHNS_BROWSER to one)';
   if (forced === 'electron') {
     return 'path' in electron
-      ? { shell: 'electron', program: electron.path }
+      ? { shell: 'electron', program: electron.path, note: `viewer: Electron (${electron.path})` }
       : { error: `--shell electron: no Electron binary: ${electron.missing}` };
   }
   if (forced === 'browser') {
     return browser
-      ? { shell: 'browser', program: browser }
+      ? {
+          shell: 'browser',
+          program: browser,
+          note: `viewer: ${browser} in app mode (browser shell, as --shell asked)`,
+        }
       : { error: `--shell browser: ${noBrowser}` };
   }
   if ('path' in electron) {

@@ -244,7 +244,11 @@ test('shell choice: Electron first, then the browser, else an error naming both 
   });
   const b = chooseShell(undefined, none, '/b');
   assert.ok('shell' in b && b.shell === 'browser' && /electron package/.test(b.note ?? ''));
-  assert.deepEqual(chooseShell('browser', el, '/b'), { shell: 'browser', program: '/b' });
+  assert.deepEqual(chooseShell('browser', el, '/b'), {
+    shell: 'browser',
+    program: '/b',
+    note: 'viewer: /b in app mode (browser shell, as --shell asked)',
+  });
   const neither = chooseShell(undefined, none, undefined);
   assert.ok('error' in neither && /Electron/.test(neither.error) && /--output/.test(neither.error));
   assert.ok('error' in chooseShell('electron', none, '/b'));

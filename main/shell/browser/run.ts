@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir, userInfo } from 'node:os';
+import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAssets } from '../assets';
 import { createHandlers } from '../handlers';
@@ -33,7 +33,7 @@ export async function runBrowserShell(o: {
       rediscover: () => o.broker.rediscover(),
       save: async (svgText) => {
         try {
-          const dir = defaultSaveDir(userInfo().homedir);
+          const dir = defaultSaveDir(homedir());
           return {
             saved: true,
             path: saveNewFile(dir, saveBaseName(hostname(), new Date()), svgText),
