@@ -119,6 +119,21 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['main/layout/**'],
+    rules: forbid(
+      'layout turns DOT into SVG files in Node: model, emit and node:* only, never discovery, the kernel or the shells',
+      '../discover*',
+      '../relations*',
+      '../shell*',
+      '**/native-shim',
+      '**/native-shim/**',
+      '**/app/**',
+      '**/renderer/**',
+      'electron',
+      'koffi',
+    ),
+  },
+  {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

@@ -1,0 +1,211 @@
+/**
+ * graphns: the namespace graph of this host (or of a saved snapshot) as
+ * Graphviz DOT, as model JSON, or laid out as an SVG file, without any
+ * window: how graphns is used on servers and in scripts. Without an output
+ * flag it would open the desktop viewer, which is not wired in yet.
+ *
+ * Exit codes: 0 ok, 1 failure (bad snapshot, discovery or layout error,
+ * unwritable output), 2 usage.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { modelToDot } from '../main/emit';
+import { escapeDisplay, ModelFormatError, parseModel, serializeModel } from '../main/model';
+import type { Model } from '../main/model';
+
+const USAGE = 'usage: graphns [-d] [--open SNAPSHOT.json] [--dot | -J] [-o FILE.svg]';
+
+const HELP = `${USAGE}
+
+Draws how the namespaces of this Linux host relate: user and PID namespace
+hierarchies, which user namespace owns which PID namespace, and with -d the
+flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners.
+
+  --dot               print the graph as Graphviz DOT
+  -J, --json          print the namespace model as JSON (a snapshot for --open)
+  -o, --output FILE   lay the graph out and write it as SVG to FILE
+  -d, --details       also draw the flat namespaces
+      --open FILE     draw a snapshot saved with --json instead of this host
+  -h, --help          show this help
+
+Without --dot, --json or --output, graphns opens the desktop viewer.
+Run as root to see every namespace; unprivileged scans show what they can.
+
+Exit codes: 0 ok, 1 failure, 2 usage error.`;
+
+/** Where the command writes; tests pass their own. */
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** Warnings printed before "and N more": an unprivileged scan can have hundreds. */
+const MAX_WARNINGS = 20;
+/** Drawn namespaces above which a layout takes about a second or more. */
+const SLOW_LAYOUT_NODES = 2500;
+
+class UsageError extends Error {}
+
+interface Options {
+  dot: boolean;
+  json: boolean;
+  output: string | undefined;
+  details: boolean;
+  open: string | undefined;
+  help: boolean;
+}
+
+function parse(argv: string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        dot: { type: 'boolean' },
+        json: { type: 'boolean', short: 'J' },
+        output: { type: 'string', short: 'o' },
+        details: { type: 'boolean', short: 'd' },
+        open: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    // parseArgs's first sentence names the bad argument; the rest is advice for programs
+    const first = (err as Error).message.split(/(?<=\.) /)[0] ?? 'bad arguments';
+    throw new UsageError(escapeDisplay(first));
+  }
+  const o: Options = {
+    dot: values.dot ?? false,
+    json: values.json ?? false,
+    output: values.output,
+    details: values.details ?? false,
+    open: values.open,
+    help: values.help ?? false,
+  };
+  if (o.dot && o.json) throw new UsageError('--dot and --json both print to stdout; choose one');
+  if (o.output === '') throw new UsageError('--output needs a file name');
+  if (o.open === '') throw new UsageError('--open needs a file name');
+  return o;
+}
+
+/** A failure to report in one line and exit 1. */
+class Failure extends Error {}
+
+function loadSnapshot(path: string): Model {
+  const shown = escapeDisplay(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;
+    throw new Failure(`cannot read snapshot ${shown}: ${why}`);
+  }
+  try {
+    return parseModel(text);
+  } catch (err) {
+    if (err instanceof ModelFormatError) {
+      throw new Failure(`${shown} is not a usable graphns snapshot: ${escapeDisplay(err.message)}`);
+    }
+    throw err;
+  }
+}
+
+// discovery (koffi, the ioctls) and layout (Graphviz WASM) load only when used: a
+// snapshot needs no kernel, and --dot/--json need no Graphviz
+
+async function discoverLive(io: Io): Promise<Model> {
+  const { discover } = await import('../main/discover');
+  let model: Model;
+  try {
+    model = discover();
+  } catch (err) {
+    throw new Failure(`discovery failed: ${escapeDisplay((err as Error).message)}`);
+  }
+  const shown = model.warnings.slice(0, MAX_WARNINGS);
+  for (const w of shown) io.stderr.write(`graphns: warning: ${escapeDisplay(w)}\n`);
+  const rest = model.warnings.length - shown.length;
+  if (rest > 0) io.stderr.write(`graphns: ... and ${rest} more warnings (all of them in --json)\n`);
+  return model;
+}
+
+/** Lay out and write the SVG, telling a watching user when a big graph takes a while. */
+async function writeSvg(model: Model, dot: string, path: string, details: boolean, io: Io) {
+  const drawn = details
+    ? model.namespaces.length
+    : model.namespaces.filter((n) => n.type === 'user' || n.type === 'pid').length;
+  const tty = io.stderr.isTTY === true;
+  // the WASM layout is synchronous, so no timer can fire during it: announce big graphs up front
+  if (tty && drawn >= SLOW_LAYOUT_NODES) {
+    io.stderr.write(`graphns: laying out ${drawn} namespaces, this takes a few seconds...\n`);
+  }
+  const { dotToSvg, LayoutError, OutputFileError, preferFastStartup, writeFileAtomic } =
+    await import('../main/layout');
+  preferFastStartup();
+  const start = performance.now();
+  let svg: string;
+  try {
+    svg = await dotToSvg(dot);
+  } catch (err) {
+    if (err instanceof LayoutError) throw new Failure(escapeDisplay(err.message));
+    throw err;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (tty && seconds > 1) {
+    io.stderr.write(`graphns: layout of ${drawn} namespaces took ${seconds.toFixed(1)} s\n`);
+  }
+  try {
+    writeFileAtomic(path, svg);
+  } catch (err) {
+    if (err instanceof OutputFileError) throw new Failure(escapeDisplay(err.message));
+    throw err;
+  }
+}
+
+/** Run graphns with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[], io: Io = process): Promise<number> {
+  let o: Options;
+  try {
+    o = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`graphns: ${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (o.help) {
+    io.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (!o.dot && !o.json && o.output === undefined) {
+    io.stderr.write(
+      'graphns: the desktop viewer is not available yet.\n' +
+        'Use --output FILE.svg to save the graph as SVG (or --dot, --json); see graphns --help.\n',
+    );
+    return 1;
+  }
+  try {
+    const model = o.open !== undefined ? loadSnapshot(o.open) : await discoverLive(io);
+    const dot = o.dot || o.output !== undefined ? modelToDot(model, { details: o.details }) : '';
+    // write the file first, so a failure there does not leave half a pipeline's output
+    if (o.output !== undefined) await writeSvg(model, dot, o.output, o.details, io);
+    if (o.dot) io.stdout.write(dot);
+    if (o.json) io.stdout.write(`${serializeModel(model, 2)}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof Failure) {
+      io.stderr.write(`graphns: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+// a reader that goes away (`graphns --dot | head`) is not an error worth a stack trace
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,346 @@
+/**
+ * The namespace graph as Graphviz DOT: model in, DOT text out. Pure and
+ * deterministic (same model, byte-identical text), so it is golden-tested.
+ *
+ * What it draws, after the seed's picture: a cluster of PID namespaces and a
+ * cluster of user namespaces; each one a box labelled with its label process
+ * (`NAME (PID)`) and `type:[INO]`; solid edges from child to parent (drawn
+ * bottom to top, parents above); a dashed, layout-neutral edge from each PID
+ * namespace to its owning user namespace; the roots on one rank. With
+ * `details`, the flat namespaces (cgroup, ipc, mnt, net, uts, time) hang
+ * under their owning user namespace, one box per (owner, type): a single
+ * namespace as its own box, several as one table listing them, which keeps
+ * large hosts readable and the layout cheap. Fill colour says the type,
+ * border style says how the namespace was found (legend in the title).
+ *
+ * Safety: process names, mount paths, user and host names are whatever the
+ * system holds. They only ever appear as text inside HTML-like labels,
+ * after escapeDisplay() (control characters, bidi overrides, undecodable
+ * bytes become visible escapes) and entity escaping; backslashes are doubled
+ * because Graphviz expands `\N`, `\G`, `\n`, `\l` even inside HTML labels.
+ * Node ids come from namespace keys only. So no name can add a node, an
+ * attribute or an edge, and the SVG carries names as text.
+ */
+import { NS_TYPES } from '../relations/constants';
+import { escapeDisplay, graphOf } from '../model';
+import type { Model, ModelGraph, Namespace, NsKey, NsTypeName } from '../model';
+
+/** What to draw. */
+export interface DotOptions {
+  /** Also draw the flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners. */
+  details: boolean;
+}
+
+/** Fill and line colour per namespace type; pale fills keep black text legible. */
+const COLOURS: Readonly<Record<NsTypeName, { fill: string; line: string }>> = {
+  user: { fill: '#dbe8fa', line: '#3a6cb0' },
+  pid: { fill: '#daf2df', line: '#2d8340' },
+  net: { fill: '#fde4cc', line: '#bf6218' },
+  mnt: { fill: '#e8e0fa', line: '#6949be' },
+  uts: { fill: '#f7efbf', line: '#957607' },
+  ipc: { fill: '#f8dcea', line: '#b02e6b' },
+  cgroup: { fill: '#d0efeb', line: '#11756a' },
+  time: { fill: '#e4e7eb', line: '#555f6b' },
+};
+
+/** Flat types in the order the legend and the groups list them (lsns's order). */
+const FLAT_TYPES: readonly NsTypeName[] = NS_TYPES.filter((t) => t !== 'user' && t !== 'pid');
+
+const HIDDEN_FILL = '#f3f3f3';
+const HIDDEN_LINE = '#8a8a8a';
+const NOTE_COLOUR = '#555555';
+/** Longest name or path shown, in code points; longer ones are cut with an ellipsis. */
+const MAX_NAME = 40;
+/** Rows per column in a group table; more members wrap into further columns. */
+const GROUP_ROWS = 15;
+
+/** Characters that XML forbids even as text, so never in an SVG either. */
+const NON_XML = /[\uFFFE\uFFFF]/g;
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  // Graphviz expands \N, \G, \l ... in HTML labels too; a doubled backslash is one literal '\'
+  '\\': '\\\\',
+};
+
+/**
+ * A string from the system as HTML-label text: one visible line, no markup,
+ * valid UTF-8, no Graphviz escapes. `keep` cuts long text at the start
+ * (paths, where the end matters) or the end (names).
+ */
+export function dotText(s: string, keep: 'start' | 'end' = 'start'): string {
+  const cps = [...s];
+  let cut = s;
+  if (cps.length > MAX_NAME) {
+    cut =
+      keep === 'start'
+        ? `${cps.slice(0, MAX_NAME - 1).join('')}\u2026`
+        : `\u2026${cps.slice(cps.length - MAX_NAME + 1).join('')}`;
+  }
+  return escapeDisplay(cut)
+    .replace(NON_XML, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`)
+    .replace(/[&<>"\\]/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** A DOT quoted string for our own constants and keys (never for system text). */
+function q(s: string): string {
+  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** The SVG `id` Graphviz gives a node: the key with ':' as '-' (`user-4026531837`). */
+function svgId(key: string): string {
+  return key.replace(/:/g, '-');
+}
+
+function byTypeThenIno(a: Namespace, b: Namespace): number {
+  return NS_TYPES.indexOf(a.type) - NS_TYPES.indexOf(b.type) || a.ino - b.ino;
+}
+
+/** `NAME (PID)` of a process, or just `pid PID` when the model lacks it. */
+function processText(g: ModelGraph, pid: number): string {
+  const p = g.byPid.get(pid);
+  return p ? `<B>${dotText(p.name)}</B> (${pid})` : `pid ${pid}`;
+}
+
+function more(n: number): string {
+  return n > 1 ? ` <I>+${n - 1} more</I>` : '';
+}
+
+/**
+ * What a namespace is known by: its label process, else the thread, fd or
+ * bind mount that holds it, else (hidden) that no process is in it.
+ */
+function holderText(g: ModelGraph, ns: Namespace): string {
+  if (ns.label) return `<B>${dotText(ns.label.name)}</B> (${ns.label.pid})`;
+  const task = ns.tasks[0];
+  if (task) return `thread ${task.tid} of ${processText(g, task.pid)}${more(ns.tasks.length)}`;
+  const fd = ns.fds[0];
+  if (fd) return `fd ${fd.fd} of ${processText(g, fd.pid)}${more(ns.fds.length)}`;
+  const mount = ns.mounts[0];
+  if (mount) return `bind mount ${dotText(mount.path, 'end')}${more(ns.mounts.length)}`;
+  const pid = ns.pids[0];
+  if (pid !== undefined) return processText(g, pid);
+  return `<I>no process</I>`;
+}
+
+/** `user:[4026531837]` in a monospace face. */
+function idText(ns: Namespace): string {
+  return `<FONT FACE="Courier" POINT-SIZE="9">${ns.type}:[${ns.ino}]</FONT>`;
+}
+
+/** Node attributes for a namespace's origin: fill says the type, the border how it was found. */
+function originAttrs(ns: Namespace): string {
+  const c = COLOURS[ns.type];
+  switch (ns.origin) {
+    case 'hidden':
+      return `style="rounded,filled,dashed", fillcolor=${q(HIDDEN_FILL)}, color=${q(HIDDEN_LINE)}`;
+    case 'fd':
+    case 'bindmount':
+      return `style="rounded,filled,dotted", penwidth=1.6, fillcolor="#ffffff", color=${q(c.line)}`;
+    case 'task':
+      return `style="rounded,filled,bold", fillcolor=${q(c.fill)}, color=${q(c.line)}`;
+    case 'process':
+      return `fillcolor=${q(c.fill)}, color=${q(c.line)}`;
+  }
+}
+
+/** One namespace as one node statement. */
+function nodeLine(g: ModelGraph, ns: Namespace): string {
+  const lines = [holderText(g, ns), idText(ns)];
+  if (ns.type === 'user' && ns.ownerUid !== undefined) {
+    const who = ns.ownerName !== undefined ? ` ${dotText(ns.ownerName)}` : '';
+    lines.push(`<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}">uid ${ns.ownerUid}${who}</FONT>`);
+  }
+  return `${q(ns.key)} [id=${q(svgId(ns.key))}, ${originAttrs(ns)}, label=<${lines.join('<BR/>')}>];`;
+}
+
+/** One table row (cell) for a member of a group; fd/bind mount/hidden rows get the same border cue as boxes. */
+function groupCell(g: ModelGraph, ns: Namespace): string {
+  // no BGCOLOR with a dotted/dashed cell: two such cells in one table crash Graphviz
+  // 16.1's xdot and json renderers (memory access out of bounds in the WASM build)
+  const look =
+    ns.origin === 'fd' || ns.origin === 'bindmount'
+      ? ' BORDER="1" STYLE="dotted"'
+      : ns.origin === 'hidden'
+        ? ` BORDER="1" STYLE="dashed" COLOR="${HIDDEN_LINE}"`
+        : ns.origin === 'task'
+          ? ' BORDER="2"'
+          : '';
+  return `<TD ALIGN="LEFT"${look}><FONT FACE="Courier" POINT-SIZE="9">[${ns.ino}]</FONT> ${holderText(g, ns)}</TD>`;
+}
+
+/** Several flat namespaces of one type and owner as one table node. */
+function groupLine(g: ModelGraph, id: string, type: NsTypeName, members: Namespace[]): string {
+  const c = COLOURS[type];
+  const cols = Math.ceil(members.length / GROUP_ROWS);
+  const rows = Math.ceil(members.length / cols);
+  const body: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    let cells = '';
+    for (let k = 0; k < cols; k++) {
+      const ns = members[k * rows + r];
+      cells += ns ? groupCell(g, ns) : '<TD></TD>';
+    }
+    body.push(`<TR>${cells}</TR>`);
+  }
+  const head = `<TR><TD COLSPAN="${cols}"><B>${type}</B> \u00d7 ${members.length}</TD></TR>`;
+  const table =
+    `<TABLE BORDER="1" STYLE="rounded" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" ` +
+    `BGCOLOR="${c.fill}" COLOR="${c.line}">${head}${body.join('')}</TABLE>`;
+  return `${q(id)} [id=${q(svgId(id))}, shape=plain, style="", label=<${table}>];`;
+}
+
+/** Columns of the legend grid: cells of one column share a width, so it stays a tidy grid. */
+const LEGEND_COLS = 4;
+
+/** The title and legend, as the graph's own label: it takes no part in the layout. */
+function legend(model: Model, types: readonly NsTypeName[]): string {
+  const h = model.host;
+  const cells = [
+    ...types.map(
+      (t) =>
+        `<TD BORDER="1" STYLE="rounded" BGCOLOR="${COLOURS[t].fill}" COLOR="${COLOURS[t].line}">${t}</TD>`,
+    ),
+  ];
+  while (cells.length % LEGEND_COLS !== 0) cells.push('<TD></TD>');
+  cells.push(
+    '<TD BORDER="1" STYLE="rounded">has processes</TD>',
+    '<TD BORDER="2" STYLE="rounded">threads only</TD>',
+    `<TD BORDER="1" STYLE="dashed" BGCOLOR="${HIDDEN_FILL}" COLOR="${HIDDEN_LINE}">hidden: no process</TD>`,
+    '<TD BORDER="1" STYLE="dotted">fd or bind mount only</TD>',
+    '<TD COLSPAN="2" ALIGN="LEFT">\u2192 solid arrow: parent</TD>',
+    '<TD COLSPAN="2" ALIGN="LEFT">\u21e2 dashed arrow: owning user namespace</TD>',
+  );
+  const rows: string[] = [];
+  let row = '';
+  let width = 0;
+  for (const c of cells) {
+    row += c;
+    width += c.startsWith('<TD COLSPAN="2"') ? 2 : 1;
+    if (width % LEGEND_COLS === 0) {
+      rows.push(`<TR>${row}</TR>`);
+      row = '';
+    }
+  }
+  const title =
+    `<B>${dotText(h.hostname)}</B>  kernel ${dotText(h.kernel)}  ` +
+    `<FONT COLOR="${NOTE_COLOUR}">${dotText(h.time)}, scanned as uid ${h.uid}</FONT>`;
+  return (
+    `<<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2">` +
+    `<TR><TD COLSPAN="${LEGEND_COLS}" ALIGN="LEFT">${title}</TD></TR>` +
+    rows.join('') +
+    `</TABLE>>`
+  );
+}
+
+/**
+ * The namespace graph of `model` as Graphviz DOT (`digraph namespaces`).
+ * Deterministic: namespaces are drawn in type-then-inode order whatever
+ * order the model lists them in.
+ */
+export function modelToDot(model: Model, options: DotOptions): string {
+  const g = graphOf(model);
+  const all = [...model.namespaces].sort(byTypeThenIno);
+  const users = all.filter((n) => n.type === 'user');
+  const pids = all.filter((n) => n.type === 'pid');
+  const out: string[] = [];
+  const emit = (indent: number, line: string) => out.push(`${'  '.repeat(indent)}${line}`);
+
+  const shownTypes: NsTypeName[] = ['user', 'pid'];
+  const groups: { id: string; owner: NsKey | undefined; type: NsTypeName; members: Namespace[] }[] =
+    [];
+  if (options.details) {
+    // owners in inode order, then types in lsns order: a stable group order
+    const byGroup = new Map<string, (typeof groups)[number]>();
+    const flat = all.filter((n) => n.type !== 'user' && n.type !== 'pid');
+    const ownerOf = (n: Namespace) =>
+      n.owner !== undefined && g.byKey.has(n.owner) ? n.owner : undefined;
+    const ordered = [...flat].sort(
+      (a, b) =>
+        (g.byKey.get(ownerOf(a) as NsKey)?.ino ?? -1) -
+          (g.byKey.get(ownerOf(b) as NsKey)?.ino ?? -1) || byTypeThenIno(a, b),
+    );
+    for (const n of ordered) {
+      const owner = ownerOf(n);
+      const id = `owned:${owner ?? 'none'}:${n.type}`;
+      let grp = byGroup.get(id);
+      if (!grp) {
+        grp = { id, owner, type: n.type, members: [] };
+        byGroup.set(id, grp);
+        groups.push(grp);
+      }
+      grp.members.push(n);
+    }
+    for (const t of FLAT_TYPES) if (flat.some((n) => n.type === t)) shownTypes.push(t);
+  }
+
+  emit(0, 'digraph namespaces {');
+  emit(
+    1,
+    'graph [rankdir=BT, newrank=true, fontname="Helvetica", fontsize=10, nodesep=0.2, ' +
+      'ranksep=0.4, labelloc=t, labeljust=l, ' +
+      `label=${legend(model, shownTypes)}];`,
+  );
+  emit(
+    1,
+    'node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, ' +
+      'margin="0.1,0.04", penwidth=1];',
+  );
+  emit(1, 'edge [arrowsize=0.6, penwidth=1];');
+
+  const cluster = (
+    name: string,
+    label: string,
+    type: NsTypeName,
+    fill: string,
+    body: () => void,
+  ) => {
+    emit(1, `subgraph ${name} {`);
+    emit(
+      2,
+      // with rankdir=BT, 'b' puts the label at the top
+      `graph [label=${q(label)}, labelloc=b, style="rounded,filled", fillcolor=${q(fill)}, ` +
+        `color=${q(COLOURS[type].line)}, fontcolor=${q(COLOURS[type].line)}, fontsize=12];`,
+    );
+    body();
+    emit(1, '}');
+  };
+  if (pids.length > 0) {
+    cluster('cluster_pid', 'PID namespaces', 'pid', '#f5fbf6', () => {
+      for (const n of pids) emit(2, nodeLine(g, n));
+    });
+  }
+  if (users.length > 0 || groups.length > 0) {
+    cluster('cluster_user', 'user namespaces', 'user', '#f4f8fe', () => {
+      for (const n of users) emit(2, nodeLine(g, n));
+      for (const grp of groups) {
+        const only = grp.members.length === 1 ? grp.members[0] : undefined;
+        emit(2, only ? nodeLine(g, only) : groupLine(g, grp.id, grp.type, grp.members));
+      }
+    });
+  }
+
+  // child -> parent: with rankdir=BT the arrow points up at the parent
+  for (const n of [...users, ...pids]) {
+    if (n.parent !== undefined && g.byKey.has(n.parent)) {
+      emit(1, `${q(n.key)} -> ${q(n.parent)} [color=${q(COLOURS[n.type].line)}];`);
+    }
+  }
+  // ownership: PID namespaces without a say in the layout, flat groups hang under their owner
+  for (const n of pids) {
+    if (n.owner !== undefined && g.byKey.has(n.owner)) {
+      emit(1, `${q(n.key)} -> ${q(n.owner)} [style=dashed, constraint=false, color="#7d8ea3"];`);
+    }
+  }
+  for (const grp of groups) {
+    if (grp.owner === undefined) continue;
+    const from = grp.members.length === 1 ? grp.members[0]!.key : grp.id;
+    emit(1, `${q(from)} -> ${q(grp.owner)} [style=dashed, color=${q(COLOURS[grp.type].line)}];`);
+  }
+  const roots = [...g.roots('user'), ...g.roots('pid')].sort(byTypeThenIno);
+  if (roots.length > 1) emit(1, `{ rank=same; ${roots.map((n) => q(n.key)).join('; ')}; }`);
+  emit(0, '}');
+  return `${out.join('\n')}\n`;
+}

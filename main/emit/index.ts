@@ -1,0 +1,4 @@
+/**
+ * emit: presentations of the model. Pure: model in, string out.
+ */
+export { modelToDot, dotText, type DotOptions } from './dot';

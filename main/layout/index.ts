@@ -1,0 +1,7 @@
+/**
+ * layout: Node-only output of the graph: Graphviz (WebAssembly) turns DOT
+ * into SVG, and a safe writer puts it on disk. Model, emit and discover
+ * never import it: they know nothing of layout or files.
+ */
+export { dotToSvg, loadGraphviz, LayoutError, preferFastStartup } from './svg';
+export { writeFileAtomic, OutputFileError } from './file';

@@ -1,0 +1,261 @@
+/**
+ * The graphns command as users run it: the built dist/app/graphns.js in a
+ * child process. Usage errors, bad snapshots, refused output files, the
+ * snapshot round trip (live --json, then --open gives the same drawing),
+ * and a live scene of real namespaces with a hostile process name.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DOMParser, onWarningStopParsing } from '@xmldom/xmldom';
+import { modelToDot } from '../../main/emit';
+import { escapeDisplay, parseModel, serializeModel } from '../../main/model';
+import { hostileModel } from '../unit/fixtures/dot-models';
+import { needRoot, nsInode, Scene } from '../helpers/scene';
+
+const GRAPHNS = join(import.meta.dirname, '..', '..', 'dist', 'app', 'graphns.js');
+const NATIVE_DOT = '/usr/bin/dot';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function graphns(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [GRAPHNS, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let dir: string;
+let snapshot: string;
+
+before(() => {
+  assert.ok(existsSync(GRAPHNS), `${GRAPHNS} is missing: run npm run build first`);
+  dir = mkdtempSync(join(tmpdir(), 'graphns-cli-'));
+  snapshot = join(dir, 'hostile.json');
+  writeFileSync(snapshot, serializeModel(hostileModel(), 2));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A fresh directory per test, so "nothing left behind" means an empty listing. */
+function workdir(name: string): string {
+  const d = join(dir, name);
+  mkdirSync(d);
+  return d;
+}
+
+const noStack = (r: Run) => assert.doesNotMatch(r.stderr, /^\s+at /m, 'a stack trace');
+
+test('usage errors exit 2 with a short usage on stderr', () => {
+  for (const args of [['--bogus'], ['stray'], ['--dot', '--json'], ['--output'], ['-x', '--dot']]) {
+    const r = graphns(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^graphns: .+\nusage: graphns /);
+    assert.equal(r.stdout, '');
+    noStack(r);
+  }
+});
+
+test('--help prints the flags and exits 0', () => {
+  const r = graphns('--help');
+  assert.equal(r.status, 0);
+  for (const flag of ['--dot', '--json', '--output', '--details', '--open']) {
+    assert.ok(r.stdout.includes(flag), flag);
+  }
+});
+
+test('without an output flag it says the viewer is not there yet and exits 1', () => {
+  const r = graphns('--open', snapshot);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /viewer is not available/);
+  assert.match(r.stderr, /--output/);
+});
+
+test('--dot of a snapshot is the DOT of its model, and native dot accepts it', (t) => {
+  const r = graphns('--open', snapshot, '--dot', '-d');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, modelToDot(parseModel(readFileSync(snapshot, 'utf8')), { details: true }));
+  if (!existsSync(NATIVE_DOT)) return t.skip('native Graphviz is missing');
+  const d = spawnSync(NATIVE_DOT, ['-Tsvg'], { input: r.stdout, encoding: 'utf8' });
+  assert.equal(d.status, 0, d.stderr);
+});
+
+const BAD: [what: string, text: string, says: RegExp][] = [
+  ['not JSON', '{"format": "graphns-model", ', /not valid JSON/],
+  [
+    'another format',
+    JSON.stringify({ format: 'lsns', version: 1 }),
+    /format: expected "graphns-model"/,
+  ],
+  ['another version', JSON.stringify({ format: 'graphns-model', version: 99 }), /version 99/],
+  [
+    'a malformed field',
+    serializeModel(hostileModel()).replace('"ino":4026531837', '"ino":-5'),
+    /namespaces\[\d+\]\.ino: not a non-negative integer/,
+  ],
+  [
+    'a dangling reference',
+    serializeModel(hostileModel()).replace(/"owner":"user:4026531837"/, '"owner":"user:1"'),
+    /refers to user:1, which is not in the model/,
+  ],
+];
+
+for (const [what, text, says] of BAD) {
+  test(`a snapshot with ${what} is rejected: exit 1, a clear message, nothing written`, () => {
+    const d = workdir(`bad-${what.replace(/\W+/g, '-')}`);
+    const bad = join(d, 'bad.json');
+    writeFileSync(bad, text);
+    const r = graphns('--open', bad, '--output', join(d, 'x.svg'));
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, says);
+    assert.match(r.stderr, /is not a usable graphns snapshot/);
+    noStack(r);
+    assert.deepEqual(readdirSync(d), ['bad.json']);
+  });
+}
+
+test('a missing snapshot is a one-line error', () => {
+  const r = graphns('--open', join(dir, 'nope.json'), '--dot');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cannot read snapshot .*nope\.json: no such file/);
+  noStack(r);
+});
+
+test('--output writes the SVG and leaves no temporary file', () => {
+  const d = workdir('out');
+  const r = graphns('--open', snapshot, '-d', '--output', join(d, 'g.svg'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(readdirSync(d), ['g.svg']);
+  const doc = new DOMParser({ onError: onWarningStopParsing }).parseFromString(
+    readFileSync(join(d, 'g.svg'), 'utf8'),
+    'image/svg+xml',
+  );
+  assert.equal(doc.documentElement?.tagName, 'svg');
+});
+
+test('--output over an existing file keeps its mode; through a symlink it replaces the target', () => {
+  const d = workdir('overwrite');
+  const file = join(d, 'g.svg');
+  writeFileSync(file, 'old');
+  chmodSync(file, 0o640);
+  assert.equal(graphns('--open', snapshot, '--output', file).status, 0);
+  assert.equal(statSync(file).mode & 0o777, 0o640);
+  assert.match(readFileSync(file, 'utf8'), /<svg/);
+  symlinkSync('g.svg', join(d, 'link.svg'));
+  writeFileSync(file, 'old again');
+  assert.equal(graphns('--open', snapshot, '--output', join(d, 'link.svg')).status, 0);
+  assert.match(readFileSync(file, 'utf8'), /<svg/);
+  assert.deepEqual(readdirSync(d).sort(), ['g.svg', 'link.svg']);
+});
+
+test('--output refuses a directory, a fifo and a symlink to a fifo, leaving nothing behind', () => {
+  const d = workdir('refuse');
+  mkdirSync(join(d, 'adir.svg'));
+  const mk = spawnSync('mkfifo', [join(d, 'fifo.svg')]);
+  assert.equal(mk.status, 0, String(mk.stderr));
+  symlinkSync('fifo.svg', join(d, 'tofifo.svg'));
+  const before = readdirSync(d).sort();
+  for (const [target, kind] of [
+    ['adir.svg', 'a directory'],
+    ['fifo.svg', 'a fifo'],
+    ['tofifo.svg', 'a fifo'],
+  ]) {
+    const r = graphns('--open', snapshot, '--output', join(d, target!));
+    assert.equal(r.status, 1, `${target}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`refusing to overwrite .*${target}: it is ${kind}`));
+    noStack(r);
+  }
+  assert.deepEqual(readdirSync(d).sort(), before);
+  assert.deepEqual(readdirSync(join(d, 'adir.svg')), []);
+});
+
+test('an unwritable output directory is a one-line error', () => {
+  const r = graphns('--open', snapshot, '--output', join(dir, 'no', 'such', 'dir', 'x.svg'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cannot write .*x\.svg: no such directory \(ENOENT\)/);
+  noStack(r);
+});
+
+test('snapshot round trip: live --json, then --open draws the same graph', () => {
+  const d = workdir('roundtrip');
+  // one live scan gives both the JSON and the drawing, so both see the same system
+  const live = graphns('--json', '-d', '--output', join(d, 'live.svg'));
+  assert.equal(live.status, 0, live.stderr);
+  writeFileSync(join(d, 'snap.json'), live.stdout);
+  const again = graphns('--open', join(d, 'snap.json'), '-d', '--output', join(d, 'snap.svg'));
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(
+    readFileSync(join(d, 'snap.svg'), 'utf8'),
+    readFileSync(join(d, 'live.svg'), 'utf8'),
+  );
+  // and the snapshot is a fixed point of --open --json (same data; key order may differ)
+  const json = graphns('--open', join(d, 'snap.json'), '--json');
+  assert.deepEqual(JSON.parse(json.stdout), JSON.parse(live.stdout));
+  const dot1 = graphns('--open', join(d, 'snap.json'), '--dot');
+  const dot2 = graphns('--open', join(d, 'snap.json'), '--dot');
+  assert.equal(dot1.stdout, dot2.stdout);
+  assert.equal(dot1.stdout, modelToDot(parseModel(live.stdout), { details: false }));
+});
+
+test('live scene: namespaces made with unshare, with a hostile process name', async (t) => {
+  if (needRoot) return t.skip(needRoot);
+  const scene = new Scene();
+  t.after(() => scene.teardown());
+  // bash's $'...' makes the bytes spawn() cannot pass: a quote, markup, \N, an invalid
+  // UTF-8 byte, ESC and a newline, all in argv[0] of the process that labels the PID ns
+  const script = String.raw`exec -a $'ev\"il <b>&amp;\\N \xff\x1b\n' sleep 1000`;
+  const p = await scene.start(
+    ['unshare', '--user', '--map-root-user', '--pid', '--fork', '--net', 'bash', '-c', script],
+    'sleep',
+  );
+  const d = workdir('live');
+  const r = graphns('-d', '--json', '--output', join(d, 'live.svg'));
+  assert.equal(r.status, 0, r.stderr);
+  const model = parseModel(r.stdout);
+  const pidKey = `pid:${nsInode(p.pid, 'pid')}`;
+  const userKey = `user:${nsInode(p.pid, 'user')}`;
+  const netKey = `net:${nsInode(p.pid, 'net')}`;
+  const pidNs = model.namespaces.find((n) => n.key === pidKey);
+  assert.ok(pidNs, `${pidKey} was not discovered`);
+  const name = 'ev"il <b>&amp;\\N \udcff\x1b\n';
+  assert.equal(pidNs.label?.name, name);
+  assert.equal(pidNs.owner, userKey);
+  assert.ok(model.namespaces.some((n) => n.key === netKey));
+
+  const svg = readFileSync(join(d, 'live.svg'), 'utf8');
+  const doc = new DOMParser({ onError: onWarningStopParsing }).parseFromString(
+    svg,
+    'image/svg+xml',
+  );
+  const texts = Array.from(doc.getElementsByTagName('text')).map((e) =>
+    (e.textContent ?? '').replace(/\u00a0/g, ' '),
+  );
+  assert.ok(texts.includes(escapeDisplay(name)), 'the hostile name is not a text of its own');
+  for (const key of [pidKey, userKey, netKey]) {
+    const [type, ino] = key.split(':');
+    assert.ok(
+      texts.some((s) => s.includes(`${type}:[${ino}]`) || s.includes(`[${ino}]`)),
+      `${key} is not in the SVG`,
+    );
+  }
+  assert.equal(doc.getElementsByTagName('b').length, 0, 'markup from the name became an element');
+  assert.equal(doc.getElementsByTagName('script').length, 0);
+});
