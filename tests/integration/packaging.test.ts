@@ -1,0 +1,310 @@
+/**
+ * The packaging check: electron-builder.yml's `dir` and `tar.gz` targets,
+ * built here into a temporary folder, and what is in them. Against a real
+ * Electron distribution when this machine has one; else against a stand-in
+ * (tests/helpers/package.ts), which still gives the real app.asar and
+ * app.asar.unpacked and lets the packaged commands run with Node in the
+ * place of Electron-as-Node. Each skipped part says why; docs/PACKAGING.md
+ * says what this proves and what it does not.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extractFile } from '@electron/asar';
+import {
+  ALLOWED,
+  ROOT,
+  asarFiles,
+  buildPackage,
+  electronDist,
+  longestToken,
+  type AsarEntry,
+  type Built,
+  type ElectronDist,
+} from '../helpers/package';
+import type { GraphResult } from '../../main/contract';
+import { isRoot } from '../helpers/scene';
+
+const ownUserNs = readlinkSync('/proc/self/ns/user'); // user:[4026531837]
+
+describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000 }, () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'graphns-package-'));
+  let dist: ElectronDist;
+  let built: Built;
+  let resources: string;
+  let entries: AsarEntry[];
+
+  before(() => {
+    // the packaged tree is run by a throwaway user below
+    chmodSync(scratch, 0o755);
+    dist = electronDist(process.env, scratch);
+    console.log(
+      dist.real
+        ? `packaging check: building against the Electron distribution ${dist.dir}`
+        : `packaging check: no Electron binary on this machine (${dist.why}); ` +
+            'building against a stand-in distribution: the layout and the commands are ' +
+            'checked for real, the Electron window is not',
+    );
+    built = buildPackage(dist.dir, join(scratch, 'out'));
+    console.log(`packaging check: electron-builder took ${built.seconds.toFixed(1)} s`);
+    resources = join(built.appDir, 'resources');
+    entries = asarFiles(join(resources, 'app.asar'));
+  });
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const file = (p: string) => entries.find((e) => e.path === p);
+
+  test('app.asar holds the Electron main, preload and the viewer page with the Graphviz WASM', () => {
+    const pkg = JSON.parse(extractFile(join(resources, 'app.asar'), 'package.json').toString()) as {
+      main: string;
+    };
+    assert.equal(pkg.main, 'launch.cjs', 'extraMetadata.main');
+    for (const p of [
+      'launch.cjs',
+      'dist/shell/electron/main.cjs',
+      'dist/shell/electron/preload.cjs',
+      'dist/renderer/index.html',
+      'dist/renderer/main.js',
+      'dist/renderer/worker.js',
+      'dist/renderer/style.css',
+    ]) {
+      assert.equal(file(p)?.unpacked, false, `${p} packed in app.asar`);
+      const inAsar = extractFile(join(resources, 'app.asar'), p);
+      const source = p === 'launch.cjs' ? join(ROOT, 'build', p) : join(ROOT, p);
+      assert.ok(inAsar.equals(readFileSync(source)), `${p} is the built file`);
+    }
+    const worker = extractFile(join(resources, 'app.asar'), 'dist/renderer/worker.js').toString();
+    const blob = longestToken(
+      readFileSync(join(ROOT, 'node_modules/@hpcc-js/wasm-graphviz/dist/index.js'), 'utf8'),
+    );
+    assert.ok(blob.length > 100_000, 'found the Graphviz WASM blob in @hpcc-js/wasm-graphviz');
+    const middle = blob.slice(blob.length / 2, blob.length / 2 + 400);
+    assert.ok(worker.includes(middle), 'worker.js embeds the Graphviz WASM');
+  });
+
+  test("app.asar.unpacked holds koffi's native file, koffi, the commands and the shell host", () => {
+    const native = entries.filter((e) => e.path.endsWith('.node'));
+    assert.deepEqual(
+      native.map((e) => [e.path, e.unpacked]),
+      [
+        [
+          `node_modules/@koromix/koffi-linux-${process.arch}/linux_${process.arch}/koffi.node`,
+          true,
+        ],
+      ],
+    );
+    for (const e of entries.filter((x) => x.unpacked)) {
+      assert.ok(existsSync(join(resources, 'app.asar.unpacked', e.path)), `${e.path} on disk`);
+    }
+    for (const p of ['dist/app/lsuserns.js', 'dist/shell/host.js', 'node_modules/koffi/index.js']) {
+      assert.equal(file(p)?.unpacked, true, `${p} unpacked`);
+    }
+  });
+
+  test('nothing else is packed: every file is on the allow-list, in its place', () => {
+    const bad = entries.flatMap((e) => {
+      const rule = ALLOWED.find((a) => a.pattern.test(e.path));
+      if (!rule) return [`${e.path}: not on the allow-list`];
+      if (rule.unpacked !== e.unpacked) {
+        return [`${e.path}: should be ${rule.unpacked ? 'unpacked' : 'in the archive'}`];
+      }
+      return [];
+    });
+    assert.deepEqual(bad, []);
+    // and resources/ holds only the archive, its unpacked part and bin/
+    // (a real Electron's default_app.asar is removed by electron-builder)
+    const top = execFileSync('ls', ['-A', resources], { encoding: 'utf8' }).split('\n');
+    assert.deepEqual(top.filter(Boolean).sort(), ['app.asar', 'app.asar.unpacked', 'bin']);
+  });
+
+  test('the unpacked commands run with plain Node and load koffi from the unpacked tree', () => {
+    // a preload that reports, at exit, which koffi.node the process loaded
+    const probe = join(scratch, 'probe.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(" +
+        'process.report.getReport().sharedObjects.filter((s) => /koffi/.test(s))) + "\\n"));\n',
+    );
+    const script = join(resources, 'app.asar.unpacked/dist/app/lsuserns.js');
+    const r = spawnSync(process.execPath, ['--require', probe, script, '--json'], {
+      encoding: 'utf8',
+      cwd: scratch,
+      maxBuffer: 256 << 20,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const model = JSON.parse(r.stdout) as { namespaces: unknown[] };
+    assert.ok(model.namespaces.length > 0);
+    const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]!) as string[];
+    assert.deepEqual(loaded, [
+      join(resources, `app.asar.unpacked/node_modules/@koromix/koffi-linux-${process.arch}`) +
+        `/linux_${process.arch}/koffi.node`,
+    ]);
+  });
+
+  describe("the package's commands (resources/bin)", () => {
+    const run = (name: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
+      spawnSync(join(resources, 'bin', name), args, {
+        encoding: 'utf8',
+        cwd: scratch,
+        env,
+        maxBuffer: 256 << 20,
+        timeout: 60_000,
+      });
+
+    test('lsuserns and lspidns name our own user namespace', () => {
+      const id = ownUserNs.replace(/^user:/, '');
+      const u = run('lsuserns', []);
+      assert.equal(u.status, 0, u.stderr);
+      assert.ok(u.stdout.includes(`user:${id}`), u.stdout);
+      const p = run('lspidns', []);
+      assert.equal(p.status, 0, p.stderr);
+      assert.ok(p.stdout.includes(`owner user:${id}`), p.stdout);
+    });
+
+    test('graphns --output writes an SVG', () => {
+      const svg = join(scratch, 'graph.svg');
+      const r = run('graphns', ['--output', svg]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(readFileSync(svg, 'utf8'), /<svg[\s>]/);
+    });
+
+    test('graphns starts the packaged Electron as the window, not as Node', (t) => {
+      if (dist.real) {
+        t.skip('with a real Electron this opens a window; see "launching the packaged app"');
+        return;
+      }
+      const r = run('graphns', []);
+      const seen = /stand-in window: (.*)/.exec(r.stderr)?.[1];
+      if (!seen) {
+        t.skip(`graphns did not try to open a window: ${r.stderr.trim().split('\n')[0]}`);
+        return;
+      }
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(seen, /run_as_node=unset/);
+      assert.match(seen, /fd3=socket:/, 'the graph pipe reaches the window on fd 3');
+      assert.match(seen, /args=\S*\/dist\/shell\/electron\/main\.cjs/, 'launch.cjs sees the host');
+    });
+
+    test(
+      'under sudo, the window is started as the invoking user, still as Electron',
+      { skip: isRoot ? false : 'needs root to make a throwaway user' },
+      (t) => {
+        if (dist.real) {
+          t.skip('with a real Electron this opens a window');
+          return;
+        }
+        const name = `gnp${randomBytes(4).toString('hex')}`;
+        execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', name]);
+        try {
+          const uid = execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim();
+          const gid = execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim();
+          const r = run('graphns', [], {
+            PATH: process.env.PATH,
+            SUDO_UID: uid,
+            SUDO_GID: gid,
+            SUDO_USER: name,
+          });
+          const seen = /stand-in window: (.*)/.exec(r.stderr)?.[1];
+          if (!seen) {
+            t.skip(`graphns did not try to open a window: ${r.stderr.trim().split('\n')[0]}`);
+            return;
+          }
+          assert.equal(r.status, 0, r.stderr);
+          assert.match(seen, new RegExp(`uid=${uid} `));
+          assert.match(seen, /run_as_node=unset/);
+        } finally {
+          execFileSync('userdel', ['--remove', name], { stdio: 'ignore' });
+        }
+      },
+    );
+  });
+
+  test('the tar.gz holds the same tree, with the wrappers executable', (t) => {
+    if (!built.tarball) {
+      t.skip(`no tar.gz: ${built.noTarball}`);
+      return;
+    }
+    const list = execFileSync('tar', ['-tvzf', built.tarball], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    const top = /graphns-[^/]+\//.exec(list)![0];
+    for (const p of [
+      'graphns',
+      'resources/app.asar',
+      'resources/bin/graphns',
+      'resources/bin/node',
+    ]) {
+      assert.match(list, new RegExp(`^-rwxr-xr-x .* ${top}${p}$|^-rw-r--r-- .* ${top}${p}$`, 'm'));
+    }
+    for (const p of ['graphns', 'lsuserns', 'lspidns', 'node', 'electron']) {
+      assert.match(list, new RegExp(`^-rwxr-xr-x .* ${top}resources/bin/${p}$`, 'm'));
+    }
+    assert.match(list, /app\.asar\.unpacked\/node_modules\/@koromix\/.*koffi\.node$/m);
+  });
+
+  test('launching the packaged app', (t) => {
+    if (!dist.real) {
+      t.skip(`skipped: no Electron binary on this machine (${dist.why})`);
+      return;
+    }
+    if (!existsSync('/usr/bin/xvfb-run') && !process.env.DISPLAY) {
+      t.skip('skipped: no display and no xvfb-run');
+      return;
+    }
+    return launchSmoke(built.appDir, scratch);
+  });
+});
+
+/**
+ * With a real Electron: start the packaged app's window on a fixed graph
+ * (GRAPHNS_GRAPH_FILE, as the viewer's own tests do) and see that it comes
+ * up and stays up for a few seconds; then end it.
+ */
+async function launchSmoke(appDir: string, scratch: string): Promise<void> {
+  const graph = join(scratch, 'graph.json');
+  const result: GraphResult = {
+    ok: true,
+    dot: 'digraph { a -> b }',
+    modelJson: '{}',
+    title: 'graphns packaging smoke',
+    namespaces: 2,
+    warnings: [],
+  };
+  writeFileSync(graph, JSON.stringify(result));
+  const args = [
+    join(appDir, 'resources', 'bin', 'electron'),
+    `${appDir}/dist/shell/electron/main.cjs`,
+  ];
+  if (process.geteuid?.() === 0) args.push('--no-sandbox');
+  const cmd = process.env.DISPLAY ? args : ['xvfb-run', '-a', ...args];
+  const child = spawn(cmd[0]!, cmd.slice(1), {
+    env: { ...process.env, GRAPHNS_GRAPH_FILE: graph, HOME: scratch },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group: xvfb-run, Xvfb and Electron end together
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  const early = await Promise.race([
+    exited.then((c) => ({ code: c })),
+    new Promise<undefined>((r) => setTimeout(() => r(undefined), 8000)),
+  ]);
+  if (early) assert.fail(`the packaged app ended early (${early.code}): ${stderr}`);
+  process.kill(-child.pid!, 'SIGTERM');
+  await exited;
+  assert.ok(statSync(join(appDir, 'graphns')).size > 1_000_000, 'a real Electron binary');
+}
