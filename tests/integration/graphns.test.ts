@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { DOMParser, onWarningStopParsing } from '@xmldom/xmldom';
 import { modelToDot } from '../../main/emit';
 import { escapeDisplay, parseModel, serializeModel } from '../../main/model';
+import { syntheticModel } from '../bench/synthetic';
 import { hostileModel } from '../unit/fixtures/dot-models';
 import { needRoot, nsInode, Scene } from '../helpers/scene';
 
@@ -192,6 +193,23 @@ test('an unwritable output directory is a one-line error', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /cannot write .*x\.svg: no such directory \(ENOENT\)/);
   noStack(r);
+});
+
+test('a big layout says so on a terminal, and nothing when stderr is not one', (t) => {
+  const d = workdir('progress');
+  const big = join(d, 'big.json');
+  writeFileSync(big, serializeModel(syntheticModel(3000)));
+  const quiet = graphns('--open', big, '-d', '--output', join(d, 'quiet.svg'));
+  assert.equal(quiet.status, 0, quiet.stderr);
+  assert.equal(quiet.stderr, '');
+  if (!existsSync('/usr/bin/script')) return t.skip('script(1) from util-linux is missing');
+  // script(1) runs the command on a pseudo-terminal, so stderr is a TTY
+  const cmd = [process.execPath, GRAPHNS, '--open', big, '-d', '--output', join(d, 'tty.svg')]
+    .map((a) => `'${a}'`)
+    .join(' ');
+  const r = spawnSync('/usr/bin/script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout);
+  assert.match(r.stdout, /graphns: laying out 3000 namespaces/);
 });
 
 test('snapshot round trip: live --json, then --open draws the same graph', () => {
