@@ -256,6 +256,21 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     assert.match(list, /app\.asar\.unpacked\/node_modules\/@koromix\/.*koffi\.node$/m);
   });
 
+  test('the deb maintainer scripts use only electron-builder macros and are valid bash', () => {
+    for (const name of ['after-install.sh', 'after-remove.sh']) {
+      const text = readFileSync(join(ROOT, 'build', 'deb', name), 'utf8');
+      // electron-builder fills in ${name} and fails the build on unknown macros
+      const macros = new Set([...text.matchAll(/\$\{([a-zA-Z]+)\}/g)].map((m) => m[1]));
+      assert.deepEqual([...macros].sort(), ['executable', 'sanitizedProductName']);
+      const filled = text
+        .replaceAll('${executable}', 'graphns')
+        .replaceAll('${sanitizedProductName}', 'graphns');
+      const r = spawnSync('bash', ['-n'], { input: filled, encoding: 'utf8' });
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+      assert.match(filled, /resources\/bin\/\$cmd/, `${name} handles the /usr/bin links`);
+    }
+  });
+
   test('launching the packaged app', (t) => {
     if (!dist.real) {
       t.skip(`skipped: no Electron binary on this machine (${dist.why})`);
