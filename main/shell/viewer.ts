@@ -116,7 +116,13 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
     say('running as root without sudo: the window runs as root, with its sandbox off');
   }
 
-  const dist = findDist();
+  let dist: string;
+  try {
+    dist = findDist();
+  } catch (err) {
+    say((err as Error).message);
+    return 1;
+  }
   const child = spawn(
     process.execPath,
     [join(dist, 'shell', 'host.js'), ...hostArgs(choice.shell, choice.program, target)],

@@ -1,0 +1,119 @@
+/**
+ * Privilege separation for real: graphns runs as root with SUDO_UID and
+ * SUDO_GID of a throwaway user (made here with useradd, removed after), as
+ * `sudo graphns` would. Discovery must stay root; the shell host and the
+ * browser must run as that user (read from /proc), the graph must still
+ * arrive over the pipe, rediscovery must go back to root, and a saved file
+ * must belong to the user.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { needRoot } from '../helpers/scene';
+import { launchViewer, viewerSkip, type Viewer } from '../helpers/viewer';
+import type { PageDocument } from '../helpers/page-dom';
+
+// page.evaluate() callbacks run in the browser (see page-dom.ts)
+declare const document: PageDocument;
+
+function status(pid: number): { uid: number; gid: number; name: string } | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (k: string) => /^(\S+)\s/.exec(s.split(`\n${k}:\t`)[1] ?? '')?.[1] ?? '';
+    return {
+      uid: Number(field('Uid')),
+      gid: Number(field('Gid')),
+      name: /^Name:\t(.*)$/m.exec(s)?.[1] ?? '',
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function processesOf(uid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => status(pid)?.uid === uid);
+}
+
+const skip =
+  needRoot ||
+  viewerSkip() ||
+  (existsSync('/usr/sbin/useradd') ? false : 'no useradd to make a throwaway user');
+
+test(
+  'under sudo, discovery stays root and the window runs as the invoking user',
+  { skip, timeout: 120_000 },
+  async () => {
+    const name = `gns${randomBytes(4).toString('hex')}`;
+    execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', name]);
+    let viewer: Viewer | undefined;
+    let uid = -1;
+    try {
+      uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }));
+      const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }));
+      viewer = await launchViewer([], {
+        SUDO_UID: String(uid),
+        SUDO_GID: String(gid),
+        SUDO_USER: name,
+      });
+      const { page, child } = viewer;
+      assert.match(viewer.stderr(), new RegExp(`window runs as uid ${uid}`));
+
+      assert.equal(status(child.pid!)?.uid, 0, 'graphns (discovery) stays root');
+      const hosts = childrenOf(child.pid!);
+      assert.equal(hosts.length, 1, 'one shell host');
+      const host = status(hosts[0]!)!;
+      assert.deepEqual([host.uid, host.gid], [uid, gid], 'the shell host runs as the user');
+      const browsers = childrenOf(hosts[0]!).map(status);
+      assert.ok(browsers.length > 0, 'the host started the browser');
+      for (const b of browsers) assert.equal(b?.uid, uid, `${b?.name} runs as the user`);
+
+      // the graph came over the pipe from the root side, which scanned as uid 0
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.state), 'ready');
+      const header = () =>
+        page.evaluate(() => document.querySelector('#graph svg')?.textContent ?? '');
+      assert.match(await header(), /scanned as uid 0/);
+      await page.keyboard.press('r');
+      await page.waitForFunction(() =>
+        /rediscovered/.test(document.getElementById('status')!.textContent ?? ''),
+      );
+      assert.match(await header(), /scanned as uid 0/, 'rediscovery ran on the root side');
+
+      await page.keyboard.press('s');
+      await page.waitForFunction(() =>
+        /saved to |not saved/.test(document.getElementById('status')!.textContent ?? ''),
+      );
+      const text = await page.evaluate(() => document.getElementById('status')!.textContent ?? '');
+      const path = /saved to (\S+\.svg)/.exec(text)?.[1];
+      assert.ok(path, text);
+      assert.equal(dirname(path), `/home/${name}`);
+      assert.equal(statSync(path).uid, uid, 'the saved file belongs to the user');
+
+      void page.keyboard.press('q').catch(() => undefined);
+      assert.equal(await viewer.exited, 0);
+    } finally {
+      await viewer?.close();
+      // the browser's helpers may outlive it by a moment; userdel refuses while they run
+      for (let i = 0; i < 100 && uid > 0 && processesOf(uid).length > 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      execFileSync('userdel', ['--remove', name], { stdio: 'ignore' });
+    }
+  },
+);

@@ -1,0 +1,130 @@
+/**
+ * Drives the viewer for end-to-end tests: starts graphns's viewer with the
+ * browser shell in headless Chromium, connects Playwright to that very
+ * browser over the DevTools protocol (the browser prints its address when
+ * GRAPHNS_BROWSER_ARGS asks for --remote-debugging-port), and waits on the
+ * page's own state (`<html data-state>`), never on sleeps.
+ *
+ * Runs `dist/app/graphns.js` once that command opens the viewer, else the
+ * stand-in tests/helpers/viewer-entry.ts (same openViewer call).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { PageDocument } from './page-dom';
+
+// page.evaluate() callbacks run in the browser (see page-dom.ts)
+declare const document: PageDocument;
+
+/** The repository root. */
+export const ROOT = new URL('../..', import.meta.url).pathname;
+/** Debian's Chromium, which the tests drive. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Skip reason when the viewer cannot be tested here, or false. */
+export function viewerSkip(): string | false {
+  if (!existsSync(CHROMIUM)) return `no ${CHROMIUM} (apt-get install chromium)`;
+  if (!existsSync(join(ROOT, 'dist', 'shell', 'host.js'))) return 'not built: run npm run build';
+  return false;
+}
+
+/** The command that opens the viewer: graphns itself once it is wired, else the stand-in. */
+export function viewerCommand(): string[] {
+  const graphns = join(ROOT, 'dist', 'app', 'graphns.js');
+  const app = join(ROOT, 'app', 'graphns.ts');
+  if (existsSync(graphns) && existsSync(app) && readFileSync(app, 'utf8').includes('openViewer')) {
+    return [graphns];
+  }
+  return ['--import', 'tsx', join(ROOT, 'tests', 'helpers', 'viewer-entry.ts')];
+}
+
+/** A running viewer under test. */
+export interface Viewer {
+  child: ChildProcess;
+  browser: Browser;
+  page: Page;
+  /** The server's origin, `http://127.0.0.1:PORT`. */
+  origin: string;
+  /** Everything graphns wrote on stderr so far. */
+  stderr(): string;
+  /** Resolves with graphns's exit code. */
+  exited: Promise<number | null>;
+  /** End graphns if the test did not (kills only the process we started). */
+  close(): Promise<void>;
+}
+
+/** Headless, with a DevTools port Playwright can attach to. */
+export const HEADLESS_ARGS =
+  '--headless --remote-debugging-port=0 --disable-gpu --window-size=1200,800';
+
+/**
+ * Start the viewer with `args` (e.g. `--open snap.json`) and wait until
+ * the page has drawn the graph (or shown an error).
+ */
+export async function launchViewer(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+): Promise<Viewer> {
+  const child = spawn(process.execPath, [...viewerCommand(), '--shell', 'browser', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, GRAPHNS_BROWSER_ARGS: HEADLESS_ARGS, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const ws = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no DevTools address:\n${stderr}`)), timeoutMs);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      stderr += d;
+      const m = /DevTools listening on (ws:\S+)/.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`graphns exited (${code}) before the browser started:\n${stderr}`));
+    });
+  });
+  const browser = await chromium.connectOverCDP(ws);
+  const context = browser.contexts()[0]!;
+  const page =
+    context.pages().find((p) => p.url().startsWith('http://127.0.0.1')) ??
+    (await context.waitForEvent('page'));
+  await page.waitForFunction(
+    () => ['ready', 'error'].includes(document.documentElement.dataset.state ?? ''),
+    null,
+    { timeout: timeoutMs },
+  );
+  const origin = new URL(page.url()).origin;
+  return {
+    child,
+    browser,
+    page,
+    origin,
+    stderr: () => stderr,
+    exited,
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+/** The pan-zoom transform of the graph: scale and translation. */
+export async function viewTransform(page: Page): Promise<{ scale: number; x: number; y: number }> {
+  const m = await page.evaluate(() => {
+    const g = document.querySelector('#graph svg .svg-pan-zoom_viewport');
+    return g?.getAttribute('transform') ?? '';
+  });
+  const n = /matrix\(([^)]+)\)/.exec(m)?.[1]?.split(/[ ,]+/).map(Number);
+  if (!n || n.length !== 6) throw new Error(`no pan-zoom transform: ${m}`);
+  return { scale: n[0]!, x: n[4]!, y: n[5]! };
+}
