@@ -1,0 +1,135 @@
+/**
+ * The Electron shell end to end, with Playwright's Electron driver: the same
+ * page and contract as the browser shell, in the real BrowserWindow with
+ * the real preload. Runs where an Electron binary is installed (the electron
+ * package's path.txt, or ELECTRON_OVERRIDE_DIST_PATH); elsewhere it is
+ * skipped and says why. The graph comes from GRAPHNS_GRAPH_FILE (a
+ * GraphResult made here from a live discovery of a scene) instead of the
+ * privileged side's pipe, which Playwright's launcher cannot provide.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { _electron } from 'playwright-core';
+import type { GraphResult } from '../../main/contract';
+import { discover } from '../../main/discover';
+import { modelToDot } from '../../main/emit';
+import { serializeModel } from '../../main/model';
+import { electronPackageDir, findElectron } from '../../main/shell/electron-binary';
+import type { PageDocument } from '../helpers/page-dom';
+import { isRoot, needRoot, nsInode, Scene } from '../helpers/scene';
+import { ROOT, viewerSkip, viewTransform } from '../helpers/viewer';
+
+// page.evaluate() callbacks run in the browser (see page-dom.ts)
+declare const document: PageDocument;
+declare const window: Record<string, unknown>;
+
+const electron = findElectron(process.env, electronPackageDir());
+const skip =
+  'missing' in electron
+    ? `no Electron binary here (${electron.missing}); the Electron wiring is type-checked ` +
+      'and its logic unit-tested; this test runs where Electron is installed'
+    : needRoot || viewerSkip();
+
+test(
+  'the Electron shell shows the graph; keys, preload and save work',
+  { skip, timeout: 120_000 },
+  async () => {
+    const executablePath = (electron as { path: string }).path;
+    const scene = new Scene();
+    const dir = mkdtempSync(join(tmpdir(), 'graphns-electron-'));
+    try {
+      const p = await scene.start([
+        'unshare',
+        '--user',
+        '--map-root-user',
+        '--pid',
+        '--fork',
+        'sleep',
+        '1000',
+      ]);
+      const ids = { user: nsInode(p.pid, 'user'), pid: nsInode(p.pid, 'pid') };
+      const model = discover();
+      const graph: GraphResult = {
+        ok: true,
+        dot: modelToDot(model, { details: false }),
+        modelJson: serializeModel(model),
+        title: 'graphns — electron test',
+        namespaces: model.namespaces.length,
+        warnings: model.warnings,
+      };
+      const graphFile = join(dir, 'graph.json');
+      writeFileSync(graphFile, JSON.stringify(graph));
+      const app = await _electron.launch({
+        executablePath,
+        args: [
+          join(ROOT, 'dist', 'shell', 'electron', 'main.cjs'),
+          ...(isRoot ? ['--no-sandbox'] : []),
+        ],
+        env: {
+          ...process.env,
+          GRAPHNS_GRAPH_FILE: graphFile,
+          HOME: dir,
+          XDG_CONFIG_HOME: join(dir, 'config'),
+        },
+      });
+      const page = await app.firstWindow();
+      await page.waitForFunction(() => document.documentElement.dataset.state === 'ready');
+      for (const [type, ino] of Object.entries(ids)) {
+        const text = await page.evaluate(
+          (id) => document.getElementById(id)?.textContent ?? '',
+          `${type}-${ino}`,
+        );
+        assert.ok(text.includes(`${type}:[${ino}]`), `${type}:[${ino}] drawn`);
+      }
+      // the preload gives the contract and nothing else; the page has no Node
+      const surface = await page.evaluate(() => ({
+        api: Object.keys((window.graphns as object) ?? {}).sort(),
+        require: typeof window.require,
+        process: typeof window.process,
+      }));
+      assert.deepEqual(surface, {
+        api: ['getGraph', 'quit', 'rediscover', 'saveSvg'],
+        require: 'undefined',
+        process: 'undefined',
+      });
+
+      const s0 = (await viewTransform(page)).scale;
+      await page.keyboard.press('+');
+      assert.ok((await viewTransform(page)).scale > s0);
+      await page.keyboard.press('1');
+      assert.ok(Math.abs((await viewTransform(page)).scale - 1) < 1e-6);
+      await page.keyboard.press('h');
+      assert.equal(await page.evaluate(() => document.getElementById('help')!.hidden), false);
+      await page.keyboard.press('Escape');
+      assert.equal(await page.evaluate(() => document.getElementById('help')!.hidden), true);
+
+      // s: the native dialog, answered here; the file goes exactly where it says
+      const target = join(dir, 'chosen.svg');
+      await app.evaluate(({ dialog }, path) => {
+        dialog.showSaveDialog = (async () => ({
+          canceled: false,
+          filePath: path,
+        })) as typeof dialog.showSaveDialog;
+      }, target);
+      await page.keyboard.press('s');
+      await page.waitForFunction(() =>
+        /saved to /.test(document.getElementById('status')!.textContent ?? ''),
+      );
+      assert.ok(readFileSync(target, 'utf8').includes(`user:[${ids.user}]`));
+
+      const closed = new Promise<void>((r) => app.once('close', () => r()));
+      void page.keyboard.press('q').catch(() => undefined);
+      await closed;
+      // the window's bounds were remembered
+      assert.ok(
+        JSON.parse(readFileSync(join(dir, 'config', 'graphns', 'window.json'), 'utf8')).width > 0,
+      );
+    } finally {
+      await scene.teardown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
