@@ -153,6 +153,10 @@ function nodeLine(g: ModelGraph, ns: Namespace): string {
     const who = ns.ownerName !== undefined ? ` ${dotText(ns.ownerName)}` : '';
     lines.push(`<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}">uid ${ns.ownerUid}${who}</FONT>`);
   }
+  // every non-user namespace has an owner; not seeing it is worth saying (unprivileged scans)
+  if (ns.type !== 'user' && (ns.owner === undefined || !g.byKey.has(ns.owner))) {
+    lines.push(`<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}">owner not visible</FONT>`);
+  }
   return `${q(ns.key)} [id=${q(svgId(ns.key))}, ${originAttrs(ns)}, label=<${lines.join('<BR/>')}>];`;
 }
 
@@ -172,7 +176,13 @@ function groupCell(g: ModelGraph, ns: Namespace): string {
 }
 
 /** Several flat namespaces of one type and owner as one table node. */
-function groupLine(g: ModelGraph, id: string, type: NsTypeName, members: Namespace[]): string {
+function groupLine(
+  g: ModelGraph,
+  id: string,
+  type: NsTypeName,
+  members: Namespace[],
+  ownerKnown: boolean,
+): string {
   const c = COLOURS[type];
   const cols = Math.ceil(members.length / GROUP_ROWS);
   const rows = Math.ceil(members.length / cols);
@@ -185,7 +195,10 @@ function groupLine(g: ModelGraph, id: string, type: NsTypeName, members: Namespa
     }
     body.push(`<TR>${cells}</TR>`);
   }
-  const head = `<TR><TD COLSPAN="${cols}"><B>${type}</B> \u00d7 ${members.length}</TD></TR>`;
+  const note = ownerKnown
+    ? ''
+    : `<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}">, owner not visible</FONT>`;
+  const head = `<TR><TD COLSPAN="${cols}"><B>${type}</B> \u00d7 ${members.length}${note}</TD></TR>`;
   const table =
     `<TABLE BORDER="1" STYLE="rounded" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" ` +
     `BGCOLOR="${c.fill}" COLOR="${c.line}">${head}${body.join('')}</TABLE>`;
@@ -228,7 +241,7 @@ function legend(model: Model, types: readonly NsTypeName[]): string {
     `<B>${dotText(h.hostname)}</B>  kernel ${dotText(h.kernel)}  ` +
     `<FONT COLOR="${NOTE_COLOUR}">${dotText(h.time)}, scanned as uid ${h.uid}</FONT>`;
   return (
-    `<<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2">` +
+    `<<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="3">` +
     `<TR><TD COLSPAN="${LEGEND_COLS}" ALIGN="LEFT">${title}</TD></TR>` +
     rows.join('') +
     `</TABLE>>`
@@ -317,7 +330,12 @@ export function modelToDot(model: Model, options: DotOptions): string {
       for (const n of users) emit(2, nodeLine(g, n));
       for (const grp of groups) {
         const only = grp.members.length === 1 ? grp.members[0] : undefined;
-        emit(2, only ? nodeLine(g, only) : groupLine(g, grp.id, grp.type, grp.members));
+        emit(
+          2,
+          only
+            ? nodeLine(g, only)
+            : groupLine(g, grp.id, grp.type, grp.members, grp.owner !== undefined),
+        );
       }
     });
   }
