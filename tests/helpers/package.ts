@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listPackage } from '@electron/asar';
+import { createPackage, listPackage } from '@electron/asar';
 import { electronPackageDir, findElectron } from '../../main/shell/electron-binary';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,7 +41,7 @@ exit 0
  * or the electron package's downloaded binary, found without triggering a
  * download), else a stand-in distribution made in `scratch`.
  */
-export function electronDist(env: NodeJS.ProcessEnv, scratch: string): ElectronDist {
+export async function electronDist(env: NodeJS.ProcessEnv, scratch: string): Promise<ElectronDist> {
   const found = findElectron(env, electronPackageDir(join(ROOT, 'package.json')));
   if ('path' in found) return { dir: dirname(found.path), real: true };
   const dir = join(scratch, 'stand-in-electron');
@@ -54,6 +54,13 @@ export function electronDist(env: NodeJS.ProcessEnv, scratch: string): ElectronD
   );
   writeFileSync(join(dir, 'electron'), standInElectron(process.execPath, preload));
   chmodSync(join(dir, 'electron'), 0o755);
+  // what else a real distribution has that the package must not keep
+  const demo = join(scratch, 'stand-in-default-app');
+  mkdirSync(demo, { recursive: true });
+  writeFileSync(join(demo, 'package.json'), '{"name":"default_app","main":"main.js"}');
+  mkdirSync(join(dir, 'resources'), { recursive: true });
+  await createPackage(demo, join(dir, 'resources', 'default_app.asar'));
+  writeFileSync(join(dir, 'version'), '0.0.0-stand-in');
   return { dir, real: false, why: found.missing };
 }
 

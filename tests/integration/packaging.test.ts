@@ -47,10 +47,10 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
   let resources: string;
   let entries: AsarEntry[];
 
-  before(() => {
+  before(async () => {
     // the packaged tree is run by a throwaway user below
     chmodSync(scratch, 0o755);
-    dist = electronDist(process.env, scratch);
+    dist = await electronDist(process.env, scratch);
     console.log(
       dist.real
         ? `packaging check: building against the Electron distribution ${dist.dir}`
@@ -125,9 +125,13 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     });
     assert.deepEqual(bad, []);
     // and resources/ holds only the archive, its unpacked part and bin/
-    // (a real Electron's default_app.asar is removed by electron-builder)
+    // (build/after-pack.cjs removes the distribution's default_app.asar)
     const top = execFileSync('ls', ['-A', resources], { encoding: 'utf8' }).split('\n');
     assert.deepEqual(top.filter(Boolean).sort(), ['app.asar', 'app.asar.unpacked', 'bin']);
+    assert.ok(
+      !existsSync(join(built.appDir, 'version')),
+      "the distribution's version file is gone",
+    );
   });
 
   test('the unpacked commands run with plain Node and load koffi from the unpacked tree', () => {
