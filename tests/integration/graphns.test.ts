@@ -195,6 +195,36 @@ test('an unwritable output directory is a one-line error', () => {
   noStack(r);
 });
 
+test('a full disk mid-write fails cleanly: exit 1, no temporary file, the old file intact', (t) => {
+  if (needRoot) return t.skip(needRoot);
+  const d = workdir('full');
+  const big = join(d, 'big.json');
+  writeFileSync(big, serializeModel(syntheticModel(1000)));
+  // a 64 KiB tmpfs in a private mount namespace: the SVG (about 1 MB) cannot fit
+  const script = [
+    'set -e',
+    'mount -t tmpfs -o size=64k tmpfs "$1"',
+    'echo old > "$1/g.svg"',
+    'set +e',
+    `"${process.execPath}" "${GRAPHNS}" --open "$2" -d --output "$1/g.svg"`,
+    'echo "rc=$?"',
+    'ls -A "$1"',
+    'cat "$1/g.svg"',
+  ].join('\n');
+  const mnt = join(d, 'mnt');
+  mkdirSync(mnt);
+  const r = spawnSync(
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', mnt, big],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /cannot write .*g\.svg: no space left on device \(ENOSPC\)/);
+  assert.equal(r.stdout, 'rc=1\ng.svg\nold\n');
+});
+
 test('a big layout says so on a terminal, and nothing when stderr is not one', (t) => {
   const d = workdir('progress');
   const big = join(d, 'big.json');
