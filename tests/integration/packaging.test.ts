@@ -14,11 +14,13 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readlinkSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -240,7 +242,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     );
   });
 
-  test('the tar.gz holds the same tree, with the wrappers executable', (t) => {
+  test('the tar.gz holds the same tree and works unpacked and linked as README says', (t) => {
     if (!built.tarball) {
       t.skip(`no tar.gz: ${built.noTarball}`);
       return;
@@ -262,6 +264,19 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
       assert.match(list, new RegExp(`^-rwxr-xr-x .* ${top}resources/bin/${p}$`, 'm'));
     }
     assert.match(list, /app\.asar\.unpacked\/node_modules\/@koromix\/.*koffi\.node$/m);
+
+    // tar -C /opt -xzf ...; ln -s /opt/graphns-*/resources/bin/{graphns,lsuserns,lspidns} /usr/local/bin/
+    const opt = join(scratch, 'opt');
+    const bin = join(scratch, 'usr-local-bin');
+    mkdirSync(opt);
+    mkdirSync(bin);
+    execFileSync('tar', ['-C', opt, '-xzf', built.tarball]);
+    for (const c of ['graphns', 'lsuserns', 'lspidns']) {
+      symlinkSync(join(opt, top, 'resources', 'bin', c), join(bin, c));
+    }
+    const r = spawnSync(join(bin, 'lsuserns'), [], { encoding: 'utf8', cwd: scratch });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.includes(ownUserNs), r.stdout);
   });
 
   test('the deb maintainer scripts use only electron-builder macros and are valid bash', () => {
