@@ -64,6 +64,20 @@ export async function electronDist(env: NodeJS.ProcessEnv, scratch: string): Pro
   return { dir, real: false, why: found.missing };
 }
 
+/** Files of `npm run build` the package needs; checked before building it. */
+const BUILT_FILES = [
+  'dist/app/graphns.js',
+  'dist/app/lsuserns.js',
+  'dist/app/lspidns.js',
+  'dist/shell/host.js',
+  'dist/shell/electron/main.cjs',
+  'dist/shell/electron/preload.cjs',
+  'dist/renderer/index.html',
+  'dist/renderer/main.js',
+  'dist/renderer/worker.js',
+  'dist/renderer/style.css',
+];
+
 /** The result of one electron-builder run. */
 export interface Built {
   /** The unpacked app (`dir` target): graphns, resources/... */
@@ -81,6 +95,10 @@ export interface Built {
  * download their tools. Throws with electron-builder's log on failure.
  */
 export function buildPackage(dist: string, out: string): Built {
+  const missing = BUILT_FILES.filter((f) => !existsSync(join(ROOT, f)));
+  if (missing.length > 0) {
+    throw new Error(`the build is incomplete (${missing.join(', ')}): run npm run build`);
+  }
   const sevenZip = ['/usr/bin/7za', '/usr/bin/7z'].find((p) => existsSync(p));
   const targets = sevenZip ? ['dir', 'tar.gz'] : ['dir'];
   const started = process.hrtime.bigint();

@@ -25,7 +25,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extractFile } from '@electron/asar';
+import { extractAll, extractFile } from '@electron/asar';
 import {
   ALLOWED,
   ROOT,
@@ -277,6 +277,46 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     const r = spawnSync(join(bin, 'lsuserns'), [], { encoding: 'utf8', cwd: scratch });
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.stdout.includes(ownUserNs), r.stdout);
+  });
+
+  test('launch.cjs: a start by the shell host runs the viewer main, a desktop start runs bin/graphns', (t) => {
+    if (dist.real) {
+      t.skip('with a real Electron a desktop start opens a window');
+      return;
+    }
+    // app.asar extracted, with an `electron` module that has only app.exit(),
+    // and process.resourcesPath set as Electron sets it
+    const app = join(scratch, 'extracted');
+    extractAll(join(resources, 'app.asar'), app);
+    mkdirSync(join(app, 'node_modules', 'electron'), { recursive: true });
+    writeFileSync(
+      join(app, 'node_modules', 'electron', 'index.js'),
+      "exports.app = { exit: (code) => { process.stderr.write('app.exit ' + code + '\\n'); process.exit(code); } };\n",
+    );
+    const preload = join(scratch, 'resources-path.cjs');
+    writeFileSync(preload, `process.resourcesPath = ${JSON.stringify(resources)};\n`);
+    const start = (args: string[]) =>
+      spawnSync(process.execPath, ['--require', preload, join(app, 'launch.cjs'), ...args], {
+        encoding: 'utf8',
+        cwd: scratch,
+        timeout: 60_000,
+      });
+
+    // the host passes the viewer main's path: launch.cjs loads it (which
+    // stops at Electron's API, absent here)
+    const byHost = start([join(resources, 'app.asar.unpacked/dist/shell/electron/main.cjs')]);
+    assert.notEqual(byHost.status, 0);
+    assert.match(byHost.stderr, /at .*extracted\/dist\/shell\/electron\/main\.cjs/, byHost.stderr);
+    assert.doesNotMatch(byHost.stderr, /app\.exit/);
+
+    // no arguments (desktop entry, AppImage): bin/graphns runs, and its exit code is ours
+    const direct = spawnSync(join(resources, 'bin', 'graphns'), [], {
+      encoding: 'utf8',
+      cwd: scratch,
+    });
+    const desktop = start([]);
+    assert.match(desktop.stderr, new RegExp(`app\\.exit ${direct.status}\\n`), desktop.stderr);
+    assert.equal(desktop.status, direct.status);
   });
 
   test('the deb maintainer scripts use only electron-builder macros and are valid bash', () => {
