@@ -248,6 +248,36 @@ function legend(model: Model, types: readonly NsTypeName[]): string {
   );
 }
 
+/** Leaves under one parent from which staggering starts, and the most rows they spread over. */
+const STAGGER_FROM = 5;
+const STAGGER_ROWS = 4;
+
+/**
+ * Spread many leaves of one parent over a few rows (like Graphviz's
+ * `unflatten -l`): a host with 100 containers otherwise draws one row 100
+ * boxes wide. A leaf's edge gets minlen 1, 2, 3... in turn; inner nodes
+ * keep 1 so subtrees stay compact. Returns minlen by edge tail (only > 1).
+ */
+function staggerLeaves(up: readonly { from: string; to: string }[]): Map<string, number> {
+  const inner = new Set(up.map((e) => e.to));
+  const leaves = new Map<string, string[]>();
+  for (const e of up) {
+    if (inner.has(e.from)) continue;
+    const list = leaves.get(e.to);
+    if (list) list.push(e.from);
+    else leaves.set(e.to, [e.from]);
+  }
+  const minlen = new Map<string, number>();
+  for (const list of leaves.values()) {
+    if (list.length < STAGGER_FROM) continue;
+    const rows = Math.min(STAGGER_ROWS, Math.max(2, Math.ceil(list.length / STAGGER_FROM)));
+    list.forEach((from, i) => {
+      if (i % rows > 0) minlen.set(from, 1 + (i % rows));
+    });
+  }
+  return minlen;
+}
+
 /**
  * The namespace graph of `model` as Graphviz DOT (`digraph namespaces`).
  * Deterministic: namespaces are drawn in type-then-inode order whatever
@@ -340,22 +370,29 @@ export function modelToDot(model: Model, options: DotOptions): string {
     });
   }
 
-  // child -> parent: with rankdir=BT the arrow points up at the parent
+  // every drawn node's one layout edge up: to its parent, or (flat groups) to their owner
+  const up: { from: string; to: NsKey; style: string }[] = [];
   for (const n of [...users, ...pids]) {
     if (n.parent !== undefined && g.byKey.has(n.parent)) {
-      emit(1, `${q(n.key)} -> ${q(n.parent)} [color=${q(COLOURS[n.type].line)}];`);
-    }
-  }
-  // ownership: PID namespaces without a say in the layout, flat groups hang under their owner
-  for (const n of pids) {
-    if (n.owner !== undefined && g.byKey.has(n.owner)) {
-      emit(1, `${q(n.key)} -> ${q(n.owner)} [style=dashed, constraint=false, color="#7d8ea3"];`);
+      up.push({ from: n.key, to: n.parent, style: `color=${q(COLOURS[n.type].line)}` });
     }
   }
   for (const grp of groups) {
     if (grp.owner === undefined) continue;
     const from = grp.members.length === 1 ? grp.members[0]!.key : grp.id;
-    emit(1, `${q(from)} -> ${q(grp.owner)} [style=dashed, color=${q(COLOURS[grp.type].line)}];`);
+    up.push({ from, to: grp.owner, style: `style=dashed, color=${q(COLOURS[grp.type].line)}` });
+  }
+  const minlen = staggerLeaves(up);
+  // child -> parent: with rankdir=BT the arrow points up at the parent
+  for (const e of up) {
+    const len = minlen.get(e.from) ?? 1;
+    emit(1, `${q(e.from)} -> ${q(e.to)} [${e.style}${len > 1 ? `, minlen=${len}` : ''}];`);
+  }
+  // ownership of PID namespaces: drawn, but with no say in the layout
+  for (const n of pids) {
+    if (n.owner !== undefined && g.byKey.has(n.owner)) {
+      emit(1, `${q(n.key)} -> ${q(n.owner)} [style=dashed, constraint=false, color="#7d8ea3"];`);
+    }
   }
   const roots = [...g.roots('user'), ...g.roots('pid')].sort(byTypeThenIno);
   if (roots.length > 1) emit(1, `{ rank=same; ${roots.map((n) => q(n.key)).join('; ')}; }`);

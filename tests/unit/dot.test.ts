@@ -163,7 +163,7 @@ const OUR_ATTRS = new Set([
   // what modelToDot writes
   ...['rankdir', 'newrank', 'fontname', 'fontsize', 'nodesep', 'ranksep', 'labelloc', 'labeljust'],
   ...['label', 'shape', 'style', 'margin', 'penwidth', 'arrowsize', 'id', 'fillcolor', 'color'],
-  ...['fontcolor', 'constraint', 'rank'],
+  ...['fontcolor', 'constraint', 'rank', 'minlen'],
 ]);
 
 function checkParsed(p: Parsed, model: Model, details: boolean, who: string) {
