@@ -7,7 +7,7 @@
  * place of Electron-as-Node. Each skipped part says why; docs/PACKAGING.md
  * says what this proves and what it does not.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -65,7 +65,26 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     resources = join(built.appDir, 'resources');
     entries = asarFiles(join(resources, 'app.asar'));
   });
-  after(() => rmSync(scratch, { recursive: true, force: true }));
+  // what ran and what was skipped, and why, said once more at the end
+  const skipped = new Map<string, string>();
+  const ran: string[] = [];
+  const skip = (t: TestContext, why: string) => {
+    skipped.set(t.name, why);
+    t.skip(why);
+  };
+  afterEach((t) => {
+    if (!skipped.has(t.name)) ran.push(t.name);
+  });
+  after(() => {
+    rmSync(scratch, { recursive: true, force: true });
+    console.log(
+      [
+        `packaging check summary (${dist?.real ? 'real Electron' : 'stand-in Electron'}):`,
+        ...ran.map((n) => `  ran: ${n}`),
+        ...[...skipped].map(([n, why]) => `  skipped: ${n}: ${why}`),
+      ].join('\n'),
+    );
+  });
 
   const file = (p: string) => entries.find((e) => e.path === p);
 
@@ -189,13 +208,13 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
 
     test('graphns starts the packaged Electron as the window, not as Node', (t) => {
       if (dist.real) {
-        t.skip('with a real Electron this opens a window; see "launching the packaged app"');
+        skip(t, 'with a real Electron this opens a window; see "launching the packaged app"');
         return;
       }
       const r = run('graphns', []);
       const seen = /stand-in window: (.*)/.exec(r.stderr)?.[1];
       if (!seen) {
-        t.skip(`graphns did not try to open a window: ${r.stderr.trim().split('\n')[0]}`);
+        skip(t, `graphns did not try to open a window: ${r.stderr.trim().split('\n')[0]}`);
         return;
       }
       assert.equal(r.status, 0, r.stderr);
@@ -204,47 +223,41 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
       assert.match(seen, /args=\S*\/dist\/shell\/electron\/main\.cjs/, 'launch.cjs sees the host');
     });
 
-    test(
-      'under sudo, the window is started as the invoking user, still as Electron',
-      {
-        skip: !isRoot
-          ? 'needs root to make a throwaway user'
-          : !existsSync('/usr/sbin/useradd') && 'no useradd to make a throwaway user',
-      },
-      (t) => {
-        if (dist.real) {
-          t.skip('with a real Electron this opens a window');
+    test('under sudo, the window is started as the invoking user, still as Electron', (t) => {
+      if (!isRoot) return skip(t, 'needs root to make a throwaway user');
+      if (!existsSync('/usr/sbin/useradd')) return skip(t, 'no useradd to make a throwaway user');
+      if (dist.real) {
+        skip(t, 'with a real Electron this opens a window');
+        return;
+      }
+      const name = `gnp${randomBytes(4).toString('hex')}`;
+      execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', name]);
+      try {
+        const uid = execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim();
+        const gid = execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim();
+        const r = run('graphns', [], {
+          PATH: process.env.PATH,
+          SUDO_UID: uid,
+          SUDO_GID: gid,
+          SUDO_USER: name,
+        });
+        const seen = /stand-in window: (.*)/.exec(r.stderr)?.[1];
+        if (!seen) {
+          skip(t, `graphns did not try to open a window: ${r.stderr.trim().split('\n')[0]}`);
           return;
         }
-        const name = `gnp${randomBytes(4).toString('hex')}`;
-        execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', name]);
-        try {
-          const uid = execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim();
-          const gid = execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim();
-          const r = run('graphns', [], {
-            PATH: process.env.PATH,
-            SUDO_UID: uid,
-            SUDO_GID: gid,
-            SUDO_USER: name,
-          });
-          const seen = /stand-in window: (.*)/.exec(r.stderr)?.[1];
-          if (!seen) {
-            t.skip(`graphns did not try to open a window: ${r.stderr.trim().split('\n')[0]}`);
-            return;
-          }
-          assert.equal(r.status, 0, r.stderr);
-          assert.match(seen, new RegExp(`uid=${uid} `));
-          assert.match(seen, /run_as_node=unset/);
-        } finally {
-          execFileSync('userdel', ['--remove', name], { stdio: 'ignore' });
-        }
-      },
-    );
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(seen, new RegExp(`uid=${uid} `));
+        assert.match(seen, /run_as_node=unset/);
+      } finally {
+        execFileSync('userdel', ['--remove', name], { stdio: 'ignore' });
+      }
+    });
   });
 
   test('the tar.gz holds the same tree and works unpacked and linked as README says', (t) => {
     if (!built.tarball) {
-      t.skip(`no tar.gz: ${built.noTarball}`);
+      skip(t, `no tar.gz: ${built.noTarball}`);
       return;
     }
     const list = execFileSync('tar', ['-tvzf', built.tarball], {
@@ -281,7 +294,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
 
   test('launch.cjs: a start by the shell host runs the viewer main, a desktop start runs bin/graphns', (t) => {
     if (dist.real) {
-      t.skip('with a real Electron a desktop start opens a window');
+      skip(t, 'with a real Electron a desktop start opens a window');
       return;
     }
     // app.asar extracted, with an `electron` module that has only app.exit(),
@@ -336,11 +349,11 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
 
   test('launching the packaged app', (t) => {
     if (!dist.real) {
-      t.skip(`skipped: no Electron binary on this machine (${dist.why})`);
+      skip(t, `no Electron binary on this machine (${dist.why})`);
       return;
     }
     if (!existsSync('/usr/bin/xvfb-run') && !process.env.DISPLAY) {
-      t.skip('skipped: no display and no xvfb-run');
+      skip(t, 'no display and no xvfb-run');
       return;
     }
     return launchSmoke(built.appDir, scratch);
