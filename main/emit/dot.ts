@@ -10,8 +10,10 @@
  * `details`, the flat namespaces (cgroup, ipc, mnt, net, uts, time) hang
  * under their owning user namespace, one box per (owner, type): a single
  * namespace as its own box, several as one table listing them, which keeps
- * large hosts readable and the layout cheap. Fill colour says the type,
- * border style says how the namespace was found (legend in the title).
+ * large hosts readable and the layout cheap. Many leaves under one parent
+ * are spread over a few rows, so a host with a hundred containers is not
+ * one row a hundred boxes wide. Fill colour says the type, border style
+ * says how the namespace was found (legend in the title).
  *
  * Safety: process names, mount paths, user and host names are whatever the
  * system holds. They only ever appear as text inside HTML-like labels,
