@@ -23,7 +23,7 @@ flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners.
 
   --dot               print the graph as Graphviz DOT
   -J, --json          print the namespace model as JSON (a snapshot for --open)
-  -o, --output FILE   lay the graph out and write it as SVG to FILE
+  -o, --output FILE   lay the graph out and write it as SVG to FILE (- for stdout)
   -d, --details       also draw the flat namespaces
       --open FILE     draw a snapshot saved with --json instead of this host
   -h, --help          show this help
@@ -84,7 +84,10 @@ function parse(argv: string[]): Options {
     open: values.open,
     help: values.help ?? false,
   };
-  if (o.dot && o.json) throw new UsageError('--dot and --json both print to stdout; choose one');
+  const toStdout = [o.dot && '--dot', o.json && '--json', o.output === '-' && '--output -'];
+  const clash = toStdout.filter(Boolean);
+  if (clash.length > 1)
+    throw new UsageError(`${clash.join(' and ')}: only one of them can print to stdout`);
   if (o.output === '') throw new UsageError('--output needs a file name');
   if (o.open === '') throw new UsageError('--open needs a file name');
   return o;
@@ -158,7 +161,8 @@ async function writeSvg(model: Model, dot: string, path: string, details: boolea
     io.stderr.write(`graphns: layout of ${drawn} namespaces took ${seconds.toFixed(1)} s\n`);
   }
   try {
-    writeFileAtomic(path, svg);
+    if (path === '-') io.stdout.write(svg);
+    else writeFileAtomic(path, svg);
   } catch (err) {
     if (err instanceof OutputFileError) throw new Failure(escapeDisplay(err.message));
     throw err;

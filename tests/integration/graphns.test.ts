@@ -66,7 +66,15 @@ function workdir(name: string): string {
 const noStack = (r: Run) => assert.doesNotMatch(r.stderr, /^\s+at /m, 'a stack trace');
 
 test('usage errors exit 2 with a short usage on stderr', () => {
-  for (const args of [['--bogus'], ['stray'], ['--dot', '--json'], ['--output'], ['-x', '--dot']]) {
+  const cases = [
+    ['--bogus'],
+    ['stray'],
+    ['--dot', '--json'],
+    ['--json', '-o', '-'],
+    ['--output'],
+    ['-x', '--dot'],
+  ];
+  for (const args of cases) {
     const r = graphns(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /^graphns: .+\nusage: graphns /);
@@ -147,6 +155,16 @@ test('--output writes the SVG and leaves no temporary file', () => {
   assert.deepEqual(readdirSync(d), ['g.svg']);
   const doc = new DOMParser({ onError: onWarningStopParsing }).parseFromString(
     readFileSync(join(d, 'g.svg'), 'utf8'),
+    'image/svg+xml',
+  );
+  assert.equal(doc.documentElement?.tagName, 'svg');
+});
+
+test('--output - writes the SVG to stdout', () => {
+  const r = graphns('--open', snapshot, '-o', '-');
+  assert.equal(r.status, 0, r.stderr);
+  const doc = new DOMParser({ onError: onWarningStopParsing }).parseFromString(
+    r.stdout,
     'image/svg+xml',
   );
   assert.equal(doc.documentElement?.tagName, 'svg');
