@@ -324,4 +324,13 @@ test('live scene: namespaces made with unshare, with a hostile process name', as
   }
   assert.equal(doc.getElementsByTagName('b').length, 0, 'markup from the name became an element');
   assert.equal(doc.getElementsByTagName('script').length, 0);
+
+  // the same scene's DOT is also good for Debian's native Graphviz
+  if (!existsSync(NATIVE_DOT)) return;
+  writeFileSync(join(d, 'live.json'), r.stdout);
+  const dot = graphns('--open', join(d, 'live.json'), '-d', '--dot');
+  assert.equal(dot.status, 0, dot.stderr);
+  const native = spawnSync(NATIVE_DOT, ['-Tsvg'], { input: dot.stdout, encoding: 'utf8' });
+  assert.equal(native.status, 0, native.stderr);
+  assert.equal(native.stderr, '');
 });
