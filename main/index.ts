@@ -11,4 +11,4 @@ export * from './relations';
 export { hasCode, type SystemError } from '../native-shim';
 export { discover, type DiscoverOptions } from './discover';
 export * from './model';
-export { userTree, pidTree, type TreeOptions } from './emit/tree';
+export { userTree, pidTree, type TreeOptions } from './emit';

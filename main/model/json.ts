@@ -197,7 +197,10 @@ function checkReferences(m: Model): void {
     refer(ns.parent, `namespaces[${i}].parent`, ns.type);
     ns.mounts.forEach((mt, j) => refer(mt.mntns, `namespaces[${i}].mounts[${j}].mntns`, 'mnt'));
   });
+  const pids = new Set<number>();
   m.processes.forEach((p, i) => {
+    if (pids.has(p.pid)) fail(`processes[${i}].pid`, `pid ${p.pid} appears twice`);
+    pids.add(p.pid);
     for (const [t, k] of Object.entries(p.ns)) refer(k, `processes[${i}].ns.${t}`);
   });
   refer(m.host.userns, 'host.userns', 'user');

@@ -71,7 +71,8 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '
 
 /**
  * A name made safe for one line of text: control characters (C0, DEL, C1),
- * Unicode line/paragraph separators and bidi overrides, and undecodable
+ * Unicode line/paragraph separators, bidi overrides, the BOM and the
+ * noncharacters U+FFFE/U+FFFF (invalid in XML), and undecodable
  * bytes become visible escapes (`\n`, `\x1b`, `\u{202e}`); backslash
  * doubles so escapes stay unambiguous; `extra` characters (e.g. `"`) are
  * backslash-escaped too. The result never contains a line break.
@@ -92,6 +93,9 @@ export function escapeDisplay(s: string, extra = ''): string {
       (cp >= 0x2066 && cp <= 0x2069) ||
       cp === 0x200e ||
       cp === 0x200f ||
+      cp === 0xfeff ||
+      cp === 0xfffe ||
+      cp === 0xffff ||
       (cp >= 0xd800 && cp <= 0xdfff)
     )
       out += `\\u{${cp.toString(16)}}`;

@@ -115,6 +115,7 @@ test('bad snapshots are refused with the reason', () => {
     /processes\[0\]\.ns\.user: net:3 is not a user namespace/,
   );
   bad((d) => (d.processes[0].name = 7), /processes\[0\]\.name: not a string/);
+  bad((d) => d.processes.push(d.processes[0]), /processes\[1\]\.pid: pid 1 appears twice/);
   bad((d) => (d.host = null), /^host: not an object/);
   bad((d) => (d.warnings = 'x'), /^warnings: not an array/);
 });

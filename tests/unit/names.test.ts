@@ -48,4 +48,5 @@ test('escapeDisplay leaves no line break, control character or bidi override', (
   );
   assert.doesNotMatch(out, /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
   assert.equal(escapeDisplay('grüße 日本 <b>'), 'grüße 日本 <b>');
+  assert.equal(escapeDisplay('a\ufffe\uffff\ufeffb'), 'a\\u{fffe}\\u{ffff}\\u{feff}b');
 });
