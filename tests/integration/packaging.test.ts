@@ -332,6 +332,14 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     assert.equal(desktop.status, direct.status);
   });
 
+  test('the icons: build/icons/NxN.png from 16 to 512, each its size', () => {
+    for (const n of [16, 24, 32, 48, 64, 128, 256, 512]) {
+      const png = readFileSync(join(ROOT, 'build', 'icons', `${n}x${n}.png`));
+      assert.equal(png.toString('latin1', 1, 4), 'PNG', `${n}x${n}.png is a PNG`);
+      assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [n, n], `${n}x${n}.png`);
+    }
+  });
+
   test('the deb maintainer scripts use only electron-builder macros and are valid bash', () => {
     for (const name of ['after-install.sh', 'after-remove.sh']) {
       const text = readFileSync(join(ROOT, 'build', 'deb', name), 'utf8');
