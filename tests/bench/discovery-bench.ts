@@ -9,7 +9,8 @@
  * Defaults: scenes of 200 and 1000, 9 runs each. Prints a Markdown table.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compare } from './measure';
 
@@ -17,7 +18,13 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 9;
 const sizes = args.length ? args.map(Number) : [200, 1000];
-const lsuserns = fileURLToPath(new URL('../../dist/app/lsuserns.js', import.meta.url));
+// Time a private copy of the built commands, so a rebuild of dist/ meanwhile cannot
+// pull the file away mid-run (koffi still resolves from the checkout's node_modules).
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const copy = join(root, '.bench', `dist-${process.pid}`);
+cpSync(join(root, 'dist', 'app'), join(copy, 'app'), { recursive: true });
+process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
+const lsuserns = join(copy, 'app', 'lsuserns.js');
 
 async function buildScene(n: number): Promise<ChildProcess[]> {
   const kids: ChildProcess[] = [];
