@@ -42,8 +42,8 @@ function renderStatus(): void {
   status.textContent = [summary, zoomText, note, 'h: help'].filter(Boolean).join('  ·  ');
 }
 
-const view = new GraphView(byId('graph'), (z) => {
-  zoomText = `zoom ${Math.round(z * 100)}%`;
+const view = new GraphView(byId('graph'), (z, labelsHidden) => {
+  zoomText = `zoom ${Math.round(z * 100)}%${labelsHidden ? ' (zoom in to read the labels)' : ''}`;
   root.dataset.zoom = String(z);
   renderStatus();
 });
@@ -54,8 +54,9 @@ function showError(message: string): void {
   root.dataset.state = 'error';
 }
 
+/** Resolves once the current DOM has been painted: the frame after the next has begun. */
 function afterPaint(): Promise<void> {
-  return new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
 }
 
 async function draw(result: GraphResult, keepView: boolean): Promise<void> {
@@ -80,6 +81,7 @@ async function draw(result: GraphResult, keepView: boolean): Promise<void> {
     root.dataset.paintedAt ??= String(Math.round(performance.timeOrigin + performance.now()));
     const w = result.warnings.length;
     summary = `${result.namespaces} namespaces${w ? `, ${w} warnings (some of the system out of sight)` : ''}`;
+    if (view.large) summary += ', large graph: dashed arrows drawn faint';
     root.dataset.state = 'ready';
   } catch (err) {
     showError(`layout failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -154,7 +156,9 @@ window.addEventListener('keydown', (e) => {
 async function start(): Promise<void> {
   busy.start('discovering');
   try {
-    await draw(await api.getGraph(), false);
+    const graph = await api.getGraph();
+    root.dataset.graphAt = String(Math.round(performance.timeOrigin + performance.now()));
+    await draw(graph, false);
   } catch (err) {
     busy.stop();
     showError(`could not get the graph: ${err instanceof Error ? err.message : String(err)}`);

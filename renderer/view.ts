@@ -9,8 +9,17 @@ import svgPanZoom from 'svg-pan-zoom';
 import { parseSvg } from './sanitize';
 
 const MAX_REAL_ZOOM = 10;
-/** Below this the labels are unreadable: a larger graph starts here, at its top, centred. */
+/** A graph too large to read when fitted in starts here, at its top, centred. */
 const MIN_START_ZOOM = 0.35;
+/**
+ * Graphs with more labels than this hide them while zoomed out below
+ * READABLE_ZOOM, where 10-point text is a few pixels high anyway, and always
+ * draw dashed arrows solid and faint (style.css). Chromium lays SVG text out again at
+ * every zoom step (font size times zoom), and dashes long curves anew for
+ * every frame: on thousands of them each costs seconds per step.
+ */
+const MANY_LABELS = 1500;
+const READABLE_ZOOM = 0.5;
 
 /** What a redraw keeps: the real zoom and the pan. */
 interface ViewState {
@@ -24,9 +33,14 @@ export class GraphView {
   #pz: SvgPanZoom.Instance | undefined;
   #fitZoom = 1;
   #svgText: string | undefined;
-  #onZoom: (realZoom: number) => void;
+  #manyLabels = false;
+  #onZoom: (realZoom: number, labelsHidden: boolean) => void;
 
-  constructor(host: HTMLElement, onZoom: (realZoom: number) => void = () => {}) {
+  /** `onZoom` hears of every zoom change, and whether labels are hidden at that zoom. */
+  constructor(
+    host: HTMLElement,
+    onZoom: (realZoom: number, labelsHidden: boolean) => void = () => {},
+  ) {
     this.#host = host;
     this.#onZoom = onZoom;
     window.addEventListener('resize', () => {
@@ -37,6 +51,11 @@ export class GraphView {
   /** The SVG text shown now, as the layout produced it (for saving). */
   get svgText(): string | undefined {
     return this.#svgText;
+  }
+
+  /** Whether the graph is large enough to be drawn simplified (see MANY_LABELS). */
+  get large(): boolean {
+    return this.#manyLabels;
   }
 
   /** Real zoom: screen pixels per SVG unit. */
@@ -62,6 +81,8 @@ export class GraphView {
     // svg-pan-zoom would set this as a style attribute, which the CSP forbids
     svg.style.overflow = 'hidden';
     this.#svgText = svgText;
+    this.#manyLabels = svg.getElementsByTagName('text').length > MANY_LABELS;
+    this.#host.classList.toggle('many', this.#manyLabels);
     const pz = svgPanZoom(svg, {
       panEnabled: true,
       zoomEnabled: true,
@@ -71,7 +92,7 @@ export class GraphView {
       fit: true,
       center: true,
       zoomScaleSensitivity: 0.25,
-      onZoom: () => this.#onZoom(this.realZoom),
+      onZoom: () => this.#zoomed(),
     });
     this.#pz = pz;
     this.#fitZoom = pz.getSizes().realZoom || 1;
@@ -88,7 +109,14 @@ export class GraphView {
       pz.center();
       pz.pan({ x: pz.getPan().x, y: 8 });
     }
-    this.#onZoom(this.realZoom);
+    this.#zoomed();
+  }
+
+  #zoomed(): void {
+    const z = this.realZoom;
+    const hide = this.#manyLabels && z < READABLE_ZOOM;
+    if (this.#host.classList.contains('far') !== hide) this.#host.classList.toggle('far', hide);
+    this.#onZoom(z, hide);
   }
 
   /** Zoom in one step around the window's centre. */
@@ -106,6 +134,6 @@ export class GraphView {
     if (!this.#pz) return;
     this.#pz.zoom(1 / this.#fitZoom);
     this.#pz.center();
-    this.#onZoom(this.realZoom);
+    this.#zoomed();
   }
 }

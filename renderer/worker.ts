@@ -12,12 +12,13 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-let graphviz: Promise<Graphviz> | undefined;
+// Compile the WASM right away, while the page is still waiting for the graph.
+const graphviz: Promise<Graphviz> = Graphviz.load();
+graphviz.catch(() => undefined); // reported with the first layout, not as unhandled
 
 scope.onmessage = async (e) => {
   const { id, dot } = e.data;
   try {
-    graphviz ??= Graphviz.load();
     const svg = (await graphviz).layout(dot, 'svg', 'dot');
     scope.postMessage({ id, svg });
   } catch (err) {

@@ -16,6 +16,7 @@ import type { PageDocument } from './page-dom';
 
 // page.evaluate() callbacks run in the browser (see page-dom.ts)
 declare const document: PageDocument;
+declare function requestAnimationFrame(f: () => void): void;
 
 /** The repository root. */
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -98,7 +99,8 @@ export async function launchViewer(
   await page.waitForFunction(
     () => ['ready', 'error'].includes(document.documentElement.dataset.state ?? ''),
     null,
-    { timeout: timeoutMs },
+    // polling by timer: frames of a huge graph can be slow, and this must not measure them
+    { timeout: timeoutMs, polling: 50 },
   );
   const origin = new URL(page.url()).origin;
   return {
@@ -120,7 +122,9 @@ export async function launchViewer(
 
 /** The pan-zoom transform of the graph: scale and translation. */
 export async function viewTransform(page: Page): Promise<{ scale: number; x: number; y: number }> {
-  const m = await page.evaluate(() => {
+  // svg-pan-zoom applies a change at the next animation frame: read after it
+  const m = await page.evaluate(async () => {
+    await new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
     const g = document.querySelector('#graph svg .svg-pan-zoom_viewport');
     return g?.getAttribute('transform') ?? '';
   });
