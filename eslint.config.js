@@ -134,6 +134,39 @@ export default tseslint.config(
     ),
   },
   {
+    // The shell shows graphs; it never discovers or draws them itself: the
+    // privileged process passes discovery and DOT in (openViewer's options),
+    // so the unprivileged shell host cannot even load that code.
+    files: ['main/shell/**'],
+    ignores: ['main/shell/electron/**'],
+    rules: forbid(
+      'main/shell gets discovery and DOT from its caller; only main/shell/electron may import electron',
+      '**/discover',
+      '**/discover/**',
+      '**/emit',
+      '**/emit/**',
+      '**/layout',
+      '**/layout/**',
+      '**/app/**',
+      '**/renderer/**',
+      'electron',
+    ),
+  },
+  {
+    files: ['main/shell/electron/**'],
+    rules: forbid(
+      'the Electron wiring uses main/shell and main/contract only',
+      '**/discover',
+      '**/discover/**',
+      '**/emit',
+      '**/emit/**',
+      '**/layout',
+      '**/layout/**',
+      '**/app/**',
+      '**/renderer/**',
+    ),
+  },
+  {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
