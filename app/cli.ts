@@ -31,19 +31,29 @@ export function parse<O extends Options>(argv: string[], options: O) {
   }
 }
 
+/**
+ * A reader that goes away (`lsuserns | head -1`) closes the pipe: stdout then
+ * emits EPIPE, possibly after the write that caused it has returned. That
+ * is the reader's choice, not a failure: stop writing, keep the exit code.
+ */
+let stdoutGuarded = false;
+function guardStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') return;
+    process.stderr.write(`cannot write output: ${err.message}\n`);
+    process.exitCode = EXIT.failure;
+  });
+}
+
 /** Write to stdout and wait until it is flushed; a closed pipe is not an error. */
 export function writeOut(text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') resolve();
-      else reject(err);
-    };
-    process.stdout.once('error', onError);
-    process.stdout.write(text, (err) => {
-      process.stdout.off('error', onError);
-      if (err && (err as NodeJS.ErrnoException).code !== 'EPIPE') reject(err);
-      else resolve();
-    });
+  guardStdout();
+  return new Promise((resolve) => {
+    if (process.stdout.destroyed) return resolve();
+    // errors arrive on the 'error' event (guardStdout); the callback only says "done"
+    process.stdout.write(text, () => resolve());
   });
 }
 
