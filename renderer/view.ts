@@ -83,6 +83,9 @@ export class GraphView {
     this.#svgText = svgText;
     this.#manyLabels = svg.getElementsByTagName('text').length > MANY_LABELS;
     this.#host.classList.toggle('many', this.#manyLabels);
+    // until the zoom is known, assume labels hidden: laying out thousands of
+    // labels only to hide them at the first zoom would double the cost
+    this.#host.classList.toggle('far', this.#manyLabels);
     const pz = svgPanZoom(svg, {
       panEnabled: true,
       zoomEnabled: true,

@@ -18,11 +18,13 @@ import { join } from 'node:path';
 import { CHANNEL_NAMES, CHANNELS, type GraphResult } from '../../contract';
 import { assetFor, CSP, loadAssets } from '../assets';
 import { boundsFile, isVisible, readBounds, writeBounds } from '../bounds';
+import { VIEWER_JS_FLAGS } from '../browser/find';
 import { APP_ORIGIN, createHandlers, isTrustedSender } from '../handlers';
 import { fixedBroker, pipeBroker, type GraphBroker } from '../host-broker';
 import { defaultSaveDir, saveBaseName, saveChosenFile } from '../save';
 
 const SCHEME = 'graphns';
+app.commandLine.appendSwitch('js-flags', VIEWER_JS_FLAGS);
 protocol.registerSchemesAsPrivileged([
   { scheme: SCHEME, privileges: { standard: true, secure: true, codeCache: true } },
 ]);
