@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { needRoot, nsInode, Scene } from '../helpers/scene';
@@ -202,6 +202,33 @@ test(
       await viewer?.close();
       await scene.teardown();
       rmSync(home, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'headed under Xvfb: closing the window ends graphns',
+  {
+    skip: needRoot || viewerSkip() || (existsSync('/usr/bin/xvfb-run') ? false : 'no xvfb-run'),
+    timeout: 60_000,
+  },
+  async () => {
+    const viewer = await launchViewer(
+      [],
+      { GRAPHNS_BROWSER_ARGS: '--remote-debugging-port=0 --window-size=1000,700' },
+      30_000,
+      ['xvfb-run', '--auto-servernum'],
+    );
+    try {
+      assert.equal(
+        await viewer.page.evaluate(() => document.documentElement.dataset.state),
+        'ready',
+      );
+      await viewer.page.screenshot({ path: join(ROOT, 'test-results', 'viewer-headed.png') });
+      await viewer.page.close(); // the app window, the browser's only one
+      assert.equal(await viewer.exited, 0);
+    } finally {
+      await viewer.close();
     }
   },
 );

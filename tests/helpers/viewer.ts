@@ -61,14 +61,18 @@ export const HEADLESS_ARGS =
 
 /**
  * Start the viewer with `args` (e.g. `--open snap.json`) and wait until
- * the page has drawn the graph (or shown an error).
+ * the page has drawn the graph (or shown an error). `wrapper` goes before
+ * the command (e.g. `xvfb-run -a` for a headed window).
  */
 export async function launchViewer(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 30_000,
+  wrapper: string[] = [],
 ): Promise<Viewer> {
-  const child = spawn(process.execPath, [...viewerCommand(), '--shell', 'browser', ...args], {
+  const argv = [process.execPath, ...viewerCommand(), '--shell', 'browser', ...args];
+  const [cmd, ...rest] = [...wrapper, ...argv];
+  const child = spawn(cmd!, rest, {
     cwd: ROOT,
     env: { ...process.env, GRAPHNS_BROWSER_ARGS: HEADLESS_ARGS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
