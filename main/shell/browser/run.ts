@@ -15,6 +15,29 @@ import { defaultSaveDir, saveBaseName, saveNewFile } from '../save';
 import { browserArgs, splitArgs } from './find';
 import { startServer } from './server';
 
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    /* gone already */
+  }
+}
+
+/** Wait until no process of group `pgid` is left; false if some still are after `ms`. */
+async function groupGone(pgid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return true; // ESRCH: none left
+    }
+    if (Date.now() > deadline) return false;
+    // the group has no event to wait on; its members are not our children
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** Run the browser shell until the viewer ends; resolves with the exit code. */
 export async function runBrowserShell(o: {
   browser: string;
@@ -49,18 +72,20 @@ export async function runBrowserShell(o: {
   async function end(code: number): Promise<void> {
     if (ending) return;
     ending = true;
-    if (browser.pid !== undefined && browser.exitCode === null && browser.signalCode === null) {
-      const exited = new Promise((r) => browser.once('exit', r));
-      browser.kill('SIGTERM');
+    // the browser runs in a process group of its own: end all of it (its
+    // helpers outlive the main process briefly and keep writing the profile)
+    const group = browser.pid;
+    if (group !== undefined) {
+      signalGroup(group, 'SIGTERM');
       // a browser that ignores SIGTERM must not keep graphns alive
-      const force = setTimeout(() => browser.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(force);
+      if (!(await groupGone(group, 5000))) {
+        signalGroup(group, 'SIGKILL');
+        await groupGone(group, 2000);
+      }
     }
     await server.close();
     try {
-      // the browser's helper processes may still be writing as it goes
-      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     } catch (err) {
       process.stderr.write(`graphns: could not remove ${profile}: ${(err as Error).message}\n`);
     }
@@ -78,6 +103,7 @@ export async function runBrowserShell(o: {
   const browser: ChildProcess = spawn(o.browser, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: o.env,
+    detached: true, // its own process group, see end()
   });
   // Chromium is chatty on stderr; pass on only the DevTools address (asked for
   // with --remote-debugging-port) unless GRAPHNS_DEBUG wants everything.
