@@ -2,7 +2,8 @@
  * graphns: the namespace graph of this host (or of a saved snapshot) as
  * Graphviz DOT, as model JSON, or laid out as an SVG file, without any
  * window: how graphns is used on servers and in scripts. Without an output
- * flag it would open the desktop viewer, which is not wired in yet.
+ * flag it opens the desktop viewer (main/shell: Electron, or Chromium in
+ * app mode), which asks this process for every (re)discovery.
  *
  * Exit codes: 0 ok, 1 failure (bad snapshot, discovery or layout error,
  * unwritable output), 2 usage.
@@ -13,7 +14,8 @@ import { modelToDot } from '../main/emit';
 import { escapeDisplay, ModelFormatError, parseModel, serializeModel } from '../main/model';
 import type { Model } from '../main/model';
 
-const USAGE = 'usage: graphns [-d] [--open SNAPSHOT.json] [--dot | -J] [-o FILE.svg]';
+const USAGE =
+  'usage: graphns [-d] [--open SNAPSHOT.json] [--dot | -J] [-o FILE.svg] [--shell electron|browser]';
 
 const HELP = `${USAGE}
 
@@ -26,9 +28,12 @@ flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners.
   -o, --output FILE   lay the graph out and write it as SVG to FILE (- for stdout)
   -d, --details       also draw the flat namespaces
       --open FILE     draw a snapshot saved with --json instead of this host
+      --shell SHELL   the viewer's window: electron or browser (default: Electron
+                      when its binary is found, else Chromium/Chrome in app mode)
   -h, --help          show this help
 
-Without --dot, --json or --output, graphns opens the desktop viewer.
+Without --dot, --json or --output, graphns opens the desktop viewer
+(keys: + - 1 s r q h; run it as sudo -E graphns: the window runs as you).
 Run as root to see every namespace; unprivileged scans show what they can.
 
 Exit codes: 0 ok, 1 failure, 2 usage error.`;
@@ -52,6 +57,7 @@ interface Options {
   output: string | undefined;
   details: boolean;
   open: string | undefined;
+  shell: 'electron' | 'browser' | undefined;
   help: boolean;
 }
 
@@ -68,6 +74,7 @@ function parse(argv: string[]): Options {
         output: { type: 'string', short: 'o' },
         details: { type: 'boolean', short: 'd' },
         open: { type: 'string' },
+        shell: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -82,8 +89,15 @@ function parse(argv: string[]): Options {
     output: values.output,
     details: values.details ?? false,
     open: values.open,
+    shell: undefined,
     help: values.help ?? false,
   };
+  if (values.shell !== undefined) {
+    if (values.shell !== 'electron' && values.shell !== 'browser') {
+      throw new UsageError(`--shell takes electron or browser, not ${escapeDisplay(values.shell)}`);
+    }
+    o.shell = values.shell;
+  }
   const toStdout = [o.dot && '--dot', o.json && '--json', o.output === '-' && '--output -'];
   const clash = toStdout.filter(Boolean);
   if (clash.length > 1)
@@ -169,6 +183,21 @@ async function writeSvg(model: Model, dot: string, path: string, details: boolea
   }
 }
 
+/**
+ * The desktop viewer: it asks for the graph at start and on every `r`/F5;
+ * each answer is a fresh discovery here (or a fresh read of --open's file).
+ */
+async function viewer(o: Options, io: Io): Promise<number> {
+  const { openViewer } = await import('../main/shell');
+  const snapshot = o.open;
+  return openViewer({
+    shell: o.shell,
+    details: o.details,
+    load: snapshot !== undefined ? () => loadSnapshot(snapshot) : () => discoverLive(io),
+    toDot: modelToDot,
+  });
+}
+
 /** Run graphns with `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[], io: Io = process): Promise<number> {
   let o: Options;
@@ -183,12 +212,12 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     io.stdout.write(`${HELP}\n`);
     return 0;
   }
-  if (!o.dot && !o.json && o.output === undefined) {
+  if (!o.dot && !o.json && o.output === undefined) return viewer(o, io);
+  if (o.shell !== undefined) {
     io.stderr.write(
-      'graphns: the desktop viewer is not available yet.\n' +
-        'Use --output FILE.svg to save the graph as SVG (or --dot, --json); see graphns --help.\n',
+      `graphns: --shell is for the viewer, not with --dot, --json or --output\n${USAGE}\n`,
     );
-    return 1;
+    return 2;
   }
   try {
     const model = o.open !== undefined ? loadSnapshot(o.open) : await discoverLive(io);

@@ -91,11 +91,17 @@ test('--help prints the flags and exits 0', () => {
   }
 });
 
-test('without an output flag it says the viewer is not there yet and exits 1', () => {
-  const r = graphns('--open', snapshot);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /viewer is not available/);
-  assert.match(r.stderr, /--output/);
+test('--shell takes electron or browser, and only for the viewer', () => {
+  for (const args of [
+    ['--shell', 'firefox'],
+    ['--shell', 'browser', '--dot'],
+    ['--shell', 'electron', '-o', 'x.svg'],
+  ]) {
+    const r = graphns('--open', snapshot, ...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /--shell/);
+    assert.match(r.stderr, /usage: graphns/);
+  }
 });
 
 test('--dot of a snapshot is the DOT of its model, and native dot accepts it', (t) => {
