@@ -20,6 +20,8 @@ const MIN_START_ZOOM = 0.35;
  */
 const MANY_LABELS = 1500;
 const READABLE_ZOOM = 0.5;
+/** How long after the last zoom step a large graph's labels come back. */
+const SETTLE_MS = 300;
 
 /** What a redraw keeps: the real zoom and the pan. */
 interface ViewState {
@@ -34,6 +36,7 @@ export class GraphView {
   #fitZoom = 1;
   #svgText: string | undefined;
   #manyLabels = false;
+  #settle: number | undefined;
   #onZoom: (realZoom: number, labelsHidden: boolean) => void;
 
   /** `onZoom` hears of every zoom change, and whether labels are hidden at that zoom. */
@@ -119,6 +122,14 @@ export class GraphView {
     const z = this.realZoom;
     const hide = this.#manyLabels && z < READABLE_ZOOM;
     if (this.#host.classList.contains('far') !== hide) this.#host.classList.toggle('far', hide);
+    if (this.#manyLabels && !hide) {
+      // zooming a large graph with labels shown: hide them while the zoom
+      // changes (each step would lay them all out again) and bring them
+      // back once it has settled
+      this.#host.classList.add('zooming');
+      clearTimeout(this.#settle);
+      this.#settle = window.setTimeout(() => this.#host.classList.remove('zooming'), SETTLE_MS);
+    }
     this.#onZoom(z, hide);
   }
 
