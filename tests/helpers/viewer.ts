@@ -5,11 +5,10 @@
  * GRAPHNS_BROWSER_ARGS asks for --remote-debugging-port), and waits on the
  * page's own state (`<html data-state>`), never on sleeps.
  *
- * Runs `dist/app/graphns.js` once that command opens the viewer, else the
- * stand-in tests/helpers/viewer-entry.ts (same openViewer call).
+ * Runs the built command, `dist/app/graphns.js`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PageDocument } from './page-dom';
@@ -23,21 +22,20 @@ export const ROOT = new URL('../..', import.meta.url).pathname;
 /** Debian's Chromium, which the tests drive. */
 export const CHROMIUM = '/usr/bin/chromium';
 
+const GRAPHNS = join(ROOT, 'dist', 'app', 'graphns.js');
+
 /** Skip reason when the viewer cannot be tested here, or false. */
 export function viewerSkip(): string | false {
   if (!existsSync(CHROMIUM)) return `no ${CHROMIUM} (apt-get install chromium)`;
-  if (!existsSync(join(ROOT, 'dist', 'shell', 'host.js'))) return 'not built: run npm run build';
+  if (!existsSync(GRAPHNS) || !existsSync(join(ROOT, 'dist', 'shell', 'host.js'))) {
+    return 'not built: run npm run build';
+  }
   return false;
 }
 
-/** The command that opens the viewer: graphns itself once it is wired, else the stand-in. */
+/** The command that opens the viewer (after `node`): graphns itself. */
 export function viewerCommand(): string[] {
-  const graphns = join(ROOT, 'dist', 'app', 'graphns.js');
-  const app = join(ROOT, 'app', 'graphns.ts');
-  if (existsSync(graphns) && existsSync(app) && readFileSync(app, 'utf8').includes('openViewer')) {
-    return [graphns];
-  }
-  return ['--import', 'tsx', join(ROOT, 'tests', 'helpers', 'viewer-entry.ts')];
+  return [GRAPHNS];
 }
 
 /** A running viewer under test. */
