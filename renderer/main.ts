@@ -80,7 +80,9 @@ async function draw(result: GraphResult, keepView: boolean): Promise<void> {
     root.dataset.showMs = String(Math.round(performance.now() - t1));
     root.dataset.paintedAt ??= String(Math.round(performance.timeOrigin + performance.now()));
     const w = result.warnings.length;
-    summary = `${result.namespaces} namespaces${w ? `, ${w} warnings (some of the system out of sight)` : ''}`;
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    summary = count(result.namespaces, 'namespace');
+    if (w) summary += `, ${count(w, 'warning')} (some of the system out of sight)`;
     if (view.large) summary += ', large graph: dashed arrows drawn faint';
     root.dataset.state = 'ready';
   } catch (err) {
