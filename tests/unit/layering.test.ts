@@ -46,6 +46,24 @@ const cases: [file: string, source: string, ok: boolean][] = [
   ['app/x.ts', '../native-shim', false],
   ['app/x.ts', 'electron', false],
   ['app/x.ts', '../main/discover', true],
+  // the viewer: the shell never loads discovery or the emitters (the privileged caller
+  // passes them in), only main/shell/electron may import electron
+  ['main/shell/x.ts', '../contract', true],
+  ['main/shell/x.ts', '../model', true],
+  ['main/shell/x.ts', 'node:http', true],
+  ['main/shell/x.ts', '../discover', false],
+  ['main/shell/browser/x.ts', '../../emit', false],
+  ['main/shell/x.ts', '../layout', false],
+  ['main/shell/x.ts', 'electron', false],
+  ['main/shell/browser/x.ts', 'electron', false],
+  ['main/shell/electron/x.ts', 'electron', true],
+  ['main/shell/electron/x.ts', '../handlers', true],
+  ['main/shell/electron/x.ts', '../../discover', false],
+  ['main/shell/electron/x.ts', '../../../renderer/keys', false],
+  ['main/contract/x.ts', 'node:fs', false],
+  ['main/contract/x.ts', '../shell', false],
+  ['renderer/x.ts', '../main/shell', false],
+  ['renderer/x.ts', '../main/contract', true],
 ];
 
 test('lint enforces the one-way dependency rule', async () => {
