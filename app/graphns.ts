@@ -149,6 +149,18 @@ async function discoverLive(io: Io): Promise<Model> {
   return model;
 }
 
+/** Refuse an unwritable --output before a scan and a layout that would be wasted. */
+async function checkOutput(path: string): Promise<void> {
+  // the file module alone: the check needs no Graphviz
+  const { checkOutputTarget, OutputFileError } = await import('../main/layout/file');
+  try {
+    checkOutputTarget(path);
+  } catch (err) {
+    if (err instanceof OutputFileError) throw new Failure(escapeDisplay(err.message));
+    throw err;
+  }
+}
+
 /** Lay out and write the SVG, telling a watching user when a big graph takes a while. */
 async function writeSvg(model: Model, dot: string, path: string, details: boolean, io: Io) {
   const drawn = details
@@ -220,6 +232,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     return 2;
   }
   try {
+    if (o.output !== undefined && o.output !== '-') await checkOutput(o.output);
     const model = o.open !== undefined ? loadSnapshot(o.open) : await discoverLive(io);
     const dot = o.dot || o.output !== undefined ? modelToDot(model, { details: o.details }) : '';
     // write the file first, so a failure there does not leave half a pipeline's output

@@ -67,12 +67,11 @@ function lstatOrUndefined(path: string): Stats | undefined {
 }
 
 /**
- * Write `data` to `path` atomically (temp file, fsync, rename). An existing
- * regular file keeps its mode (and, when we are root, its owner).
- * @throws OutputFileError naming the path and the reason; no temporary
- *   file is left behind.
+ * Where a write to `path` lands (a symlink resolved) and what is there now.
+ * @throws OutputFileError when it cannot be written: a directory, fifo,
+ *   device or socket there, a dangling link, an unreadable path.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+function outputTarget(path: string): { target: string; st: Stats | undefined } {
   let target = path;
   let st = lstatOrUndefined(path);
   if (st?.isSymbolicLink()) {
@@ -89,6 +88,26 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   if (st && !st.isFile()) {
     throw new OutputFileError(`refusing to overwrite ${path}: it is ${kindOf(st)}`);
   }
+  return { target, st };
+}
+
+/**
+ * Check early, before a long scan and layout, that `path` could be written:
+ * the same refusals writeFileAtomic() makes, without writing anything.
+ * @throws OutputFileError
+ */
+export function checkOutputTarget(path: string): void {
+  outputTarget(path);
+}
+
+/**
+ * Write `data` to `path` atomically (temp file, fsync, rename). An existing
+ * regular file keeps its mode (and, when we are root, its owner).
+ * @throws OutputFileError naming the path and the reason; no temporary
+ *   file is left behind.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const { target, st } = outputTarget(path);
   const dir = dirname(target);
   const tmp = join(
     dir,

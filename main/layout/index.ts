@@ -4,4 +4,4 @@
  * never import it: they know nothing of layout or files.
  */
 export { dotToSvg, loadGraphviz, LayoutError, preferFastStartup } from './svg';
-export { writeFileAtomic, OutputFileError } from './file';
+export { checkOutputTarget, writeFileAtomic, OutputFileError } from './file';

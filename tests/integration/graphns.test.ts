@@ -212,6 +212,15 @@ test('--output refuses a directory, a fifo and a symlink to a fifo, leaving noth
   assert.deepEqual(readdirSync(join(d, 'adir.svg')), []);
 });
 
+test('a refused --output is refused before any scan or snapshot read', () => {
+  const d = workdir('early');
+  mkdirSync(join(d, 'adir.svg'));
+  const r = graphns('--open', join(d, 'missing.json'), '--output', join(d, 'adir.svg'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /refusing to overwrite .*adir\.svg: it is a directory/);
+  assert.doesNotMatch(r.stderr, /missing\.json/);
+});
+
 test('an unwritable output directory is a one-line error', () => {
   const r = graphns('--open', snapshot, '--output', join(dir, 'no', 'such', 'dir', 'x.svg'));
   assert.equal(r.status, 1);
