@@ -65,7 +65,13 @@ export class Scene {
    * spawned process or one of its descendants (unshare --fork, nested
    * unshares). Returns that process.
    */
-  async start(argv: string[], waitComm = 'sleep', timeoutMs = 5000): Promise<SceneProcess> {
+  async start(
+    argv: string[],
+    waitComm = 'sleep',
+    timeoutMs = 5000,
+    /** Look for `waitComm` only in the spawned process itself, not its descendants. */
+    selfOnly = false,
+  ): Promise<SceneProcess> {
     const [cmd, ...args] = argv;
     if (!cmd) throw new Error('empty argv');
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -76,7 +82,11 @@ export class Scene {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.pid === undefined || child.exitCode !== null) break;
-      const found = this.#find(child.pid, waitComm);
+      const found = selfOnly
+        ? comm(child.pid) === waitComm
+          ? child.pid
+          : undefined
+        : this.#find(child.pid, waitComm);
       if (found !== undefined) {
         proc.pid = found;
         return proc;

@@ -138,7 +138,13 @@ describe('discovery on a live scene', { skip: needRoot }, () => {
         ),
       'thread in its own uts ns',
     );
-    zombieParent = await scene.start(['sh', '-c', 'sleep 0 & exec sleep infinity']);
+    // the parent itself must be found (once sh exec()ed), never its short-lived child
+    zombieParent = await scene.start(
+      ['sh', '-c', 'sleep 0 & exec sleep infinity'],
+      'sleep',
+      5000,
+      true,
+    );
     unknownUid = await scene.start([
       'setpriv',
       '--reuid=54321',
