@@ -4,8 +4,17 @@
  * a stand-in), electron-builder's `dir` (and `tar.gz`) build of
  * electron-builder.yml into a temporary folder, and the archive's contents.
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPackage, listPackage } from '@electron/asar';
@@ -203,4 +212,31 @@ export function longestToken(text: string): string {
   let best = '';
   for (const m of text.matchAll(/\S{100000,}/g)) if (m[0].length > best.length) best = m[0];
   return best;
+}
+
+/** Runs one installed command (`lsuserns`, ...) with arguments, to completion. */
+export type RunInstalled = (name: string, args: string[]) => SpawnSyncReturns<string>;
+
+/**
+ * What every installed form of graphns (npm prefix, unpacked package) must
+ * do: lsuserns and lspidns name our own user namespace, graphns --output
+ * writes an SVG into `scratch`.
+ */
+export function testInstalledCommands(run: RunInstalled, scratch: string): void {
+  test('lsuserns and lspidns run and name our own user namespace', () => {
+    const id = readlinkSync('/proc/self/ns/user').replace(/^user:/, '');
+    const u = run('lsuserns', []);
+    assert.equal(u.status, 0, u.stderr);
+    assert.ok(u.stdout.includes(`user:${id}`), u.stdout);
+    const p = run('lspidns', []);
+    assert.equal(p.status, 0, p.stderr);
+    assert.ok(p.stdout.includes(`owner user:${id}`), p.stdout);
+  });
+
+  test('graphns --output writes an SVG', () => {
+    const svg = join(scratch, 'graph.svg');
+    const r = run('graphns', ['--output', svg]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(readFileSync(svg, 'utf8'), /<svg[\s>]/);
+  });
 }

@@ -10,18 +10,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/package';
+import { ROOT, testInstalledCommands } from '../helpers/package';
 
 /** The environment of a user's shell: no npm_* variables from `npm test`. */
 function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -113,22 +105,7 @@ describe('npm package (npm pack, npm install -g)', { timeout: 180_000 }, () => {
       timeout: 60_000,
     });
 
-  test('lsuserns and lspidns run and name our own user namespace', () => {
-    const id = readlinkSync('/proc/self/ns/user').replace(/^user:/, '');
-    const u = run('lsuserns', []);
-    assert.equal(u.status, 0, u.stderr);
-    assert.ok(u.stdout.includes(`user:${id}`), u.stdout);
-    const p = run('lspidns', []);
-    assert.equal(p.status, 0, p.stderr);
-    assert.ok(p.stdout.includes(`owner user:${id}`), p.stdout);
-  });
-
-  test('graphns --output writes an SVG', () => {
-    const svg = join(scratch, 'x.svg');
-    const r = run('graphns', ['--output', svg]);
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(readFileSync(svg, 'utf8'), /<svg[\s>]/);
-  });
+  testInstalledCommands(run, scratch);
 
   describe('graphns without flags opens the viewer', () => {
     const browser = join(scratch, 'stand-in-browser');

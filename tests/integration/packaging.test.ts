@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractAll, extractFile } from '@electron/asar';
 import {
+  testInstalledCommands,
   ALLOWED,
   ROOT,
   asarFiles,
@@ -189,22 +190,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
         timeout: 60_000,
       });
 
-    test('lsuserns and lspidns name our own user namespace', () => {
-      const id = ownUserNs.replace(/^user:/, '');
-      const u = run('lsuserns', []);
-      assert.equal(u.status, 0, u.stderr);
-      assert.ok(u.stdout.includes(`user:${id}`), u.stdout);
-      const p = run('lspidns', []);
-      assert.equal(p.status, 0, p.stderr);
-      assert.ok(p.stdout.includes(`owner user:${id}`), p.stdout);
-    });
-
-    test('graphns --output writes an SVG', () => {
-      const svg = join(scratch, 'graph.svg');
-      const r = run('graphns', ['--output', svg]);
-      assert.equal(r.status, 0, r.stderr);
-      assert.match(readFileSync(svg, 'utf8'), /<svg[\s>]/);
-    });
+    testInstalledCommands(run, scratch);
 
     test('graphns starts the packaged Electron as the window, not as Node', (t) => {
       if (dist.real) {
