@@ -12,7 +12,7 @@ const forbid = (reason, ...group) => ({
 const NODE = ['node:*', 'fs', 'path', 'os', 'child_process', 'http', 'net', 'util'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'out/', 'test-results/'] },
+  { ignores: ['dist/', 'node_modules/', 'out/', 'test-results/', '.bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

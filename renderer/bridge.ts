@@ -31,6 +31,7 @@ export const httpApi: ViewerApi = {
   rediscover: () => call('rediscover'),
   saveSvg: (svgText) => call('saveSvg', svgText),
   quit: () => call('quit'),
+  windowBounds: (bounds) => call('windowBounds', bounds),
 };
 
 /** The contract implementation for this page: the preload's, else HTTP. */

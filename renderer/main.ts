@@ -141,12 +141,29 @@ const actions: Record<Action, () => void> = {
   quit: () => {
     root.dataset.state = 'closed';
     setNote('closing…');
-    void api
-      .quit()
+    void reportBounds()
+      .then(() => api.quit())
       .catch(() => undefined)
       .finally(() => window.close());
   },
 };
+
+/** Tell the Node side where the window is, for the next run; a failure only loses that. */
+function reportBounds(): Promise<void> {
+  return api
+    .windowBounds({
+      x: Math.round(window.screenX),
+      y: Math.round(window.screenY),
+      width: Math.round(window.outerWidth),
+      height: Math.round(window.outerHeight),
+    })
+    .catch(() => undefined);
+}
+let boundsTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+  clearTimeout(boundsTimer);
+  boundsTimer = setTimeout(() => void reportBounds(), 500);
+});
 
 window.addEventListener('keydown', (e) => {
   const action = actionForKey(e.key, e);

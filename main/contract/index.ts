@@ -14,13 +14,20 @@ export const CHANNELS = {
   rediscover: 'graphns:rediscover',
   saveSvg: 'graphns:saveSvg',
   quit: 'graphns:quit',
+  windowBounds: 'graphns:windowBounds',
 } as const;
 
 /** One of the contract's requests. */
 export type Channel = keyof typeof CHANNELS;
 
 /** Every channel, in a fixed order. */
-export const CHANNEL_NAMES: readonly Channel[] = ['getGraph', 'rediscover', 'saveSvg', 'quit'];
+export const CHANNEL_NAMES: readonly Channel[] = [
+  'getGraph',
+  'rediscover',
+  'saveSvg',
+  'quit',
+  'windowBounds',
+];
 
 /** What the page needs to draw: the graph as DOT, the model it came from, a title. */
 export interface GraphPayload {
@@ -55,12 +62,21 @@ export interface SaveResult {
   error?: string;
 }
 
+/** A window rectangle in screen pixels, to be remembered for the next run. */
+export interface WindowBounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /** Request and response type of each channel. */
 export interface ContractMap {
   getGraph: { request: void; response: GraphResult };
   rediscover: { request: void; response: GraphResult };
   saveSvg: { request: string; response: SaveResult };
   quit: { request: void; response: void };
+  windowBounds: { request: WindowBounds; response: void };
 }
 
 /**
@@ -77,6 +93,8 @@ export interface ViewerApi {
   saveSvg(svgText: string): Promise<SaveResult>;
   /** Close the viewer and end graphns. */
   quit(): Promise<void>;
+  /** Where the window is now, so the next run opens it there (the seed's viewer did). */
+  windowBounds(bounds: WindowBounds): Promise<void>;
 }
 
 /** Largest SVG text the Node side accepts for saving (UTF-16 code units). */
@@ -113,4 +131,32 @@ export function checkNoArgument(channel: Channel, arg: unknown): void {
   if (arg !== undefined && arg !== null) {
     throw new ContractError(`${channel} takes no argument`);
   }
+}
+
+const inRange = (v: unknown, lo: number, hi: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+
+/** `v` as sane window bounds (integers, a usable size), or undefined. */
+export function saneWindowBounds(v: unknown): WindowBounds | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  if (
+    inRange(o.x, -100_000, 100_000) &&
+    inRange(o.y, -100_000, 100_000) &&
+    inRange(o.width, 200, 20_000) &&
+    inRange(o.height, 150, 20_000)
+  ) {
+    return { x: o.x, y: o.y, width: o.width, height: o.height };
+  }
+  return undefined;
+}
+
+/**
+ * Check the argument of windowBounds.
+ * @throws ContractError
+ */
+export function checkWindowBounds(arg: unknown): WindowBounds {
+  const b = saneWindowBounds(arg);
+  if (!b) throw new ContractError('windowBounds expects {x, y, width, height} in pixels');
+  return b;
 }

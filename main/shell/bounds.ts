@@ -1,5 +1,5 @@
 /**
- * The Electron window's size and position, remembered between runs (as
+ * The viewer window's size and position, remembered between runs (as
  * the seed's viewer does) in `$XDG_CONFIG_HOME/graphns/window.json`
  * (default `~/.config/graphns/window.json`) of the user the window runs as.
  * Whatever the file holds is checked: a broken or absurd file means default
@@ -7,15 +7,11 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
+import { saneWindowBounds, type WindowBounds } from '../contract';
 import { saveChosenFile } from './save';
 
 /** A window rectangle in screen pixels. */
-export interface Bounds {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type Bounds = WindowBounds;
 
 /** The bounds file for a user with `home` and environment `env`. */
 export function boundsFile(env: NodeJS.ProcessEnv, home: string): string {
@@ -24,23 +20,8 @@ export function boundsFile(env: NodeJS.ProcessEnv, home: string): string {
   return join(config, 'graphns', 'window.json');
 }
 
-const inRange = (v: unknown, lo: number, hi: number): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
-
-/** `v` as sane Bounds, or undefined. */
-export function checkBounds(v: unknown): Bounds | undefined {
-  if (typeof v !== 'object' || v === null) return undefined;
-  const o = v as Record<string, unknown>;
-  if (
-    inRange(o.x, -100_000, 100_000) &&
-    inRange(o.y, -100_000, 100_000) &&
-    inRange(o.width, 200, 20_000) &&
-    inRange(o.height, 150, 20_000)
-  ) {
-    return { x: o.x, y: o.y, width: o.width, height: o.height };
-  }
-  return undefined;
-}
+/** `v` as sane Bounds, or undefined (the contract's check: one rule for file and page). */
+export const checkBounds: (v: unknown) => Bounds | undefined = saneWindowBounds;
 
 /** The remembered bounds, or undefined when there are none worth using. */
 export function readBounds(file: string): Bounds | undefined {

@@ -7,10 +7,12 @@
 import {
   checkNoArgument,
   checkSvgText,
+  checkWindowBounds,
   type Channel,
   type ContractMap,
   type GraphResult,
   type SaveResult,
+  type WindowBounds,
 } from '../contract';
 
 /** What a shell provides behind the contract. */
@@ -23,6 +25,8 @@ export interface ShellBackend {
   save(svgText: string): Promise<SaveResult>;
   /** End the viewer (after the answer is sent). */
   quit(): void;
+  /** Remember where the window is (the Electron shell records its own bounds and ignores this). */
+  rememberBounds(bounds: WindowBounds): void;
 }
 
 /** One handler per channel; `arg` is whatever the page sent, unchecked. */
@@ -46,6 +50,7 @@ export function createHandlers(backend: ShellBackend): Handlers {
       checkNoArgument('quit', arg);
       backend.quit();
     },
+    windowBounds: async (arg) => backend.rememberBounds(checkWindowBounds(arg)),
   };
 }
 

@@ -91,7 +91,7 @@ test(
         process: typeof window.process,
       }));
       assert.deepEqual(surface, {
-        api: ['getGraph', 'quit', 'rediscover', 'saveSvg'],
+        api: ['getGraph', 'quit', 'rediscover', 'saveSvg', 'windowBounds'],
         require: 'undefined',
         process: 'undefined',
       });

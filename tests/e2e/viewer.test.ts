@@ -44,7 +44,7 @@ test(
         HOSTILE,
       ]);
       const ids = { user: nsInode(p.pid, 'user'), pid: nsInode(p.pid, 'pid') };
-      viewer = await launchViewer([], { HOME: home });
+      viewer = await launchViewer([], { HOME: home, XDG_CONFIG_HOME: join(home, 'config') });
       const { page } = viewer;
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
@@ -191,12 +191,18 @@ test(
         assert.equal(ok, 200);
       });
 
-      await t.test('q ends graphns and the browser', async () => {
+      await t.test('q ends graphns and the browser, remembering the window', async () => {
         const disconnected = new Promise((r) => viewer!.browser.once('disconnected', r));
         void page.keyboard.press('q').catch(() => undefined);
         assert.equal(await viewer!.exited, 0);
         await disconnected;
         assert.deepEqual(errors, []);
+        // the window's size (--window-size=1200,800 in the tests' browser flags) is kept for next time
+        const saved = JSON.parse(
+          readFileSync(join(home, 'config', 'graphns', 'window.json'), 'utf8'),
+        );
+        assert.equal(saved.width, 1200);
+        assert.equal(saved.height, 800);
       });
     } finally {
       await viewer?.close();

@@ -48,6 +48,7 @@ test('the server refuses anyone without the secret and serves the page that has 
       rediscover: async () => ({ ok: false, error: 'again' }),
       save: async (svg) => (saved.push(svg), { saved: true, path: '/home/u/x.svg' }),
       quit: () => void quits++,
+      rememberBounds: () => undefined,
     }),
   });
   try {

@@ -109,6 +109,7 @@ test('pipe: an overlong line closes the channel', async () => {
 
 test('handlers check arguments before the backend sees them', async () => {
   const saved: string[] = [];
+  const bounds: unknown[] = [];
   let quits = 0;
   const h = createHandlers({
     graph: async () => ({ ok: false, error: 'none' }),
@@ -118,6 +119,7 @@ test('handlers check arguments before the backend sees them', async () => {
       return { saved: true, path: '/x.svg' };
     },
     quit: () => void quits++,
+    rememberBounds: (b) => void bounds.push(b),
   });
   assert.deepEqual(await h.getGraph(null), { ok: false, error: 'none' });
   assert.deepEqual(await h.rediscover(undefined), { ok: false, error: 'again' });
@@ -128,6 +130,21 @@ test('handlers check arguments before the backend sees them', async () => {
   assert.deepEqual(saved, [SVG]);
   await h.quit(null);
   assert.equal(quits, 1);
+  await h.windowBounds({ x: -10, y: 20, width: 800, height: 600, extra: '/etc/passwd' });
+  assert.deepEqual(
+    bounds,
+    [{ x: -10, y: 20, width: 800, height: 600 }],
+    'only the four numbers pass',
+  );
+  for (const bad of [
+    null,
+    '800x600',
+    { x: 0, y: 0, width: 1e9, height: 600 },
+    { x: 0.5, y: 0, width: 800, height: 600 },
+  ]) {
+    await assert.rejects(h.windowBounds(bad), ContractError);
+  }
+  assert.equal(bounds.length, 1);
 });
 
 test('IPC answers only our page in our window', () => {
@@ -231,6 +248,20 @@ test('browser lookup and command line', () => {
   assert.equal(args.at(-1), '--z');
   assert.ok(
     !browserArgs({ url: 'u', userDataDir: 'p', asRoot: false, extra: [] }).includes('--no-sandbox'),
+  );
+  assert.ok(!args.some((a) => a.startsWith('--window-')), 'no remembered bounds, no window flags');
+  const placed = browserArgs({
+    url: 'u',
+    userDataDir: 'p',
+    asRoot: false,
+    bounds: { x: -5, y: 40, width: 900, height: 700 },
+    extra: ['--window-size=1200,800'],
+  });
+  const size = placed.indexOf('--window-size=900,700');
+  assert.ok(size > 0 && placed.includes('--window-position=-5,40'));
+  assert.ok(
+    placed.indexOf('--window-size=1200,800') > size,
+    'GRAPHNS_BROWSER_ARGS come later and win',
   );
 });
 

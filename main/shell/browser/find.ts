@@ -3,6 +3,7 @@
  * command line that opens the viewer in an app-mode window with a fresh
  * profile.
  */
+import type { WindowBounds } from '../../contract';
 import { isAbsolute } from 'node:path';
 import { isExecutable, whichFirst } from '../executable';
 
@@ -48,6 +49,8 @@ export function browserArgs(o: {
   url: string;
   userDataDir: string;
   asRoot: boolean;
+  /** Where the window was last time (the profile is thrown away, so Chromium cannot know). */
+  bounds?: WindowBounds;
   extra: readonly string[];
 }): string[] {
   return [
@@ -64,6 +67,13 @@ export function browserArgs(o: {
     '--password-store=basic',
     `--js-flags=${VIEWER_JS_FLAGS}`,
     ...(o.asRoot ? ['--no-sandbox'] : []),
+    // before `extra`, so flags given in GRAPHNS_BROWSER_ARGS come later and win
+    ...(o.bounds
+      ? [
+          `--window-size=${o.bounds.width},${o.bounds.height}`,
+          `--window-position=${o.bounds.x},${o.bounds.y}`,
+        ]
+      : []),
     ...o.extra,
   ];
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAssets } from '../assets';
+import { boundsFile, readBounds, writeBounds } from '../bounds';
 import { createHandlers } from '../handlers';
 import type { GraphBroker } from '../host-broker';
 import { defaultSaveDir, saveBaseName, saveNewFile } from '../save';
@@ -48,6 +49,8 @@ export async function runBrowserShell(o: {
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
   let ending = false;
+  // the window's place, remembered in the user's config dir (this process runs as that user)
+  const boundsPath = boundsFile(o.env, homedir());
 
   const server = await startServer({
     assets: loadAssets(o.rendererDir),
@@ -66,6 +69,7 @@ export async function runBrowserShell(o: {
         }
       },
       quit: () => void end(0),
+      rememberBounds: (b) => writeBounds(boundsPath, b),
     }),
   });
 
@@ -98,6 +102,7 @@ export async function runBrowserShell(o: {
     url: server.launchUrl,
     userDataDir: profile,
     asRoot: process.geteuid?.() === 0,
+    bounds: readBounds(boundsPath),
     extra: splitArgs(o.env.GRAPHNS_BROWSER_ARGS),
   });
   const browser: ChildProcess = spawn(o.browser, args, {

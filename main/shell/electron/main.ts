@@ -93,6 +93,8 @@ function start(): void {
       }
     },
     quit: () => setImmediate(() => win.close()),
+    // the window's own bounds are saved on close (getNormalBounds), not what the page says
+    rememberBounds: () => undefined,
   });
   for (const name of CHANNEL_NAMES) {
     ipcMain.handle(CHANNELS[name], (event, arg: unknown) => {

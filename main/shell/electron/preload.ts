@@ -12,6 +12,13 @@ const api: ViewerApi = {
   rediscover: () => ipcRenderer.invoke(CHANNELS.rediscover),
   saveSvg: (svgText: string) => ipcRenderer.invoke(CHANNELS.saveSvg, String(svgText)),
   quit: () => ipcRenderer.invoke(CHANNELS.quit),
+  windowBounds: (b) =>
+    ipcRenderer.invoke(CHANNELS.windowBounds, {
+      x: Number(b.x),
+      y: Number(b.y),
+      width: Number(b.width),
+      height: Number(b.height),
+    }),
 };
 
 contextBridge.exposeInMainWorld('graphns', api);
