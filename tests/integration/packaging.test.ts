@@ -199,10 +199,8 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
       }
       const r = run('graphns', []);
       const seen = /stand-in window: (.*)/.exec(r.stderr)?.[1];
-      if (!seen) {
-        skip(t, `graphns did not try to open a window: ${r.stderr.trim().split('\n')[0]}`);
-        return;
-      }
+      // graphns opens the viewer without flags: not reaching the window is a failure
+      assert.ok(seen, `graphns did not try to open a window: ${r.stderr}`);
       assert.equal(r.status, 0, r.stderr);
       assert.match(seen, /run_as_node=unset/);
       assert.match(seen, /fd3=socket:/, 'the graph pipe reaches the window on fd 3');
@@ -228,10 +226,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
           SUDO_USER: name,
         });
         const seen = /stand-in window: (.*)/.exec(r.stderr)?.[1];
-        if (!seen) {
-          skip(t, `graphns did not try to open a window: ${r.stderr.trim().split('\n')[0]}`);
-          return;
-        }
+        assert.ok(seen, `graphns did not try to open a window: ${r.stderr}`);
         assert.equal(r.status, 0, r.stderr);
         assert.match(seen, new RegExp(`uid=${uid} `));
         assert.match(seen, /run_as_node=unset/);
