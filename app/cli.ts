@@ -27,7 +27,10 @@ export function parse<O extends Options>(argv: string[], options: O) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    // parseArgs's first sentence names the bad argument; the rest is advice for programs.
+    // The argument is the user's own text: escaped, it cannot garble the terminal.
+    const first = (err as Error).message.split(/(?<=\.) /)[0] ?? 'bad arguments';
+    throw new UsageError(escapeDisplay(first));
   }
 }
 
@@ -37,7 +40,7 @@ export function parse<O extends Options>(argv: string[], options: O) {
  * is the reader's choice, not a failure: stop writing, keep the exit code.
  */
 let stdoutGuarded = false;
-function guardStdout(): void {
+export function guardStdout(): void {
   if (stdoutGuarded) return;
   stdoutGuarded = true;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -9,10 +9,10 @@
  * unwritable output), 2 usage.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { modelToDot } from '../main/emit';
 import { escapeDisplay, ModelFormatError, parseModel, serializeModel } from '../main/model';
 import type { Model } from '../main/model';
+import { guardStdout, parse as parseStrict, UsageError } from './cli';
 
 const USAGE =
   'usage: graphns [-d] [--open SNAPSHOT.json] [--dot | -J] [-o FILE.svg] [--shell electron|browser]';
@@ -49,8 +49,6 @@ const MAX_WARNINGS = 20;
 /** Drawn namespaces above which a layout takes about a second or more. */
 const SLOW_LAYOUT_NODES = 2500;
 
-class UsageError extends Error {}
-
 interface Options {
   dot: boolean;
   json: boolean;
@@ -62,27 +60,15 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        dot: { type: 'boolean' },
-        json: { type: 'boolean', short: 'J' },
-        output: { type: 'string', short: 'o' },
-        details: { type: 'boolean', short: 'd' },
-        open: { type: 'string' },
-        shell: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    // parseArgs's first sentence names the bad argument; the rest is advice for programs
-    const first = (err as Error).message.split(/(?<=\.) /)[0] ?? 'bad arguments';
-    throw new UsageError(escapeDisplay(first));
-  }
+  const values = parseStrict(argv, {
+    dot: { type: 'boolean' },
+    json: { type: 'boolean', short: 'J' },
+    output: { type: 'string', short: 'o' },
+    details: { type: 'boolean', short: 'd' },
+    open: { type: 'string' },
+    shell: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const o: Options = {
     dot: values.dot ?? false,
     json: values.json ?? false,
@@ -250,8 +236,5 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
 }
 
 // a reader that goes away (`graphns --dot | head`) is not an error worth a stack trace
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-});
-
+guardStdout();
 process.exitCode = await main(process.argv.slice(2));
