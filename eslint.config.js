@@ -9,6 +9,18 @@ const forbid = (reason, ...group) => ({
   'no-restricted-imports': ['error', { patterns: [{ group, message: reason }] }],
 });
 
+// The shell gets discovery and DOT from its caller, so the unprivileged host holds none of it.
+const NOT_IN_SHELL = [
+  '**/discover',
+  '**/discover/**',
+  '**/emit',
+  '**/emit/**',
+  '**/layout',
+  '**/layout/**',
+  '**/app/**',
+  '**/renderer/**',
+];
+
 const NODE = ['node:*', 'fs', 'path', 'os', 'child_process', 'http', 'net', 'util'];
 
 export default tseslint.config(
@@ -141,30 +153,13 @@ export default tseslint.config(
     ignores: ['main/shell/electron/**'],
     rules: forbid(
       'main/shell gets discovery and DOT from its caller; only main/shell/electron may import electron',
-      '**/discover',
-      '**/discover/**',
-      '**/emit',
-      '**/emit/**',
-      '**/layout',
-      '**/layout/**',
-      '**/app/**',
-      '**/renderer/**',
+      ...NOT_IN_SHELL,
       'electron',
     ),
   },
   {
     files: ['main/shell/electron/**'],
-    rules: forbid(
-      'the Electron wiring uses main/shell and main/contract only',
-      '**/discover',
-      '**/discover/**',
-      '**/emit',
-      '**/emit/**',
-      '**/layout',
-      '**/layout/**',
-      '**/app/**',
-      '**/renderer/**',
-    ),
+    rules: forbid('the Electron wiring uses main/shell and main/contract only', ...NOT_IN_SHELL),
   },
   {
     files: ['renderer/**'],
