@@ -33,8 +33,13 @@ export function pipeBroker(stream: Duplex): GraphBroker {
     if (!m) return;
     latest = Promise.resolve(m.result);
     if (m.id === 0) resolveFirst(m.result);
-    waiting.get(m.id)?.(m.result);
-    waiting.delete(m.id);
+    // the privileged side coalesces: one scan answers every request up to its id
+    for (const [id, w] of waiting) {
+      if (id <= m.id) {
+        w(m.result);
+        waiting.delete(id);
+      }
+    }
   });
   const gone: GraphResult = { ok: false, error: 'graphns (the discovering side) has ended' };
   channel.onClose(() => {
