@@ -102,6 +102,7 @@ export default tseslint.config(
                 '../discover*',
                 '../shell*',
                 '../layout*',
+                '../files*',
                 '**/app/**',
                 '**/renderer/**',
                 'electron',
@@ -128,6 +129,22 @@ export default tseslint.config(
       '**/app/**',
       '**/renderer/**',
       'electron',
+    ),
+  },
+  {
+    // The one safe reader and atomic writer: Node's fs and nothing of the
+    // project, so both layout and the shell (even the unprivileged host) may use it.
+    files: ['main/files/**'],
+    rules: forbid(
+      'main/files reads and writes files with node:* only; it imports nothing of the project',
+      '../*',
+      '../../*',
+      '**/native-shim',
+      '**/native-shim/**',
+      '**/app/**',
+      '**/renderer/**',
+      'electron',
+      'koffi',
     ),
   },
   {
