@@ -16,6 +16,7 @@ import { findBrowser } from './browser/find';
 import { electronPackageDir, findElectron } from './electron-binary';
 import { LineChannel, MAX_REQUEST_LINE, parseRequest } from './pipe';
 import { hostArgs, hostEnv, sudoTarget } from './privilege';
+import { scanQueue } from './scans';
 
 /** How graphns opens the viewer. */
 export interface ViewerOptions {
@@ -152,20 +153,15 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
     }
   };
 
-  // One discovery at a time; requests queue behind each other.
-  let queue: Promise<unknown> = Promise.resolve();
+  // One discovery at a time, at most one waiting: a flood of requests costs two scans
   let ignored = 0;
+  const request = scanQueue(graph, (id, result) => channel.send({ t: 'graph', id, result }));
   const channel = new LineChannel(
     child.stdio[3] as import('node:stream').Duplex,
     (line) => {
-      const request = parseRequest(line);
-      if (!request) {
-        if (ignored++ === 0) say('ignored a malformed request from the viewer');
-        return;
-      }
-      queue = queue.then(async () =>
-        channel.send({ t: 'graph', id: request.id, result: await graph() }),
-      );
+      const r = parseRequest(line);
+      if (r) request(r.id);
+      else if (ignored++ === 0) say('ignored a malformed request from the viewer');
     },
     MAX_REQUEST_LINE,
   );
@@ -173,7 +169,7 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
   const ignoreSignal = () => undefined;
   process.on('SIGINT', ignoreSignal);
   try {
-    queue = graph().then((result) => channel.send({ t: 'graph', id: 0, result }));
+    request(0); // the first graph
     return await exited;
   } finally {
     process.off('SIGINT', ignoreSignal);

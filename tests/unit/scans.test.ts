@@ -1,0 +1,66 @@
+/**
+ * The privileged side's scan queue: a flood of rediscovery requests runs
+ * at most one scan at a time and one more after it, and every request is
+ * answered by a scan that started after the request arrived.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scanQueue } from '../../main/shell/scans';
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('a flood of requests costs one running and one pending scan, and every request is answered', async () => {
+  let running = 0;
+  let most = 0;
+  const started: number[] = []; // request count seen when each scan started
+  let requested = 0;
+  const answers: [upTo: number, scan: number][] = [];
+  const request = scanQueue(
+    async () => {
+      running++;
+      most = Math.max(most, running);
+      started.push(requested);
+      const n = started.length;
+      await tick(40);
+      running--;
+      return n;
+    },
+    (upTo, scan) => answers.push([upTo, scan]),
+  );
+  request(0);
+  requested = 1;
+  for (let id = 1; id <= 1000; id++) {
+    request(id);
+    requested = id + 1;
+    if (id % 100 === 0) await tick(1); // some arrive while the first scan runs, all before it ends
+  }
+  await tick(200);
+  assert.equal(most, 1, 'never two scans at once');
+  assert.equal(started.length, 2, 'the first scan and one for all 1000 requests');
+  assert.deepEqual(answers, [
+    [0, 1],
+    [1000, 2],
+  ]);
+  // the second scan started after the last request arrived: nobody got a stale graph
+  assert.equal(started[1], 1001);
+});
+
+test('a request after the queue went idle starts a scan at once; a failed scan still frees the queue', async () => {
+  const answers: number[] = [];
+  let calls = 0;
+  const request = scanQueue(
+    async () => {
+      calls++;
+      await tick(5);
+      if (calls === 1) throw new Error('scan failed');
+      return calls;
+    },
+    (upTo) => answers.push(upTo),
+  );
+  request(1);
+  await tick(30);
+  request(2);
+  await tick(30);
+  assert.equal(calls, 2);
+  assert.deepEqual(answers, [2], 'the failed scan answers nothing; the next one runs');
+});
