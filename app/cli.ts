@@ -34,59 +34,116 @@ export function parse<O extends Options>(argv: string[], options: O) {
   }
 }
 
+/** Where a command reads and writes; tests pass their own streams. */
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
 /**
- * A reader that goes away (`lsuserns | head -1`) closes the pipe: stdout then
- * emits EPIPE, possibly after the write that caused it has returned. That
- * is the reader's choice, not a failure: stop writing, keep the exit code.
+ * The first write error on a guarded stream that is not EPIPE. Writes made
+ * through writeTo() report theirs themselves; this catches the rest (a write
+ * nobody awaited), so that runCommand() cannot return 0 after it.
  */
-let stdoutGuarded = false;
-export function guardStdout(): void {
-  if (stdoutGuarded) return;
-  stdoutGuarded = true;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') return;
-    process.stderr.write(`cannot write output: ${err.message}\n`);
-    process.exitCode = EXIT.failure;
+const lostWrites = new WeakMap<NodeJS.WritableStream, NodeJS.ErrnoException>();
+const guarded = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * A reader that goes away (`lsuserns | head -1`) closes the pipe: the stream
+ * then emits EPIPE, possibly after the write that caused it has returned.
+ * That is the reader's choice, not a failure: stop writing, keep the exit
+ * code. Any other write error (ENOSPC on /dev/full) is a failure, recorded
+ * here; without a listener, Node would turn the 'error' event into a crash.
+ */
+export function guardStdout(stream: NodeJS.WritableStream = process.stdout): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || lostWrites.has(stream)) return;
+    lostWrites.set(stream, err);
+  });
+}
+
+/** `cannot write output: ENOSPC (no space left on device)`, one line. */
+function writeFailure(err: NodeJS.ErrnoException): CliError {
+  // Node's message is "ENOSPC: no space left on device, write": keep the code first
+  const why = err.message.replace(/^[A-Z0-9_]+: /, '').replace(/, write$/, '');
+  return new CliError(`cannot write output: ${err.code ? `${err.code} (${why})` : why}`);
+}
+
+/** Whether a write error means the reader went away (not a failure). */
+const readerGone = (err: NodeJS.ErrnoException) =>
+  err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED';
+
+/**
+ * Write to `stream` and wait until it is flushed. A closed pipe is not an
+ * error; any other write error rejects with a CliError (exit 1).
+ */
+export function writeTo(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  guardStdout(stream);
+  return new Promise((resolve, reject) => {
+    if ((stream as { destroyed?: boolean }).destroyed) return resolve();
+    stream.write(text, (err?: Error | null) => {
+      const e = err as NodeJS.ErrnoException | null | undefined;
+      if (!e || readerGone(e)) return resolve();
+      lostWrites.delete(stream); // reported here, through the rejection
+      reject(writeFailure(e));
+    });
   });
 }
 
 /** Write to stdout and wait until it is flushed; a closed pipe is not an error. */
 export function writeOut(text: string): Promise<void> {
-  guardStdout();
-  return new Promise((resolve) => {
-    if (process.stdout.destroyed) return resolve();
-    // errors arrive on the 'error' event (guardStdout); the callback only says "done"
-    process.stdout.write(text, () => resolve());
-  });
+  return writeTo(process.stdout, text);
 }
 
 /** Print a warning for the user on stderr, escaped (it may carry process names). */
-export function warn(command: string, message: string): void {
-  process.stderr.write(`${command}: ${escapeDisplay(message)}\n`);
+export function warn(command: string, message: string, io: Pick<Io, 'stderr'> = process): void {
+  io.stderr.write(`${command}: ${escapeDisplay(message)}\n`);
 }
 
 /**
- * Run a command's main function and set the exit code: usage errors print
- * the usage text and give 2, CliErrors their message and 1, anything else a
- * one-line message and 1.
+ * Run a command's main function and return its exit code: usage errors
+ * print `command: message` and the usage text and give 2, CliErrors their
+ * message and 1, anything else a one-line message and 1. A write error on
+ * stdout that the command did not see (see guardStdout) turns 0 into 1.
  */
+export async function runCommand(
+  command: string,
+  usage: string,
+  main: () => Promise<number>,
+  io: Io = process,
+): Promise<number> {
+  guardStdout(io.stdout);
+  let code: number;
+  try {
+    code = await main();
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`${command}: ${err.message}\n${usage}`);
+      return EXIT.usage;
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    warn(command, msg, io);
+    return EXIT.failure;
+  }
+  const lost = lostWrites.get(io.stdout);
+  if (lost !== undefined && code === EXIT.ok) {
+    lostWrites.delete(io.stdout);
+    warn(command, writeFailure(lost).message, io);
+    return EXIT.failure;
+  }
+  return code;
+}
+
+/** runCommand() on this process's streams, setting its exit code. */
 export async function run(
   command: string,
   usage: string,
   main: () => Promise<number>,
 ): Promise<void> {
-  try {
-    process.exitCode = await main();
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${command}: ${err.message}\n${usage}`);
-      process.exitCode = EXIT.usage;
-    } else {
-      const msg = err instanceof Error ? err.message : String(err);
-      warn(command, msg);
-      process.exitCode = EXIT.failure;
-    }
-  }
+  process.exitCode = await runCommand(command, usage, main);
 }
 
 /** Whether ANSI colour goes to stdout: only when asked, or never when not a TTY. */
