@@ -50,6 +50,32 @@ const KEY_RE = /^(mnt|cgroup|uts|ipc|user|pid|net|time):(\d+)$/;
 
 type Json = unknown;
 
+/** Characters of a string value quoted in an error before it is cut. */
+const PREVIEW_CHARS = 40;
+
+/**
+ * A bad value as a few words for an error message: `"lsns"`, `2`, `an array
+ * of 3 items`. Bounded and non-recursive whatever the value (JSON.stringify
+ * of an array nested 100k deep overflows the stack; of a 100 MB string
+ * makes a 100 MB message). Strings are quoted as they are, cut to
+ * PREVIEW_CHARS; whoever displays the message escapes it (escapeDisplay).
+ */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'string') {
+    if (v.length <= PREVIEW_CHARS) return `"${v}"`;
+    // cut on a code point boundary, so no half surrogate pair is left at the end
+    const cut = Array.from(v.slice(0, PREVIEW_CHARS + 1))
+      .slice(0, -1)
+      .join('');
+    return `"${cut}..." (${v.length} characters)`;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  return `a ${typeof v === 'object' ? 'JSON object' : typeof v}`;
+}
+
 function fail(path: string, what: string): never {
   throw new ModelFormatError(`${path}: ${what}`);
 }
@@ -78,8 +104,7 @@ function bool(v: Json, path: string): boolean {
 }
 function key(v: Json, path: string): NsKey {
   const s = str(v, path);
-  if (!KEY_RE.test(s))
-    fail(path, `not a namespace key like "net:4026531840": ${JSON.stringify(s)}`);
+  if (!KEY_RE.test(s)) fail(path, `not a namespace key like "net:4026531840": ${describeValue(s)}`);
   return s as NsKey;
 }
 function opt<T>(o: Record<string, Json>, k: string, path: string, f: (v: Json, p: string) => T) {
@@ -107,12 +132,12 @@ function namespace(v: Json, path: string): Namespace {
   const k = key(o.key, `${path}.key`);
   const type = str(o.type, `${path}.type`) as NsTypeName;
   if (!NS_TYPES.includes(type))
-    fail(`${path}.type`, `unknown namespace type ${JSON.stringify(type)}`);
+    fail(`${path}.type`, `unknown namespace type ${describeValue(type)}`);
   const ino = int(o.ino, `${path}.ino`);
   if (k !== `${type}:${ino}`)
     fail(`${path}.key`, `${k} does not match type ${type} and ino ${ino}`);
   const origin = str(o.origin, `${path}.origin`) as Origin;
-  if (!ORIGINS.includes(origin)) fail(`${path}.origin`, `unknown origin ${JSON.stringify(origin)}`);
+  if (!ORIGINS.includes(origin)) fail(`${path}.origin`, `unknown origin ${describeValue(origin)}`);
   const ns: Namespace = {
     key: k,
     type,
@@ -162,7 +187,7 @@ function processEntry(v: Json, path: string): Process {
   const ns: Process['ns'] = {};
   for (const [t, k] of Object.entries(nsObj)) {
     if (!NS_TYPES.includes(t as NsTypeName))
-      fail(`${path}.ns`, `unknown namespace type ${JSON.stringify(t)}`);
+      fail(`${path}.ns`, `unknown namespace type ${describeValue(t)}`);
     const kk = key(k, `${path}.ns.${t}`);
     if (!kk.startsWith(`${t}:`)) fail(`${path}.ns.${t}`, `${kk} is not a ${t} namespace`);
     ns[t as NsTypeName] = kk;
@@ -221,12 +246,12 @@ export function parseModel(text: string): Model {
   }
   const o = obj(doc, 'snapshot');
   if (o.format !== MODEL_FORMAT) {
-    fail('format', `expected "${MODEL_FORMAT}", found ${JSON.stringify(o.format) ?? 'nothing'}`);
+    fail('format', `expected "${MODEL_FORMAT}", found ${describeValue(o.format)}`);
   }
   if (o.version !== MODEL_VERSION) {
     fail(
       'version',
-      `this graphns reads version ${MODEL_VERSION}, the snapshot is version ${JSON.stringify(o.version) ?? 'missing'}`,
+      `this graphns reads version ${MODEL_VERSION}, the snapshot is version ${o.version === undefined ? 'missing' : describeValue(o.version)}`,
     );
   }
   const model: Model = {
