@@ -1,0 +1,208 @@
+/**
+ * graphns: the namespace graph of this host (or of a saved snapshot) as
+ * Graphviz DOT, as model JSON, or laid out as an SVG file, without any
+ * window: how graphns is used on servers and in scripts. Without an output
+ * flag it opens the desktop viewer (main/shell: Electron, or Chromium in
+ * app mode), which asks this process for every (re)discovery.
+ *
+ * The command's logic, importable by tests: app/graphns.ts only runs it.
+ * Errors and exit codes are app/cli.ts's: 0 ok, 1 failure (bad snapshot,
+ * discovery or layout error, unwritable output), 2 usage. The viewer's
+ * code is openViewer()'s: 0 when the window was closed, 1 when it could
+ * not be opened.
+ */
+import { modelToDot } from '../main/emit';
+import { escapeDisplay, serializeModel } from '../main/model';
+import type { Model } from '../main/model';
+import { CliError, EXIT, parse as parseStrict, runCommand, UsageError, writeTo } from './cli';
+import type { Io } from './cli';
+import { loadSnapshot, readSnapshot, SNAPSHOT_MAX_BYTES } from './snapshot';
+
+export type { Io } from './cli';
+
+const USAGE =
+  'usage: graphns [-d] [--open SNAPSHOT.json] [--dot | -J] [-o FILE.svg] [--shell electron|browser]';
+
+const HELP = `${USAGE}
+
+Draws how the namespaces of this Linux host relate: user and PID namespace
+hierarchies, which user namespace owns which PID namespace, and with -d the
+flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners.
+
+  --dot               print the graph as Graphviz DOT
+  -J, --json          print the namespace model as JSON (a snapshot for --open)
+  -o, --output FILE   lay the graph out and write it as SVG to FILE (- for stdout)
+  -d, --details       also draw the flat namespaces
+      --open FILE     draw a snapshot saved with --json instead of this host
+                      (a regular file of at most ${SNAPSHOT_MAX_BYTES >> 20} MiB, or - for stdin)
+      --shell SHELL   the viewer's window: electron or browser (default: Electron
+                      when its binary is found, else Chromium/Chrome in app mode)
+  -h, --help          show this help
+
+Without --dot, --json or --output, graphns opens the desktop viewer
+(keys: + - 1 s r q h; run it as sudo -E graphns: the window runs as you).
+Run as root to see every namespace; unprivileged scans show what they can.
+
+Exit codes: 0 ok (for the viewer: its window was closed), 1 failure,
+2 usage error.`;
+
+/** Warnings printed before "and N more": an unprivileged scan can have hundreds. */
+const MAX_WARNINGS = 20;
+/** Drawn namespaces above which a layout takes about a second or more. */
+const SLOW_LAYOUT_NODES = 2500;
+
+interface Options {
+  dot: boolean;
+  json: boolean;
+  output: string | undefined;
+  details: boolean;
+  open: string | undefined;
+  shell: 'electron' | 'browser' | undefined;
+  help: boolean;
+}
+
+function parse(argv: string[]): Options {
+  const values = parseStrict(argv, {
+    dot: { type: 'boolean' },
+    json: { type: 'boolean', short: 'J' },
+    output: { type: 'string', short: 'o' },
+    details: { type: 'boolean', short: 'd' },
+    open: { type: 'string' },
+    shell: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const o: Options = {
+    dot: values.dot ?? false,
+    json: values.json ?? false,
+    output: values.output,
+    details: values.details ?? false,
+    open: values.open,
+    shell: undefined,
+    help: values.help ?? false,
+  };
+  if (values.shell !== undefined) {
+    if (values.shell !== 'electron' && values.shell !== 'browser') {
+      throw new UsageError(`--shell takes electron or browser, not ${escapeDisplay(values.shell)}`);
+    }
+    o.shell = values.shell;
+  }
+  const toStdout = [o.dot && '--dot', o.json && '--json', o.output === '-' && '--output -'];
+  const clash = toStdout.filter(Boolean);
+  if (clash.length > 1)
+    throw new UsageError(`${clash.join(' and ')}: only one of them can print to stdout`);
+  if (o.output === '') throw new UsageError('--output needs a file name');
+  if (o.open === '') throw new UsageError('--open needs a file name');
+  if (o.shell !== undefined && (o.dot || o.json || o.output !== undefined)) {
+    throw new UsageError('--shell is for the viewer, not with --dot, --json or --output');
+  }
+  return o;
+}
+
+// discovery (koffi, the ioctls) and layout (Graphviz WASM) load only when used: a
+// snapshot needs no kernel, and --dot/--json need no Graphviz
+
+async function discoverLive(io: Io): Promise<Model> {
+  const { discover } = await import('../main/discover');
+  let model: Model;
+  try {
+    model = discover();
+  } catch (err) {
+    throw new CliError(`discovery failed: ${(err as Error).message}`);
+  }
+  const shown = model.warnings.slice(0, MAX_WARNINGS);
+  for (const w of shown) io.stderr.write(`graphns: warning: ${escapeDisplay(w)}\n`);
+  const rest = model.warnings.length - shown.length;
+  if (rest > 0) io.stderr.write(`graphns: ... and ${rest} more warnings (all of them in --json)\n`);
+  return model;
+}
+
+/** Refuse an unwritable --output before a scan and a layout that would be wasted. */
+async function checkOutput(path: string): Promise<void> {
+  // the file module alone: the check needs no Graphviz
+  const { checkOutputTarget, OutputFileError } = await import('../main/layout/file');
+  try {
+    checkOutputTarget(path);
+  } catch (err) {
+    if (err instanceof OutputFileError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+/** Lay out and write the SVG, telling a watching user when a big graph takes a while. */
+async function writeSvg(model: Model, dot: string, path: string, details: boolean, io: Io) {
+  const drawn = details
+    ? model.namespaces.length
+    : model.namespaces.filter((n) => n.type === 'user' || n.type === 'pid').length;
+  const tty = io.stderr.isTTY === true;
+  // the WASM layout is synchronous, so no timer can fire during it: announce big graphs up front
+  if (tty && drawn >= SLOW_LAYOUT_NODES) {
+    io.stderr.write(`graphns: laying out ${drawn} namespaces, this takes a few seconds...\n`);
+  }
+  const { dotToSvg, LayoutError, OutputFileError, preferFastStartup, writeFileAtomic } =
+    await import('../main/layout');
+  preferFastStartup();
+  const start = performance.now();
+  let svg: string;
+  try {
+    svg = await dotToSvg(dot);
+  } catch (err) {
+    if (err instanceof LayoutError) throw new CliError(err.message);
+    throw err;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (tty && seconds > 1) {
+    io.stderr.write(`graphns: layout of ${drawn} namespaces took ${seconds.toFixed(1)} s\n`);
+  }
+  if (path === '-') return writeTo(io.stdout, svg);
+  try {
+    writeFileAtomic(path, svg);
+  } catch (err) {
+    if (err instanceof OutputFileError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * The desktop viewer: it asks for the graph at start and on every `r`/F5;
+ * each answer is a fresh discovery here, or a fresh read of --open's file.
+ * A snapshot is read once before any window opens, so a bad one is a
+ * one-line error and exit 1, not an empty window; stdin can only be read
+ * once, so its model is kept.
+ */
+async function viewer(o: Options, io: Io): Promise<number> {
+  let load: () => Model | Promise<Model>;
+  if (o.open === undefined) load = () => discoverLive(io);
+  else {
+    const path = o.open;
+    const first = loadSnapshot(path, await readSnapshot(path, io));
+    load =
+      path === '-' ? () => first : async () => loadSnapshot(path, await readSnapshot(path, io));
+  }
+  const { openViewer } = await import('../main/shell');
+  return openViewer({ shell: o.shell, details: o.details, load, toDot: modelToDot });
+}
+
+async function graphns(argv: string[], io: Io): Promise<number> {
+  const o = parse(argv);
+  if (o.help) {
+    await writeTo(io.stdout, `${HELP}\n`);
+    return EXIT.ok;
+  }
+  if (!o.dot && !o.json && o.output === undefined) return viewer(o, io);
+  if (o.output !== undefined && o.output !== '-') await checkOutput(o.output);
+  const model =
+    o.open !== undefined
+      ? loadSnapshot(o.open, await readSnapshot(o.open, io))
+      : await discoverLive(io);
+  const dot = o.dot || o.output !== undefined ? modelToDot(model, { details: o.details }) : '';
+  // write the file first, so a failure there does not leave half a pipeline's output
+  if (o.output !== undefined) await writeSvg(model, dot, o.output, o.details, io);
+  if (o.dot) await writeTo(io.stdout, dot);
+  if (o.json) await writeTo(io.stdout, `${serializeModel(model, 2)}\n`);
+  return EXIT.ok;
+}
+
+/** Run graphns with `argv` (without node and script) on `io`; resolves with the exit code. */
+export function main(argv: string[], io: Io = process): Promise<number> {
+  return runCommand('graphns', `${USAGE}\n`, () => graphns(argv, io), io);
+}
