@@ -3,12 +3,17 @@
  * the seed's viewer does) in `$XDG_CONFIG_HOME/graphns/window.json`
  * (default `~/.config/graphns/window.json`) of the user the window runs as.
  * Whatever the file holds is checked: a broken or absurd file means default
- * bounds, never a failure.
+ * bounds, never a failure; a fifo, a device (a link to /dev/zero) or a huge
+ * file there is not even read (main/files' readRegularFile), so it cannot
+ * hang the viewer before its window opens.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { saneWindowBounds, type WindowBounds } from '../contract';
-import { saveChosenFile } from './save';
+import { readRegularFile, writeFileAtomic } from '../files';
+
+// Four numbers need a few dozen bytes; anything near this is not ours.
+const MAX_BOUNDS_FILE = 64 * 1024;
 
 /** A window rectangle in screen pixels. */
 export type Bounds = WindowBounds;
@@ -26,7 +31,7 @@ export const checkBounds: (v: unknown) => Bounds | undefined = saneWindowBounds;
 /** The remembered bounds, or undefined when there are none worth using. */
 export function readBounds(file: string): Bounds | undefined {
   try {
-    return checkBounds(JSON.parse(readFileSync(file, 'utf8')));
+    return checkBounds(JSON.parse(readRegularFile(file, MAX_BOUNDS_FILE).toString('utf8')));
   } catch {
     return undefined;
   }
@@ -38,7 +43,7 @@ export function writeBounds(file: string, b: Bounds): void {
   if (!good) return;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    saveChosenFile(file, `${JSON.stringify(good)}\n`);
+    writeFileAtomic(file, `${JSON.stringify(good)}\n`, { policy: 'replace', mode: 0o644 });
   } catch {
     /* not remembered this time */
   }

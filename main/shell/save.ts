@@ -6,12 +6,13 @@
  * window runs as (else their home), under a fresh name
  * `graphns-<host>-<date>-<time>.svg`; an existing file is never replaced
  * (`-2`, `-3`, ... are tried). Electron shell: exactly the path the user
- * picked in the native save dialog. Both write a temporary file next to the
- * target first, so a reader never sees half a file.
+ * picked in the native save dialog, replacing a regular file there. Both go
+ * through main/files (temporary file, fsync, then link or rename), so a
+ * reader never sees half a file.
  */
-import { randomBytes } from 'node:crypto';
-import { linkSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../files';
 
 /** The directory the browser shell saves into: ~/Downloads if it exists, else ~. */
 export function defaultSaveDir(home: string): string {
@@ -38,42 +39,23 @@ export function saveBaseName(hostname: string, now: Date): string {
   return `graphns-${host}-${date}-${time}`;
 }
 
-function tempNameFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+/**
+ * Write `svgText` into `dir` as `<base>.svg`, or `<base>-2.svg`, ... when
+ * that exists; never replaces a file. Returns the path written.
+ * @throws FileWriteError (main/files) with a one-line message.
+ */
+export function saveNewFile(dir: string, base: string, svgText: string): string {
+  return writeFileAtomic(join(dir, `${base}.svg`), svgText, {
+    policy: 'never-replace',
+    mode: 0o644,
+  });
 }
 
 /**
- * Write `svgText` into `dir` under a name from saveBaseName() that does not
- * exist yet; never replaces a file. Returns the path written.
+ * Write `svgText` to `target` (a path the user chose), replacing a regular
+ * file there atomically (it keeps its mode). Returns `target`.
+ * @throws FileWriteError (main/files) with a one-line message.
  */
-export function saveNewFile(dir: string, base: string, svgText: string): string {
-  const tmp = tempNameFor(join(dir, `${base}.svg`));
-  writeFileSync(tmp, svgText, { flag: 'wx', mode: 0o644 });
-  try {
-    for (let n = 1; n < 1000; n++) {
-      const target = join(dir, n === 1 ? `${base}.svg` : `${base}-${n}.svg`);
-      try {
-        linkSync(tmp, target); // atomic, and fails rather than replace
-        return target;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-    }
-    throw new Error(`no free file name for ${base}.svg in ${dir}`);
-  } finally {
-    unlinkSync(tmp);
-  }
-}
-
-/** Write `svgText` to `target` (a path the user chose), replacing it atomically. */
 export function saveChosenFile(target: string, svgText: string): string {
-  const tmp = tempNameFor(target);
-  writeFileSync(tmp, svgText, { flag: 'wx', mode: 0o644 });
-  try {
-    renameSync(tmp, target);
-  } catch (err) {
-    unlinkSync(tmp);
-    throw err;
-  }
-  return target;
+  return writeFileAtomic(target, svgText, { policy: 'replace', mode: 0o644 });
 }
