@@ -5,12 +5,14 @@
  *
  * Regenerate the goldens with `UPDATE_GOLDEN=1 node tests/run.mjs dot.test`,
  * then read the diff: a golden is only as good as the eye that checked it.
+ * With CI set, UPDATE_GOLDEN is refused: the whole file fails at once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dotText, modelToDot } from '../../main/emit';
 import { loadGraphviz } from '../../main/layout';
 import type { Model } from '../../main/model';
@@ -19,6 +21,8 @@ import { crowdedModel, HOSTILE_NAMES, hostileModel, seedModel } from './fixtures
 const GOLDEN = join(import.meta.dirname, '..', 'golden');
 const NATIVE_DOT = '/usr/bin/dot';
 const update = process.env.UPDATE_GOLDEN === '1';
+// In CI the goldens are what is checked, never what the code under test just wrote.
+if (update && process.env.CI) throw new Error('UPDATE_GOLDEN is refused when CI is set');
 
 const models: Record<string, () => Model> = {
   seed: seedModel,
@@ -222,3 +226,25 @@ test('a name cannot become a node even where it spells DOT syntax', () => {
     assert.match(id!, /^((user|pid|net|mnt|uts|ipc|cgroup|time):\d+|owned:.*)$/);
   assert.equal(dot.includes('pwned"'), false);
 });
+
+test(
+  'UPDATE_GOLDEN with CI set fails the run and rewrites no golden',
+  // the run below has UPDATE_GOLDEN set, and must not start another one
+  { skip: update && 'this run updates the goldens' },
+  () => {
+    const mtimes = () => readdirSync(GOLDEN).map((f) => statSync(join(GOLDEN, f)).mtimeMs);
+    const before = mtimes();
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--test', fileURLToPath(import.meta.url)],
+      // NODE_TEST_CONTEXT would make the child report to this runner instead of exiting
+      {
+        env: { ...process.env, NODE_TEST_CONTEXT: undefined, CI: 'true', UPDATE_GOLDEN: '1' },
+        encoding: 'utf8',
+      },
+    );
+    assert.notEqual(r.status, 0, 'the run passed');
+    assert.match(r.stdout + r.stderr, /UPDATE_GOLDEN is refused when CI is set/);
+    assert.deepEqual(mtimes(), before, 'a golden was written');
+  },
+);
