@@ -119,3 +119,57 @@ test('bad snapshots are refused with the reason', () => {
   bad((d) => (d.host = null), /^host: not an object/);
   bad((d) => (d.warnings = 'x'), /^warnings: not an array/);
 });
+
+test('any bad value gives a short one-line error, however deep or long', () => {
+  const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  const nested = deep(100_000);
+  const good = JSON.parse(serializeModel(model()));
+  // swap one field's JSON text for `raw` without building the value in JS
+  const withRaw = (path: (string | number)[], raw: string) => {
+    const d = structuredClone(good);
+    let o = d;
+    for (const k of path.slice(0, -1)) o = o[k];
+    o[path.at(-1)!] = '@@RAW@@';
+    return JSON.stringify(d).replace('"@@RAW@@"', raw);
+  };
+  const huge = 'x'.repeat(10_000_000);
+  const cases: [text: string, says: RegExp][] = [
+    [withRaw(['format'], nested), /^format: expected "graphns-model", found an array of 1 item$/],
+    [withRaw(['version'], nested), /^version: .*the snapshot is version an array of 1 item$/],
+    [withRaw(['host'], nested), /^host: not an object$/],
+    [withRaw(['namespaces', 0, 'type'], nested), /^namespaces\[0\]\.type: not a string$/],
+    [withRaw(['namespaces', 1, 'owner'], nested), /^namespaces\[1\]\.owner: not a string$/],
+    [withRaw(['processes', 0, 'ns'], nested), /^processes\[0\]\.ns: not an object$/],
+    [withRaw(['format'], '{"a":{"b":{}}}'), /found a JSON object$/],
+    [withRaw(['format'], JSON.stringify(huge)), /found "x{40}\.\.\." \(10000000 characters\)$/],
+    [withRaw(['version'], '"1"'), /the snapshot is version "1"$/],
+    [withRaw(['version'], 'null'), /the snapshot is version null$/],
+    [withRaw(['namespaces', 0, 'key'], JSON.stringify(huge)), /\(10000000 characters\)$/],
+    [withRaw(['namespaces', 0, 'origin'], JSON.stringify(huge)), /\(10000000 characters\)$/],
+  ];
+  for (const [text, says] of cases) {
+    assert.throws(
+      () => parseModel(text),
+      (e: Error) => {
+        assert.ok(e instanceof ModelFormatError, e.stack);
+        assert.match(e.message, says);
+        assert.ok(e.message.length < 200, e.message.slice(0, 300));
+        return true;
+      },
+    );
+  }
+});
+
+test('a long preview is cut between characters, never inside a surrogate pair', () => {
+  const s = `${'a'.repeat(39)}😀😀😀`;
+  const text = serializeModel(model()).replace('"graphns-model"', JSON.stringify(s));
+  assert.throws(
+    () => parseModel(text),
+    (e: Error) => {
+      assert.match(e.message, /found "a{39}\.\.\." \(45 characters\)$/);
+      const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+      assert.doesNotMatch(e.message, lone, 'a lone surrogate in the message');
+      return true;
+    },
+  );
+});
