@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { parseModel } from '../../main/model';
 import { bin, runBin } from '../helpers/bins';
 import { Scene, needRoot, nsInode, type SceneProcess } from '../helpers/scene';
@@ -165,5 +166,47 @@ describe('lsuserns and lspidns', { skip: needRoot }, () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /not running as root: namespaces of other users may be missing/);
     assert.match(r.stdout, /^user:\[\d+\] /);
+  });
+});
+
+describe('lsuserns and lspidns output errors', () => {
+  /** Run a built command with stdout on /dev/full (every write fails with ENOSPC). */
+  const toFull = (cmd: 'lsuserns' | 'lspidns', args: string[]) => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      return spawnSync(process.execPath, [bin(cmd), ...args], {
+        stdio: ['ignore', full, 'pipe'],
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    } finally {
+      closeSync(full);
+    }
+  };
+
+  test('stdout on /dev/full: cannot write output: ENOSPC, exit 1', () => {
+    for (const cmd of ['lsuserns', 'lspidns'] as const) {
+      for (const args of [[], ['--json'], ['--help']]) {
+        const r = toFull(cmd, args);
+        const what = `${cmd} ${args.join(' ')}`;
+        assert.equal(r.status, 1, `${what}: ${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`^${cmd}: cannot write output: ENOSPC`, 'm'), what);
+        assert.equal(r.stderr.match(/cannot write output/g)?.length, 1, 'said once');
+        assert.doesNotMatch(r.stderr, /\n\s+at /, 'a stack trace');
+      }
+    }
+  });
+
+  test('a reader that goes away is not an error: exit 0, nothing said', () => {
+    for (const cmd of ['lsuserns', 'lspidns'] as const) {
+      // `true` is gone long before the scan ends, so the first write meets EPIPE;
+      // the status is the command's own (PIPESTATUS), not the reader's
+      const pipeline = `"${process.execPath}" "${bin(cmd)}" --json | true`;
+      const r = spawnSync('bash', ['-c', `${pipeline}; exit \${PIPESTATUS[0]}`], {
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /EPIPE|Error|cannot write/);
+    }
   });
 });

@@ -9,14 +9,17 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -348,4 +351,182 @@ test('live scene: namespaces made with unshare, with a hostile process name', as
   const native = spawnSync(NATIVE_DOT, ['-Tsvg'], { input: dot.stdout, encoding: 'utf8' });
   assert.equal(native.status, 0, native.stderr);
   assert.equal(native.stderr, '');
+});
+
+/**
+ * graphns with a time limit (a hang is a failure, not a stuck run), stdin
+ * and stdout as given: an fd, or `input` for stdin through a pipe.
+ */
+function graphnsIo(
+  args: string[],
+  io: { stdin?: number; stdout?: number; input?: string | Buffer } = {},
+): Run {
+  const r = spawnSync(process.execPath, [GRAPHNS, ...args], {
+    stdio: [io.stdin ?? 'pipe', io.stdout ?? 'pipe', 'pipe'],
+    input: io.input,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    timeout: 20_000,
+  });
+  assert.equal(r.error, undefined, `graphns ${args.join(' ')}: ${r.error?.message}`);
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr };
+}
+
+/** Open `path` for the child's stdin or stdout, closing our copy after. */
+function withFd<T>(path: string, flags: string, f: (fd: number) => T): T {
+  const fd = openSync(path, flags);
+  try {
+    return f(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Exactly one line on stderr (escaped: no control character), exit 1. */
+function failsInOneLine(r: Run, says: RegExp, what: string): void {
+  assert.equal(r.status, 1, `${what}: ${r.stderr}`);
+  assert.match(r.stderr, /^graphns: [^\n]*\n$/, `${what}: not one line`);
+  assert.doesNotMatch(r.stderr.slice(0, -1), /[\x00-\x1f\x7f]/, `${what}: a raw control character`);
+  assert.match(r.stderr, says, what);
+}
+
+test('stdout on /dev/full: cannot write output: ENOSPC, exit 1, for --dot, -J and -o -', () => {
+  for (const args of [['--dot'], ['-J'], ['-o', '-'], ['--help']]) {
+    const r = withFd('/dev/full', 'w', (fd) =>
+      graphnsIo(['--open', snapshot, ...args], { stdout: fd }),
+    );
+    failsInOneLine(r, /^graphns: cannot write output: ENOSPC/, args.join(' '));
+  }
+  // and live, with discovery's warnings before it
+  const live = withFd('/dev/full', 'w', (fd) => graphnsIo(['--dot'], { stdout: fd }));
+  assert.equal(live.status, 1, live.stderr);
+  assert.match(live.stderr, /^graphns: cannot write output: ENOSPC[^\n]*\n$/m);
+});
+
+test('a reader that goes away is not an error: exit 0, nothing said', () => {
+  for (const args of [['--dot'], ['-J'], ['-o', '-']]) {
+    // `true` has exited before graphns writes; the status is graphns's own
+    const pipeline = `"${process.execPath}" "${GRAPHNS}" --open "${snapshot}" ${args.join(' ')} | true`;
+    const r = spawnSync('bash', ['-c', `${pipeline}; exit \${PIPESTATUS[0]}`], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr, '');
+  }
+});
+
+test('--open refuses what is not a regular file or is too large, at once and in one line', () => {
+  const d = workdir('open-refused');
+  const fifo = join(d, 'fifo.json');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  mkdirSync(join(d, 'adir.json'));
+  symlinkSync('/dev/zero', join(d, 'zero.json'));
+  const big = join(d, 'big.json');
+  writeFileSync(big, '');
+  truncateSync(big, 256 * 1024 * 1024 + 1); // sparse: no disk used
+  const cases: [path: string, says: RegExp][] = [
+    ['/dev/zero', /cannot read snapshot \/dev\/zero: not a regular file \(a character device\)/],
+    ['/dev/full', /cannot read snapshot \/dev\/full: not a regular file \(a character device\)/],
+    [join(d, 'zero.json'), /zero\.json: not a regular file \(a character device\)/],
+    [fifo, /fifo\.json: not a regular file \(a fifo\)/],
+    [join(d, 'adir.json'), /adir\.json: not a regular file \(a directory\)/],
+    [join(d, 'nope.json'), /nope\.json: no such file or directory/],
+    [big, /big\.json: larger than 256 MiB, the limit for a snapshot/],
+  ];
+  for (const [path, says] of cases) {
+    // --dot, and the viewer path: the snapshot is read before any window opens
+    for (const flags of [['--dot'], ['-o', join(d, 'x.svg')], []]) {
+      const start = Date.now();
+      const r = graphnsIo(['--open', path, ...flags]);
+      failsInOneLine(r, says, `${path} ${flags.join(' ')}`);
+      assert.ok(Date.now() - start < 10_000, `${path}: took ${Date.now() - start} ms`);
+    }
+  }
+  assert.deepEqual(readdirSync(d).sort(), ['adir.json', 'big.json', 'fifo.json', 'zero.json']);
+});
+
+test('--open - reads the snapshot from stdin: a redirected file or a pipe', () => {
+  const want = modelToDot(parseModel(readFileSync(snapshot, 'utf8')), { details: true });
+  const file = withFd(snapshot, 'r', (fd) =>
+    graphnsIo(['--open', '-', '--dot', '-d'], { stdin: fd }),
+  );
+  assert.equal(file.status, 0, file.stderr);
+  assert.equal(file.stdout, want);
+  const pipe = graphnsIo(['--open', '-', '--dot', '-d'], { input: readFileSync(snapshot) });
+  assert.equal(pipe.status, 0, pipe.stderr);
+  assert.equal(pipe.stdout, want);
+  const empty = graphnsIo(['--open', '-', '--dot'], { input: '' });
+  failsInOneLine(
+    empty,
+    /^graphns: stdin is not a usable graphns snapshot: not valid JSON/,
+    'empty',
+  );
+});
+
+test('--open - over the limit is refused: a big file at once, a pipe after 256 MiB', () => {
+  const d = workdir('stdin-big');
+  const big = join(d, 'big.json');
+  writeFileSync(big, '');
+  truncateSync(big, 256 * 1024 * 1024 + 1);
+  const says =
+    /^graphns: cannot read snapshot from stdin: larger than 256 MiB, the limit for a snapshot\n$/;
+  const start = Date.now();
+  const file = withFd(big, 'r', (fd) => graphnsIo(['--open', '-', '--dot'], { stdin: fd }));
+  failsInOneLine(file, says, 'a big file');
+  assert.ok(Date.now() - start < 5_000, `a big file took ${Date.now() - start} ms: it was read`);
+  const zero = withFd('/dev/zero', 'r', (fd) => graphnsIo(['--open', '-', '--dot'], { stdin: fd }));
+  failsInOneLine(zero, says, '/dev/zero');
+  const pipe = spawnSync(
+    'bash',
+    [
+      '-c',
+      `head -c 300M /dev/zero | "${process.execPath}" "${GRAPHNS}" --open - --dot; exit \${PIPESTATUS[1]}`,
+    ],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  failsInOneLine({ status: pipe.status, stdout: pipe.stdout, stderr: pipe.stderr }, says, 'a pipe');
+});
+
+test('hostile snapshot values: one escaped line each, no stack trace', () => {
+  const d = workdir('hostile-values');
+  const good = serializeModel(hostileModel());
+  const nested = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  const cases: [what: string, text: string | Buffer, says: RegExp][] = [
+    ['deep format', `{"format":${nested}}`, /format: expected "graphns-model", found an array/],
+    [
+      'deep version',
+      `{"format":"graphns-model","version":${nested}}`,
+      /version: .*is version an array of 1 item/,
+    ],
+    ['deep host', good.replace(/"host":\{[^}]*\}/, `"host":${nested}`), /host: not an object/],
+    ['deep root', nested, /snapshot: not an object/],
+    [
+      'a huge string',
+      `{"format":"${'x'.repeat(20_000_000)}"}`,
+      /found "x{40}\.\.\." \(20000000 characters\)$/m,
+    ],
+    [
+      'control characters in a string',
+      '{"format":"\\u001b[2J\\n\\r\\u2028\\u202e"}',
+      /found "\\x1b\[2J\\n\\r\\u\{2028\}\\u\{202e\}"$/m,
+    ],
+    [
+      'invalid UTF-8 bytes and raw control characters',
+      Buffer.concat([
+        Buffer.from('{"format": "'),
+        Buffer.from([0xff, 0xfe, 0xc3]),
+        Buffer.from('", "version": \x1b[2J\n}'),
+      ]),
+      /not valid JSON: .*\\x1b\[2J\\n/,
+    ],
+  ];
+  for (const [what, text, says] of cases) {
+    const file = join(d, 'bad.json');
+    writeFileSync(file, text);
+    const r = graphnsIo(['--open', file, '--dot']);
+    failsInOneLine(r, says, what);
+    assert.match(r.stderr, /is not a usable graphns snapshot/, what);
+    assert.ok(r.stderr.length < 500, `${what}: ${r.stderr.length} characters`);
+  }
 });
