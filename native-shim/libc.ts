@@ -6,16 +6,19 @@
  * because it is about twice as fast and checks argument types. Every wrapper
  * turns a failure into a SystemError carrying errno; there is no policy and
  * no namespace model here.
+ *
+ * libc is bound at the first call, not at import, so importing the library
+ * (for its pure parts) works anywhere and a missing libc is a clear error
+ * where it matters. glibc and musl both work (see LIBC_CANDIDATES).
  */
 import koffi from 'koffi';
 import { systemError } from './errors';
+import { decodeUint32, decodeUint64, NATIVE_ORDER } from './endian';
+import { LIBC_CANDIDATES, loadFirst, type LibCandidate } from './load';
 
-const libc = koffi.load('libc.so.6');
-
-const ioctlNoArg = libc.func('ioctl', 'int', ['int', 'unsigned long']);
-const ioctlPtr = libc.func('ioctl', 'int', ['int', 'unsigned long', 'void *']);
-
-// struct passwd from <pwd.h>; only pw_name is read, the layout must still be whole.
+// struct passwd from <pwd.h>; only pw_name is read, the layout must still be
+// whole. glibc and musl lay it out alike: two pointers, uid_t and gid_t
+// (32-bit on every Linux arch), three pointers.
 const Passwd = koffi.struct('graphns_passwd', {
   pw_name: 'char *',
   pw_passwd: 'char *',
@@ -25,22 +28,42 @@ const Passwd = koffi.struct('graphns_passwd', {
   pw_dir: 'char *',
   pw_shell: 'char *',
 });
-const getpwuidR = libc.func('getpwuid_r', 'int', [
-  'uint32_t',
-  koffi.out(koffi.pointer(Passwd)),
-  'void *',
-  'size_t',
-  koffi.out(koffi.pointer('void *')),
-]);
 
-const ERANGE = 34;
+/** The bound functions; a candidate counts only if it has all of them. */
+function bind(candidate: LibCandidate) {
+  const lib = koffi.load(candidate);
+  return {
+    // musl declares ioctl(int, int, ...): the request's 32 bits arrive the same
+    // in the register, and the kernel takes them as unsigned int either way.
+    ioctlNoArg: lib.func('ioctl', 'int', ['int', 'unsigned long']),
+    ioctlPtr: lib.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
+    getpwuidR: lib.func('getpwuid_r', 'int', [
+      'uint32_t',
+      koffi.out(koffi.pointer(Passwd)),
+      'void *',
+      'size_t',
+      koffi.out(koffi.pointer('void *')),
+    ]),
+  };
+}
+
+let bound: ReturnType<typeof bind> | undefined;
+
+/** The libc functions, bound on first use. */
+function libc(): ReturnType<typeof bind> {
+  bound ??= loadFirst(LIBC_CANDIDATES, bind).lib;
+  return bound;
+}
+
+// ERANGE is 34 on every Linux architecture; koffi's table is the authority.
+const ERANGE = koffi.os.errno.ERANGE ?? 34;
 
 /**
  * ioctl(fd, request) without an argument; returns the call's non-negative
  * result (often a new fd or a value), throws a SystemError on -1.
  */
 export function ioctl(fd: number, request: number): number {
-  const rc = ioctlNoArg(fd, request) as number;
+  const rc = libc().ioctlNoArg(fd, request) as number;
   if (rc < 0) throw systemError(koffi.errno(), 'ioctl');
   return rc;
 }
@@ -50,9 +73,33 @@ export function ioctl(fd: number, request: number): number {
  * Returns the call's result, throws a SystemError on -1.
  */
 export function ioctlBuffer(fd: number, request: number, buf: Buffer): number {
-  const rc = ioctlPtr(fd, request, buf) as number;
+  const rc = libc().ioctlPtr(fd, request, buf) as number;
   if (rc < 0) throw systemError(koffi.errno(), 'ioctl');
   return rc;
+}
+
+// One scratch buffer for the integer results: calls are synchronous, so it
+// is never shared between two at once.
+const scratch = Buffer.alloc(8);
+
+/**
+ * ioctl(fd, request, &u32): a 32-bit result the kernel writes (a uid_t, say),
+ * read in this machine's byte order. Throws a SystemError on -1.
+ */
+export function ioctlUint32(fd: number, request: number): number {
+  scratch.fill(0);
+  ioctlBuffer(fd, request, scratch);
+  return decodeUint32(scratch, NATIVE_ORDER);
+}
+
+/**
+ * ioctl(fd, request, &u64): a 64-bit result the kernel writes, read in this
+ * machine's byte order. Throws a SystemError on -1.
+ */
+export function ioctlUint64(fd: number, request: number): bigint {
+  scratch.fill(0);
+  ioctlBuffer(fd, request, scratch);
+  return decodeUint64(scratch, NATIVE_ORDER);
 }
 
 /**
@@ -61,6 +108,7 @@ export function ioctlBuffer(fd: number, request: number, buf: Buffer): number {
  * there is no such user; throws a SystemError when the lookup itself fails.
  */
 export function userName(uid: number): string | undefined {
+  const { getpwuidR } = libc();
   for (let size = 1024; size <= 1 << 20; size *= 4) {
     const pwd = {};
     const result: unknown[] = [null];

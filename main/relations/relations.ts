@@ -5,17 +5,24 @@
  *
  * A reference is a path, an open fd, or a NamespaceFile. A path is opened
  * and closed inside the call; fds and NamespaceFiles stay the caller's.
+ * Request numbers are this architecture's, results are read in its byte order.
  */
 import { closeSync, constants, openSync } from 'node:fs';
-import { ioctl, ioctlBuffer, hasCode } from '../../native-shim';
-import {
-  NS_GET_ID,
-  NS_GET_NSTYPE,
-  NS_GET_OWNER_UID,
-  NS_GET_PARENT,
-  NS_GET_USERNS,
-} from './constants';
+import { ioctl, ioctlUint32, ioctlUint64, hasCode } from '../../native-shim';
+import { nsIoctlsFor, type NsIoctls } from './constants';
 import { NamespaceFile } from './nsfile';
+
+let host: NsIoctls | undefined;
+
+/**
+ * This machine's nsfs request numbers, encoded for `process.arch` at the
+ * first call (so an unknown architecture fails there, naming itself, and
+ * never at import).
+ */
+function req(): NsIoctls {
+  host ??= nsIoctlsFor(process.arch);
+  return host;
+}
 
 /** What the relation functions accept as a namespace reference. */
 export type NsRef = string | number | NamespaceFile;
@@ -53,7 +60,7 @@ function describe(value: unknown): string {
 function wrap(fd: number): NamespaceFile {
   let type: number;
   try {
-    type = ioctl(fd, NS_GET_NSTYPE);
+    type = ioctl(fd, req().NS_GET_NSTYPE);
   } catch (err) {
     closeSync(fd);
     throw err;
@@ -67,7 +74,7 @@ function wrap(fd: number): NamespaceFile {
  * @throws SystemError ENOTTY when `ref` is no namespace, ENOENT for a missing path.
  */
 export function getNsType(ref: NsRef): number {
-  return withFd(ref, (fd) => ioctl(fd, NS_GET_NSTYPE));
+  return withFd(ref, (fd) => ioctl(fd, req().NS_GET_NSTYPE));
 }
 
 /**
@@ -76,7 +83,7 @@ export function getNsType(ref: NsRef): number {
  *   (e.g. asking for the owner of the initial user namespace).
  */
 export function getUserNs(ref: NsRef): NamespaceFile {
-  return withFd(ref, (fd) => wrap(ioctl(fd, NS_GET_USERNS)));
+  return withFd(ref, (fd) => wrap(ioctl(fd, req().NS_GET_USERNS)));
 }
 
 /**
@@ -85,7 +92,7 @@ export function getUserNs(ref: NsRef): NamespaceFile {
  *   EINVAL for a namespace type without hierarchy (net, uts, ...).
  */
 export function getParentNs(ref: NsRef): NamespaceFile {
-  return withFd(ref, (fd) => wrap(ioctl(fd, NS_GET_PARENT)));
+  return withFd(ref, (fd) => wrap(ioctl(fd, req().NS_GET_PARENT)));
 }
 
 /**
@@ -94,11 +101,7 @@ export function getParentNs(ref: NsRef): NamespaceFile {
  * @throws SystemError EINVAL when `ref` is not a user namespace.
  */
 export function getOwnerUid(ref: NsRef): number {
-  return withFd(ref, (fd) => {
-    const buf = Buffer.alloc(4);
-    ioctlBuffer(fd, NS_GET_OWNER_UID, buf);
-    return buf.readUInt32LE(0);
-  });
+  return withFd(ref, (fd) => ioctlUint32(fd, req().NS_GET_OWNER_UID));
 }
 
 /**
@@ -111,14 +114,13 @@ export function getOwnerUid(ref: NsRef): number {
  */
 export function getNsId(ref: NsRef): bigint | null {
   return withFd(ref, (fd) => {
+    const { NS_GET_NSTYPE, NS_GET_ID } = req();
     ioctl(fd, NS_GET_NSTYPE); // proves it is a namespace, so ENOTTY below means "old kernel"
-    const buf = Buffer.alloc(8);
     try {
-      ioctlBuffer(fd, NS_GET_ID, buf);
+      return ioctlUint64(fd, NS_GET_ID);
     } catch (err) {
       if (hasCode(err, 'ENOTTY')) return null;
       throw err;
     }
-    return buf.readBigUInt64LE(0);
   });
 }
