@@ -5,10 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import type { Asset } from '../../main/shell/assets';
 import { CSP } from '../../main/shell/assets';
 import { createHandlers } from '../../main/shell/handlers';
+import { decodeAddress, parseProcNetTcp, peerUid } from '../../main/shell/browser/peer';
 import { startServer } from '../../main/shell/browser/server';
 
 interface Reply {
@@ -40,6 +42,7 @@ const assets = new Map<string, Asset>([
 
 test('the server refuses anyone without the secret and serves the page that has it', async () => {
   let quits = 0;
+  let launched = 0;
   const saved: string[] = [];
   const server = await startServer({
     assets,
@@ -50,9 +53,11 @@ test('the server refuses anyone without the secret and serves the page that has 
       quit: () => void quits++,
       rememberBounds: () => undefined,
     }),
+    onLaunch: () => void launched++,
   });
   try {
-    const { origin, launchUrl } = server;
+    const { origin, launchPage } = server;
+    const launchUrl = /url=(\S+)">/.exec(launchPage)?.[1] ?? '';
     assert.match(launchUrl, /^http:\/\/127\.0\.0\.1:\d+\/launch\/[A-Za-z0-9_-]{43}$/);
 
     // no secret at all
@@ -73,15 +78,17 @@ test('the server refuses anyone without the secret and serves the page that has 
     });
     assert.equal(rebound.status, 403);
 
-    // the browser's first request trades the launch token for a session cookie
-    const launch = await fetchRaw(launchUrl);
-    assert.equal(launch.status, 303);
-    assert.equal(launch.headers.location, '/');
+    // the browser's first request (from the file:// launch page: cross-site) trades the
+    // launch token for a session cookie, on a page that moves on to the viewer itself
+    const launch = await fetchRaw(launchUrl, { headers: { 'Sec-Fetch-Site': 'cross-site' } });
+    assert.equal(launch.status, 200);
+    assert.match(launch.body, /http-equiv="refresh" content="0;url=\/"/);
+    assert.equal(launched, 1);
     const setCookie = String(launch.headers['set-cookie']);
     assert.match(setCookie, /HttpOnly/);
     assert.match(setCookie, /SameSite=Strict/);
     const cookie = setCookie.split(';')[0]!;
-    // ... once: the token on the browser's command line is worthless afterwards
+    // ... once
     assert.equal((await fetchRaw(launchUrl)).status, 403);
 
     const page = await fetchRaw(`${origin}/`, { headers: { Cookie: cookie } });
@@ -110,6 +117,21 @@ test('the server refuses anyone without the secret and serves the page that has 
       415,
       'a form post cannot carry JSON',
     );
+    for (const type of ['application/jsonfoo', 'application/json-seq', 'application/json; x=1']) {
+      assert.equal((await api({ Cookie: cookie, 'Content-Type': type })).status, 415, type);
+    }
+    for (const type of ['application/json; charset=utf-8', 'Application/JSON;Charset=UTF-8']) {
+      assert.equal((await api({ Cookie: cookie, 'Content-Type': type })).status, 200, type);
+    }
+    // pages of the viewer are same-origin; only the launch may come from elsewhere
+    assert.equal(
+      (
+        await fetchRaw(`${origin}/`, {
+          headers: { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' },
+        })
+      ).status,
+      403,
+    );
     assert.equal((await api({ Cookie: cookie }, '{"arg":{"x":1}}')).status, 400);
     assert.equal((await api({ Cookie: cookie }, 'not json')).status, 400);
 
@@ -131,4 +153,120 @@ test('the server refuses anyone without the secret and serves the page that has 
   } finally {
     await server.close();
   }
+});
+
+/** Run `node -e script` as uid/gid 65534 (nobody); resolves with its stdout. */
+function asNobody(script: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script, ...args],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => (out += d));
+    child.once('error', reject);
+    child.once('exit', () => resolve(out));
+  });
+}
+
+/** A raw HTTP GET from a socket of its own: what came back, or `closed` with no byte. */
+const RAW_GET = `
+const net = require('node:net');
+const [port, path] = process.argv.slice(1);
+const s = net.connect(Number(port), '127.0.0.1', () =>
+  s.write('GET ' + path + ' HTTP/1.1\\r\\nHost: 127.0.0.1:' + port + '\\r\\n\\r\\n'));
+let got = '';
+s.on('data', (d) => (got += d));
+s.on('error', () => {});
+s.on('close', () => process.stdout.write(got ? got.split('\\r\\n')[0] : 'closed'));
+setTimeout(() => s.destroy(), 3000);
+`;
+
+const needRootHere = process.getuid?.() === 0 ? false : 'needs root to act as another uid';
+
+test(
+  'another local user is disconnected before a byte, even with the launch secret',
+  { skip: needRootHere, timeout: 30_000 },
+  async () => {
+    const server = await startServer({
+      assets,
+      handlers: createHandlers({
+        graph: async () => ({ ok: false, error: 'x' }),
+        rediscover: async () => ({ ok: false, error: 'x' }),
+        save: async () => ({ saved: false }),
+        quit: () => undefined,
+        rememberBounds: () => undefined,
+      }),
+    });
+    try {
+      const port = new URL(server.origin).port;
+      const launchPath = new URL(/url=(\S+)">/.exec(server.launchPage)![1]!).pathname;
+      // the secret itself, used by someone else: refused at the socket
+      assert.equal(await asNobody(RAW_GET, [port, launchPath]), 'closed');
+      assert.equal(await asNobody(RAW_GET, [port, '/']), 'closed');
+      // ... while the window's own uid (ours) still gets in with it
+      const launch = await fetchRaw(`${server.origin}${launchPath}`);
+      assert.equal(launch.status, 200);
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+test(
+  'a server for another uid refuses us and accepts that uid',
+  { skip: needRootHere, timeout: 30_000 },
+  async () => {
+    const server = await startServer({
+      assets,
+      handlers: createHandlers({
+        graph: async () => ({ ok: false, error: 'x' }),
+        rediscover: async () => ({ ok: false, error: 'x' }),
+        save: async () => ({ saved: false }),
+        quit: () => undefined,
+        rememberBounds: () => undefined,
+      }),
+      windowUid: 65534,
+    });
+    try {
+      const port = new URL(server.origin).port;
+      await assert.rejects(fetchRaw(`${server.origin}/`), /socket hang up|ECONNRESET/);
+      // no cookie, so 403: but it was HTTP that answered, not the socket check
+      assert.equal(await asNobody(RAW_GET, [port, '/']), 'HTTP/1.1 403 Forbidden');
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+test('/proc/net/tcp lines decode in either byte order, IPv4-mapped IPv6 as IPv4', () => {
+  assert.equal(decodeAddress('0100007F', true), '127.0.0.1');
+  assert.equal(decodeAddress('7F000001', false), '127.0.0.1');
+  assert.equal(decodeAddress('0000000000000000FFFF00000100007F', true), '127.0.0.1');
+  assert.equal(decodeAddress('00000000000000000000000001000000', true), '0:0:0:0:0:0:0:1');
+  assert.equal(decodeAddress('0100007', true), undefined);
+  assert.equal(decodeAddress('0100007F01000000', true), undefined);
+  const text =
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
+    '   0: 0100007F:A2B2 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 12345 1\n' +
+    '   1: garbage\n';
+  assert.deepEqual(parseProcNetTcp(text, true), [
+    { local: '127.0.0.1', localPort: 0xa2b2, remote: '127.0.0.1', remotePort: 0x1f90, uid: 1000 },
+  ]);
+  const read = (p: string) => (p.endsWith('tcp') ? text : '');
+  const server = { address: '127.0.0.1', port: 0x1f90 };
+  assert.equal(peerUid({ address: '127.0.0.1', port: 0xa2b2 }, server, read), 1000);
+  assert.equal(peerUid({ address: '::ffff:127.0.0.1', port: 0xa2b2 }, server, read), 1000);
+  assert.equal(peerUid({ address: '127.0.0.2', port: 0xa2b2 }, server, read), undefined);
+  assert.equal(peerUid({ address: '127.0.0.1', port: 1 }, server, read), undefined);
+  // the same connection twice with different owners: nobody can be sure, so refuse
+  const twice = text + text.split('\n')[1]!.replace(' 1000 ', ' 0 ') + '\n';
+  assert.equal(
+    peerUid({ address: '127.0.0.1', port: 0xa2b2 }, server, (p) =>
+      p.endsWith('tcp') ? twice : '',
+    ),
+    undefined,
+  );
 });

@@ -4,15 +4,17 @@
  * the window closes (the browser exits), when the page asks to quit (`q`),
  * on SIGINT/SIGTERM/SIGHUP, or when the privileged side goes away.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadAssets } from '../assets';
 import { boundsFile, readBounds, writeBounds } from '../bounds';
 import { createHandlers } from '../handlers';
 import type { GraphBroker } from '../host-broker';
 import { defaultSaveDir, saveBaseName, saveNewFile } from '../save';
+import { spawnPlan, windowEnv, type ChildPlan } from '../plan';
 import { browserArgs, splitArgs } from './find';
 import { startServer } from './server';
 
@@ -39,6 +41,36 @@ async function groupGone(pgid: number, ms: number): Promise<boolean> {
   }
 }
 
+/**
+ * How the browser is started: an app window on the launch page in its
+ * private profile (`file://`, so the secret is on no command line), its
+ * own process group, stderr piped for the DevTools address, and fd 3 —
+ * where this host holds the privileged pipe — replaced by /dev/null, so
+ * the browser and its helpers never inherit that pipe.
+ */
+export function browserPlan(o: {
+  browser: string;
+  launchFile: string;
+  profile: string;
+  asRoot: boolean;
+  bounds: ReturnType<typeof readBounds>;
+  env: NodeJS.ProcessEnv;
+}): ChildPlan {
+  return {
+    program: o.browser,
+    args: browserArgs({
+      url: pathToFileURL(o.launchFile).href,
+      userDataDir: o.profile,
+      asRoot: o.asRoot,
+      bounds: o.bounds,
+      extra: splitArgs(o.env.GRAPHNS_BROWSER_ARGS),
+    }),
+    env: windowEnv(o.env),
+    fds: ['null', 'null', 'pipe', 'null'],
+    detached: true, // its own process group, see end() in runBrowserShell
+  };
+}
+
 /** Run the browser shell until the viewer ends; resolves with the exit code. */
 export async function runBrowserShell(o: {
   browser: string;
@@ -52,7 +84,16 @@ export async function runBrowserShell(o: {
   // the window's place, remembered in the user's config dir (this process runs as that user)
   const boundsPath = boundsFile(o.env, homedir());
 
+  const profile = mkdtempSync(join(tmpdir(), 'graphns-browser-')); // 0700, ours alone
+  const launchFile = join(profile, 'launch.html');
   const server = await startServer({
+    onLaunch: () => {
+      try {
+        unlinkSync(launchFile); // spent; the profile goes at the end anyway
+      } catch {
+        /* already gone */
+      }
+    },
     assets: loadAssets(o.rendererDir),
     handlers: createHandlers({
       graph: () => o.broker.current(),
@@ -97,19 +138,17 @@ export async function runBrowserShell(o: {
     finish(code);
   }
 
-  const profile = mkdtempSync(join(tmpdir(), 'graphns-browser-'));
-  const args = browserArgs({
-    url: server.launchUrl,
-    userDataDir: profile,
-    asRoot: process.geteuid?.() === 0,
-    bounds: readBounds(boundsPath),
-    extra: splitArgs(o.env.GRAPHNS_BROWSER_ARGS),
-  });
-  const browser: ChildProcess = spawn(o.browser, args, {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: o.env,
-    detached: true, // its own process group, see end()
-  });
+  writeFileSync(launchFile, server.launchPage, { mode: 0o600, flag: 'wx' });
+  const browser: ChildProcess = spawnPlan(
+    browserPlan({
+      browser: o.browser,
+      launchFile,
+      profile,
+      asRoot: process.geteuid?.() === 0,
+      bounds: readBounds(boundsPath),
+      env: o.env,
+    }),
+  );
   // Chromium is chatty on stderr; pass on only the DevTools address (asked for
   // with --remote-debugging-port) unless GRAPHNS_DEBUG wants everything.
   const verbose = Boolean(o.env.GRAPHNS_DEBUG);

@@ -2,28 +2,42 @@
  * The browser shell's loopback server: serves the bundled viewer page and
  * answers the contract (`POST api/<channel>`) on 127.0.0.1, random port.
  *
- * Who may talk to it: whoever holds this launch's secret. The browser is
- * started on `/launch/<token>`; that token works once and is exchanged for
- * a session cookie (HttpOnly, SameSite=Strict) that every later request
- * must carry. A token read off the browser's command line afterwards is
- * worthless. Every request must also name `127.0.0.1:<port>` as Host (no
- * DNS rebinding) and, when the browser says where it comes from (Origin,
- * Sec-Fetch-Site), come from the page itself. Anything else: 403.
+ * Who may talk to it, in three independent locks:
+ * 1. The connecting socket must belong to the window's uid (peer.ts reads
+ *    the owner of the client's socket from /proc/net/tcp): another local
+ *    user is disconnected before a byte is read.
+ * 2. The launch secret never appears on a command line. The browser is
+ *    started on a launch page in its private (0700) profile directory
+ *    (launchPage(), written by run.ts), which sends it to
+ *    `/launch/<token>`; the token works once and is exchanged for a
+ *    session cookie (HttpOnly, SameSite=Strict) that every later request
+ *    must carry.
+ * 3. Every request must name `127.0.0.1:<port>` as Host (no DNS
+ *    rebinding) and, when the browser says where it comes from (Origin,
+ *    Sec-Fetch-Site), come from the page itself; the launch request alone
+ *    comes from the file:// launch page, a different site. API calls must
+ *    be POSTs of exactly `application/json` (no form CSRF).
+ * Anything else: 403.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { ContractError, MAX_SVG_CHARS, isChannel } from '../../contract';
 import { assetFor, CSP, type Asset } from '../assets';
 import type { Handlers } from '../handlers';
+import { peerUid } from './peer';
 
 const COOKIE = 'graphns_session';
 const MAX_BODY = MAX_SVG_CHARS * 3 + 1024; // UTF-8 of the largest SVG, JSON-quoted
 
 /** A running server. */
 export interface ViewerServer {
-  /** Where to point the browser: `http://127.0.0.1:PORT/launch/<token>`, valid once. */
-  launchUrl: string;
+  /**
+   * The launch page: an HTML document that sends the browser to
+   * `/launch/<token>` (valid once). It holds the secret: write it only
+   * where no one but the window's user can read it.
+   */
+  launchPage: string;
   /** `http://127.0.0.1:PORT`. */
   origin: string;
   /** Stop listening and drop open connections. */
@@ -61,6 +75,14 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
+/** True for exactly `application/json`, optionally with `charset=utf-8` (any case). */
+export function isJsonMediaType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const [type, ...params] = header.split(';').map((p) => p.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return params.every((p) => p === 'charset=utf-8' || p === 'charset="utf-8"');
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -81,34 +103,51 @@ function readBody(req: IncomingMessage): Promise<string> {
 export async function startServer(o: {
   assets: ReadonlyMap<string, Asset>;
   handlers: Handlers;
+  /** The only uid whose sockets may connect: the window's (default: ours). */
+  windowUid?: number;
+  /** Called once the launch token has been traded (the launch page is no longer needed). */
+  onLaunch?: () => void;
+  /** Who owns a connecting socket (tests may pass their own /proc reader through it). */
+  ownerOf?: typeof peerUid;
 }): Promise<ViewerServer> {
   const launchToken = secret();
   const session = secret();
+  const windowUid = o.windowUid ?? process.getuid?.() ?? -1;
+  const ownerOf = o.ownerOf ?? peerUid;
   let launched = false;
   let origin = '';
   let host = '';
 
-  const server = createServer((req, res) => {
+  const http = createServer((req, res) => {
     void (async () => {
       const forbidden = () => send(res, 403, 'text/plain', 'forbidden\n');
       if (req.headers.host !== host) return forbidden();
       const from = req.headers.origin;
       if (from !== undefined && from !== origin) return forbidden();
-      const site = req.headers['sec-fetch-site'];
-      if (site !== undefined && site !== 'same-origin' && site !== 'none') return forbidden();
       const path = (req.url ?? '').split('?')[0] ?? '';
+      const site = req.headers['sec-fetch-site'];
 
       if (path.startsWith('/launch/') && req.method === 'GET') {
+        // the one request that comes from elsewhere: the file:// launch page
+        if (site !== undefined && site !== 'cross-site' && site !== 'none') return forbidden();
         if (launched || !same(path.slice('/launch/'.length), launchToken)) return forbidden();
         launched = true;
-        res.writeHead(303, {
-          Location: '/',
+        o.onLaunch?.();
+        // a page of our own origin moves on to the viewer, so that request is
+        // same-origin and carries the SameSite=Strict cookie (a redirect would
+        // keep the launch page's cross-site chain and lose both)
+        res.writeHead(200, {
+          'Content-Type': 'text/html; charset=utf-8',
           'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
           'Cache-Control': 'no-store',
           'Content-Security-Policy': CSP,
+          'Referrer-Policy': 'no-referrer',
         });
-        return res.end();
+        return res.end(
+          '<!doctype html><title>graphns</title><meta http-equiv="refresh" content="0;url=/">\n',
+        );
       }
+      if (site !== undefined && site !== 'same-origin' && site !== 'none') return forbidden();
       const cookie = cookieValue(req, COOKIE);
       if (cookie === undefined || !same(cookie, session)) return forbidden();
 
@@ -121,7 +160,7 @@ export async function startServer(o: {
       if (req.method !== 'POST' || !isChannel(channel)) {
         return send(res, 404, 'text/plain', 'not found\n');
       }
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      if (!isJsonMediaType(req.headers['content-type'])) {
         return send(res, 415, 'text/plain', 'expected application/json\n');
       }
       try {
@@ -134,20 +173,40 @@ export async function startServer(o: {
       }
     })();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+
+  // Lock 1, before HTTP sees a byte: the client's socket must be the window user's.
+  const sockets = new Set<Socket>();
+  const tcp = createTcpServer((socket) => {
+    const owner = ownerOf(
+      { address: socket.remoteAddress ?? '', port: socket.remotePort ?? -1 },
+      { address: socket.localAddress ?? '', port: socket.localPort ?? -1 },
+    );
+    if (owner !== windowUid) {
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    http.emit('connection', socket);
   });
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = tcp.address() as AddressInfo;
   host = `127.0.0.1:${port}`;
   origin = `http://${host}`;
+  const launchUrl = `${origin}/launch/${launchToken}`;
   return {
-    launchUrl: `${origin}/launch/${launchToken}`,
+    launchPage:
+      '<!doctype html><meta charset="utf-8"><title>graphns</title>' +
+      `<meta http-equiv="refresh" content="0;url=${launchUrl}">\n`,
     origin,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        tcp.close(() => resolve());
+        for (const s of sockets) s.destroy();
+        http.closeAllConnections();
       }),
   };
 }
