@@ -8,8 +8,8 @@
  * Every fd opened here is closed before the step returns, on every path.
  */
 import { closeSync, fstatSync, openSync, constants } from 'node:fs';
-import { hasCode, ioctl, ioctlBuffer } from '../../native-shim';
-import { NS_GET_ID, NS_GET_OWNER_UID, NS_GET_PARENT, NS_GET_USERNS } from '../relations/constants';
+import { hasCode, ioctl, ioctlUint32, ioctlUint64 } from '../../native-shim';
+import { nsIoctlsFor } from '../relations/constants';
 import type { NsKey, NsTypeName } from '../model/types';
 import type { Registry } from './registry';
 import { isVanished, type Warnings } from './warnings';
@@ -44,8 +44,8 @@ function related(fd: number, request: number): number | undefined {
  */
 export function resolveHierarchy(registry: Registry, warnings: Warnings): boolean {
   let nsidSupported = true;
-  const u64 = Buffer.alloc(8);
-  const u32 = Buffer.alloc(4);
+  // this architecture's request numbers (throws, naming it, on one we do not know)
+  const { NS_GET_ID, NS_GET_OWNER_UID, NS_GET_PARENT, NS_GET_USERNS } = nsIoctlsFor(process.arch);
   // Hidden namespaces come with an open fd instead of a path.
   const pending: { key: NsKey; fd: number | undefined }[] = [...registry.entries.keys()].map(
     (key) => ({ key, fd: undefined }),
@@ -85,13 +85,11 @@ export function resolveHierarchy(registry: Registry, warnings: Warnings): boolea
           if (owner !== undefined) ns.owner = adopt(owner, 'user');
         }
         if (ns.type === 'user') {
-          ioctlBuffer(fd, NS_GET_OWNER_UID, u32);
-          ns.ownerUid = u32.readUInt32LE(0);
+          ns.ownerUid = ioctlUint32(fd, NS_GET_OWNER_UID);
         }
         if (nsidSupported) {
           try {
-            ioctlBuffer(fd, NS_GET_ID, u64);
-            ns.nsid = u64.readBigUInt64LE(0).toString();
+            ns.nsid = ioctlUint64(fd, NS_GET_ID).toString();
           } catch (err) {
             if (!hasCode(err, 'ENOTTY')) throw err;
             nsidSupported = false; // kernel before 6.18: stop asking

@@ -95,9 +95,9 @@ export async function launchViewer(
   });
   const browser = await chromium.connectOverCDP(ws);
   const context = browser.contexts()[0]!;
-  const page =
-    context.pages().find((p) => p.url().startsWith('http://127.0.0.1')) ??
-    (await context.waitForEvent('page'));
+  // the window opens on the launch page in its profile (file://) and moves on to the server
+  const page = context.pages()[0] ?? (await context.waitForEvent('page'));
+  await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/$/, { timeout: timeoutMs });
   await page.waitForFunction(
     () => ['ready', 'error'].includes(document.documentElement.dataset.state ?? ''),
     null,
