@@ -54,22 +54,6 @@ export function createHandlers(backend: ShellBackend): Handlers {
   };
 }
 
-/** The Electron shell's page origin (a privileged custom scheme, not file://). */
-export const APP_ORIGIN = 'graphns://app';
-
-/**
- * Whether an IPC message comes from our page: the window's own web
- * contents, its main frame, showing a page of APP_ORIGIN.
- */
-export function isTrustedSender(s: {
-  fromOurWindow: boolean;
-  isMainFrame: boolean;
-  frameUrl: string | undefined;
-}): boolean {
-  return (
-    s.fromOurWindow &&
-    s.isMainFrame &&
-    typeof s.frameUrl === 'string' &&
-    s.frameUrl.startsWith(`${APP_ORIGIN}/`)
-  );
-}
+// The IPC sender check lives with the page's address (app-scheme.ts); kept
+// importable from here, where the handlers it guards are.
+export { isTrustedSender } from './app-scheme';

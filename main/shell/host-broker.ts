@@ -3,6 +3,7 @@
  * way to ask for a new one, over the pipe (pipe.ts). Used by the browser
  * shell in the host and by the Electron main process.
  */
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { GraphResult } from '../contract';
 import { LineChannel, parseGraphMessage } from './pipe';
@@ -66,12 +67,10 @@ export function pipeBroker(stream: Duplex): GraphBroker {
   };
 }
 
-/** A broker serving one fixed graph (the Electron test mode, GRAPHNS_GRAPH_FILE). */
-export function fixedBroker(result: GraphResult): GraphBroker {
-  return {
-    current: async () => result,
-    rediscover: async () => result,
-    onClose: () => undefined,
-    close: () => undefined,
-  };
+/**
+ * A broker over an fd this process inherited: the shell host's and
+ * Electron's main process's fd 3 (electron-plan.ts PIPE_FD).
+ */
+export function fdBroker(fd: number): GraphBroker {
+  return pipeBroker(new Socket({ fd, readable: true, writable: true }));
 }

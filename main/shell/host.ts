@@ -5,19 +5,18 @@
  * before doing anything else. Then it runs one shell:
  *
  *   --shell browser --program <chromium>   the loopback server and an app window
- *   --shell electron --program <electron>  Electron, handing it fd 3
+ *   --shell electron --program <electron>  Electron (electron-plan.ts), handing it fd 3
  *
  * Its exit code is graphns's.
  */
-import { spawn } from 'node:child_process';
-import { Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBrowserShell } from './browser/run';
-import { splitArgs } from './browser/find';
-import { pipeBroker } from './host-broker';
+import { electronPlan, PIPE_FD } from './electron-plan';
+import { fdBroker } from './host-broker';
+import { spawnPlan } from './plan';
 import { dropPrivileges, parseDrop, userEnv, type Credentials } from './privilege';
 
 async function main(): Promise<number> {
@@ -41,13 +40,14 @@ async function main(): Promise<number> {
   const here = dirname(fileURLToPath(import.meta.url));
 
   if (values.shell === 'electron') {
-    const args = [
-      join(here, 'electron', 'main.cjs'),
-      ...splitArgs(process.env.GRAPHNS_ELECTRON_ARGS),
-    ];
-    if (process.geteuid?.() === 0) args.push('--no-sandbox');
-    // Electron's main process talks to the privileged side itself, on this fd 3
-    const child = spawn(program, args, { stdio: ['ignore', 'inherit', 'inherit', 3] });
+    const child = spawnPlan(
+      electronPlan({
+        program,
+        mainScript: join(here, 'electron', 'main.cjs'),
+        env: process.env,
+        asRoot: process.geteuid?.() === 0,
+      }),
+    );
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.on(sig, () => child.kill(sig));
     }
@@ -60,11 +60,11 @@ async function main(): Promise<number> {
     });
   }
   if (values.shell === 'browser') {
-    const pipe = new Socket({ fd: 3, readable: true, writable: true });
     return runBrowserShell({
       browser: program,
+      // beside dist/shell; in the desktop package both are in app.asar.unpacked
       rendererDir: join(here, '..', 'renderer'),
-      broker: pipeBroker(pipe),
+      broker: fdBroker(PIPE_FD),
       env: process.env,
     });
   }

@@ -1,122 +1,99 @@
 /**
- * The Electron main process: wiring only. The viewer page is served from a
- * privileged custom scheme (graphns://app/, never file://) with the CSP
- * header; the window runs it with context isolation, the sandbox and no
- * Node; navigation, new windows, webviews and permission requests are
- * refused; IPC answers only our page's main frame, through the same
- * handler table as the browser shell. `s` opens the native save dialog and
- * writes only where the user chose. Size and position are remembered.
+ * The Electron main process: wiring only. Each Electron event is handed to
+ * the shell core, which decides (app-scheme.ts: what a graphns:// request
+ * gets, whose IPC is answered; electron-core.ts: name, userData, window
+ * options and bounds, saves; host-broker.ts: graphs over fd 3). What is
+ * left here: navigation, new windows, webviews and permissions refused, no
+ * menu (Electron's default one opens DevTools and reloads the page), one
+ * instance.
  *
- * Graphs come from the privileged side over fd 3 (host-broker.ts), or for
- * tests from the file GRAPHNS_GRAPH_FILE (a GraphResult as JSON).
+ * tests/unit/electron-main.test.ts runs the built file under a recording
+ * stand-in for `electron`; tests/e2e/electron.test.ts under the real one.
  */
-import { app, BrowserWindow, dialog, ipcMain, protocol, screen, session } from 'electron';
-import { readFileSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session } from 'electron';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { CHANNEL_NAMES, CHANNELS, type GraphResult } from '../../contract';
-import { assetFor, CSP, loadAssets } from '../assets';
-import { boundsFile, isVisible, readBounds, writeBounds } from '../bounds';
+import { CHANNEL_NAMES, CHANNELS } from '../../contract';
+import { answerAppRequest, APP_PAGE_URL, APP_SCHEME } from '../app-scheme';
+import { loadAssets } from '../assets';
+import { boundsFile, readBounds, writeBounds } from '../bounds';
 import { VIEWER_JS_FLAGS } from '../browser/find';
-import { APP_ORIGIN, createHandlers, isTrustedSender } from '../handlers';
-import { fixedBroker, pipeBroker, type GraphBroker } from '../host-broker';
-import { defaultSaveDir, saveBaseName, saveChosenFile } from '../save';
+import {
+  answerIpc,
+  APP_NAME,
+  electronHandlers,
+  electronUserData,
+  restoreBounds,
+  saveDialogOptions,
+  windowOptions,
+} from '../electron-core';
+import { PIPE_FD } from '../electron-plan';
+import { fdBroker } from '../host-broker';
 
-const SCHEME = 'graphns';
+// before the single-instance lock, which lives in userData
+app.setName(APP_NAME);
+app.setPath('userData', electronUserData(process.env, homedir()));
 app.commandLine.appendSwitch('js-flags', VIEWER_JS_FLAGS);
 protocol.registerSchemesAsPrivileged([
-  { scheme: SCHEME, privileges: { standard: true, secure: true, codeCache: true } },
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, codeCache: true } },
 ]);
-
-function broker(): GraphBroker {
-  const file = process.env.GRAPHNS_GRAPH_FILE;
-  if (file) return fixedBroker(JSON.parse(readFileSync(file, 'utf8')) as GraphResult);
-  return pipeBroker(new Socket({ fd: 3, readable: true, writable: true }));
-}
+Menu.setApplicationMenu(null);
 
 function start(): void {
-  const graphs = broker();
+  const graphs = fdBroker(PIPE_FD);
   const assets = loadAssets(join(__dirname, '..', '..', 'renderer'));
-  protocol.handle(SCHEME, (request) => {
-    const url = new URL(request.url);
-    const asset = url.origin === APP_ORIGIN ? assetFor(assets, url.pathname) : undefined;
-    if (!asset) return new Response('not found', { status: 404 });
-    return new Response(new Uint8Array(asset.body), {
-      headers: { 'Content-Type': asset.type, 'Content-Security-Policy': CSP },
-    });
+  protocol.handle(APP_SCHEME, (request) => {
+    const a = answerAppRequest(assets, request.method, request.url);
+    return new Response(new Uint8Array(a.body), { status: a.status, headers: a.headers });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
     callback(false),
   );
+  session.defaultSession.setPermissionCheckHandler(() => false);
 
   const file = boundsFile(process.env, homedir());
-  const saved = readBounds(file);
   const displays = screen.getAllDisplays().map((d) => d.workArea);
-  const win = new BrowserWindow({
-    ...(saved && isVisible(saved, displays) ? saved : { width: 1100, height: 800 }),
-    title: 'graphns',
-    show: false,
-    backgroundColor: '#ffffff',
-    autoHideMenuBar: true,
-    webPreferences: {
+  const win = new BrowserWindow(
+    windowOptions({
+      bounds: restoreBounds(readBounds(file), displays),
       preload: join(__dirname, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  });
+    }),
+  );
   win.once('ready-to-show', () => win.show());
   win.on('close', () => writeBounds(file, win.getNormalBounds()));
 
-  const handlers = createHandlers({
-    graph: () => graphs.current(),
-    rediscover: () => graphs.rediscover(),
-    save: async (svgText) => {
-      const defaultPath = join(
-        defaultSaveDir(homedir()),
-        `${saveBaseName(hostname(), new Date())}.svg`,
-      );
-      const choice = await dialog.showSaveDialog(win, {
-        title: 'Save the graph as SVG',
-        defaultPath,
-        filters: [{ name: 'SVG image', extensions: ['svg'] }],
-        properties: ['showOverwriteConfirmation', 'createDirectory'],
-      });
-      if (choice.canceled || !choice.filePath) return { saved: false };
-      try {
-        return { saved: true, path: saveChosenFile(choice.filePath, svgText) };
-      } catch (err) {
-        return { saved: false, error: (err as Error).message };
-      }
-    },
-    quit: () => setImmediate(() => win.close()),
-    // the window's own bounds are saved on close (getNormalBounds), not what the page says
-    rememberBounds: () => undefined,
+  const handlers = electronHandlers({
+    broker: graphs,
+    askSavePath: (defaultPath) => dialog.showSaveDialog(win, saveDialogOptions(defaultPath)),
+    close: () => win.close(),
+    home: homedir(),
+    hostname: hostname(),
   });
   for (const name of CHANNEL_NAMES) {
-    ipcMain.handle(CHANNELS[name], (event, arg: unknown) => {
-      const trusted = isTrustedSender({
-        fromOurWindow: event.sender === win.webContents,
-        isMainFrame: event.senderFrame === win.webContents.mainFrame,
-        frameUrl: event.senderFrame?.url,
-      });
-      if (!trusted) throw new Error('refused: not the viewer page');
-      return handlers[name](arg);
-    });
+    ipcMain.handle(CHANNELS[name], (event, arg: unknown) =>
+      answerIpc(
+        handlers,
+        name,
+        {
+          fromOurWindow: event.sender === win.webContents,
+          isMainFrame: event.senderFrame === win.webContents.mainFrame,
+          frameUrl: event.senderFrame?.url,
+        },
+        arg,
+      ),
+    );
   }
   graphs.onClose(() => app.quit());
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore();
     win.focus();
   });
-  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  void win.loadURL(APP_PAGE_URL);
 }
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (e) => e.preventDefault());
+  contents.on('will-redirect', (e) => e.preventDefault());
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
@@ -126,5 +103,12 @@ if (!app.requestSingleInstanceLock()) {
   process.stderr.write('graphns: a viewer window is already open; it has been raised\n');
   app.exit(1);
 } else {
-  void app.whenReady().then(start);
+  void app
+    .whenReady()
+    .then(start)
+    .catch((err: Error) => {
+      // e.g. the page is not where it should be: say so rather than show nothing
+      process.stderr.write(`graphns: viewer: ${err.message}\n`);
+      app.exit(1);
+    });
 }

@@ -1,0 +1,40 @@
+/**
+ * The plan of the Electron process the shell host starts (plan.ts's
+ * ChildPlan): the binary, the viewer's main script, the user's extra
+ * switches, the environment a window gets, and its fds.
+ *
+ * fd 3 is the pipe to the privileged side, on purpose: Electron's main
+ * process is the one that talks to it (host-broker.ts over fd 3). Chromium
+ * starts its own helpers (zygote, renderers, GPU) with base::LaunchProcess,
+ * which closes every fd it was not told to map, so the pipe stops there.
+ */
+import { splitArgs } from './browser/find';
+import { windowEnv, type ChildPlan } from './plan';
+
+/** The fd the privileged pipe has in the host and in Electron's main process. */
+export const PIPE_FD = 3;
+
+/** How the host starts Electron for the viewer. */
+export function electronPlan(o: {
+  /** The Electron binary. */
+  program: string;
+  /** dist/shell/electron/main.cjs. */
+  mainScript: string;
+  /** The host's environment (after the privilege drop). */
+  env: NodeJS.ProcessEnv;
+  /** Running as root: Chromium's sandbox refuses to start, so it is turned off. */
+  asRoot: boolean;
+}): ChildPlan {
+  return {
+    program: o.program,
+    args: [
+      o.mainScript,
+      ...splitArgs(o.env.GRAPHNS_ELECTRON_ARGS),
+      ...(o.asRoot ? ['--no-sandbox'] : []),
+    ],
+    // no ELECTRON_RUN_AS_NODE (Electron would run main.cjs as plain Node and
+    // fail), no NODE_OPTIONS, no LD_PRELOAD
+    env: windowEnv(o.env),
+    fds: ['ignore', 'inherit', 'inherit', PIPE_FD],
+  };
+}
