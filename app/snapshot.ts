@@ -27,7 +27,8 @@ const tooLarge = () =>
  * does; a regular file redirected in (`< big.json`) is measured first.
  */
 async function readStdin(io: Io): Promise<Buffer> {
-  const stdin = io.stdin ?? process.stdin;
+  const stdin = io.stdin;
+  if (stdin === undefined) throw new CliError('--open -: this graphns was given no stdin');
   if (stdin.isTTY === true) {
     throw new CliError('--open -: stdin is a terminal; redirect a snapshot into it (< snap.json)');
   }
