@@ -151,6 +151,8 @@ test('--open - reads the snapshot from stdin', async () => {
 test('--open - refuses a terminal on stdin instead of waiting for typing', async () => {
   const tty = Object.assign(Readable.from([]), { isTTY: true });
   oneLine(await graphns(['--open', '-', '--dot'], tty), /stdin is a terminal/);
+  // and a caller that gave no stdin at all does not get this process's
+  oneLine(await graphns(['--open', '-', '--dot']), /given no stdin/);
 });
 
 test('stdout on /dev/full: cannot write output: ENOSPC, exit 1', async () => {
