@@ -67,7 +67,15 @@ class Run {
     this.ready = new Promise((r) => (ready = r));
     let quit: () => void = () => undefined;
     this.quit = new Promise((r) => (quit = r));
-    type Message = { id?: number; ready?: boolean; quit?: boolean; exit?: number; calls?: Call[] };
+    type Message = {
+      id?: number;
+      value?: unknown;
+      error?: string;
+      ready?: boolean;
+      quit?: boolean;
+      exit?: number;
+      calls?: Call[];
+    };
     this.child.on('message', (m: Message) => {
       if (m.ready) ready();
       if (m.quit) quit();
@@ -163,8 +171,8 @@ describe('the built Electron main process under a recording stand-in', { timeout
     const loaded = calls.filter((c) => c.api === 'win.loadURL').map((c) => c.args[0]);
     assert.deepEqual(loaded, ['graphns://app/index.html']);
     for (const name of pageAssets()) {
-      const url = new URL(name, loaded[0] as string).href;
-      const r = await run.ask<Fetched>({ q: 'fetch', url });
+      const url: string = new URL(name, loaded[0] as string).href;
+      const r: Fetched = await run.ask<Fetched>({ q: 'fetch', url });
       assert.equal(r.status, 200, url);
       assert.equal(r.headers['content-security-policy'], CSP, `${url} CSP`);
       assert.equal(r.headers['x-content-type-options'], 'nosniff');
