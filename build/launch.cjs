@@ -12,9 +12,7 @@
 const { join } = require('node:path');
 
 const viewerMain = join(__dirname, 'dist', 'shell', 'electron', 'main.cjs');
-const fromHost =
-  process.env.GRAPHNS_GRAPH_FILE !== undefined ||
-  process.argv.slice(1).some((a) => a.endsWith('/dist/shell/electron/main.cjs'));
+const fromHost = process.argv.slice(1).some((a) => a.endsWith('/dist/shell/electron/main.cjs'));
 
 if (fromHost) {
   require(viewerMain);

@@ -3,9 +3,14 @@
  * page and contract as the browser shell, in the real BrowserWindow with
  * the real preload. Runs where an Electron binary is installed (the electron
  * package's path.txt, or ELECTRON_OVERRIDE_DIST_PATH); elsewhere it is
- * skipped and says why. The graph comes from GRAPHNS_GRAPH_FILE (a
- * GraphResult made here from a live discovery of a scene) instead of the
- * privileged side's pipe, which Playwright's launcher cannot provide.
+ * skipped and says why. Playwright starts tests/helpers/electron-with-pipe.mjs
+ * as the "Electron executable"; it starts the real binary with a pipe on
+ * fd 3 that it serves as graphns's privileged side does (a GraphResult made
+ * here from a live discovery of a scene), so the window gets its graph
+ * through the same fd and code as in use. Nothing in the shipped code
+ * exists for this test.
+ *
+ * .github/workflows/electron-e2e.yml runs it where Electron can be downloaded.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,14 +68,15 @@ test(
       const graphFile = join(dir, 'graph.json');
       writeFileSync(graphFile, JSON.stringify(graph));
       const app = await _electron.launch({
-        executablePath,
+        executablePath: join(ROOT, 'tests', 'helpers', 'electron-with-pipe.mjs'),
         args: [
           join(ROOT, 'dist', 'shell', 'electron', 'main.cjs'),
           ...(isRoot ? ['--no-sandbox'] : []),
         ],
         env: {
           ...process.env,
-          GRAPHNS_GRAPH_FILE: graphFile,
+          GRAPHNS_TEST_ELECTRON: executablePath,
+          GRAPHNS_TEST_GRAPH: graphFile,
           HOME: dir,
           XDG_CONFIG_HOME: join(dir, 'config'),
         },
@@ -95,6 +101,12 @@ test(
         require: 'undefined',
         process: 'undefined',
       });
+
+      // served from graphns://app (the bug this guards against: every asset 404)
+      assert.equal(page.url(), 'graphns://app/index.html');
+      // r asks the privileged side (here the launcher) for a new graph over the pipe
+      await page.keyboard.press('r');
+      await page.waitForFunction(() => document.documentElement.dataset.state === 'ready');
 
       const s0 = (await viewTransform(page)).scale;
       await page.keyboard.press('+');
