@@ -89,7 +89,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
 
   const file = (p: string) => entries.find((e) => e.path === p);
 
-  test('app.asar holds the Electron main, preload and the viewer page with the Graphviz WASM', () => {
+  test('app.asar holds the Electron main and preload; the viewer page with the Graphviz WASM is unpacked', () => {
     const pkg = JSON.parse(extractFile(join(resources, 'app.asar'), 'package.json').toString()) as {
       main: string;
     };
@@ -103,7 +103,16 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
       'dist/renderer/worker.js',
       'dist/renderer/style.css',
     ]) {
-      assert.equal(file(p)?.unpacked, false, `${p} packed in app.asar`);
+      // the page is on disk, beside host.js, for the browser shell (which may
+      // run under a plain Node); Electron reads it through app.asar all the same
+      const unpacked = p.startsWith('dist/renderer/');
+      assert.equal(file(p)?.unpacked, unpacked, `${p} ${unpacked ? 'unpacked' : 'packed'}`);
+      if (unpacked) {
+        assert.ok(
+          readFileSync(join(resources, 'app.asar.unpacked', p)).equals(readFileSync(join(ROOT, p))),
+          `${p} on disk in app.asar.unpacked`,
+        );
+      }
       const inAsar = extractFile(join(resources, 'app.asar'), p);
       const source = p === 'launch.cjs' ? join(ROOT, 'build', p) : join(ROOT, p);
       assert.ok(inAsar.equals(readFileSync(source)), `${p} is the built file`);
@@ -131,7 +140,12 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     for (const e of entries.filter((x) => x.unpacked)) {
       assert.ok(existsSync(join(resources, 'app.asar.unpacked', e.path)), `${e.path} on disk`);
     }
-    for (const p of ['dist/app/lsuserns.js', 'dist/shell/host.js', 'node_modules/koffi/index.js']) {
+    for (const p of [
+      'dist/app/lsuserns.js',
+      'dist/shell/host.js',
+      'dist/renderer/index.html',
+      'node_modules/koffi/index.js',
+    ]) {
       assert.equal(file(p)?.unpacked, true, `${p} unpacked`);
     }
   });
@@ -205,6 +219,22 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
       assert.match(seen, /run_as_node=unset/);
       assert.match(seen, /fd3=socket:/, 'the graph pipe reaches the window on fd 3');
       assert.match(seen, /args=\S*\/dist\/shell\/electron\/main\.cjs/, 'launch.cjs sees the host');
+    });
+
+    test('graphns --shell browser finds the page beside the unpacked shell host', () => {
+      // a stand-in browser: notes it was started and closes at once, which
+      // ends the viewer with 0; a host without its page fails before that
+      const browser = join(scratch, 'stand-in-browser');
+      const started = join(scratch, 'stand-in-browser-started');
+      writeFileSync(browser, `#!/bin/sh\necho "$*" > '${started}'\nexit 0\n`);
+      chmodSync(browser, 0o755);
+      const r = run('graphns', ['--shell', 'browser'], {
+        ...process.env,
+        GRAPHNS_BROWSER: browser,
+      });
+      assert.doesNotMatch(r.stderr, /ENOENT|renderer/, r.stderr);
+      assert.ok(existsSync(started), `the browser was started: ${r.stderr}`);
+      assert.equal(r.status, 0, r.stderr);
     });
 
     test('under sudo, the window is started as the invoking user, still as Electron', (t) => {
@@ -350,9 +380,10 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
 });
 
 /**
- * With a real Electron: start the packaged app's window on a fixed graph
- * (GRAPHNS_GRAPH_FILE, as the viewer's own tests do) and see that it comes
- * up and stays up for a few seconds; then end it.
+ * With a real Electron: start the packaged app's window (bin/electron, as
+ * the shell host does) through tests/helpers/electron-with-pipe.mjs, which
+ * serves it a fixed graph on fd 3 as the privileged side would, and see
+ * that it comes up and stays up for a few seconds; then end it.
  */
 async function launchSmoke(appDir: string, scratch: string): Promise<void> {
   const graph = join(scratch, 'graph.json');
@@ -366,13 +397,18 @@ async function launchSmoke(appDir: string, scratch: string): Promise<void> {
   };
   writeFileSync(graph, JSON.stringify(result));
   const args = [
-    join(appDir, 'resources', 'bin', 'electron'),
+    join(ROOT, 'tests', 'helpers', 'electron-with-pipe.mjs'),
     `${appDir}/dist/shell/electron/main.cjs`,
   ];
   if (process.geteuid?.() === 0) args.push('--no-sandbox');
   const cmd = process.env.DISPLAY ? args : ['xvfb-run', '-a', ...args];
   const child = spawn(cmd[0]!, cmd.slice(1), {
-    env: { ...process.env, GRAPHNS_GRAPH_FILE: graph, HOME: scratch },
+    env: {
+      ...process.env,
+      GRAPHNS_TEST_ELECTRON: join(appDir, 'resources', 'bin', 'electron'),
+      GRAPHNS_TEST_GRAPH: graph,
+      HOME: scratch,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: xvfb-run, Xvfb and Electron end together
   });
