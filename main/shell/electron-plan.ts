@@ -5,8 +5,12 @@
  *
  * fd 3 is the pipe to the privileged side, on purpose: Electron's main
  * process is the one that talks to it (host-broker.ts over fd 3). Chromium
- * starts its own helpers (zygote, renderers, GPU) with base::LaunchProcess,
- * which closes every fd it was not told to map, so the pipe stops there.
+ * starts its own helpers (zygote, GPU, utility) with base::LaunchProcess,
+ * whose forked child closes every fd it was not told to map
+ * (base/process/launch_posix.cc: CloseSuperfluousFds), and renderers fork
+ * from the zygote, so the pipe should stop at Electron's main process. That
+ * is read in Chromium's source, not yet checked on a running Electron (no
+ * binary here): tests/e2e/electron.test.ts is where to check /proc/PID/fd.
  */
 import { splitArgs } from './browser/find';
 import { windowEnv, type ChildPlan } from './plan';
