@@ -14,7 +14,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron } from 'playwright-core';
@@ -90,6 +97,18 @@ test(
         );
         assert.ok(text.includes(`${type}:[${ino}]`), `${type}:[${ino}] drawn`);
       }
+      // the privileged pipe: fd 3 of Electron's main process (the launcher's
+      // child), and of none of Chromium's helpers (zygote, renderer, GPU)
+      const tree = descendants(app.process().pid!);
+      const electronMain = tree.find((p) => parentOf(p) === app.process().pid)!;
+      const pipe = readlinkSync(`/proc/${electronMain}/fd/3`);
+      assert.match(pipe, /^(pipe|socket):/);
+      const helpers = tree.filter((p) => p !== electronMain);
+      assert.ok(helpers.length > 0, 'Chromium helpers seen');
+      for (const pid of helpers) {
+        assert.ok(!fdLinks(pid).includes(pipe), `helper ${pid} holds the privileged pipe`);
+      }
+
       // the preload gives the contract and nothing else; the page has no Node
       const surface = await page.evaluate(() => ({
         api: Object.keys((window.graphns as object) ?? {}).sort(),
@@ -145,3 +164,41 @@ test(
     }
   },
 );
+
+function parentOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return -1; // gone
+  }
+}
+
+/** Every live descendant of `root`, from /proc. */
+function descendants(root: number): number[] {
+  const all = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
+  const out: number[] = [];
+  let frontier = [root];
+  while (frontier.length > 0) {
+    frontier = all.filter((p) => frontier.includes(parentOf(p)));
+    out.push(...frontier);
+  }
+  return out;
+}
+
+/** What each fd of `pid` points at (empty when it is gone). */
+function fdLinks(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+  } catch {
+    return [];
+  }
+}
