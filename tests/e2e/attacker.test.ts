@@ -1,0 +1,229 @@
+/**
+ * Another local user against the browser shell, for real: a victim runs
+ * the viewer as `sudo graphns` would (root discovers; the window runs as
+ * the victim, SUDO_UID/SUDO_GID of a throwaway user), while a second
+ * throwaway user runs tests/helpers/attacker.mjs: it polls every
+ * process's command line and environment for the launch secret, looks
+ * into the browser's profile, and sends every request the viewer's
+ * server knows to every loopback port the victim listens on. Several
+ * runs; in each the attacker must get nothing but refused connections,
+ * find no secret, and the victim's window must still work (graph drawn,
+ * rediscovery from the root side, a save).
+ *
+ * One port is left out of the verdict on purpose: the DevTools port the
+ * test itself asks the browser for (GRAPHNS_BROWSER_ARGS) so that
+ * Playwright can drive the window. graphns never opens it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { needRoot } from '../helpers/scene';
+import { launchViewer, ROOT, viewerSkip, type Viewer } from '../helpers/viewer';
+import type { PageDocument } from '../helpers/page-dom';
+
+// page.evaluate() callbacks run in the browser (see page-dom.ts)
+declare const document: PageDocument;
+
+const RUNS = 3;
+
+interface Report {
+  scans: number;
+  tokens: { token: string; pid?: string; uid?: number; where: string }[];
+  environRead: string[];
+  fdRead: string[];
+  profilesSeen: string[];
+  profileRead: string[];
+  answers: Record<string, Record<string, Record<string, number>>>;
+}
+
+function makeUser(): { name: string; uid: number; gid: number } {
+  const name = `gns${randomBytes(4).toString('hex')}`;
+  execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', name]);
+  const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }));
+  const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }));
+  return { name, uid, gid };
+}
+
+function processesOf(uid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return statSync(`/proc/${pid}`).uid === uid;
+      } catch {
+        return false;
+      }
+    });
+}
+
+async function removeUser(name: string, uid: number): Promise<void> {
+  // whatever of theirs still runs (a browser's helpers outlive it by a moment) goes first;
+  // userdel refuses while they run, and a failure here must not hide the test's own
+  for (let i = 0; i < 100 && processesOf(uid).length > 0; i++) {
+    if (i === 40) for (const pid of processesOf(uid)) process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    execFileSync('userdel', ['--remove', name], { stdio: 'ignore' });
+  } catch {
+    process.stderr.write(`attacker test: could not remove user ${name}\n`);
+  }
+}
+
+/** `pid` and all its descendants. */
+function treeOf(pid: number): number[] {
+  let kids: number[] = [];
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    /* gone */
+  }
+  return [pid, ...kids.flatMap(treeOf)];
+}
+
+/** Processes of the viewer (graphns and all it started) whose argv or environment names a secret. */
+function secretBearers(root: number): string[] {
+  const found: string[] = [];
+  for (const pid of treeOf(root)) {
+    for (const f of ['cmdline', 'environ']) {
+      try {
+        if (/launch\/|graphns_session/.test(readFileSync(`/proc/${pid}/${f}`, 'latin1'))) {
+          found.push(`${pid}/${f}`);
+        }
+      } catch {
+        /* gone */
+      }
+    }
+  }
+  return found;
+}
+
+const skip =
+  needRoot ||
+  viewerSkip() ||
+  (existsSync('/usr/sbin/useradd') ? false : 'no useradd to make throwaway users');
+
+test(
+  'another local user gets nothing from a victim’s viewer: no secret, every connection refused',
+  { skip, timeout: 300_000 },
+  async () => {
+    const victim = makeUser();
+    const attacker = makeUser();
+    try {
+      for (let run = 1; run <= RUNS; run++) {
+        const mallory = spawn(
+          'setpriv',
+          [
+            `--reuid=${attacker.uid}`,
+            `--regid=${attacker.gid}`,
+            '--init-groups',
+            '--reset-env',
+            process.execPath,
+            join(ROOT, 'tests', 'helpers', 'attacker.mjs'),
+            String(victim.uid),
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'], cwd: '/' },
+        );
+        let out = '';
+        mallory.stdout.setEncoding('utf8');
+        mallory.stdout.on('data', (d: string) => (out += d));
+        const reported = new Promise<Report>((resolve, reject) =>
+          mallory.once('exit', () => {
+            try {
+              resolve(JSON.parse(out) as Report);
+            } catch {
+              reject(new Error(`attacker printed no report: ${out}`));
+            }
+          }),
+        );
+        let viewer: Viewer | undefined;
+        let devtoolsPort = '';
+        let serverPort = '';
+        let bearers: string[] = [];
+        let viewerProcesses = 0;
+        try {
+          viewer = await launchViewer([], {
+            SUDO_UID: String(victim.uid),
+            SUDO_GID: String(victim.gid),
+            SUDO_USER: victim.name,
+          });
+          const { page } = viewer;
+          devtoolsPort = /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(
+            viewer.stderr(),
+          )![1]!;
+          serverPort = new URL(viewer.origin).port;
+          assert.equal(await page.evaluate(() => document.documentElement.dataset.state), 'ready');
+          // the victim's window works: rediscovery from the root side, and a save
+          await page.keyboard.press('r');
+          await page.waitForFunction(() =>
+            /rediscovered/.test(document.getElementById('status')!.textContent ?? ''),
+          );
+          await page.keyboard.press('s');
+          await page.waitForFunction(() =>
+            /saved to |not saved/.test(document.getElementById('status')!.textContent ?? ''),
+          );
+          const status = await page.evaluate(
+            () => document.getElementById('status')!.textContent ?? '',
+          );
+          assert.match(status, /saved to \/home\//, status);
+          bearers = secretBearers(viewer.child.pid!);
+          viewerProcesses = treeOf(viewer.child.pid!).length;
+          // let the attacker work on the running session for a moment too
+          await new Promise((r) => setTimeout(r, 1000));
+          void page.keyboard.press('q').catch(() => undefined);
+          assert.equal(await viewer.exited, 0, 'the viewer ends normally');
+        } finally {
+          mallory.kill('SIGTERM');
+          await viewer?.close();
+        }
+        const report = await reported;
+
+        assert.ok(
+          viewerProcesses > 3,
+          `run ${run}: graphns, the host and the browser were looked at`,
+        );
+        assert.deepEqual(bearers, [], `run ${run}: a secret in argv or environment`);
+        assert.ok(
+          report.scans > 10,
+          `run ${run}: the attacker watched /proc (${report.scans} scans)`,
+        );
+        // the victim's processes are this viewer's alone (a user made for it); root's are in bearers
+        assert.deepEqual(
+          report.tokens.filter((t) => t.uid === victim.uid),
+          [],
+          `run ${run}: the attacker found the launch secret`,
+        );
+        assert.deepEqual(report.environRead, [], `run ${run}: environments readable`);
+        assert.deepEqual(report.fdRead, [], `run ${run}: fd tables readable`);
+        assert.ok(report.profilesSeen.length > 0, `run ${run}: the attacker saw the profile dir`);
+        assert.deepEqual(report.profileRead, [], `run ${run}: profile files readable`);
+        const onServer = report.answers[serverPort];
+        assert.ok(onServer, `run ${run}: the attacker found the server port ${serverPort}`);
+        for (const [port, byRequest] of Object.entries(report.answers)) {
+          if (port === devtoolsPort) continue; // the test's own instrumentation, see above
+          for (const [request, answers] of Object.entries(byRequest)) {
+            assert.deepEqual(
+              Object.keys(answers),
+              ['closed'],
+              `run ${run}: port ${port} ${request}: ${JSON.stringify(answers)}`,
+            );
+          }
+        }
+        assert.ok(
+          Object.values(onServer).reduce((n, a) => n + (a.closed ?? 0), 0) >= 6,
+          `run ${run}: every kind of request was tried on the server`,
+        );
+      }
+    } finally {
+      await removeUser(victim.name, victim.uid);
+      await removeUser(attacker.name, attacker.uid);
+    }
+  },
+);
