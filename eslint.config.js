@@ -9,8 +9,14 @@ const forbid = (reason, ...group) => ({
   'no-restricted-imports': ['error', { patterns: [{ group, message: reason }] }],
 });
 
-// The shell gets discovery and DOT from its caller, so the unprivileged host holds none of it.
+// The shell gets discovery and DOT from its caller, so the unprivileged host holds none of
+// it, nor the kernel surface (relations, the shim, koffi) it would need to discover itself.
 const NOT_IN_SHELL = [
+  '**/relations',
+  '**/relations/**',
+  '**/native-shim',
+  '**/native-shim/**',
+  'koffi',
   '**/discover',
   '**/discover/**',
   '**/emit',
