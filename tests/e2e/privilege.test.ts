@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { needRoot } from '../helpers/scene';
 import { launchViewer, viewerSkip, type Viewer } from '../helpers/viewer';
@@ -41,6 +41,25 @@ function childrenOf(pid: number): number[] {
       .map(Number);
   } catch {
     return [];
+  }
+}
+
+function descendantsOf(pid: number): number[] {
+  return childrenOf(pid).flatMap((c) => [c, ...descendantsOf(c)]);
+}
+
+/** The open fds of `pid` and what each points at (root reads them all). */
+function fdsOf(pid: number): [fd: string, target: string][] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return [fd, readlinkSync(`/proc/${pid}/fd/${fd}`)];
+      } catch {
+        return [fd, ''];
+      }
+    });
+  } catch {
+    return []; // gone
   }
 }
 
@@ -83,6 +102,17 @@ test(
       const browsers = childrenOf(hosts[0]!).map(status);
       assert.ok(browsers.length > 0, 'the host started the browser');
       for (const b of browsers) assert.equal(b?.uid, uid, `${b?.name} runs as the user`);
+
+      // the privileged pipe (the host's fd 3) is the host's alone: no browser process,
+      // helpers included, holds it (libuv clears CLOEXEC on it when it maps fd 3)
+      const pipe = readlinkSync(`/proc/${hosts[0]}/fd/3`);
+      assert.match(pipe, /^socket:\[\d+\]$/);
+      const everyBrowser = descendantsOf(hosts[0]!);
+      assert.ok(everyBrowser.length >= 3, `browser processes found: ${everyBrowser.length}`);
+      for (const pid of everyBrowser) {
+        const held = fdsOf(pid).filter(([, target]) => target === pipe);
+        assert.deepEqual(held, [], `pid ${pid} (${status(pid)?.name}) holds the privileged pipe`);
+      }
 
       // the graph came over the pipe from the root side, which scanned as uid 0
       assert.equal(await page.evaluate(() => document.documentElement.dataset.state), 'ready');
