@@ -16,11 +16,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { needRoot } from '../helpers/scene';
+import { descendantsOf, makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
 import { launchViewer, ROOT, viewerSkip, type Viewer } from '../helpers/viewer';
 import type { PageDocument } from '../helpers/page-dom';
 
@@ -39,59 +39,10 @@ interface Report {
   answers: Record<string, Record<string, Record<string, number>>>;
 }
 
-function makeUser(): { name: string; uid: number; gid: number } {
-  const name = `gns${randomBytes(4).toString('hex')}`;
-  execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', name]);
-  const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }));
-  const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }));
-  return { name, uid, gid };
-}
-
-function processesOf(uid: number): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return statSync(`/proc/${pid}`).uid === uid;
-      } catch {
-        return false;
-      }
-    });
-}
-
-async function removeUser(name: string, uid: number): Promise<void> {
-  // whatever of theirs still runs (a browser's helpers outlive it by a moment) goes first;
-  // userdel refuses while they run, and a failure here must not hide the test's own
-  for (let i = 0; i < 100 && processesOf(uid).length > 0; i++) {
-    if (i === 40) for (const pid of processesOf(uid)) process.kill(pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  try {
-    execFileSync('userdel', ['--remove', name], { stdio: 'ignore' });
-  } catch {
-    process.stderr.write(`attacker test: could not remove user ${name}\n`);
-  }
-}
-
-/** `pid` and all its descendants. */
-function treeOf(pid: number): number[] {
-  let kids: number[] = [];
-  try {
-    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    /* gone */
-  }
-  return [pid, ...kids.flatMap(treeOf)];
-}
-
 /** Processes of the viewer (graphns and all it started) whose argv or environment names a secret. */
 function secretBearers(root: number): string[] {
   const found: string[] = [];
-  for (const pid of treeOf(root)) {
+  for (const pid of [root, ...descendantsOf(root)]) {
     for (const f of ['cmdline', 'environ']) {
       try {
         if (/launch\/|graphns_session/.test(readFileSync(`/proc/${pid}/${f}`, 'latin1'))) {
@@ -105,18 +56,18 @@ function secretBearers(root: number): string[] {
   return found;
 }
 
-const skip =
-  needRoot ||
-  viewerSkip() ||
-  (existsSync('/usr/sbin/useradd') ? false : 'no useradd to make throwaway users');
+const skip = needRoot || viewerSkip() || noUseradd;
 
 test(
   'another local user gets nothing from a victim’s viewer: no secret, every connection refused',
   { skip, timeout: 300_000 },
   async () => {
-    const victim = makeUser();
-    const attacker = makeUser();
+    let victim: TestUser | undefined;
+    let attacker: TestUser | undefined;
     try {
+      victim = makeUser();
+      attacker = makeUser();
+      const victimUid = victim.uid;
       for (let run = 1; run <= RUNS; run++) {
         const mallory = spawn(
           'setpriv',
@@ -174,7 +125,7 @@ test(
           );
           assert.match(status, /saved to \/home\//, status);
           bearers = secretBearers(viewer.child.pid!);
-          viewerProcesses = treeOf(viewer.child.pid!).length;
+          viewerProcesses = descendantsOf(viewer.child.pid!).length;
           // let the attacker work on the running session for a moment too
           await new Promise((r) => setTimeout(r, 1000));
           void page.keyboard.press('q').catch(() => undefined);
@@ -196,7 +147,7 @@ test(
         );
         // the victim's processes are this viewer's alone (a user made for it); root's are in bearers
         assert.deepEqual(
-          report.tokens.filter((t) => t.uid === victim.uid),
+          report.tokens.filter((t) => t.uid === victimUid),
           [],
           `run ${run}: the attacker found the launch secret`,
         );
@@ -222,8 +173,8 @@ test(
         );
       }
     } finally {
-      await removeUser(victim.name, victim.uid);
-      await removeUser(attacker.name, attacker.uid);
+      await removeUser(victim);
+      await removeUser(attacker);
     }
   },
 );

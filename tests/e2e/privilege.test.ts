@@ -8,11 +8,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { needRoot } from '../helpers/scene';
+import {
+  childrenOf,
+  descendantsOf,
+  makeUser,
+  noUseradd,
+  removeUser,
+  type TestUser,
+} from '../helpers/users';
 import { launchViewer, viewerSkip, type Viewer } from '../helpers/viewer';
 import type { PageDocument } from '../helpers/page-dom';
 
@@ -33,21 +39,6 @@ function status(pid: number): { uid: number; gid: number; name: string } | undef
   }
 }
 
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function descendantsOf(pid: number): number[] {
-  return childrenOf(pid).flatMap((c) => [c, ...descendantsOf(c)]);
-}
-
 /** The open fds of `pid` and what each points at (root reads them all). */
 function fdsOf(pid: number): [fd: string, target: string][] {
   try {
@@ -63,29 +54,17 @@ function fdsOf(pid: number): [fd: string, target: string][] {
   }
 }
 
-function processesOf(uid: number): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => status(pid)?.uid === uid);
-}
-
-const skip =
-  needRoot ||
-  viewerSkip() ||
-  (existsSync('/usr/sbin/useradd') ? false : 'no useradd to make a throwaway user');
+const skip = needRoot || viewerSkip() || noUseradd;
 
 test(
   'under sudo, discovery stays root and the window runs as the invoking user',
   { skip, timeout: 120_000 },
   async () => {
-    const name = `gns${randomBytes(4).toString('hex')}`;
-    execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', name]);
+    let user: TestUser | undefined;
     let viewer: Viewer | undefined;
-    let uid = -1;
     try {
-      uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }));
-      const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }));
+      user = makeUser();
+      const { name, uid, gid } = user;
       viewer = await launchViewer([], {
         SUDO_UID: String(uid),
         SUDO_GID: String(gid),
@@ -104,7 +83,7 @@ test(
       for (const b of browsers) assert.equal(b?.uid, uid, `${b?.name} runs as the user`);
 
       // the privileged pipe (the host's fd 3) is the host's alone: no browser process,
-      // helpers included, holds it (libuv clears CLOEXEC on it when it maps fd 3)
+      // helpers included, holds it (the browser's plan maps its fd 3 to /dev/null)
       const pipe = readlinkSync(`/proc/${hosts[0]}/fd/3`);
       assert.match(pipe, /^socket:\[\d+\]$/);
       const everyBrowser = descendantsOf(hosts[0]!);
@@ -139,11 +118,7 @@ test(
       assert.equal(await viewer.exited, 0);
     } finally {
       await viewer?.close();
-      // the browser's helpers may outlive it by a moment; userdel refuses while they run
-      for (let i = 0; i < 100 && uid > 0 && processesOf(uid).length > 0; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      execFileSync('userdel', ['--remove', name], { stdio: 'ignore' });
+      await removeUser(user);
     }
   },
 );

@@ -115,7 +115,11 @@ describe('npm package (npm pack, npm install -g)', { timeout: 180_000 }, () => {
       const r = run('graphns', [], userEnv({ GRAPHNS_BROWSER: browser }));
       assert.match(r.stderr, /viewer: .*stand-in-browser in app mode/);
       assert.equal(r.status, 0, r.stderr);
-      assert.match(readFileSync(`${browser}.log`, 'utf8'), /--app=http:\/\/127\.0\.0\.1:\d+/);
+      const log = readFileSync(`${browser}.log`, 'utf8');
+      // the window opens on the launch page in its private profile: no secret on argv
+      assert.match(log, /--app=file:\/\/\S+\/graphns-browser-\w+\/launch\.html /);
+      assert.doesNotMatch(log, /launch\/|127\.0\.0\.1/);
+      assert.match(log, /fd3=\/dev\/null/, 'the browser does not get the privileged pipe');
     });
 
     test('in Electron when `npm install -g electron` put one beside it', () => {

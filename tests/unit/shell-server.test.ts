@@ -184,22 +184,28 @@ s.on('close', () => process.stdout.write(got ? got.split('\\r\\n')[0] : 'closed'
 setTimeout(() => s.destroy(), 3000);
 `;
 
+/** A server whose handlers answer nothing useful: these tests are about who gets in. */
+function idleServer(windowUid?: number) {
+  return startServer({
+    assets,
+    handlers: createHandlers({
+      graph: async () => ({ ok: false, error: 'x' }),
+      rediscover: async () => ({ ok: false, error: 'x' }),
+      save: async () => ({ saved: false }),
+      quit: () => undefined,
+      rememberBounds: () => undefined,
+    }),
+    windowUid,
+  });
+}
+
 const needRootHere = process.getuid?.() === 0 ? false : 'needs root to act as another uid';
 
 test(
   'another local user is disconnected before a byte, even with the launch secret',
   { skip: needRootHere, timeout: 30_000 },
   async () => {
-    const server = await startServer({
-      assets,
-      handlers: createHandlers({
-        graph: async () => ({ ok: false, error: 'x' }),
-        rediscover: async () => ({ ok: false, error: 'x' }),
-        save: async () => ({ saved: false }),
-        quit: () => undefined,
-        rememberBounds: () => undefined,
-      }),
-    });
+    const server = await idleServer();
     try {
       const port = new URL(server.origin).port;
       const launchPath = new URL(/url=(\S+)">/.exec(server.launchPage)![1]!).pathname;
@@ -219,17 +225,7 @@ test(
   'a server for another uid refuses us and accepts that uid',
   { skip: needRootHere, timeout: 30_000 },
   async () => {
-    const server = await startServer({
-      assets,
-      handlers: createHandlers({
-        graph: async () => ({ ok: false, error: 'x' }),
-        rediscover: async () => ({ ok: false, error: 'x' }),
-        save: async () => ({ saved: false }),
-        quit: () => undefined,
-        rememberBounds: () => undefined,
-      }),
-      windowUid: 65534,
-    });
+    const server = await idleServer(65534);
     try {
       const port = new URL(server.origin).port;
       await assert.rejects(fetchRaw(`${server.origin}/`), /socket hang up|ECONNRESET/);

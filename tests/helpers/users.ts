@@ -1,0 +1,87 @@
+/**
+ * Throwaway users and process trees for the tests that act as someone
+ * else (privilege drop, a second local user attacking): make a user,
+ * remove it with whatever of theirs still runs, and read who runs what
+ * from /proc.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+
+/** Skip reason when no throwaway user can be made here, or false. */
+export const noUseradd = existsSync('/usr/sbin/useradd')
+  ? false
+  : 'no useradd to make throwaway users (apt-get install passwd)';
+
+/** A user made for one test. */
+export interface TestUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+/** Make a user with a home directory. */
+export function makeUser(): TestUser {
+  const name = `gns${randomBytes(4).toString('hex')}`;
+  execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', name]);
+  const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }));
+  const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }));
+  return { name, uid, gid };
+}
+
+/** The pids of processes running as `uid`. */
+export function processesOf(uid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return statSync(`/proc/${pid}`).uid === uid;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * Remove `user` and their home. Whatever of theirs still runs (a browser's
+ * helpers outlive it by a moment) goes first: userdel refuses while they
+ * run. A failure is reported, not thrown, so it cannot hide the test's own.
+ */
+export async function removeUser(user: TestUser | undefined): Promise<void> {
+  if (!user) return;
+  for (let i = 0; i < 100 && processesOf(user.uid).length > 0; i++) {
+    if (i === 40) {
+      for (const pid of processesOf(user.uid)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    execFileSync('userdel', ['--remove', user.name], { stdio: 'ignore' });
+  } catch {
+    process.stderr.write(`test: could not remove user ${user.name}\n`);
+  }
+}
+
+/** The direct children of `pid`. */
+export function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** All descendants of `pid` (not `pid` itself). */
+export function descendantsOf(pid: number): number[] {
+  return childrenOf(pid).flatMap((c) => [c, ...descendantsOf(c)]);
+}
