@@ -110,6 +110,7 @@ export function discover(options: DiscoverOptions = {}): Model {
     },
     namespaces,
     processes,
+    containers: [],
     warnings: warnings.lines(),
   };
 }

@@ -4,7 +4,15 @@
  * user namespace owns. Built once per model; the model itself stays plain.
  */
 import { NS_TYPES } from '../relations/constants';
-import type { Model, Namespace, NsKey, NsTypeName, Process } from './types';
+import type {
+  Container,
+  ContainerKey,
+  Model,
+  Namespace,
+  NsKey,
+  NsTypeName,
+  Process,
+} from './types';
 
 /** Indexes over one model. */
 export interface ModelGraph {
@@ -18,6 +26,13 @@ export interface ModelGraph {
   /** Namespaces of `type` without a parent in the model (the roots of the tree). */
   roots(type: 'user' | 'pid'): readonly Namespace[];
   ofType(type: NsTypeName): readonly Namespace[];
+  containerByKey: ReadonlyMap<ContainerKey, Container>;
+  /**
+   * The containers a namespace belongs to: those of the processes in it
+   * (and of threads of others that sit in it), sorted by key. Empty for a
+   * namespace of the host only, or one nothing but fds and mounts hold.
+   */
+  containersOf(key: NsKey): readonly Container[];
 }
 
 /** Build the indexes for `model`. */
@@ -40,10 +55,27 @@ export function graphOf(model: Model): ModelGraph {
     if (n.parent !== undefined && byKey.has(n.parent)) push(children, n.parent, n);
     if (n.owner !== undefined && byKey.has(n.owner)) push(owned, n.owner, n);
   }
+  const containerByKey = new Map<ContainerKey, Container>(model.containers.map((c) => [c.key, c]));
+  const containersOf = new Map<NsKey, Container[]>();
+  for (const n of model.namespaces) {
+    const keys = new Set<ContainerKey>();
+    for (const pid of [...n.pids, ...n.tasks.map((t) => t.pid)]) {
+      const k = byPid.get(pid)?.container;
+      if (k !== undefined && containerByKey.has(k)) keys.add(k);
+    }
+    if (keys.size > 0) {
+      containersOf.set(
+        n.key,
+        [...keys].sort().map((k) => containerByKey.get(k)!),
+      );
+    }
+  }
   return {
     model,
     byKey,
     byPid,
+    containerByKey,
+    containersOf: (k) => containersOf.get(k) ?? [],
     children: (k) => children.get(k) ?? [],
     owned: (k) => owned.get(k) ?? [],
     roots: (type) =>

@@ -2,14 +2,18 @@
  * The one JSON form of the model, shared by every consumer: `--json`
  * output, the viewer's IPC payload and saved snapshots.
  *
- * `{ "format": "graphns-model", "version": 1, host, namespaces, processes,
- * warnings }`. parseModel() checks everything it reads and names the first
+ * `{ "format": "graphns-model", "version": 2, host, namespaces, processes,
+ * containers, warnings }`; version 1 (no containers) is still read. parseModel() checks everything it reads and names the first
  * thing wrong (`namespaces[3].owner: ...`), so a snapshot from elsewhere is
  * either a whole model or a clear error, never a half-read one.
  */
 import { NS_TYPES } from '../relations/constants';
+import { ENGINES } from './types';
 import type {
   BindMountRef,
+  Container,
+  ContainerKey,
+  Engine,
   FdRef,
   HostInfo,
   LabelRef,
@@ -19,13 +23,16 @@ import type {
   NsTypeName,
   Origin,
   Process,
+  PodRef,
   TaskRef,
 } from './types';
 
 /** The `format` field of every serialized model. */
 export const MODEL_FORMAT = 'graphns-model';
 /** The format version this code writes and reads. */
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
+/** Older versions this code still reads. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** A snapshot that is not a model this version can read. */
 export class ModelFormatError extends Error {
@@ -40,6 +47,7 @@ export function serializeModel(model: Model, indent?: number): string {
     host: model.host,
     namespaces: model.namespaces,
     processes: model.processes,
+    containers: model.containers,
     warnings: model.warnings,
   };
   return JSON.stringify(doc, null, indent);
@@ -192,13 +200,74 @@ function processEntry(v: Json, path: string): Process {
     if (!kk.startsWith(`${t}:`)) fail(`${path}.ns.${t}`, `${kk} is not a ${t} namespace`);
     ns[t as NsTypeName] = kk;
   }
-  return {
+  const p: Process = {
     pid: int(o.pid, `${path}.pid`),
     ppid: int(o.ppid, `${path}.ppid`),
     name: str(o.name, `${path}.name`),
     start: int(o.start, `${path}.start`),
     ns,
   };
+  const container = opt(o, 'container', path, containerKey);
+  if (container !== undefined) p.container = container;
+  return p;
+}
+
+const CONTAINER_KEY_RE = /^([a-z-]+):(.+)$/s;
+
+function containerKey(v: Json, path: string): ContainerKey {
+  const s = str(v, path);
+  const m = CONTAINER_KEY_RE.exec(s);
+  if (!m || !ENGINES.includes(m[1] as Engine)) {
+    fail(path, `not a container key like "docker:<id>": ${describeValue(s)}`);
+  }
+  return s as ContainerKey;
+}
+
+function pod(v: Json, path: string): PodRef {
+  const o = obj(v, path);
+  const kind = str(o.kind, `${path}.kind`);
+  if (kind !== 'kubernetes' && kind !== 'podman') {
+    fail(`${path}.kind`, `unknown pod kind ${describeValue(kind)}`);
+  }
+  const r: PodRef = { kind, name: str(o.name, `${path}.name`) };
+  const ns = opt(o, 'namespace', path, str);
+  if (ns !== undefined) r.namespace = ns;
+  const id = opt(o, 'id', path, str);
+  if (id !== undefined) r.id = id;
+  return r;
+}
+
+function container(v: Json, path: string): Container {
+  const o = obj(v, path);
+  const k = containerKey(o.key, `${path}.key`);
+  const engine = str(o.engine, `${path}.engine`) as Engine;
+  if (!ENGINES.includes(engine)) fail(`${path}.engine`, `unknown engine ${describeValue(engine)}`);
+  const id = str(o.id, `${path}.id`);
+  if (k !== `${engine}:${id}`) fail(`${path}.key`, 'does not match its engine and id');
+  const c: Container = {
+    key: k,
+    engine,
+    id,
+    pids: arr(o.pids, `${path}.pids`).map((p, i) => int(p, `${path}.pids[${i}]`)),
+    sources: arr(o.sources, `${path}.sources`).map((x, i) => str(x, `${path}.sources[${i}]`)),
+  };
+  const name = opt(o, 'name', path, str);
+  if (name !== undefined) c.name = name;
+  const pd = opt(o, 'pod', path, pod);
+  if (pd !== undefined) c.pod = pd;
+  const sandbox = opt(o, 'sandbox', path, bool);
+  if (sandbox !== undefined) c.sandbox = sandbox;
+  const compose = opt(o, 'compose', path, (cv, cp) => {
+    const co = obj(cv, cp);
+    const r: { project: string; service?: string } = { project: str(co.project, `${cp}.project`) };
+    const service = opt(co, 'service', cp, str);
+    if (service !== undefined) r.service = service;
+    return r;
+  });
+  if (compose !== undefined) c.compose = compose;
+  const ens = opt(o, 'engineNamespace', path, str);
+  if (ens !== undefined) c.engineNamespace = ens;
+  return c;
 }
 
 /** Checks that every key the model refers to names one of its namespaces. */
@@ -223,11 +292,24 @@ function checkReferences(m: Model): void {
     ns.mounts.forEach((mt, j) => refer(mt.mntns, `namespaces[${i}].mounts[${j}].mntns`, 'mnt'));
   });
   const pids = new Set<number>();
+  const containers = new Set<string>();
+  m.containers.forEach((c, i) => {
+    if (containers.has(c.key)) fail(`containers[${i}].key`, `${c.key} appears twice`);
+    containers.add(c.key);
+  });
   m.processes.forEach((p, i) => {
     if (pids.has(p.pid)) fail(`processes[${i}].pid`, `pid ${p.pid} appears twice`);
     pids.add(p.pid);
     for (const [t, k] of Object.entries(p.ns)) refer(k, `processes[${i}].ns.${t}`);
+    if (p.container !== undefined && !containers.has(p.container)) {
+      fail(`processes[${i}].container`, 'refers to a container that is not in the model');
+    }
   });
+  m.containers.forEach((c, i) =>
+    c.pids.forEach((pid, j) => {
+      if (!pids.has(pid)) fail(`containers[${i}].pids[${j}]`, `pid ${pid} is not in the model`);
+    }),
+  );
   refer(m.host.userns, 'host.userns', 'user');
   refer(m.host.pidns, 'host.pidns', 'pid');
 }
@@ -248,16 +330,21 @@ export function parseModel(text: string): Model {
   if (o.format !== MODEL_FORMAT) {
     fail('format', `expected "${MODEL_FORMAT}", found ${describeValue(o.format)}`);
   }
-  if (o.version !== MODEL_VERSION) {
+  if (typeof o.version !== 'number' || !READABLE_VERSIONS.includes(o.version)) {
     fail(
       'version',
-      `this graphns reads version ${MODEL_VERSION}, the snapshot is version ${o.version === undefined ? 'missing' : describeValue(o.version)}`,
+      `this graphns reads versions ${READABLE_VERSIONS.join(' and ')}, the snapshot is version ${o.version === undefined ? 'missing' : describeValue(o.version)}`,
     );
   }
   const model: Model = {
     host: host(o.host, 'host'),
     namespaces: arr(o.namespaces, 'namespaces').map((n, i) => namespace(n, `namespaces[${i}]`)),
     processes: arr(o.processes, 'processes').map((p, i) => processEntry(p, `processes[${i}]`)),
+    // version 1 knew no containers
+    containers:
+      o.version === 1
+        ? []
+        : arr(o.containers, 'containers').map((c, i) => container(c, `containers[${i}]`)),
     warnings: arr(o.warnings, 'warnings').map((w, i) => str(w, `warnings[${i}]`)),
   };
   checkReferences(model);

@@ -78,6 +78,82 @@ export interface Namespace {
   label?: LabelRef;
 }
 
+/**
+ * Container engines and sandboxes graphns names. `kubernetes` is a pod's
+ * container run through a CRI runtime (containerd's CRI plugin); `cri-o`
+ * the same through CRI-O.
+ */
+export type Engine =
+  | 'docker'
+  | 'podman'
+  | 'containerd'
+  | 'kubernetes'
+  | 'cri-o'
+  | 'lxc'
+  | 'lxd'
+  | 'incus'
+  | 'nspawn'
+  | 'bubblewrap'
+  | 'flatpak'
+  | 'snap';
+
+/** Every engine, in the order presentations list them. */
+export const ENGINES: readonly Engine[] = [
+  'docker',
+  'podman',
+  'containerd',
+  'kubernetes',
+  'cri-o',
+  'lxc',
+  'lxd',
+  'incus',
+  'nspawn',
+  'bubblewrap',
+  'flatpak',
+  'snap',
+];
+
+/** A container key: `engine:id`, e.g. `docker:4f3c…`. */
+export type ContainerKey = `${Engine}:${string}`;
+
+/** The group a container belongs to, where its engine has one. */
+export interface PodRef {
+  /** `kubernetes` (a CRI pod, with its Kubernetes namespace) or `podman` (a podman pod). */
+  kind: 'kubernetes' | 'podman';
+  /** The pod's name (podman: the pod's name, or its id when no name was found). */
+  name: string;
+  /** Kubernetes namespace of the pod. */
+  namespace?: string;
+  /** Pod uid (Kubernetes) or pod id (podman). */
+  id?: string;
+}
+
+/**
+ * One container, pod member or sandbox, as the engine's own files (and,
+ * where one answered, its API) describe it. Every string in it comes from
+ * the system and is as hostile as a process name: escape it where shown.
+ */
+export interface Container {
+  key: ContainerKey;
+  engine: Engine;
+  /** The engine's id (64 hex digits for OCI engines; LXC: the container's name). */
+  id: string;
+  /** The name users know it by; absent when no source had one. */
+  name?: string;
+  /** Its pod, for Kubernetes and podman pod members. */
+  pod?: PodRef;
+  /** A pod's sandbox (infra) container rather than a workload. */
+  sandbox?: boolean;
+  /** Docker compose (or nerdctl compose) project and service. */
+  compose?: { project: string; service?: string };
+  /** containerd namespace (`default`, `k8s.io`, `moby`, ...). */
+  engineNamespace?: string;
+  /** Its processes' PIDs (sorted). */
+  pids: number[];
+  /** Where the facts came from, e.g. `cgroup`, `config.v2.json`, `conmon argv`. */
+  sources: string[];
+}
+
 /** One process (thread group). */
 export interface Process {
   pid: number;
@@ -94,6 +170,8 @@ export interface Process {
   start: number;
   /** The process's namespaces by type (keys); absent types were unreadable. */
   ns: Partial<Record<NsTypeName, NsKey>>;
+  /** The container, pod member or sandbox it runs in (Container.key); absent on the host. */
+  container?: ContainerKey;
 }
 
 /** Facts about the host and the scan. */
@@ -119,6 +197,8 @@ export interface Model {
   namespaces: Namespace[];
   /** Sorted by PID. */
   processes: Process[];
+  /** Containers and sandboxes with at least one process here, sorted by key. */
+  containers: Container[];
   /** What the scan could not see, in plain words (e.g. "pid 1: ns/user: EACCES"). */
   warnings: string[];
 }

@@ -87,6 +87,7 @@ export function syntheticModel(size: number): Model {
     },
     namespaces,
     processes,
+    containers: [],
     warnings: [],
   };
 }

@@ -64,6 +64,30 @@ const model = (): Model => ({
   ],
   processes: [
     { pid: 1, ppid: 0, name: 'in\nit\udcff', start: 5, ns: { user: 'user:1', mnt: 'mnt:4' } },
+    { pid: 7, ppid: 1, name: 'sleep', start: 9, ns: { user: 'user:1' }, container: 'podman:abc' },
+  ],
+  containers: [
+    {
+      key: 'podman:abc',
+      engine: 'podman',
+      id: 'abc',
+      name: 'web\n1',
+      pod: { kind: 'podman', name: 'shop', id: 'p1' },
+      pids: [7],
+      sources: ['cgroup', 'conmon argv'],
+    },
+    {
+      key: 'kubernetes:def',
+      engine: 'kubernetes',
+      id: 'def',
+      name: 'cart',
+      pod: { kind: 'kubernetes', name: 'cart-7d9f', namespace: 'prod', id: 'u-1' },
+      sandbox: false,
+      compose: { project: 'p', service: 's' },
+      engineNamespace: 'k8s.io',
+      pids: [],
+      sources: ['state.json'],
+    },
   ],
   warnings: ['w'],
 });
@@ -72,9 +96,20 @@ test('serialize then parse gives the same model', () => {
   const m = model();
   const text = serializeModel(m);
   assert.equal(JSON.parse(text).format, 'graphns-model');
-  assert.equal(JSON.parse(text).version, 1);
+  assert.equal(JSON.parse(text).version, 2);
   assert.deepEqual(parseModel(text), m);
   assert.deepEqual(parseModel(serializeModel(m, 2)), m);
+});
+
+test('a version 1 snapshot (before containers) still opens, with no containers', () => {
+  const d = JSON.parse(serializeModel(model()));
+  d.version = 1;
+  delete d.containers;
+  delete d.processes[1].container;
+  const m = parseModel(JSON.stringify(d));
+  assert.deepEqual(m.containers, []);
+  assert.equal(m.processes[1]!.container, undefined);
+  assert.equal(m.namespaces.length, 4);
 });
 
 test('bad snapshots are refused with the reason', () => {
@@ -90,7 +125,24 @@ test('bad snapshots are refused with the reason', () => {
   assert.throws(() => parseModel('[]'), /snapshot: not an object/);
   bad((d) => (d.format = 'lsns'), /^format: expected "graphns-model", found "lsns"/);
   bad((d) => delete d.format, /^format: .*found nothing/);
-  bad((d) => (d.version = 2), /^version: this graphns reads version 1, the snapshot is version 2/);
+  bad(
+    (d) => (d.version = 3),
+    /^version: this graphns reads versions 1 and 2, the snapshot is version 3/,
+  );
+  bad((d) => delete d.containers, /^containers: not an array/);
+  bad((d) => (d.containers[0].engine = 'rkt'), /^containers\[0\]\.engine: unknown engine "rkt"/);
+  bad((d) => (d.containers[0].key = 'rkt:abc'), /^containers\[0\]\.key: not a container key/);
+  bad((d) => (d.containers[0].id = 'zzz'), /^containers\[0\]\.key: does not match/);
+  bad((d) => (d.containers[0].pod.kind = 'nomad'), /^containers\[0\]\.pod\.kind: unknown pod kind/);
+  bad(
+    (d) => (d.containers[0].pids = [99]),
+    /^containers\[0\]\.pids\[0\]: pid 99 is not in the model/,
+  );
+  bad((d) => d.containers.push(d.containers[0]), /^containers\[2\]\.key: podman:abc appears twice/);
+  bad(
+    (d) => (d.processes[1].container = 'docker:x'),
+    /^processes\[1\]\.container: refers to a container that is not in the model/,
+  );
   bad((d) => (d.namespaces[0].ino = -1), /^namespaces\[0\]\.ino: not a non-negative integer/);
   bad((d) => (d.namespaces[1].key = 'user:9'), /namespaces\[1\]\.key: user:9 does not match/);
   bad((d) => (d.namespaces[1].type = 'bogus'), /namespaces\[1\]\.type: unknown namespace type/);
@@ -115,7 +167,7 @@ test('bad snapshots are refused with the reason', () => {
     /processes\[0\]\.ns\.user: net:3 is not a user namespace/,
   );
   bad((d) => (d.processes[0].name = 7), /processes\[0\]\.name: not a string/);
-  bad((d) => d.processes.push(d.processes[0]), /processes\[1\]\.pid: pid 1 appears twice/);
+  bad((d) => d.processes.push(d.processes[0]), /processes\[2\]\.pid: pid 1 appears twice/);
   bad((d) => (d.host = null), /^host: not an object/);
   bad((d) => (d.warnings = 'x'), /^warnings: not an array/);
 });

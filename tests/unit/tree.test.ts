@@ -67,6 +67,7 @@ const model: Model = {
     { pid: 50, ppid: 1, name: 'fire"fox\nx', start: 2, ns: {} },
     { pid: 60, ppid: 1, name: 'bash', start: 3, ns: {} },
   ],
+  containers: [],
   warnings: [],
 };
 
