@@ -1,0 +1,77 @@
+/**
+ * Labels fit their boxes. Graphviz (WASM, no fontconfig) sizes every node
+ * from its own Helvetica and Courier metrics; the window draws the text
+ * with whatever the desktop's fontconfig gives for those names. Without a
+ * metric-compatible font (Debian: fonts-liberation2) Helvetica becomes
+ * DejaVu Sans, about 10 % wider, and bold names run out of their boxes and
+ * into their neighbours. This checks the drawn text against the drawn
+ * shapes in the real window, on the live host with -d.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { needRoot } from '../helpers/scene';
+import { launchViewer, viewerSkip, type Viewer } from '../helpers/viewer';
+
+/** The font fontconfig substitutes for `family`, or '' without fc-match. */
+function fontFor(family: string): string {
+  try {
+    return execFileSync('fc-match', ['-f', '%{family}', family], { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
+
+test(
+  'every label lies inside its node in the real window',
+  { skip: needRoot || viewerSkip(), timeout: 120_000 },
+  async () => {
+    const helvetica = fontFor('Helvetica');
+    assert.match(
+      helvetica,
+      /Liberation Sans|Arimo|Nimbus Sans|Helvetica|Arial/,
+      `Helvetica is drawn as ${helvetica || 'nothing'}: install fonts-liberation2 (README, Quick start)`,
+    );
+    let viewer: Viewer | undefined;
+    try {
+      viewer = await launchViewer(['-d']);
+      // in the page: for each node, each text's box against the node's shape box
+      // in the page, per node: each text inside the smallest shape (node or table cell)
+      // around its centre, and no two texts of one line overlapping
+      const overflows = (await viewer.page.evaluate(`(() => {
+        const out = [];
+        let texts = 0;
+        const inside = (b, s) => b.x >= s.x - 1 && b.x + b.width <= s.x + s.width + 1;
+        for (const node of document.querySelectorAll('#graph svg g.node')) {
+          const shapes = [...node.querySelectorAll('path, polygon, ellipse')].map((e) => e.getBBox());
+          const boxes = [...node.querySelectorAll('text')].map((t) => [t.textContent, t.getBBox()]);
+          for (const [text, b] of boxes) {
+            texts++;
+            const cx = b.x + b.width / 2, cy = b.y + b.height / 2;
+            const around = shapes
+              .filter((s) => cx >= s.x && cx <= s.x + s.width && cy >= s.y && cy <= s.y + s.height)
+              .sort((p, q) => p.width * p.height - q.width * q.height)[0];
+            if (around && !inside(b, around)) {
+              out.push(node.id + ': "' + text + '" ' + b.width.toFixed(1) + ' wide in ' + around.width.toFixed(1));
+            }
+          }
+          for (let i = 0; i < boxes.length; i++) {
+            for (let j = i + 1; j < boxes.length; j++) {
+              const [ta, a] = boxes[i], [tb, b] = boxes[j];
+              const vertical = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+              const horizontal = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+              if (vertical > 0.5 * Math.min(a.height, b.height) && horizontal > 1) {
+                out.push(node.id + ': "' + ta + '" and "' + tb + '" overlap by ' + horizontal.toFixed(1));
+              }
+            }
+          }
+        }
+        return { texts, out };
+      })()`)) as { texts: number; out: string[] };
+      assert.ok(overflows.texts > 10, `labels measured: ${overflows.texts}`);
+      assert.deepEqual(overflows.out, [], 'labels wider than their boxes');
+    } finally {
+      await viewer?.close();
+    }
+  },
+);
