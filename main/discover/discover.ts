@@ -10,6 +10,7 @@
  *   5. hierarchy  owners and parents by ioctl, adding hidden user/PID namespaces
  *   6. owners     user names for owner uids, through NSS
  *   7. labels     the most senior process of each namespace
+ *   8. containers /proc/PID/cgroup (read in step 1) and the engines' own state files
  *
  * A live system races the scan: processes exit, zombies have no links,
  * some entries are closed even to root. No single process's trouble throws;
@@ -20,6 +21,9 @@ import { hostname, release } from 'node:os';
 import { userName } from '../../native-shim';
 import { NS_TYPES } from '../relations/constants';
 import type { Model, NsKey, NsTypeName, Process } from '../model/types';
+import { parseCgroupFile } from './containers/cgroup';
+import { liveContext, resolveContainers, type ProcInfo } from './containers';
+import type { CgroupLine } from './containers/source';
 import { assignLabels } from './labels';
 import { resolveHierarchy } from './hierarchy';
 import {
@@ -42,8 +46,12 @@ export interface DiscoverOptions {
   fds?: boolean;
   /** Namespaces held by bind mounts (step 4). */
   mounts?: boolean;
+  /** Which container, pod or sandbox each process runs in (step 8). */
+  containers?: boolean;
   /** Where procfs is mounted; `/proc` unless testing. */
   proc?: string;
+  /** Where engine state files live (step 8); `/` unless testing. */
+  root?: string;
 }
 
 /** Links read per process: the eight types plus the "for children" links. */
@@ -61,7 +69,8 @@ export function discover(options: DiscoverOptions = {}): Model {
   const processes: Process[] = [];
 
   const multiThreaded = new Set<number>();
-  scanProcesses(proc, registry, processes, multiThreaded, warnings);
+  const cgroups = options.containers !== false ? new Map<number, CgroupLine[]>() : undefined;
+  scanProcesses(proc, registry, processes, multiThreaded, warnings, cgroups);
   if (options.tasks !== false) {
     scanTasks(
       proc,
@@ -76,6 +85,22 @@ export function discover(options: DiscoverOptions = {}): Model {
   resolveOwnerNames(registry, warnings);
 
   const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const containers = cgroups
+    ? resolveContainers(
+        processes.map((p): ProcInfo => ({
+          pid: p.pid,
+          ppid: p.ppid,
+          name: p.name,
+          cgroups: cgroups.get(p.pid) ?? [],
+        })),
+        liveContext({
+          root: options.root,
+          proc,
+          warn: (message) => warnings.add('container state unusable', message),
+        }),
+      )
+    : [];
+  for (const c of containers) for (const pid of c.pids) byPid.get(pid)!.container = c.key;
   const namespaces = [...registry.entries.values()].map((e) => e.ns);
   assignLabels(namespaces, byPid);
   const typeOrder = new Map(NS_TYPES.map((t, i) => [t, i]));
@@ -110,7 +135,7 @@ export function discover(options: DiscoverOptions = {}): Model {
     },
     namespaces,
     processes,
-    containers: [],
+    containers,
     warnings: warnings.lines(),
   };
 }
@@ -126,6 +151,7 @@ function scanProcesses(
   out: Process[],
   multiThreaded: Set<number>,
   warnings: Warnings,
+  cgroups: Map<number, CgroupLine[]> | undefined,
 ): void {
   let pids: number[];
   try {
@@ -147,6 +173,7 @@ function scanProcesses(
     }
     const p: Process = { pid, ppid: stat.ppid, name, start: stat.start, ns: {} };
     if (stat.threads > 1) multiThreaded.add(pid);
+    if (cgroups) readCgroups(dir, p, cgroups, warnings);
     let failed: unknown;
     for (const [link, type, own] of LINKS) {
       const path = `${dir}/ns/${link}`;
@@ -170,6 +197,28 @@ function scanProcesses(
       warnings.addError('cannot read namespaces', who(p), failed);
     out.push(p);
   }
+}
+
+/**
+ * The process's cgroup lines, for step 8: the one extra file read per
+ * process. A file refused as forged (see parseCgroupFile) is a warning.
+ */
+function readCgroups(
+  dir: string,
+  p: Process,
+  out: Map<number, CgroupLine[]>,
+  warnings: Warnings,
+): void {
+  let buf: Buffer;
+  try {
+    buf = readProcFile(`${dir}/cgroup`);
+  } catch (err) {
+    if (!isVanished(err)) warnings.addError('cannot read cgroup', who(p), err);
+    return;
+  }
+  const lines = parseCgroupFile(buf);
+  if (lines) out.set(p.pid, lines);
+  else warnings.add('cgroup file malformed (a cgroup name with a newline?)', who(p));
 }
 
 /**

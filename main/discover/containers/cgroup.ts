@@ -1,0 +1,188 @@
+/**
+ * Cgroup paths: parsing /proc/PID/cgroup and telling which engine's
+ * container a path names. The shapes, per engine and cgroup driver
+ * (cgroupfs / systemd), as the engines create them:
+ *
+ *   docker       /docker/<64hex>                 system.slice/docker-<64hex>.scope
+ *                (moby daemon/oci_linux.go; runc libcontainer/cgroups/systemd)
+ *   podman       /libpod_parent/libpod-<64hex>   machine.slice/libpod-<64hex>.scope
+ *   podman pod   /libpod_parent/<podid>/libpod-<id>   machine.slice/machine-libpod_pod_<podid>.slice/libpod-<id>.scope
+ *   rootless     …/user@<uid>.service/…/libpod-<id>.scope
+ *   conmon       …/libpod-conmon-<id>(.scope)    (the monitor, not the container)
+ *                (podman libpod/runtime_pod_linux.go, libpod/oci_conmon_linux.go)
+ *   kubepods     /kubepods[/burstable|/besteffort]/pod<uid>/<64hex | crio-<64hex>>
+ *                kubepods.slice/kubepods-<qos>.slice/kubepods-<qos>-pod<uid with _>.slice/
+ *                  cri-containerd-<64hex>.scope | crio-<64hex>.scope | docker-<64hex>.scope
+ *                (kubernetes pkg/kubelet/cm/cgroup_manager_linux.go;
+ *                 containerd pkg/cri/server/helpers_linux.go; cri-o internal/config/cgmgr)
+ *
+ * containerd's own shape (`/<namespace>/<id>`, or `<namespace>-<id>.scope`
+ * under systemd) is a plain two-level path that the host's own services use
+ * too (this machine has `/process_api/<32hex>`), so it is never trusted
+ * from the path alone: containerd.ts confirms it against containerd's task
+ * directories.
+ */
+import { decodeBytes } from '../../model/names';
+import type { CgroupLine, ProcInfo } from './source';
+
+/**
+ * Parse /proc/PID/cgroup. A cgroup's name may hold any byte but '/', a
+ * newline included, and the kernel prints it raw: a delegated user (rootless
+ * podman's subtree) could name a cgroup `x\n0::/docker/<64hex>` and forge a
+ * line. A file with a line that does not parse, a hierarchy number twice, or
+ * a controller set twice is therefore refused whole (undefined): one process
+ * loses its container rather than gaining a false one.
+ */
+export function parseCgroupFile(buf: Buffer): CgroupLine[] | undefined {
+  const lines: CgroupLine[] = [];
+  const ids = new Set<number>();
+  const controllers = new Set<string>();
+  let end = buf.length;
+  if (end > 0 && buf[end - 1] === 0x0a) end--;
+  if (end === 0) return lines;
+  let start = 0;
+  while (start <= end) {
+    let nl = buf.indexOf(0x0a, start);
+    if (nl < 0 || nl > end) nl = end;
+    const line = buf.subarray(start, nl);
+    start = nl + 1;
+    const c1 = line.indexOf(0x3a);
+    const c2 = c1 < 0 ? -1 : line.indexOf(0x3a, c1 + 1);
+    if (c2 < 0 || line[c2 + 1] !== 0x2f) return undefined; // path must start with '/'
+    const num = line.toString('latin1', 0, c1);
+    if (!/^\d{1,9}$/.test(num)) return undefined;
+    const hierarchy = Number(num);
+    const ctl = line.toString('latin1', c1 + 1, c2);
+    if (ids.has(hierarchy) || (ctl !== '' && controllers.has(ctl))) return undefined;
+    ids.add(hierarchy);
+    if (ctl !== '') controllers.add(ctl);
+    lines.push({ hierarchy, controllers: ctl, path: decodeBytes(line.subarray(c2 + 1)) });
+  }
+  return lines;
+}
+
+/**
+ * The paths worth classifying, best first: the v2 line, then the v1
+ * hierarchies every engine places processes in (`name=systemd`, `pids`,
+ * `memory`), then the rest. On this host's hybrid layout the engines write
+ * the v1 hierarchies and the v2 line stays `/`; on a pure v2 host only the
+ * v2 line exists.
+ */
+export function candidatePaths(lines: readonly CgroupLine[]): string[] {
+  const rank = (l: CgroupLine): number => {
+    if (l.hierarchy === 0 && l.controllers === '') return 0;
+    if (l.controllers === 'name=systemd') return 1;
+    if (l.controllers.split(',').includes('pids')) return 2;
+    if (l.controllers.split(',').includes('memory')) return 3;
+    return 4;
+  };
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const l of [...lines].sort((a, b) => rank(a) - rank(b))) {
+    const path = l.path.endsWith(' (deleted)') ? l.path.slice(0, -10) : l.path;
+    if (path === '/' || seen.has(path)) continue;
+    seen.add(path);
+    out.push(path);
+  }
+  return out;
+}
+
+/** What a cgroup path says for certain. */
+export type CgroupMatch =
+  | { kind: 'docker'; id: string }
+  | { kind: 'podman'; id: string; podId?: string; rootlessUid?: number }
+  /** conmon, podman's per-container monitor: runs on the host, not in the container. */
+  | { kind: 'podman-conmon'; id: string }
+  | {
+      kind: 'kubepods';
+      /** From the scope's prefix; undefined for the cgroupfs form's bare id. */
+      runtime?: 'containerd' | 'cri-o' | 'docker';
+      id: string;
+      /** The pod's uid, dashes restored. */
+      podUid: string;
+      qos?: 'burstable' | 'besteffort';
+    };
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const DOCKER_SCOPE = /^docker-([0-9a-f]{64})\.scope$/;
+const LIBPOD = /^libpod-([0-9a-f]{64})(?:\.scope)?$/;
+const LIBPOD_CONMON = /^libpod-conmon-([0-9a-f]{64})(?:\.scope)?$/;
+const PODMAN_POD_SLICE = /^(?:machine|user)-libpod_pod_([0-9a-f]{64})\.slice$/;
+const USER_SERVICE = /^user@(\d{1,10})\.service$/;
+// the pod uid is a UUID; the systemd driver writes its dashes as underscores
+const KUBE_POD =
+  /^(?:kubepods-(?:(burstable|besteffort)-)?)?pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\.slice)?$/;
+const KUBE_SCOPE = /^(cri-containerd|crio|docker)-([0-9a-f]{64})(?:\.scope)?$/;
+const KUBE_RUNTIME = { 'cri-containerd': 'containerd', crio: 'cri-o', docker: 'docker' } as const;
+
+/** Classify one cgroup path, or undefined when no engine's shape fits. */
+export function classifyPath(path: string): CgroupMatch | undefined {
+  const seg = path.split('/').filter((s) => s !== '');
+  // kubepods first: a pod's containers also end in docker-<id>.scope under dockershim
+  const kube = seg.findIndex((s) => s === 'kubepods' || s === 'kubepods.slice');
+  if (kube >= 0) return classifyKube(seg.slice(kube + 1));
+  for (let i = 0; i < seg.length; i++) {
+    const s = seg[i]!;
+    if (s === 'docker' && HEX64.test(seg[i + 1] ?? '')) return { kind: 'docker', id: seg[i + 1]! };
+    let m = DOCKER_SCOPE.exec(s);
+    if (m) return { kind: 'docker', id: m[1]! };
+    m = LIBPOD_CONMON.exec(s);
+    if (m) return { kind: 'podman-conmon', id: m[1]! };
+    m = LIBPOD.exec(s);
+    if (m) {
+      const before = seg.slice(0, i);
+      const parent = before[before.length - 1] ?? '';
+      const pod =
+        PODMAN_POD_SLICE.exec(parent)?.[1] ??
+        (HEX64.test(parent) && before[before.length - 2] === 'libpod_parent' ? parent : undefined);
+      const uid = before.map((b) => USER_SERVICE.exec(b)?.[1]).find((u) => u !== undefined);
+      return {
+        kind: 'podman',
+        id: m[1]!,
+        ...(pod ? { podId: pod } : {}),
+        ...(uid !== undefined ? { rootlessUid: Number(uid) } : {}),
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The part under kubepods: `[qos/]pod<uid>/<container>`. */
+function classifyKube(seg: string[]): CgroupMatch | undefined {
+  let i = 0;
+  let qos: 'burstable' | 'besteffort' | undefined;
+  const q = /^(?:kubepods-)?(burstable|besteffort)(?:\.slice)?$/.exec(seg[0] ?? '');
+  if (q) {
+    qos = q[1] as 'burstable' | 'besteffort';
+    i = 1;
+  }
+  const pod = KUBE_POD.exec(seg[i] ?? '');
+  if (!pod || (pod[1] !== undefined && pod[1] !== qos)) return undefined;
+  const last = seg[i + 1] ?? '';
+  const podUid = pod[2]!.replace(/_/g, '-');
+  const base = { kind: 'kubepods' as const, podUid, ...(qos ? { qos } : {}) };
+  const scope = KUBE_SCOPE.exec(last);
+  if (scope)
+    return { ...base, runtime: KUBE_RUNTIME[scope[1] as keyof typeof KUBE_RUNTIME], id: scope[2]! };
+  if (HEX64.test(last)) return { ...base, id: last };
+  return undefined; // the pod's own cgroup, or a runtime's monitor (crio-conmon-<id>)
+}
+
+const memo = new WeakMap<ProcInfo, CgroupMatch | null>();
+
+/** A process's match over its candidate paths (best first), memoised per ProcInfo. */
+export function classify(p: ProcInfo): CgroupMatch | undefined {
+  let m = memo.get(p);
+  if (m === undefined) {
+    m = null;
+    for (const path of candidatePaths(p.cgroups)) {
+      const c = classifyPath(path);
+      if (c) {
+        m = c;
+        break;
+      }
+    }
+    memo.set(p, m);
+  }
+  return m ?? undefined;
+}
