@@ -15,6 +15,17 @@
  * one row a hundred boxes wide. Fill colour says the type, border style
  * says how the namespace was found (legend in the title).
  *
+ * Containers: a namespace of a container, pod or sandbox says so on a line
+ * of its own (a table row: after its holder), in the words of
+ * containers.ts, and a bind-mounted network namespace its `netns` name.
+ * Beside the legend, an index of the containers lists for each the types
+ * it has of its own, those it shares with other containers (and with
+ * which) and those it shares with the host. Neither adds a node or an
+ * edge, so 20 or 2000 containers cost the layout nothing but label text;
+ * container nodes linked to their namespaces would add up to eight edges
+ * each across the whole drawing, and clusters cannot overlap, so a
+ * namespace shared by two containers could sit in neither.
+ *
  * Safety: process names, mount paths, user and host names are whatever the
  * system holds. They only ever appear as text inside HTML-like labels,
  * after escapeDisplay() (control characters, bidi overrides, undecodable
@@ -25,7 +36,17 @@
  */
 import { NS_TYPES } from '../relations/constants';
 import { escapeDisplay, graphOf } from '../model';
-import type { Model, ModelGraph, Namespace, NsKey, NsTypeName } from '../model';
+import type { Container, Model, ModelGraph, Namespace, NsKey, NsTypeName } from '../model';
+import {
+  byDisplay,
+  containerName,
+  containerWords,
+  MAX_ITEMS,
+  netnsWords,
+  qualifier,
+  type ContainerWords,
+  type Marks,
+} from './containers';
 
 /** What to draw. */
 export interface DotOptions {
@@ -127,6 +148,17 @@ function holderText(g: ModelGraph, ns: Namespace): string {
   return `<I>no process</I>`;
 }
 
+/** System strings in container words: names bold, the rest plain, all through dotText. */
+const MARKS: Marks = {
+  name: (s) => `<B>${dotText(s)}</B>`,
+  token: (s) => dotText(s),
+};
+
+/** The container and netns words of a namespace, or '' for one of the host only. */
+function belongsText(w: ContainerWords, ns: Namespace): string {
+  return [netnsWords(ns, MARKS), w.of(ns, MARKS)].filter((p) => p !== '').join(' \u00b7 ');
+}
+
 /** `user:[4026531837]` in a monospace face. */
 function idText(ns: Namespace): string {
   return `<FONT FACE="Courier" POINT-SIZE="9">${ns.type}:[${ns.ino}]</FONT>`;
@@ -149,8 +181,11 @@ function originAttrs(ns: Namespace): string {
 }
 
 /** One namespace as one node statement. */
-function nodeLine(g: ModelGraph, ns: Namespace): string {
-  const lines = [holderText(g, ns), idText(ns)];
+function nodeLine(g: ModelGraph, w: ContainerWords, ns: Namespace): string {
+  const lines = [holderText(g, ns)];
+  const belongs = belongsText(w, ns);
+  if (belongs) lines.push(`<FONT POINT-SIZE="9">${belongs}</FONT>`);
+  lines.push(idText(ns));
   if (ns.type === 'user' && ns.ownerUid !== undefined) {
     const who = ns.ownerName !== undefined ? ` ${dotText(ns.ownerName)}` : '';
     lines.push(`<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}">uid ${ns.ownerUid}${who}</FONT>`);
@@ -163,7 +198,7 @@ function nodeLine(g: ModelGraph, ns: Namespace): string {
 }
 
 /** One table row (cell) for a member of a group; fd/bind mount/hidden rows get the same border cue as boxes. */
-function groupCell(g: ModelGraph, ns: Namespace): string {
+function groupCell(g: ModelGraph, w: ContainerWords, ns: Namespace): string {
   // no BGCOLOR with a dotted/dashed cell: two such cells in one table crash Graphviz
   // 16.1's xdot and json renderers (memory access out of bounds in the WASM build)
   const look =
@@ -174,12 +209,15 @@ function groupCell(g: ModelGraph, ns: Namespace): string {
         : ns.origin === 'task'
           ? ' BORDER="2"'
           : '';
-  return `<TD ALIGN="LEFT"${look}><FONT FACE="Courier" POINT-SIZE="9">[${ns.ino}]</FONT> ${holderText(g, ns)}</TD>`;
+  const belongs = belongsText(w, ns);
+  const tail = belongs ? ` \u00b7 <FONT POINT-SIZE="9">${belongs}</FONT>` : '';
+  return `<TD ALIGN="LEFT"${look}><FONT FACE="Courier" POINT-SIZE="9">[${ns.ino}]</FONT> ${holderText(g, ns)}${tail}</TD>`;
 }
 
 /** Several flat namespaces of one type and owner as one table node. */
 function groupLine(
   g: ModelGraph,
+  w: ContainerWords,
   id: string,
   type: NsTypeName,
   members: Namespace[],
@@ -193,7 +231,7 @@ function groupLine(
     let cells = '';
     for (let k = 0; k < cols; k++) {
       const ns = members[k * rows + r];
-      cells += ns ? groupCell(g, ns) : '<TD></TD>';
+      cells += ns ? groupCell(g, w, ns) : '<TD></TD>';
     }
     body.push(`<TR>${cells}</TR>`);
   }
@@ -210,8 +248,78 @@ function groupLine(
 /** Columns of the legend grid: cells of one column share a width, so it stays a tidy grid. */
 const LEGEND_COLS = 4;
 
+/** Rows in the container index; more are counted, and named in the namespaces' labels. */
+const INDEX_ROWS = 60;
+
+/** `a, b, c and 2 more`: other containers' names, bold. */
+function namesText(cs: readonly Container[]): string {
+  const shown = cs.slice(0, MAX_ITEMS).map((c) => MARKS.name(containerName(c)));
+  return `${shown.join(', ')}${cs.length > MAX_ITEMS ? ` and ${cs.length - MAX_ITEMS} more` : ''}`;
+}
+
+/**
+ * One row per container: name, engine and groups, then its namespace types
+ * by how it holds them: of its own, shared with other containers (naming
+ * them), shared with the host. Types in lsns's order.
+ */
+function containerIndex(g: ModelGraph, w: ContainerWords): string {
+  const rows: string[] = [];
+  const ordered = [...g.model.containers].sort(byDisplay);
+  for (const c of ordered.slice(0, INDEX_ROWS)) {
+    const keys = new Set<NsKey>();
+    for (const pid of c.pids) {
+      const p = g.byPid.get(pid);
+      if (p) for (const k of Object.values(p.ns)) keys.add(k);
+    }
+    const own: NsTypeName[] = [];
+    const host: NsTypeName[] = [];
+    const shared = new Map<string, { types: NsTypeName[]; with: readonly Container[] }>();
+    const nss = [...keys]
+      .map((k) => g.byKey.get(k))
+      .filter((n): n is Namespace => n !== undefined)
+      .sort(byTypeThenIno);
+    for (const ns of nss) {
+      const others = w.containers(ns).filter((o) => o.key !== c.key);
+      if (w.hostToo(ns)) host.push(ns.type);
+      else if (others.length === 0) own.push(ns.type);
+      else {
+        const id = others.map((o) => o.key).join('\0');
+        const s = shared.get(id);
+        if (s) s.types.push(ns.type);
+        else shared.set(id, { types: [ns.type], with: others });
+      }
+    }
+    const sharedText = [...shared.values()]
+      .map((s) => `${s.types.join(' ')} with ${namesText(s.with)}`)
+      .join('; ');
+    const kind = c.sandbox ? 'sandbox ' : '';
+    rows.push(
+      `<TR><TD ALIGN="LEFT">${kind}${MARKS.name(containerName(c))} (${qualifier(c, MARKS)})</TD>` +
+        `<TD ALIGN="LEFT">${own.join(' ') || '\u2013'}</TD>` +
+        `<TD ALIGN="LEFT">${sharedText || '\u2013'}</TD>` +
+        `<TD ALIGN="LEFT">${host.join(' ') || '\u2013'}</TD></TR>`,
+    );
+  }
+  const rest = ordered.length - Math.min(ordered.length, INDEX_ROWS);
+  if (rest > 0) {
+    rows.push(`<TR><TD COLSPAN="4" ALIGN="LEFT"><I>and ${rest} more containers</I></TD></TR>`);
+  }
+  const head =
+    `<TR><TD ALIGN="LEFT"><B>container</B> (${ordered.length})</TD><TD ALIGN="LEFT"><B>own</B></TD>` +
+    `<TD ALIGN="LEFT"><B>shared with containers</B></TD><TD ALIGN="LEFT"><B>the host's</B></TD></TR>`;
+  return (
+    `<TABLE BORDER="1" STYLE="rounded" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2" COLOR="${NOTE_COLOUR}">` +
+    `${head}${rows.join('')}</TABLE>`
+  );
+}
+
 /** The title and legend, as the graph's own label: it takes no part in the layout. */
-function legend(model: Model, types: readonly NsTypeName[]): string {
+function legend(
+  model: Model,
+  types: readonly NsTypeName[],
+  g: ModelGraph,
+  w: ContainerWords,
+): string {
   const h = model.host;
   const cells = [
     ...types.map(
@@ -242,10 +350,24 @@ function legend(model: Model, types: readonly NsTypeName[]): string {
   const title =
     `<B>${dotText(h.hostname)}</B>  kernel ${dotText(h.kernel)}  ` +
     `<FONT COLOR="${NOTE_COLOUR}">${dotText(h.time)}, scanned as uid ${h.uid}</FONT>`;
-  return (
-    `<<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="3">` +
+  const table =
+    `<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="3">` +
     `<TR><TD COLSPAN="${LEGEND_COLS}" ALIGN="LEFT">${title}</TD></TR>` +
     rows.join('') +
+    `</TABLE>`;
+  if (model.containers.length === 0) return `<${table}>`;
+  // how to read the container words, then the index: below the grid, in a table of
+  // their own, so the wide index does not widen the grid's cells
+  const read =
+    "<B>container</B> NAME (engine, groups): the namespace is that container's own; " +
+    '<B>containers</B> or <B>pod</B>: shared by them (a pod: by all its containers)<BR ALIGN="LEFT"/>' +
+    "<B>also</B> containers: the host's, shared with them; <B>netns</B> NAME: its ip netns name " +
+    '(/run/netns)<BR ALIGN="LEFT"/>';
+  return (
+    `<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">` +
+    `<TR><TD ALIGN="LEFT">${table}</TD></TR>` +
+    `<TR><TD ALIGN="LEFT" CELLPADDING="3">${read}</TD></TR>` +
+    `<TR><TD ALIGN="LEFT" CELLPADDING="3">${containerIndex(g, w)}</TD></TR>` +
     `</TABLE>>`
   );
 }
@@ -287,6 +409,7 @@ function staggerLeaves(up: readonly { from: string; to: string }[]): Map<string,
  */
 export function modelToDot(model: Model, options: DotOptions): string {
   const g = graphOf(model);
+  const w = containerWords(g);
   const all = [...model.namespaces].sort(byTypeThenIno);
   const users = all.filter((n) => n.type === 'user');
   const pids = all.filter((n) => n.type === 'pid');
@@ -326,7 +449,7 @@ export function modelToDot(model: Model, options: DotOptions): string {
     1,
     'graph [rankdir=BT, newrank=true, fontname="Helvetica", fontsize=10, nodesep=0.2, ' +
       'ranksep=0.4, labelloc=t, labeljust=l, ' +
-      `label=${legend(model, shownTypes)}];`,
+      `label=${legend(model, shownTypes, g, w)}];`,
   );
   emit(
     1,
@@ -354,19 +477,19 @@ export function modelToDot(model: Model, options: DotOptions): string {
   };
   if (pids.length > 0) {
     cluster('cluster_pid', 'PID namespaces', 'pid', '#f5fbf6', () => {
-      for (const n of pids) emit(2, nodeLine(g, n));
+      for (const n of pids) emit(2, nodeLine(g, w, n));
     });
   }
   if (users.length > 0 || groups.length > 0) {
     cluster('cluster_user', 'user namespaces', 'user', '#f4f8fe', () => {
-      for (const n of users) emit(2, nodeLine(g, n));
+      for (const n of users) emit(2, nodeLine(g, w, n));
       for (const grp of groups) {
         const only = grp.members.length === 1 ? grp.members[0] : undefined;
         emit(
           2,
           only
-            ? nodeLine(g, only)
-            : groupLine(g, grp.id, grp.type, grp.members, grp.owner !== undefined),
+            ? nodeLine(g, w, only)
+            : groupLine(g, w, grp.id, grp.type, grp.members, grp.owner !== undefined),
         );
       }
     });

@@ -6,13 +6,22 @@
  *    ├── user:[4026532465] process "firefox (4242)" owner foobar (1000)
  *    └── user:[4026532523] (hidden) owner foobar (1000)
  *
+ * A namespace of a container, pod or sandbox says so after its holder, a
+ * bind-mounted network namespace its name (wording: containers.ts):
+ *
+ *   net:[4026532710] process "sleep (12939)" containers "web1", "side" (podman)
+ *   net:[4026532801] (bind mount /run/netns/blue) netns "blue"
+ *
  * One namespace per line, always: every string from the system goes
- * through escapeDisplay(), which leaves no line break or control character.
- * Pure: model in, text out.
+ * through escapeDisplay(), which leaves no line break or control character;
+ * container names are quoted like process names, and the tokens inside the
+ * parentheses (pods, compose projects) have the characters that would fake
+ * that structure backslash-escaped. Pure: model in, text out.
  */
 import { escapeDisplay } from '../model/names';
 import type { ModelGraph } from '../model/graph';
 import type { Namespace, NsTypeName } from '../model/types';
+import { containerWords, netnsWords, type ContainerWords, type Marks } from './containers';
 
 /** Options for the tree text. */
 export interface TreeOptions {
@@ -62,19 +71,32 @@ function ownerText(ns: Namespace): string {
   return `${name} (${ns.ownerUid})`;
 }
 
-function userLine(ns: Namespace, g: ModelGraph, o: TreeOptions): string {
-  const owner = ownerText(ns);
-  return `${id(ns, !!o.color)} ${holder(ns, g)}${owner ? ` owner ${owner}` : ''}`;
+/** System strings in the container part of a line, escaped like process names. */
+const MARKS: Marks = {
+  name: (s) => `"${escapeDisplay(s, '"')}"`,
+  // unquoted, so what would end the token or the parentheses is escaped
+  token: (s) => escapeDisplay(s, '"(), /'),
+};
+
+/** ` netns "blue" container "web1" (podman)`, or '' for a namespace of the host only. */
+function belongs(ns: Namespace, w: ContainerWords): string {
+  const parts = [netnsWords(ns, MARKS), w.of(ns, MARKS)].filter((p) => p !== '');
+  return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
-function pidLine(ns: Namespace, g: ModelGraph, o: TreeOptions): string {
+function userLine(ns: Namespace, g: ModelGraph, w: ContainerWords, o: TreeOptions): string {
+  const owner = ownerText(ns);
+  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w)}${owner ? ` owner ${owner}` : ''}`;
+}
+
+function pidLine(ns: Namespace, g: ModelGraph, w: ContainerWords, o: TreeOptions): string {
   const u = ns.owner === undefined ? undefined : g.byKey.get(ns.owner);
   const owner = u ? ` owner ${id(u, !!o.color)} ${ownerText(u)}`.trimEnd() : '';
-  return `${id(ns, !!o.color)} ${holder(ns, g)}${owner}`;
+  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w)}${owner}`;
 }
 
-function ownedLine(ns: Namespace, g: ModelGraph, o: TreeOptions): string {
-  return `${id(ns, !!o.color)} ${holder(ns, g)}`;
+function ownedLine(ns: Namespace, g: ModelGraph, w: ContainerWords, o: TreeOptions): string {
+  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w)}`;
 }
 
 interface Node {
@@ -98,14 +120,15 @@ function render(roots: Node[]): string {
 
 /** The user namespace hierarchy (lsuserns). */
 export function userTree(g: ModelGraph, o: TreeOptions = {}): string {
+  const w = containerWords(g);
   const build = (ns: Namespace): Node => ({
-    line: userLine(ns, g, o),
+    line: userLine(ns, g, w, o),
     children: [
       ...(o.details
         ? g
             .owned(ns.key)
             .filter((x) => x.type !== 'user')
-            .map((x) => ({ line: ownedLine(x, g, o), children: [] }))
+            .map((x) => ({ line: ownedLine(x, g, w, o), children: [] }))
         : []),
       ...g.children(ns.key).map(build),
     ],
@@ -115,8 +138,9 @@ export function userTree(g: ModelGraph, o: TreeOptions = {}): string {
 
 /** The PID namespace hierarchy (lspidns). */
 export function pidTree(g: ModelGraph, o: TreeOptions = {}): string {
+  const w = containerWords(g);
   const build = (ns: Namespace): Node => ({
-    line: pidLine(ns, g, o),
+    line: pidLine(ns, g, w, o),
     children: g.children(ns.key).map(build),
   });
   return render(g.roots('pid').map(build));

@@ -16,7 +16,17 @@ import { fileURLToPath } from 'node:url';
 import { dotText, modelToDot } from '../../main/emit';
 import { loadGraphviz } from '../../main/layout';
 import type { Model } from '../../main/model';
-import { crowdedModel, HOSTILE_NAMES, hostileModel, seedModel } from './fixtures/dot-models';
+import {
+  crowdedModel,
+  enginesModel,
+  HOSTILE_NAMES,
+  hostileModel,
+  manyModel,
+  netnsModel,
+  podmanModel,
+  podModel,
+  seedModel,
+} from './fixtures/dot-models';
 
 const GOLDEN = join(import.meta.dirname, '..', 'golden');
 const NATIVE_DOT = '/usr/bin/dot';
@@ -28,6 +38,12 @@ const models: Record<string, () => Model> = {
   seed: seedModel,
   hostile: hostileModel,
   crowded: () => crowdedModel(40),
+  // containers (issue 10): see fixtures/dot-models.ts for what each one holds
+  podman: podmanModel,
+  pod: podModel,
+  engines: enginesModel,
+  netns: netnsModel,
+  many: () => manyModel(25),
 };
 
 for (const [name, make] of Object.entries(models)) {

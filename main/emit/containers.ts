@@ -1,0 +1,223 @@
+/**
+ * What a namespace belongs to, in words shared by the tree text and the
+ * DOT: the containers, pods and sandboxes whose processes hold it, and the
+ * names a network namespace is bind-mounted under (`ip netns add`).
+ *
+ *   container "web1" (podman)
+ *   containers "web", "web-side" (docker, compose shop)
+ *   pod prod/cart-7d9f (kubernetes)              every container of the pod
+ *   sandbox "cart-7d9f" (kubernetes, pod prod/cart-7d9f)
+ *   containers "c01", "c02", "c03" and 22 more (podman)
+ *   also container "web1" (podman)                the host's, a container shares it
+ *   netns "blue"
+ *
+ * Every string here comes from the system and is hostile: the caller says
+ * how to show one (`Marks`), so the tree escapes for a terminal line and
+ * the DOT for an HTML-like label, and no name can fake the structure.
+ * Pure, and cheap: one pass over the model's containers (pod sizes), then
+ * work proportional to what one namespace holds.
+ */
+import { ENGINES } from '../model/types';
+import type { ModelGraph } from '../model/graph';
+import type { Container, Namespace, PodRef } from '../model/types';
+
+/** How the caller shows system strings. */
+export interface Marks {
+  /** A container's name or id, a netns name: shown as itself (the tree quotes it). */
+  name(s: string): string;
+  /** A pod, compose project or containerd namespace inside the parentheses. */
+  token(s: string): string;
+}
+
+/** Items named before `and N more`. */
+export const MAX_ITEMS = 3;
+
+/** Docker's short id: the first 12 of 64 hex digits; other ids (LXC's names) stay whole. */
+export function shortId(id: string): string {
+  return /^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id;
+}
+
+/** What users call a container: its name, else its short id. */
+export function containerName(c: Container): string {
+  return c.name ?? shortId(c.id);
+}
+
+function podIdentity(p: PodRef): string {
+  return `${p.kind}\0${p.namespace ?? ''}\0${p.name}`;
+}
+
+/** `prod/cart-7d9f` (Kubernetes: namespace/name) or `shop` (podman). */
+function podText(p: PodRef, m: Marks): string {
+  return p.namespace !== undefined ? `${m.token(p.namespace)}/${m.token(p.name)}` : m.token(p.name);
+}
+
+/** The parenthesised part: engine, then the groups it has. */
+export function qualifier(c: Container, m: Marks): string {
+  const parts: string[] = [c.engine];
+  if (
+    c.engine === 'containerd' &&
+    c.engineNamespace !== undefined &&
+    c.engineNamespace !== 'default'
+  )
+    parts.push(`namespace ${m.token(c.engineNamespace)}`);
+  if (c.compose) parts.push(`compose ${m.token(c.compose.project)}`);
+  if (c.pod) parts.push(`pod ${podText(c.pod, m)}`);
+  return parts.join(', ');
+}
+
+const engineOrder = new Map(ENGINES.map((e, i) => [e, i]));
+
+/** Display order: engine, pod, the sandbox first, name, id. */
+export function byDisplay(a: Container, b: Container): number {
+  const pa = a.pod ? podIdentity(a.pod) : '';
+  const pb = b.pod ? podIdentity(b.pod) : '';
+  const na = containerName(a);
+  const nb = containerName(b);
+  return (
+    (engineOrder.get(a.engine) ?? 99) - (engineOrder.get(b.engine) ?? 99) ||
+    (pa < pb ? -1 : pa > pb ? 1 : 0) ||
+    Number(!!b.sandbox) - Number(!!a.sandbox) ||
+    (na < nb ? -1 : na > nb ? 1 : 0) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/** One named thing: a container (or sandbox), or a whole pod. */
+interface Item {
+  /** `container`, `sandbox` or `pod`; containers of one qualifier share one word. */
+  word: 'container' | 'sandbox' | 'pod';
+  text: string;
+  qualifier: string;
+}
+
+/** Words for the containers of a model; build once per model. */
+export interface ContainerWords {
+  /**
+   * What the namespace belongs to, or '' for none: its containers (all of
+   * a pod's as the pod once), prefixed `also` when host processes hold it too.
+   */
+  of(ns: Namespace, m: Marks): string;
+  /** The namespace's containers in display order (empty for none). */
+  containers(ns: Namespace): readonly Container[];
+  /** Whether a process outside every container holds the namespace too. */
+  hostToo(ns: Namespace): boolean;
+  /** `containers "a", "b" (podman)` for any list of containers. */
+  list(cs: readonly Container[], m: Marks): string;
+}
+
+/** Build the words for `g`'s model. */
+export function containerWords(g: ModelGraph): ContainerWords {
+  const podSize = new Map<string, number>();
+  for (const c of g.model.containers) {
+    if (c.pod) podSize.set(podIdentity(c.pod), (podSize.get(podIdentity(c.pod)) ?? 0) + 1);
+  }
+  const sorted = new Map<string, readonly Container[]>();
+  const containers = (ns: Namespace) => {
+    let cs = sorted.get(ns.key);
+    if (!cs) {
+      cs = [...g.containersOf(ns.key)].sort(byDisplay);
+      sorted.set(ns.key, cs);
+    }
+    return cs;
+  };
+  const hostToo = (ns: Namespace) =>
+    [...ns.pids, ...ns.tasks.map((t) => t.pid)].some((pid) => {
+      const p = g.byPid.get(pid);
+      return p !== undefined && (p.container === undefined || !g.containerByKey.has(p.container));
+    });
+
+  const list = (cs: readonly Container[], m: Marks): string => {
+    // every container of a pod (two or more) here: the pod once
+    const inPod = new Map<string, Container[]>();
+    for (const c of cs) {
+      if (!c.pod) continue;
+      const id = podIdentity(c.pod);
+      const l = inPod.get(id);
+      if (l) l.push(c);
+      else inPod.set(id, [c]);
+    }
+    const items: Item[] = [];
+    const podDone = new Set<string>();
+    for (const c of cs) {
+      const id = c.pod ? podIdentity(c.pod) : undefined;
+      const members = id === undefined ? undefined : inPod.get(id);
+      if (
+        c.pod &&
+        id !== undefined &&
+        members &&
+        members.length >= 2 &&
+        members.length === podSize.get(id)
+      ) {
+        if (podDone.has(id)) continue;
+        podDone.add(id);
+        const engines = [...new Set(members.map((x) => x.engine))].join(', ');
+        items.push({ word: 'pod', text: podText(c.pod, m), qualifier: engines });
+        continue;
+      }
+      items.push({
+        word: c.sandbox ? 'sandbox' : 'container',
+        text: m.name(containerName(c)),
+        qualifier: qualifier(c, m),
+      });
+    }
+    const shown = items.slice(0, MAX_ITEMS);
+    const rest = items.length - shown.length;
+    const same = items.every(
+      (i) => i.word === items[0]!.word && i.qualifier === items[0]!.qualifier,
+    );
+    const plural = (word: Item['word'], n: number) => (n > 1 ? `${word}s` : word);
+    if (same && items.length > 0) {
+      const head = items[0]!;
+      const more = rest > 0 ? ` and ${rest} more` : '';
+      return `${plural(head.word, items.length)} ${shown.map((i) => i.text).join(', ')}${more} (${head.qualifier})`;
+    }
+    // consecutive items of one word and qualifier share them
+    const groups: Item[][] = [];
+    for (const i of shown) {
+      const last = groups[groups.length - 1];
+      if (last && last[0]!.word === i.word && last[0]!.qualifier === i.qualifier) last.push(i);
+      else groups.push([i]);
+    }
+    const text = groups
+      .map(
+        (gr) =>
+          `${plural(gr[0]!.word, gr.length)} ${gr.map((i) => i.text).join(', ')} (${gr[0]!.qualifier})`,
+      )
+      .join(', ');
+    return rest > 0 ? `${text} and ${rest} more` : text;
+  };
+
+  return {
+    containers,
+    hostToo,
+    list,
+    of(ns, m) {
+      const cs = containers(ns);
+      if (cs.length === 0) return '';
+      return `${hostToo(ns) ? 'also ' : ''}${list(cs, m)}`;
+    },
+  };
+}
+
+/** Where `ip netns` (`/run/netns`, `/var/run/netns`) and rootless podman (`/run/user/UID/netns`) keep names. */
+const NETNS_PATH = /^(?:\/var)?\/run(?:\/user\/\d+)?\/netns\/([^/]+)$/;
+
+/** The names a network namespace is bind-mounted under, sorted, once each. */
+export function netnsNames(ns: Namespace): string[] {
+  if (ns.type !== 'net') return [];
+  const names = new Set<string>();
+  for (const mount of ns.mounts) {
+    const hit = NETNS_PATH.exec(mount.path);
+    if (hit && hit[1] !== '.' && hit[1] !== '..') names.add(hit[1]!);
+  }
+  return [...names].sort();
+}
+
+/** `netns "blue"`, `netns "blue", "red"`, or '' for none. */
+export function netnsWords(ns: Namespace, m: Marks): string {
+  const names = netnsNames(ns);
+  if (names.length === 0) return '';
+  const shown = names.slice(0, MAX_ITEMS).map((n) => m.name(n));
+  const rest = names.length - shown.length;
+  return `netns ${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+}
