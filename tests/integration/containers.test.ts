@@ -1,0 +1,183 @@
+/**
+ * Container engines for real: podman (with a pod), Docker, containerd (with
+ * a Kubernetes-style pod), LXC, systemd-nspawn and bubblewrap all running
+ * at once (tests/helpers/engines.ts starts them). First the harness is held
+ * against the kernel (each engine's PID has its own namespaces, shared ones
+ * are shared), then discovery and the built commands against what the
+ * engines themselves report (`podman inspect`, `docker inspect`,
+ * `ctr task ls`, `lxc-info`, the argv given to nspawn and bwrap). An engine
+ * that cannot start here skips its cases with the reason.
+ */
+import { after, before, describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { needRoot } from '../helpers/scene';
+import { Engines, type EngineContainer, type EngineGroup } from '../helpers/engines';
+
+
+/** `type:inode` of a process's namespace, from the kernel's link text. */
+function nsKey(pid: number | 'self', type: string): string {
+  const m = /^([a-z_]+):\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/ns/${type}`));
+  assert.ok(m, `ns link of ${pid}/${type}`);
+  return `${type}:${m[2]}`;
+}
+
+const argvOf = (pid: number) =>
+  readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+
+let eng: Engines;
+const t0 = Date.now();
+
+/** The containers of one engine group, or a skip with the engine's reason. */
+function need(t: TestContext, g: EngineGroup): EngineContainer[] | undefined {
+  const why = eng.skip(g);
+  if (why !== false) {
+    t.skip(why);
+    return undefined;
+  }
+  return eng.of(g);
+}
+
+describe('container engines on this machine', { skip: needRoot }, () => {
+  before(
+    async () => {
+      eng = await Engines.up();
+      console.log(`# engines up in ${eng.upMs} ms: ${eng.timings()}`);
+      if (eng.podSkip) console.log(`# podman pod skipped: ${eng.podSkip}`);
+    },
+    { timeout: 600_000 },
+  );
+  after(
+    async () => {
+      if (!eng) return;
+      const s = Date.now();
+      const errors = await eng.down();
+      console.log(`# engines down in ${Date.now() - s} ms; whole file ${Date.now() - t0} ms`);
+      assert.deepEqual(errors, [], 'every started container, image and daemon removed');
+    },
+    { timeout: 300_000 },
+  );
+
+  describe('the harness against the kernel', () => {
+    for (const g of ['podman', 'docker', 'containerd', 'lxc', 'nspawn', 'bubblewrap'] as const) {
+      test(`${g}: each container's PID runs our sleep in a PID and mount namespace of its own`, (t) => {
+        const cs = need(t, g);
+        if (!cs) return;
+        assert.ok(cs.length > 0);
+        const hostPid = nsKey('self', 'pid');
+        const hostMnt = nsKey('self', 'mnt');
+        for (const c of cs) {
+          // podman's pod infra runs catatonit, LXC's busybox template runs init
+          if (!c.sandbox && g !== 'lxc')
+            assert.equal(argvOf(c.pid)[0], '/bin/sleep', `${c.name}: argv`);
+          assert.notEqual(nsKey(c.pid, 'pid'), hostPid, `${c.name}: own pid ns`);
+          assert.notEqual(nsKey(c.pid, 'mnt'), hostMnt, `${c.name}: own mnt ns`);
+          // nspawn without --private-network keeps the host's network
+          if (g !== 'nspawn')
+            assert.notEqual(nsKey(c.pid, 'net'), nsKey('self', 'net'), `${c.name}: own net ns`);
+        }
+      });
+    }
+
+    test('the OCI engines put each container in a cgroup named by its id', (t) => {
+      for (const g of ['podman', 'docker', 'containerd'] as const) {
+        if (eng.skip(g) !== false) {
+          t.diagnostic(`${g}: ${eng.skip(g)}`);
+          continue;
+        }
+        for (const c of eng.of(g)) {
+          const cg = readFileSync(`/proc/${c.pid}/cgroup`, 'utf8');
+          assert.ok(cg.includes(c.id), `${c.engine} ${c.name}: ${cg}`);
+        }
+      }
+    });
+
+    test('podman: side shares web1 network namespace, mapped has its own user namespace', (t) => {
+      if (!need(t, 'podman')) return;
+      const web1 = eng.byBase('podman', 'web1')!;
+      const side = eng.byBase('podman', 'side')!;
+      const mapped = eng.byBase('podman', 'mapped')!;
+      assert.equal(nsKey(side.pid, 'net'), nsKey(web1.pid, 'net'));
+      assert.notEqual(nsKey(side.pid, 'pid'), nsKey(web1.pid, 'pid'));
+      assert.notEqual(nsKey(mapped.pid, 'user'), nsKey('self', 'user'));
+      assert.match(
+        readFileSync(`/proc/${mapped.pid}/uid_map`, 'utf8'),
+        /^\s*0\s+100000\s+65536\s*$/,
+      );
+    });
+
+    test('podman pod: the member shares the infra container net, ipc and uts', (t) => {
+      if (!need(t, 'podman')) return;
+      if (eng.podSkip) return t.skip(eng.podSkip);
+      const pod = eng.of('podman').filter((c) => c.pod);
+      const infra = pod.find((c) => c.sandbox);
+      const member = pod.find((c) => !c.sandbox);
+      assert.ok(infra && member, 'podman pod has an infra container and a member');
+      for (const type of ['net', 'ipc', 'uts'])
+        assert.equal(nsKey(member.pid, type), nsKey(infra.pid, type), type);
+      assert.notEqual(nsKey(member.pid, 'pid'), nsKey(infra.pid, 'pid'));
+    });
+
+    test('docker: web-side shares web network namespace', (t) => {
+      if (!need(t, 'docker')) return;
+      const web = eng.byBase('docker', 'web')!;
+      const side = eng.byBase('docker', 'web-side')!;
+      assert.equal(nsKey(side.pid, 'net'), nsKey(web.pid, 'net'));
+      assert.notEqual(nsKey(side.pid, 'pid'), nsKey(web.pid, 'pid'));
+    });
+
+    test('kubernetes pod: the member joined the sandbox net, ipc and uts; both bundles carry the CRI annotations', (t) => {
+      if (!need(t, 'containerd')) return;
+      const sandbox = eng.of('containerd').find((c) => c.engine === 'kubernetes' && c.sandbox)!;
+      const member = eng.of('containerd').find((c) => c.engine === 'kubernetes' && !c.sandbox)!;
+      for (const type of ['net', 'ipc', 'uts'])
+        assert.equal(nsKey(member.pid, type), nsKey(sandbox.pid, type), type);
+      assert.notEqual(nsKey(member.pid, 'pid'), nsKey(sandbox.pid, 'pid'));
+      for (const c of [sandbox, member]) {
+        const bundle = `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${c.id}/config.json`;
+        const a = (
+          JSON.parse(readFileSync(bundle, 'utf8')) as { annotations: Record<string, string> }
+        ).annotations;
+        assert.equal(a['io.kubernetes.cri.container-type'], c.sandbox ? 'sandbox' : 'container');
+        assert.equal(a['io.kubernetes.cri.sandbox-id'], sandbox.id);
+        assert.equal(a['io.kubernetes.cri.sandbox-name'], 'cart-7d9f');
+        assert.equal(a['io.kubernetes.cri.sandbox-namespace'], 'prod');
+        assert.equal(a['io.kubernetes.cri.sandbox-uid'], c.pod!.id);
+        if (!c.sandbox) assert.equal(a['io.kubernetes.cri.container-name'], 'cart');
+        // as kubelet's cgroupfs driver lays a pod out
+        assert.match(
+          readFileSync(`/proc/${c.pid}/cgroup`, 'utf8'),
+          new RegExp(`/kubepods/besteffort/pod${c.pod!.id}/${c.id}$`, 'm'),
+        );
+      }
+    });
+
+    test('containerd: api1 bundle carries the nerdctl name and compose labels', (t) => {
+      if (!need(t, 'containerd')) return;
+      const api = eng.of('containerd').find((c) => c.engine === 'containerd')!;
+      const bundle = `/run/containerd/io.containerd.runtime.v2.task/demo/${api.id}/config.json`;
+      const a = (
+        JSON.parse(readFileSync(bundle, 'utf8')) as { annotations: Record<string, string> }
+      ).annotations;
+      assert.equal(a['nerdctl/name'], 'api');
+      assert.equal(a['com.docker.compose.project'], 'shop');
+    });
+
+    test('nspawn and bubblewrap: the hostname inside is the name given', (t) => {
+      for (const g of ['nspawn', 'bubblewrap'] as const) {
+        if (eng.skip(g) !== false) {
+          t.diagnostic(`${g}: ${eng.skip(g)}`);
+          continue;
+        }
+        for (const c of eng.of(g)) {
+          // the uts namespace answers for whoever asks from inside it
+          const inside = execFileSync('nsenter', ['-t', String(c.pid), '-u', 'hostname'], {
+            encoding: 'utf8',
+          });
+          assert.equal(inside.trim(), c.name);
+        }
+      }
+    });
+  });
+});
