@@ -1,0 +1,126 @@
+/**
+ * podman: the cgroup path gives the id, the pod id and (rootless) the
+ * user; names come from the container's conmon (podman
+ * libpod/oci_conmon_common.go starts it with `-c <id> … -n <name>` and
+ * `-b <bundle>`) and from containers/storage's `containers.json`
+ * (`[{"id", "names": [...]}]`, containers/storage containers.go), read
+ * once per scan per storage root: the rootful one, or a rootless user's,
+ * found from conmon's bundle path.
+ *
+ * A pod's name lives only in libpod's database (bolt_state.db, or db.sql
+ * from podman 5), which holds each pod's config as JSON text
+ * (`{"id":"<podid>","name":"<name>",…`, libpod/pod.go PodConfig: Go writes
+ * fields in struct order): it is searched for that text, read once per scan
+ * and only when a pod member runs. Where it is not found, the pod is named
+ * by its id. The infra container is the one named `<podid[:12]>-infra`
+ * (podman's default, libpod/runtime_pod_common.go).
+ */
+import { classify } from './cgroup';
+import { command, field, groupBy, option, readJson, str, supervisors } from './oci';
+import type { ContainerSource, FoundContainer, ScanContext } from './source';
+
+export const PODMAN_STORAGE = '/var/lib/containers/storage';
+const DB_MAX = 64 << 20;
+
+/** id -> first name, from a containers.json. */
+function storageNames(ctx: ScanContext, graphRoot: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const list = readJson(ctx, `${graphRoot}/overlay-containers/containers.json`, 64 << 20);
+  if (!Array.isArray(list)) return out;
+  for (const e of list) {
+    const id = str(field(e, 'id'));
+    const names = field(e, 'names');
+    const name = Array.isArray(names) ? str(names[0]) : undefined;
+    if (id !== undefined && name !== undefined) out.set(id, name);
+  }
+  return out;
+}
+
+/** The pod's name from libpod's database text, or undefined. */
+function podName(ctx: ScanContext, graphRoot: string, podId: string): string | undefined {
+  for (const db of [`${graphRoot}/libpod/bolt_state.db`, `${graphRoot}/db.sql`]) {
+    const text = ctx.readText(db, DB_MAX);
+    if (text === undefined) continue;
+    const marker = `{"id":"${podId}","name":"`;
+    const at = text.indexOf(marker);
+    if (at < 0) continue;
+    // the name as a JSON string: find its closing quote, then let JSON decode it
+    const from = at + marker.length - 1;
+    let end = from + 1;
+    while (end < text.length && end - from < 8192 && text[end] !== '"')
+      end += text[end] === '\\' ? 2 : 1;
+    if (text[end] !== '"') continue;
+    try {
+      const name = JSON.parse(text.slice(from, end + 1)) as unknown;
+      if (typeof name === 'string' && name !== '') return name;
+    } catch {
+      // not a JSON string after all
+    }
+  }
+  return undefined;
+}
+
+export const podman: ContainerSource = {
+  name: 'podman',
+  scan(procs, ctx) {
+    const groups = groupBy(procs, (p) => {
+      const m = classify(p);
+      return m?.kind === 'podman' ? m.id : undefined;
+    });
+    if (groups.size === 0) return [];
+    // ppids of every process, supervisors included (they are no container's)
+    const ppid = new Map(procs.map((p) => [p.pid, p.ppid]));
+    const storages = new Map<string, Map<string, string>>();
+    const namesIn = (root: string) => {
+      let m = storages.get(root);
+      if (!m) storages.set(root, (m = storageNames(ctx, root)));
+      return m;
+    };
+    const pods = new Map<string, string | undefined>();
+    const out: FoundContainer[] = [];
+    for (const [id, members] of groups) {
+      const m = classify(members[0]!)!;
+      if (m.kind !== 'podman') continue;
+      const c: FoundContainer = {
+        engine: 'podman',
+        id,
+        pids: members.map((p) => p.pid),
+        sources: ['cgroup'],
+      };
+      let graphRoot = m.rootlessUid === undefined ? PODMAN_STORAGE : undefined;
+      for (const sup of supervisors(c.pids, (pid) => ppid.get(pid) ?? 0)) {
+        const argv = ctx.argv(sup);
+        if (!argv || command(argv) !== 'conmon' || option(argv, '-c', '--cid') !== id) continue;
+        const name = option(argv, '-n', '--name');
+        if (name !== undefined && name !== '') {
+          c.name = name;
+          c.sources.push('conmon argv');
+        }
+        // -b <graphroot>/overlay-containers/<id>/userdata
+        const bundle = option(argv, '-b', '--bundle') ?? '';
+        const tail = `/overlay-containers/${id}/userdata`;
+        if (bundle.endsWith(tail) && bundle.startsWith('/'))
+          graphRoot = bundle.slice(0, -tail.length);
+        break;
+      }
+      if (c.name === undefined && graphRoot !== undefined) {
+        const name = namesIn(graphRoot).get(id);
+        if (name !== undefined) {
+          c.name = name;
+          c.sources.push('containers.json');
+        }
+      }
+      if (m.podId !== undefined) {
+        const key = `${graphRoot ?? ''}\0${m.podId}`;
+        if (!pods.has(key))
+          pods.set(key, graphRoot !== undefined ? podName(ctx, graphRoot, m.podId) : undefined);
+        const name = pods.get(key);
+        if (name !== undefined) c.sources.push('libpod db');
+        c.pod = { kind: 'podman', name: name ?? m.podId, id: m.podId };
+        if (c.name === `${m.podId.slice(0, 12)}-infra`) c.sandbox = true;
+      }
+      out.push(c);
+    }
+    return out;
+  },
+};

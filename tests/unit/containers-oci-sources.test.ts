@@ -1,0 +1,542 @@
+/**
+ * The OCI engines' container sources (docker, podman, containerd,
+ * kubernetes, CRI-O) over a temporary root shaped like a host: each state
+ * file is in the shape its engine writes (the writer named at each), read
+ * through the real liveContext and readRegularFile. Hostile inputs (names
+ * with newlines and escapes, invalid JSON, huge files, a fifo in place of
+ * a state file, a process posing as conmon) must cost a name, never the scan.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { liveContext, resolveContainers } from '../../main/discover/containers';
+import type { CgroupLine, ProcInfo, ScanContext } from '../../main/discover/containers/source';
+import { SOURCES } from '../../main/discover/containers/sources';
+
+const ID = '4f3c' + 'a'.repeat(56) + '0001';
+const ID2 = '4f3c' + 'b'.repeat(56) + '0002';
+const POD = 'd'.repeat(60) + 'beef';
+const UID = '5f3e2a1b-0c4d-4e8f-9a7b-6c5d4e3f2a1b';
+
+/** A temporary host root; files are written at their host paths under it. */
+function hostRoot(t: { after(fn: () => void): void }) {
+  const root = mkdtempSync(join(tmpdir(), 'graphns-containers-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const put = (path: string, content: string | Buffer) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  };
+  return { root, put };
+}
+
+/** A process whose cgroup lines are this host's hybrid layout with `path` in the v1 hierarchies. */
+const proc = (pid: number, ppid: number, path: string, name = 'sleep'): ProcInfo => ({
+  pid,
+  ppid,
+  name,
+  cgroups: [
+    { hierarchy: 9, controllers: 'name=systemd', path },
+    { hierarchy: 8, controllers: 'pids', path },
+    { hierarchy: 4, controllers: 'memory', path },
+    { hierarchy: 0, controllers: '', path: '/' },
+  ] satisfies CgroupLine[],
+});
+
+/** The live context over `root`, with argv given per PID (conmon's, shims'). */
+function context(root: string, argv: Record<number, string[]> = {}) {
+  const warnings: string[] = [];
+  const live = liveContext({ root, warn: (m) => warnings.push(m) });
+  const ctx: ScanContext = { ...live, argv: (pid) => argv[pid] };
+  return { ctx, warnings };
+}
+
+const run = (procs: ProcInfo[], ctx: ScanContext) => resolveContainers(procs, ctx, SOURCES);
+
+// moby container/container.go (CommonContainer, written as config.v2.json by the daemon)
+const dockerConfig = (name: string, labels: Record<string, string> = {}) =>
+  JSON.stringify({
+    StreamConfig: {},
+    State: { Running: true, Paused: false, Pid: 2001, ExitCode: 0 },
+    ID,
+    Created: '2026-12-01T10:00:00.000000000Z',
+    Path: '/bin/sleep',
+    Args: ['100100'],
+    Config: { Hostname: ID.slice(0, 12), Image: 'bb:1', Labels: labels },
+    Image: 'sha256:' + 'e'.repeat(64),
+    Name: name,
+    Driver: 'overlay2',
+    RestartCount: 0,
+  });
+
+test('docker: name without its leading "/", compose project and service, one read per id', (t) => {
+  const { root, put } = hostRoot(t);
+  put(
+    `/var/lib/docker/containers/${ID}/config.v2.json`,
+    dockerConfig('/web', {
+      'com.docker.compose.project': 'shop',
+      'com.docker.compose.service': 'web',
+    }),
+  );
+  const { ctx, warnings } = context(root);
+  const procs = [
+    proc(2001, 1990, `/docker/${ID}`),
+    proc(2002, 2001, `/docker/${ID}`),
+    proc(2100, 1, `/system.slice/docker-${ID2}.scope`),
+    proc(3000, 1, '/system.slice/docker.service', 'dockerd'),
+  ];
+  assert.deepEqual(run(procs, ctx), [
+    {
+      engine: 'docker',
+      id: ID,
+      key: `docker:${ID}`,
+      name: 'web',
+      compose: { project: 'shop', service: 'web' },
+      pids: [2001, 2002],
+      sources: ['cgroup', 'config.v2.json'],
+    },
+    // systemd driver, no config.v2.json (another data root): the id, no name, no warning
+    { engine: 'docker', id: ID2, key: `docker:${ID2}`, pids: [2100], sources: ['cgroup'] },
+  ]);
+  assert.deepEqual(warnings, []);
+});
+
+test('docker: hostile names stay exact; invalid JSON, a fifo, a huge file: a warning and no name', (t) => {
+  const { root, put } = hostRoot(t);
+  const ids = ['1', '2', '3', '4', '5'].map((d) => d.repeat(64));
+  const evil = '/x\n\u001b[31mred"}\\ <b>\ud800';
+  put(`/var/lib/docker/containers/${ids[0]}/config.v2.json`, dockerConfig(evil));
+  put(`/var/lib/docker/containers/${ids[1]}/config.v2.json`, '{"Name": "/half');
+  mkdirSync(join(root, `/var/lib/docker/containers/${ids[2]}`), { recursive: true });
+  execFileSync('mkfifo', [join(root, `/var/lib/docker/containers/${ids[2]}/config.v2.json`)]);
+  put(`/var/lib/docker/containers/${ids[3]}/config.v2.json`, '');
+  truncateSync(join(root, `/var/lib/docker/containers/${ids[3]}/config.v2.json`), 5 << 20);
+  put(
+    `/var/lib/docker/containers/${ids[4]}/config.v2.json`,
+    JSON.stringify({ Name: 42, Config: { Labels: [1] } }),
+  );
+  const { ctx, warnings } = context(root);
+  const got = run(
+    ids.map((id, i) => proc(4000 + i, 1, `/docker/${id}`)),
+    ctx,
+  );
+  assert.deepEqual(
+    got.map((c) => [c.id[0], c.name, c.sources]),
+    [
+      ['1', evil.slice(1), ['cgroup', 'config.v2.json']],
+      ['2', undefined, ['cgroup']],
+      ['3', undefined, ['cgroup']],
+      ['4', undefined, ['cgroup']],
+      ['5', undefined, ['cgroup', 'config.v2.json']],
+    ],
+  );
+  assert.equal(warnings.length, 3, warnings.join('\n'));
+  assert.match(warnings[0]!, new RegExp(`${ids[1]}/config.v2.json: not valid JSON$`));
+  assert.match(warnings[1]!, /not a regular file \(a fifo\)/);
+  assert.match(warnings[2]!, /larger than 4 MiB/);
+});
+
+test('invalid JSON warnings never quote the file (a state file may be a link to a secret)', (t) => {
+  const { root, put } = hostRoot(t);
+  put('/secret', 'root:$y$j9T$SECRETHASH:19000:0:99999:7:::\n');
+  mkdirSync(join(root, `/var/lib/docker/containers/${ID}`), { recursive: true });
+  symlinkSync(join(root, '/secret'), join(root, `/var/lib/docker/containers/${ID}/config.v2.json`));
+  const { ctx, warnings } = context(root);
+  run([proc(5000, 1, `/docker/${ID}`)], ctx);
+  assert.equal(warnings.length, 1);
+  assert.doesNotMatch(warnings[0]!, /SECRET|root:/);
+});
+
+// podman libpod/oci_conmon_common.go: the argv podman 4.3 gives conmon (seen here)
+const conmonArgv = (id: string, name: string, graphRoot = '/var/lib/containers/storage') => [
+  '/usr/bin/conmon',
+  '--api-version',
+  '1',
+  '-c',
+  id,
+  '-u',
+  id,
+  '-r',
+  '/usr/bin/runc',
+  '-b',
+  `${graphRoot}/overlay-containers/${id}/userdata`,
+  '-p',
+  `/run/containers/storage/overlay-containers/${id}/userdata/pidfile`,
+  '-n',
+  name,
+  '--exit-dir',
+  '/run/libpod/exits',
+  '--full-attach',
+  '-s',
+  '-l',
+  `k8s-file:${graphRoot}/overlay-containers/${id}/userdata/ctr.log`,
+  '--log-level',
+  'warning',
+  '--runtime-arg',
+  '--log-format=json',
+];
+
+// containers/storage containers.go: overlay-containers/containers.json
+const containersJson = (entries: [id: string, name: string][]) =>
+  JSON.stringify(
+    entries.map(([id, name]) => ({
+      id,
+      names: [name],
+      image: 'f'.repeat(64),
+      layer: '9'.repeat(64),
+      metadata: JSON.stringify({ 'image-name': 'localhost/bb:1', name, 'created-at': 1764583200 }),
+      created: '2026-12-01T10:00:00.000000000Z',
+      flags: { MountLabel: '', ProcessLabel: '' },
+    })),
+  );
+
+test('podman: name from its real conmon parent, else containers.json; an impostor conmon names nothing', (t) => {
+  const { root, put } = hostRoot(t);
+  put(
+    '/var/lib/containers/storage/overlay-containers/containers.json',
+    containersJson([
+      [ID, 'web1'],
+      [ID2, 'side'],
+    ]),
+  );
+  const { ctx, warnings } = context(root, {
+    6000: conmonArgv(ID, 'web1\nforged'),
+    // another user's process calling itself conmon for ID2: not ID2's parent
+    6666: conmonArgv(ID2, 'evil'),
+  });
+  const procs = [
+    proc(6000, 1, '/libpod_parent/conmon', 'conmon'),
+    proc(6001, 6000, `/libpod_parent/libpod-${ID}`),
+    proc(6002, 6001, `/libpod_parent/libpod-${ID}`),
+    proc(6100, 6099, `/libpod_parent/libpod-${ID2}`),
+    proc(6666, 1, '/user.slice', 'conmon'),
+  ];
+  assert.deepEqual(run(procs, ctx), [
+    {
+      engine: 'podman',
+      id: ID,
+      key: `podman:${ID}`,
+      name: 'web1\nforged',
+      pids: [6001, 6002],
+      sources: ['cgroup', 'conmon argv'],
+    },
+    {
+      engine: 'podman',
+      id: ID2,
+      key: `podman:${ID2}`,
+      name: 'side',
+      pids: [6100],
+      sources: ['cgroup', 'containers.json'],
+    },
+  ]);
+  assert.deepEqual(warnings, []);
+});
+
+test('podman pods: pod name from libpod’s database text (bolt), infra marked; rootless storage from conmon -b', (t) => {
+  const { root, put } = hostRoot(t);
+  const infra = `${POD.slice(0, 12)}-infra`;
+  put(
+    '/var/lib/containers/storage/overlay-containers/containers.json',
+    containersJson([
+      [ID, infra],
+      [ID2, 'cart'],
+    ]),
+  );
+  // libpod/pod.go PodConfig as boltdb stores it: JSON text among binary pages
+  put(
+    '/var/lib/containers/storage/libpod/bolt_state.db',
+    Buffer.concat([
+      Buffer.from([0xed, 0xda, 0x0c, 0xed, 0, 0, 0, 0, 0xff]),
+      Buffer.from(
+        `{"id":"${POD}","name":"shop \\"pod\\"\\n","namespace":"","labels":{},"cgroupParent":"/libpod_parent"}`,
+      ),
+      Buffer.from([0, 0, 0xfe]),
+    ]),
+  );
+  const home = '/home/alice/.local/share/containers/storage';
+  const R = '7'.repeat(64);
+  put(`${home}/overlay-containers/containers.json`, containersJson([[R, 'mine']]));
+  const { ctx, warnings } = context(root, {
+    7500: ['/usr/bin/conmon', '-b', `${home}/overlay-containers/${R}/userdata`, '-c', R],
+  });
+  const procs = [
+    proc(7001, 7000, `/libpod_parent/${POD}/libpod-${ID}`, 'catatonit'),
+    proc(7101, 7100, `/machine.slice/machine-libpod_pod_${POD}.slice/libpod-${ID2}.scope`),
+    proc(7501, 7500, `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${R}.scope`),
+  ];
+  const got = run(procs, ctx);
+  assert.deepEqual(
+    got.map((c) => [c.id, c.name, c.pod, c.sandbox, c.sources]),
+    [
+      [
+        ID,
+        infra,
+        { kind: 'podman', name: 'shop "pod"\n', id: POD },
+        true,
+        ['cgroup', 'containers.json', 'libpod db'],
+      ],
+      [
+        ID2,
+        'cart',
+        { kind: 'podman', name: 'shop "pod"\n', id: POD },
+        undefined,
+        ['cgroup', 'containers.json', 'libpod db'],
+      ],
+      [R, 'mine', undefined, undefined, ['cgroup', 'containers.json']],
+    ],
+  );
+  assert.deepEqual(warnings, []);
+});
+
+test('podman pod without a database: the pod is named by its id', (t) => {
+  const { root } = hostRoot(t);
+  const { ctx } = context(root);
+  const [c] = run([proc(7001, 7000, `/libpod_parent/${POD}/libpod-${ID}`)], ctx);
+  assert.deepEqual(c!.pod, { kind: 'podman', name: POD, id: POD });
+});
+
+// containerd runtime/v2 bundle (seen: `ctr run --label` labels become annotations)
+const bundle = (annotations: Record<string, unknown>) =>
+  JSON.stringify({
+    ociVersion: '1.1.0',
+    process: { args: ['/bin/sleep', '100200'], cwd: '/' },
+    root: { path: 'rootfs' },
+    annotations,
+    linux: { cgroupsPath: '/demo/api1', namespaces: [{ type: 'pid' }] },
+  });
+// runc libcontainer/container_linux.go State, config.labels as runc writes them
+const state = (id: string, labels: string[]) =>
+  JSON.stringify({
+    id,
+    init_process_pid: 8001,
+    created: '2026-12-01T10:00:00Z',
+    config: { labels, rootfs: '/x' },
+  });
+
+const TASKS = '/run/containerd/io.containerd.runtime.v2.task';
+
+test('containerd: nerdctl name and compose from the bundle; state.json when the bundle is unreadable; /process_api/<hex> is no container', (t) => {
+  const { root, put } = hostRoot(t);
+  put(
+    `${TASKS}/demo/api1/config.json`,
+    bundle({
+      'nerdctl/name': 'api',
+      'com.docker.compose.project': 'shop',
+      'com.docker.compose.service': 'api',
+    }),
+  );
+  mkdirSync(join(root, `${TASKS}/default/job7`), { recursive: true });
+  put(
+    '/run/containerd/runc/default/job7/state.json',
+    state('job7', ['nerdctl/name=job=7', `bundle=${TASKS}/default/job7`]),
+  );
+  mkdirSync(join(root, `${TASKS}/sys/unit9`), { recursive: true });
+  const { ctx, warnings } = context(root);
+  const procs = [
+    proc(8001, 7999, '/demo/api1'),
+    proc(8002, 8001, '/demo/api1'),
+    proc(8101, 8100, '/default/job7'),
+    proc(8201, 1, '/system.slice/sys-unit9.scope'),
+    proc(8300, 1, '/process_api/5be55117cfa20fdaef7960300bd5df3f', 'process_api'),
+    proc(8301, 1, '/demo/api2'),
+  ];
+  assert.deepEqual(run(procs, ctx), [
+    {
+      engine: 'containerd',
+      id: 'api1',
+      key: 'containerd:api1',
+      engineNamespace: 'demo',
+      name: 'api',
+      compose: { project: 'shop', service: 'api' },
+      pids: [8001, 8002],
+      sources: ['cgroup', 'config.json'],
+    },
+    {
+      engine: 'containerd',
+      id: 'job7',
+      key: 'containerd:job7',
+      engineNamespace: 'default',
+      name: 'job=7',
+      pids: [8101],
+      sources: ['cgroup', 'state.json'],
+    },
+    {
+      engine: 'containerd',
+      id: 'unit9',
+      key: 'containerd:unit9',
+      engineNamespace: 'sys',
+      pids: [8201],
+      sources: ['cgroup'],
+    },
+  ]);
+  assert.deepEqual(warnings, []);
+});
+
+// containerd pkg/cri/annotations/annotations.go, as the CRI plugin writes them
+const cri = (type: 'sandbox' | 'container', extra: Record<string, string> = {}) => ({
+  'io.kubernetes.cri.container-type': type,
+  'io.kubernetes.cri.sandbox-id': ID,
+  'io.kubernetes.cri.sandbox-name': 'cart-7d9f',
+  'io.kubernetes.cri.sandbox-namespace': 'prod',
+  'io.kubernetes.cri.sandbox-uid': UID,
+  ...extra,
+});
+
+test('kubernetes via containerd CRI: a k8s.io sandbox and member, by containerd’s own cgroup and by kubepods', (t) => {
+  const { root, put } = hostRoot(t);
+  put(`${TASKS}/k8s.io/${ID}/config.json`, bundle(cri('sandbox')));
+  put(
+    `${TASKS}/k8s.io/${ID2}/config.json`,
+    bundle(
+      cri('container', {
+        'io.kubernetes.cri.container-name': 'cart',
+        'io.kubernetes.cri.image-name': 'bb:1',
+      }),
+    ),
+  );
+  const { ctx } = context(root);
+  const pod = { kind: 'kubernetes', name: 'cart-7d9f', namespace: 'prod', id: UID };
+  // as `ctr -n k8s.io run --label ...` places them (the integration test's pod)
+  const flat = run(
+    [proc(9001, 9000, `/k8s.io/${ID}`, 'pause'), proc(9101, 9100, `/k8s.io/${ID2}`)],
+    ctx,
+  );
+  assert.deepEqual(flat, [
+    {
+      engine: 'kubernetes',
+      id: ID,
+      key: `kubernetes:${ID}`,
+      engineNamespace: 'k8s.io',
+      pod,
+      sandbox: true,
+      pids: [9001],
+      sources: ['cgroup', 'config.json'],
+    },
+    {
+      engine: 'kubernetes',
+      id: ID2,
+      key: `kubernetes:${ID2}`,
+      engineNamespace: 'k8s.io',
+      name: 'cart',
+      pod,
+      sandbox: false,
+      pids: [9101],
+      sources: ['cgroup', 'config.json'],
+    },
+  ]);
+  // as the kubelet places them: systemd driver and cgroupfs driver
+  const u = UID.replace(/-/g, '_');
+  const kube = run(
+    [
+      proc(
+        9001,
+        9000,
+        `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${u}.slice/cri-containerd-${ID}.scope`,
+        'pause',
+      ),
+      proc(9101, 9100, `/kubepods/burstable/pod${UID}/${ID2}`),
+    ],
+    context(root).ctx,
+  );
+  assert.deepEqual(
+    kube.map((c) => [c.key, c.name, c.pod, c.sandbox, c.engineNamespace]),
+    [
+      [`kubernetes:${ID}`, undefined, pod, true, 'k8s.io'],
+      [`kubernetes:${ID2}`, 'cart', pod, false, 'k8s.io'],
+    ],
+  );
+});
+
+test('kubepods without any runtime file: the id, and the pod by its uid from the cgroup path', (t) => {
+  const { root } = hostRoot(t);
+  const { ctx, warnings } = context(root);
+  assert.deepEqual(run([proc(9500, 1, `/kubepods/besteffort/pod${UID}/${ID}`)], ctx), [
+    {
+      engine: 'kubernetes',
+      id: ID,
+      key: `kubernetes:${ID}`,
+      pod: { kind: 'kubernetes', name: UID, id: UID },
+      pids: [9500],
+      sources: ['cgroup'],
+    },
+  ]);
+  assert.deepEqual(warnings, []);
+});
+
+// cri-o pkg/annotations/internal.go and the kubelet's labels (pkg/kubelet/types/labels.go)
+test('CRI-O: names from io.kubernetes.cri-o.* and the kubelet labels in its Labels JSON; bad Labels costs only those', (t) => {
+  const { root, put } = hostRoot(t);
+  const labels = JSON.stringify({
+    'io.kubernetes.container.name': 'cart',
+    'io.kubernetes.pod.name': 'cart-7d9f',
+    'io.kubernetes.pod.namespace': 'prod',
+    'io.kubernetes.pod.uid': UID,
+  });
+  put(
+    `/run/containers/storage/overlay-containers/${ID}/userdata/config.json`,
+    bundle({
+      'io.kubernetes.cri-o.ContainerType': 'container',
+      'io.kubernetes.cri-o.ContainerName': 'k8s_cart_cart-7d9f_prod_' + UID + '_0',
+      'io.kubernetes.cri-o.SandboxID': ID2,
+      'io.kubernetes.cri-o.Labels': labels,
+    }),
+  );
+  put(
+    `/run/runc/${ID2}/state.json`,
+    state(ID2, [
+      'io.kubernetes.cri-o.ContainerType=sandbox',
+      'io.kubernetes.cri-o.KubeName=cart-7d9f',
+      'io.kubernetes.cri-o.Namespace=prod',
+      'io.kubernetes.cri-o.Labels={not json',
+    ]),
+  );
+  const u = UID.replace(/-/g, '_');
+  const { ctx, warnings } = context(root);
+  const got = run(
+    [
+      proc(9601, 9600, `/kubepods.slice/kubepods-pod${u}.slice/crio-${ID}.scope`),
+      proc(9701, 9700, `/kubepods/pod${UID}/crio-${ID2}`, 'pause'),
+      proc(9800, 1, `/kubepods.slice/kubepods-pod${u}.slice/crio-conmon-${ID}.scope`, 'conmon'),
+    ],
+    ctx,
+  );
+  const pod = { kind: 'kubernetes', name: 'cart-7d9f', namespace: 'prod', id: UID };
+  assert.deepEqual(got, [
+    {
+      engine: 'cri-o',
+      id: ID,
+      key: `cri-o:${ID}`,
+      name: 'cart',
+      pod,
+      sandbox: false,
+      pids: [9601],
+      sources: ['cgroup', 'config.json'],
+    },
+    {
+      engine: 'cri-o',
+      id: ID2,
+      key: `cri-o:${ID2}`,
+      pod,
+      sandbox: true,
+      pids: [9701],
+      sources: ['cgroup', 'state.json'],
+    },
+  ]);
+  assert.deepEqual(warnings, []);
+});
+
+test('a source that throws costs its containers and a warning, not the scan', (t) => {
+  const { root } = hostRoot(t);
+  const { ctx, warnings } = context(root);
+  const bad = {
+    name: 'bad',
+    scan: () => {
+      throw new Error('boom');
+    },
+  };
+  const got = resolveContainers([proc(1, 0, `/docker/${ID}`)], ctx, [bad, ...SOURCES]);
+  assert.equal(got.length, 1);
+  assert.deepEqual(warnings, ['container source bad failed: boom']);
+});
