@@ -15,7 +15,6 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { needRoot } from '../helpers/scene';
 import { Engines, type EngineContainer, type EngineGroup } from '../helpers/engines';
 
-
 /** `type:inode` of a process's namespace, from the kernel's link text. */
 function nsKey(pid: number | 'self', type: string): string {
   const m = /^([a-z_]+):\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/ns/${type}`));
