@@ -22,6 +22,7 @@
  * from the path alone: containerd.ts confirms it against containerd's task
  * directories.
  */
+import { isUtf8 } from 'node:buffer';
 import { decodeBytes } from '../../model/names';
 import type { CgroupLine, ProcInfo } from './source';
 
@@ -34,29 +35,25 @@ import type { CgroupLine, ProcInfo } from './source';
  * loses its container rather than gaining a false one.
  */
 export function parseCgroupFile(buf: Buffer): CgroupLine[] | undefined {
+  // ':' '/' and '\n' are ASCII, so splitting the decoded text splits the bytes
+  let text = isUtf8(buf) ? buf.toString('utf8') : decodeBytes(buf);
+  if (text.endsWith('\n')) text = text.slice(0, -1);
   const lines: CgroupLine[] = [];
+  if (text === '') return lines;
   const ids = new Set<number>();
   const controllers = new Set<string>();
-  let end = buf.length;
-  if (end > 0 && buf[end - 1] === 0x0a) end--;
-  if (end === 0) return lines;
-  let start = 0;
-  while (start <= end) {
-    let nl = buf.indexOf(0x0a, start);
-    if (nl < 0 || nl > end) nl = end;
-    const line = buf.subarray(start, nl);
-    start = nl + 1;
-    const c1 = line.indexOf(0x3a);
-    const c2 = c1 < 0 ? -1 : line.indexOf(0x3a, c1 + 1);
-    if (c2 < 0 || line[c2 + 1] !== 0x2f) return undefined; // path must start with '/'
-    const num = line.toString('latin1', 0, c1);
+  for (const line of text.split('\n')) {
+    const c1 = line.indexOf(':');
+    const c2 = c1 < 0 ? -1 : line.indexOf(':', c1 + 1);
+    if (c2 < 0 || line.charCodeAt(c2 + 1) !== 0x2f) return undefined; // path must start with '/'
+    const num = line.slice(0, c1);
     if (!/^\d{1,9}$/.test(num)) return undefined;
     const hierarchy = Number(num);
-    const ctl = line.toString('latin1', c1 + 1, c2);
+    const ctl = line.slice(c1 + 1, c2);
     if (ids.has(hierarchy) || (ctl !== '' && controllers.has(ctl))) return undefined;
     ids.add(hierarchy);
     if (ctl !== '') controllers.add(ctl);
-    lines.push({ hierarchy, controllers: ctl, path: decodeBytes(line.subarray(c2 + 1)) });
+    lines.push({ hierarchy, controllers: ctl, path: line.slice(c2 + 1) });
   }
   return lines;
 }
@@ -76,6 +73,8 @@ export function candidatePaths(lines: readonly CgroupLine[]): string[] {
     if (l.controllers.split(',').includes('memory')) return 3;
     return 4;
   };
+  // the common case on any host: every path is the root
+  if (lines.every((l) => l.path === '/')) return [];
   const seen = new Set<string>();
   const out: string[] = [];
   for (const l of [...lines].sort((a, b) => rank(a) - rank(b))) {
@@ -117,6 +116,9 @@ const KUBE_RUNTIME = { 'cri-containerd': 'containerd', crio: 'cri-o', docker: 'd
 
 /** Classify one cgroup path, or undefined when no engine's shape fits. */
 export function classifyPath(path: string): CgroupMatch | undefined {
+  // most paths are the host's own: rule them out before splitting
+  if (!path.includes('docker') && !path.includes('libpod') && !path.includes('kubepods'))
+    return undefined;
   const seg = path.split('/').filter((s) => s !== '');
   // kubepods first: a pod's containers also end in docker-<id>.scope under dockershim
   const kube = seg.findIndex((s) => s === 'kubepods' || s === 'kubepods.slice');

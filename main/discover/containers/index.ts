@@ -7,6 +7,7 @@
  * readRegularFile (regular files only, capped, never blocking on a fifo),
  * each path at most once per scan; argv read once per process per scan.
  */
+import { isUtf8 } from 'node:buffer';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularFile } from '../../files';
@@ -47,7 +48,9 @@ export function liveContext(options: ContextOptions): ScanContext {
       if (texts.has(cacheKey)) return texts.get(cacheKey);
       let text: string | undefined;
       try {
-        text = decodeBytes(readRegularFile(at(path), maxBytes));
+        const buf = readRegularFile(at(path), maxBytes);
+        // the same string decodeBytes gives, much faster for large valid UTF-8
+        text = isUtf8(buf) ? buf.toString('utf8') : decodeBytes(buf);
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (!(code && ABSENT.has(code))) options.warn((err as Error).message);
