@@ -12,15 +12,23 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discover } from '../../main/discover';
+import { graphOf, parseModel, type Model, type NsKey } from '../../main/model';
+import { runBin } from '../helpers/bins';
 import { needRoot } from '../helpers/scene';
 import { Engines, type EngineContainer, type EngineGroup } from '../helpers/engines';
 
 /** `type:inode` of a process's namespace, from the kernel's link text. */
-function nsKey(pid: number | 'self', type: string): string {
+function nsKey(pid: number | 'self', type: string): NsKey {
   const m = /^([a-z_]+):\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/ns/${type}`));
   assert.ok(m, `ns link of ${pid}/${type}`);
-  return `${type}:${m[2]}`;
+  return `${type}:${m[2]}` as NsKey;
 }
+
+const NS_TYPES = ['user', 'pid', 'net', 'uts', 'ipc', 'mnt', 'cgroup', 'time'] as const;
 
 const argvOf = (pid: number) =>
   readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
@@ -179,4 +187,185 @@ describe('container engines on this machine', { skip: needRoot }, () => {
       }
     });
   });
+
+  describe('discovery against the engines', () => {
+    let model: Model;
+    before(() => {
+      model = discover();
+    });
+
+    for (const g of ['podman', 'docker', 'containerd', 'lxc', 'nspawn', 'bubblewrap'] as const) {
+      test(`${g}: each container found with the engine, name, pod and PID its engine reports, and named on every namespace of its PID`, (t) => {
+        const cs = need(t, g);
+        if (!cs) return;
+        assert.deepEqual(mismatches(model, cs), []);
+      });
+    }
+
+    test('the comparison catches a wrong engine, name, pod or PID', (t) => {
+      const c = eng.containers.find((x) => x.pod && !x.sandbox);
+      if (!c) return t.skip('no pod member started here');
+      assert.deepEqual(mismatches(model, [c]), []);
+      for (const bad of [
+        { ...c, engine: 'docker' as const },
+        { ...c, name: `${c.name}x` },
+        { ...c, pod: { ...c.pod!, name: 'other' } },
+        { ...c, pid: process.pid },
+      ])
+        assert.notDeepEqual(mismatches(model, [bad]), [], JSON.stringify(bad));
+    });
+
+    test('shared namespaces list every container sharing them', (t) => {
+      const groups: [string, EngineContainer[], string[]][] = [];
+      if (eng.skip('podman') === false) {
+        groups.push([
+          'podman web1/side',
+          [eng.byBase('podman', 'web1')!, eng.byBase('podman', 'side')!],
+          ['net'],
+        ]);
+        const pod = eng.of('podman').filter((c) => c.pod);
+        if (pod.length > 1) groups.push(['podman pod', pod, ['net', 'ipc', 'uts']]);
+      } else t.diagnostic(`podman: ${eng.skip('podman')}`);
+      if (eng.skip('docker') === false)
+        groups.push([
+          'docker web/web-side',
+          [eng.byBase('docker', 'web')!, eng.byBase('docker', 'web-side')!],
+          ['net'],
+        ]);
+      else t.diagnostic(`docker: ${eng.skip('docker')}`);
+      if (eng.skip('containerd') === false)
+        groups.push([
+          'kubernetes pod',
+          eng.of('containerd').filter((c) => c.engine === 'kubernetes'),
+          ['net', 'ipc', 'uts'],
+        ]);
+      else t.diagnostic(`containerd: ${eng.skip('containerd')}`);
+      if (groups.length === 0) return t.skip('no engine with shared namespaces started');
+      const g = graphOf(model);
+      const wrong: string[] = [];
+      for (const [what, cs, types] of groups)
+        for (const type of types) {
+          const k = nsKey(cs[0]!.pid, type);
+          // by key (engine:id), the engine's own id for each
+          const listed: string[] = g.containersOf(k).map((c) => c.key);
+          for (const c of cs)
+            if (!listed.includes(`${c.engine}:${c.id}`))
+              wrong.push(`${what} ${k}: ${c.engine} ${c.name} missing from [${listed.join(', ')}]`);
+        }
+      assert.deepEqual(wrong, []);
+    });
+  });
+
+  describe('the built commands name every container', () => {
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'graphns-containers-'));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** Containers whose name and engine no line of `text` shows together. */
+    const unnamed = (text: string, cs: EngineContainer[]) =>
+      cs
+        .filter((c) => !text.split('\n').some((l) => l.includes(shown(c)) && l.includes(c.engine)))
+        .map((c) => `${c.engine} ${c.name}`);
+
+    test('lsuserns -d and lspidns', (t) => {
+      if (eng.containers.length === 0) return t.skip('no engine started here');
+      const u = runBin('lsuserns', ['-d']);
+      assert.equal(u.status, 0, u.stderr);
+      assert.deepEqual(unnamed(u.stdout, eng.containers), [], 'lsuserns -d');
+      const p = runBin('lspidns', []);
+      assert.equal(p.status, 0, p.stderr);
+      // every container here has a PID namespace of its own
+      assert.deepEqual(unnamed(p.stdout, eng.containers), [], 'lspidns');
+    });
+
+    test('graphns --json snapshot has them; --open of it gives the same containers, and its DOT names them', (t) => {
+      if (eng.containers.length === 0) return t.skip('no engine started here');
+      const j = runBin('graphns', ['--json']);
+      assert.equal(j.status, 0, j.stderr);
+      const snap = join(dir, 'snap.json');
+      writeFileSync(snap, j.stdout);
+      const live = parseModel(j.stdout);
+      assert.deepEqual(mismatches(live, eng.containers), [], 'graphns --json');
+      const o = runBin('graphns', ['--open', snap, '--json']);
+      assert.equal(o.status, 0, o.stderr);
+      assert.deepEqual(parseModel(o.stdout).containers, live.containers);
+      const d = runBin('graphns', ['--open', snap, '-d', '--dot']);
+      assert.equal(d.status, 0, d.stderr);
+      const missing = eng.containers
+        .filter((c) => !d.stdout.includes(shown(c, false)))
+        .map((c) => `${c.engine} ${c.name}`);
+      assert.deepEqual(missing, [], 'graphns --open -d --dot');
+      const live2 = runBin('graphns', ['-d', '--dot']);
+      assert.equal(live2.status, 0, live2.stderr);
+      assert.deepEqual(
+        eng.containers
+          .filter((c) => !live2.stdout.includes(shown(c, false)))
+          .map((c) => `${c.engine} ${c.name}`),
+        [],
+        'graphns -d --dot',
+      );
+    });
+  });
 });
+
+/**
+ * How a container is shown: its name (quoted in the tree text); the CRI sandbox (which
+ * discovery leaves unnamed, see mismatches) by its pod.
+ */
+function shown(c: EngineContainer, quoted = true): string {
+  if (c.engine === 'kubernetes' && c.sandbox) return `${c.pod!.namespace}/${c.pod!.name}`;
+  return quoted ? `"${c.name}"` : c.name;
+}
+
+/**
+ * What `model` says wrongly about the engines' containers, one line each
+ * (expected from the engine, then what the model has); [] when all agree.
+ */
+function mismatches(model: Model, cs: readonly EngineContainer[]): string[] {
+  const g = graphOf(model);
+  const out: string[] = [];
+  for (const c of cs) {
+    const at = `${c.engine} ${c.name} (pid ${c.pid})`;
+    const found = model.containers.find((x) => x.pids.includes(c.pid));
+    if (!found) {
+      out.push(`${at}: no container holds the pid`);
+      continue;
+    }
+    const want = (what: string, expected: unknown, actual: unknown) => {
+      if (JSON.stringify(expected) !== JSON.stringify(actual))
+        out.push(
+          `${at}: ${what} expected ${JSON.stringify(expected)}, found ${JSON.stringify(actual)}`,
+        );
+    };
+    want('engine', c.engine, found.engine);
+    // nspawn without machined and bubblewrap have no id of their own to compare
+    if (c.engine !== 'nspawn' && c.engine !== 'bubblewrap') want('id', c.id, found.id);
+    // A CRI sandbox's name is its pod's (PodSandboxMetadata.name, what `crictl pods`
+    // shows); discovery leaves the sandbox unnamed, its pod is checked below
+    if (!(c.engine === 'kubernetes' && c.sandbox)) want('name', c.name, found.name);
+    if (c.pod)
+      want(
+        'pod',
+        {
+          kind: c.engine === 'kubernetes' ? 'kubernetes' : 'podman',
+          name: c.pod.name,
+          namespace: c.pod.namespace,
+        },
+        found.pod && { kind: found.pod.kind, name: found.pod.name, namespace: found.pod.namespace },
+      );
+    else want('pod', undefined, found.pod);
+    want('sandbox', c.sandbox ?? false, found.sandbox ?? false);
+    if (c.compose) want('compose project', c.compose, found.compose?.project);
+    if (c.engineNamespace) want('containerd namespace', c.engineNamespace, found.engineNamespace);
+    const proc = model.processes.find((p) => p.pid === c.pid);
+    want('the process container', found.key, proc?.container);
+    for (const type of NS_TYPES) {
+      const k = nsKey(c.pid, type);
+      if (!g.containersOf(k).some((x) => x.key === found.key))
+        out.push(`${at}: ${k} does not list ${found.key}`);
+    }
+  }
+  return out;
+}
