@@ -84,7 +84,7 @@ export const flatpakSource: ContainerSource = {
     const found = new Map<string, FoundContainer>();
     const scopePids = new Set<number>();
     for (const p of procs) {
-      const scope = firstComponent(p, (c) => parseFlatpakScope(c));
+      const scope = firstComponent(p, ['app-flatpak-'], (c) => parseFlatpakScope(c));
       if (!scope) continue;
       const id = `${scope.app}-${scope.pid}`;
       const c = found.get(id);

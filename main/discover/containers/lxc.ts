@@ -54,7 +54,7 @@ export function lxcPathOfTitle(argv: readonly string[], name: string): string | 
 }
 
 function payloadName(proc: ProcInfo): string | undefined {
-  return firstComponent(proc, (c) =>
+  return firstComponent(proc, [PAYLOAD], (c) =>
     c.startsWith(PAYLOAD) && c.length > PAYLOAD.length ? c.slice(PAYLOAD.length) : undefined,
   );
 }
@@ -62,7 +62,7 @@ function payloadName(proc: ProcInfo): string | undefined {
 function monitorName(proc: ProcInfo): string | undefined {
   // Only the top of a path: a nested container's monitor lives inside the
   // outer container's payload, and belongs to the outer one.
-  return firstComponent(proc, (c, i, parts) =>
+  return firstComponent(proc, [MONITOR], (c, i, parts) =>
     i === parts.length - 1 && c.startsWith(MONITOR) && c.length > MONITOR.length
       ? c.slice(MONITOR.length)
       : undefined,

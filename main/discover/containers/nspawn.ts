@@ -130,17 +130,21 @@ function stateValue(text: string, key: string): string | undefined {
 type Registered = { name: string; unit: 'scope' | 'service' };
 
 function registeredUnit(proc: ProcInfo): Registered | undefined {
-  return firstComponent(proc, (c, i, parts): Registered | undefined => {
-    if (c.startsWith('machine-') && c.endsWith('.scope') && c.length > 14) {
-      return { name: unescapeUnit(c.slice(8, -6)), unit: 'scope' };
-    }
-    const pre = 'systemd-nspawn@';
-    if (c.startsWith(pre) && c.endsWith('.service') && c.length > pre.length + 8) {
-      if (parts[i + 1] === 'supervisor') return undefined; // nspawn itself, not the container
-      return { name: unescapeUnit(c.slice(pre.length, -8)), unit: 'service' };
-    }
-    return undefined;
-  });
+  return firstComponent(
+    proc,
+    ['machine-', 'systemd-nspawn@'],
+    (c, i, parts): Registered | undefined => {
+      if (c.startsWith('machine-') && c.endsWith('.scope') && c.length > 14) {
+        return { name: unescapeUnit(c.slice(8, -6)), unit: 'scope' };
+      }
+      const pre = 'systemd-nspawn@';
+      if (c.startsWith(pre) && c.endsWith('.service') && c.length > pre.length + 8) {
+        if (parts[i + 1] === 'supervisor') return undefined; // nspawn itself, not the container
+        return { name: unescapeUnit(c.slice(pre.length, -8)), unit: 'service' };
+      }
+      return undefined;
+    },
+  );
 }
 
 /** Machine names that cannot be file names under /run/systemd/machines. */

@@ -23,13 +23,17 @@ export function cgroupPaths(proc: ProcInfo): string[] {
  * The first path component of any of the process's cgroup paths for which
  * `match` returns something (outermost component first, so a container
  * nested in a container counts as the outer one, which is the one this
- * host runs).
+ * host runs). Only paths holding one of `hints` are looked at: every
+ * source asks this of every process, and most paths hold none.
  */
 export function firstComponent<T>(
   proc: ProcInfo,
+  hints: readonly string[],
   match: (component: string, index: number, parts: readonly string[]) => T | undefined,
 ): T | undefined {
+  if (!proc.cgroups.some((l) => hints.some((h) => l.path.includes(h)))) return undefined;
   for (const path of cgroupPaths(proc)) {
+    if (!hints.some((h) => path.includes(h))) continue;
     const parts = path.split('/');
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i] ?? '';

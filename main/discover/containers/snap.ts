@@ -46,7 +46,9 @@ export const snapSource: ContainerSource = {
   scan(procs: readonly ProcInfo[]): FoundContainer[] {
     const found = new Map<string, FoundContainer>();
     for (const p of procs) {
-      const unit = firstComponent(p, (c) => (c.startsWith('snap.') ? parseSnapUnit(c) : undefined));
+      const unit = firstComponent(p, ['snap.'], (c) =>
+        c.startsWith('snap.') ? parseSnapUnit(c) : undefined,
+      );
       if (!unit) continue;
       const id =
         unit.hook !== undefined ? `${unit.snap}.hook.${unit.hook}` : `${unit.snap}.${unit.app}`;
