@@ -101,7 +101,7 @@ export interface ContainerWords {
   containers(ns: Namespace): readonly Container[];
   /** Whether a process outside every container holds the namespace too. */
   hostToo(ns: Namespace): boolean;
-  /** `containers "a", "b" (podman)` for any list of containers. */
+  /** `containers "a", "b" (podman)` for any containers, in display order. */
   list(cs: readonly Container[], m: Marks): string;
 }
 
@@ -126,7 +126,8 @@ export function containerWords(g: ModelGraph): ContainerWords {
       return p !== undefined && (p.container === undefined || !g.containerByKey.has(p.container));
     });
 
-  const list = (cs: readonly Container[], m: Marks): string => {
+  const list = (given: readonly Container[], m: Marks): string => {
+    const cs = [...given].sort(byDisplay);
     // every container of a pod (two or more) here: the pod once
     const inPod = new Map<string, Container[]>();
     for (const c of cs) {
