@@ -62,8 +62,9 @@ export function bwrapHostname(argv: readonly string[]): string | undefined {
 export const bubblewrapSource: ContainerSource = {
   name: 'bubblewrap',
   scan(procs: readonly ProcInfo[], ctx: ScanContext): FoundContainer[] {
-    const tree = procTree(procs);
     const bwraps = new Set(procs.filter((p) => p.name === 'bwrap').map((p) => p.pid));
+    if (bwraps.size === 0) return [];
+    const tree = procTree(procs);
     const out: FoundContainer[] = [];
     for (const pid of bwraps) {
       const root = tree.byPid.get(pid);

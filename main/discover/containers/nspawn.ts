@@ -31,6 +31,7 @@ import {
   procLink,
   procTree,
   unescapeUnit,
+  type ProcTree,
 } from './sandbox-common';
 import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
 
@@ -154,7 +155,7 @@ const unsafeFileName = (n: string) =>
 export const nspawnRegisteredSource: ContainerSource = {
   name: 'nspawn',
   scan(procs: readonly ProcInfo[], ctx: ScanContext): FoundContainer[] {
-    const tree = procTree(procs);
+    let tree: ProcTree | undefined; // only when a scope has no state file
     const found = new Map<string, FoundContainer & { unit: 'scope' | 'service' }>();
     for (const p of procs) {
       const unit = registeredUnit(p);
@@ -183,8 +184,9 @@ export const nspawnRegisteredSource: ContainerSource = {
           if (stateValue(state, 'SERVICE') !== SUPERVISOR) continue; // a VM or libvirt's
           c.sources.push('machined state');
         } else {
+          const t = (tree ??= procTree(procs));
           const parentIsNspawn = c.pids.some((pid) => {
-            const parent = tree.byPid.get(tree.byPid.get(pid)?.ppid ?? -1);
+            const parent = t.byPid.get(t.byPid.get(pid)?.ppid ?? -1);
             return parent?.name === SUPERVISOR;
           });
           if (!parentIsNspawn) continue;
@@ -200,8 +202,9 @@ export const nspawnRegisteredSource: ContainerSource = {
 export const nspawnUnregisteredSource: ContainerSource = {
   name: 'nspawn (unregistered)',
   scan(procs: readonly ProcInfo[], ctx: ScanContext): FoundContainer[] {
-    const tree = procTree(procs);
     const supervisors = procs.filter((p) => p.name === SUPERVISOR);
+    if (supervisors.length === 0) return [];
+    const tree = procTree(procs);
     const isSupervisor = new Set(supervisors.map((p) => p.pid));
     const claimed = new Set<number>();
     const out: FoundContainer[] = [];
