@@ -66,25 +66,36 @@ export function parseCgroupFile(buf: Buffer): CgroupLine[] | undefined {
  * v2 line exists.
  */
 export function candidatePaths(lines: readonly CgroupLine[]): string[] {
-  const rank = (l: CgroupLine): number => {
-    if (l.hierarchy === 0 && l.controllers === '') return 0;
-    if (l.controllers === 'name=systemd') return 1;
-    if (l.controllers.split(',').includes('pids')) return 2;
-    if (l.controllers.split(',').includes('memory')) return 3;
-    return 4;
-  };
+  let out = pathMemo.get(lines);
+  if (out) return out;
+  out = [];
   // the common case on any host: every path is the root
-  if (lines.every((l) => l.path === '/')) return [];
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const l of [...lines].sort((a, b) => rank(a) - rank(b))) {
-    const path = l.path.endsWith(' (deleted)') ? l.path.slice(0, -10) : l.path;
-    if (path === '/' || seen.has(path)) continue;
-    seen.add(path);
-    out.push(path);
+  if (lines.some((l) => l.path !== '/')) {
+    const ranked: [number, string][] = [];
+    for (const l of lines) {
+      if (l.path === '/') continue;
+      const ctl = `,${l.controllers},`;
+      const rank =
+        l.hierarchy === 0 && l.controllers === ''
+          ? 0
+          : l.controllers === 'name=systemd'
+            ? 1
+            : ctl.includes(',pids,')
+              ? 2
+              : ctl.includes(',memory,')
+                ? 3
+                : 4;
+      ranked.push([rank, l.path.endsWith(' (deleted)') ? l.path.slice(0, -10) : l.path]);
+    }
+    ranked.sort((a, b) => a[0] - b[0]);
+    for (const [, path] of ranked) if (path !== '/' && !out.includes(path)) out.push(path);
   }
+  pathMemo.set(lines, out);
   return out;
 }
+
+/** candidatePaths per cgroup file (each source asks for every process). */
+const pathMemo = new WeakMap<readonly CgroupLine[], string[]>();
 
 /** What a cgroup path says for certain. */
 export type CgroupMatch =
