@@ -30,6 +30,16 @@ function nsKey(pid: number | 'self', type: string): NsKey {
 
 const NS_TYPES = ['user', 'pid', 'net', 'uts', 'ipc', 'mnt', 'cgroup', 'time'] as const;
 
+/** Field 22 of /proc/PID/stat (start time), or undefined when the PID is gone. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
 const argvOf = (pid: number) =>
   readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 
@@ -59,9 +69,33 @@ describe('container engines on this machine', { skip: needRoot }, () => {
     async () => {
       if (!eng) return;
       const s = Date.now();
+      const started = eng.containers.map((c) => ({ c, start: startTime(c.pid) }));
       const errors = await eng.down();
       console.log(`# engines down in ${Date.now() - s} ms; whole file ${Date.now() - t0} ms`);
       assert.deepEqual(errors, [], 'every started container, image and daemon removed');
+      // the same process (PID and start time) is gone, and the engines no longer list the ids
+      const alive = started
+        .filter(({ c, start }) => startTime(c.pid) === start)
+        .map(({ c }) => c.name);
+      assert.deepEqual(alive, [], 'container processes still running');
+      const listed = (argv: string[]) => {
+        try {
+          return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 10_000 });
+        } catch {
+          return ''; // the daemon we started is gone: nothing listed
+        }
+      };
+      const podman = listed(['podman', 'ps', '-a', '-q', '--no-trunc']);
+      const lxc = listed(['lxc-ls', '-1']).split('\n');
+      const left = started
+        .map(({ c }) => c)
+        .filter(
+          (c) =>
+            (c.engine === 'podman' && podman.includes(c.id)) ||
+            (c.engine === 'lxc' && lxc.includes(c.id)),
+        )
+        .map((c) => `${c.engine} ${c.name}`);
+      assert.deepEqual(left, [], 'containers still known to their engine');
     },
     { timeout: 300_000 },
   );
