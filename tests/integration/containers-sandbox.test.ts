@@ -24,7 +24,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { discover } from '../../main/discover';
 import type { Model } from '../../main/model/types';
 import { needRoot } from '../helpers/scene';
@@ -199,65 +199,82 @@ function removeCgroups(dirs: readonly string[]): void {
   }
 }
 
-test('systemd-nspawn --register=no: the payload cgroup, named by -M', async (t) => {
-  const nspawn = which('systemd-nspawn');
-  if (needRoot) return t.skip(needRoot);
-  if (!nspawn) return t.skip('systemd-nspawn not installed (apt-get install systemd-container)');
-  if (!existsSync('/usr/bin/busybox')) return t.skip('busybox not installed (busybox-static)');
-  const machine = `gns${tag()}`;
-  const root = busyboxRoot();
-  const group = `graphns-test-${tag()}`;
-  const dirs = freshCgroups(group);
-  // sh joins the fresh cgroups, then becomes nspawn: payload/supervisor land under them
-  const join_ = dirs.map((d) => `echo $$ > ${d}/cgroup.procs`).join(' && ');
-  const child = spawn(
-    '/bin/sh',
-    [
-      '-c',
-      `${join_} && exec ${nspawn} -D "$0" -M ${machine} --register=no --keep-unit --console=pipe --as-pid2 /bin/sleep 100300`,
-      root,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-  try {
-    const exited = new Promise<string>((r) => child.once('exit', () => r(stderr)));
-    const payloadDir =
-      dirs.map((d) => join(d, 'payload')).find((d) => d.includes('unified')) ??
-      join(dirs[0] ?? '/sys/fs/cgroup', 'payload');
-    const ready = await Promise.race([
-      until('the nspawn payload', () => {
-        try {
-          const pids = procsOfCgroup(payloadDir);
-          // the payload's sleep itself, not nspawn's fork before its exec
-          const argv0 = (p: number) => readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0')[0];
-          return pids.some((p) => argv0(p) === '/bin/sleep') ? pids : undefined;
-        } catch {
-          return undefined;
-        }
-      }),
-      exited.then((err) => ({ exited: err })),
-    ]);
-    if (!Array.isArray(ready))
-      return t.skip(`systemd-nspawn cannot start here: ${ready.exited.trim()}`);
+for (const withName of [true, false]) {
+  const how = withName ? 'named by -M' : 'without -M, named after its directory';
+  test(`systemd-nspawn --register=no: the payload cgroup, ${how}`, async (t) => {
+    const nspawn = which('systemd-nspawn');
+    if (needRoot) return t.skip(needRoot);
+    if (!nspawn) return t.skip('systemd-nspawn not installed (apt-get install systemd-container)');
+    if (!existsSync('/usr/bin/busybox')) return t.skip('busybox not installed (busybox-static)');
+    const root = busyboxRoot();
+    // nspawn's own rule (determine_names): -M, else the directory's basename
+    const machine = withName ? `gns${tag()}` : basename(root);
+    const nameArg = withName ? `-M ${machine}` : '';
+    const group = `graphns-test-${tag()}`;
+    const dirs = freshCgroups(group);
+    // sh joins the fresh cgroups, then becomes nspawn: payload/supervisor land under them
+    const join_ = dirs.map((d) => `echo $$ > ${d}/cgroup.procs`).join(' && ');
+    const child = spawn(
+      '/bin/sh',
+      [
+        '-c',
+        `${join_} && exec ${nspawn} -D "$0" ${nameArg} --register=no --keep-unit --console=pipe --as-pid2 /bin/sleep 100300`,
+        root,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+    try {
+      const exited = new Promise<string>((r) => child.once('exit', () => r(stderr)));
+      const payloadDir =
+        dirs.map((d) => join(d, 'payload')).find((d) => d.includes('unified')) ??
+        join(dirs[0] ?? '/sys/fs/cgroup', 'payload');
+      const ready = await Promise.race([
+        until('the nspawn payload', () => {
+          try {
+            const pids = procsOfCgroup(payloadDir);
+            // the payload's sleep itself, not nspawn's fork before its exec
+            const argv0 = (p: number) =>
+              readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0')[0];
+            return pids.some((p) => argv0(p) === '/bin/sleep') ? pids : undefined;
+          } catch {
+            return undefined;
+          }
+        }),
+        exited.then((err) => ({ exited: err })),
+      ]);
+      if (!Array.isArray(ready))
+        return t.skip(`systemd-nspawn cannot start here: ${ready.exited.trim()}`);
 
-    const m = discover({ tasks: false, fds: false, mounts: false });
-    const key = `nspawn:${machine}`;
-    const c = m.containers.find((x) => x.key === key);
-    assert.ok(c, `${key} not found; have ${m.containers.map((x) => x.key).join(', ')}`);
-    assert.equal(c.name, machine);
-    assert.deepEqual(c.pids, procsOfCgroup(payloadDir));
-    assert.deepEqual(c.pids, ready);
-    assert.equal(containerOf(m, child.pid!), undefined, 'the supervisor runs on the host');
-    const supervisorCg = readFileSync(`/proc/${child.pid}/cgroup`, 'utf8');
-    assert.match(supervisorCg, new RegExp(`/${group}/supervisor$`, 'm'));
-  } finally {
-    await stop(child);
-    removeCgroups(dirs);
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+      const m = discover({ tasks: false, fds: false, mounts: false });
+      const key = `nspawn:${machine}`;
+      const c = m.containers.find((x) => x.key === key);
+      assert.ok(c, `${key} not found; have ${m.containers.map((x) => x.key).join(', ')}`);
+      assert.equal(c.name, machine);
+      // nspawn's own idea of the name: it sets the container's hostname to it
+      const inside = execFileSync('nsenter', [
+        '-t',
+        String(ready[0]),
+        '-u',
+        'cat',
+        '/proc/sys/kernel/hostname',
+      ])
+        .toString()
+        .trim();
+      assert.equal(c.name, inside);
+      assert.deepEqual(c.pids, procsOfCgroup(payloadDir));
+      assert.deepEqual(c.pids, ready);
+      assert.equal(containerOf(m, child.pid!), undefined, 'the supervisor runs on the host');
+      const supervisorCg = readFileSync(`/proc/${child.pid}/cgroup`, 'utf8');
+      assert.match(supervisorCg, new RegExp(`/${group}/supervisor$`, 'm'));
+    } finally {
+      await stop(child);
+      removeCgroups(dirs);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+}
 
 test('LXC: a real busybox container, named as lxc-info names it, its monitor on the host', async (t) => {
   const create = which('lxc-create');
