@@ -386,8 +386,15 @@ function mismatches(model: Model, cs: readonly EngineContainer[]): string[] {
           kind: c.engine === 'kubernetes' ? 'kubernetes' : 'podman',
           name: c.pod.name,
           namespace: c.pod.namespace,
+          // podman's pod id; the Kubernetes pod uid we gave (annotation and cgroup path)
+          id: c.pod.id,
         },
-        found.pod && { kind: found.pod.kind, name: found.pod.name, namespace: found.pod.namespace },
+        found.pod && {
+          kind: found.pod.kind,
+          name: found.pod.name,
+          namespace: found.pod.namespace,
+          id: found.pod.id,
+        },
       );
     else want('pod', undefined, found.pod);
     want('sandbox', c.sandbox ?? false, found.sandbox ?? false);
