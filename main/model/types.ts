@@ -146,7 +146,7 @@ export interface Container {
   sandbox?: boolean;
   /** Docker compose (or nerdctl compose) project and service. */
   compose?: { project: string; service?: string };
-  /** containerd namespace (`default`, `k8s.io`, `moby`, ...). */
+  /** The engine's own namespace: containerd's (`default`, `k8s.io`, `moby`, ...), or an LXD/Incus project. */
   engineNamespace?: string;
   /** Its processes' PIDs (sorted). */
   pids: number[];

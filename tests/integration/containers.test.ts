@@ -349,7 +349,6 @@ describe('container engines on this machine', { skip: needRoot }, () => {
  * discovery leaves unnamed, see mismatches) by its pod.
  */
 function shown(c: EngineContainer, quoted = true): string {
-  if (c.engine === 'kubernetes' && c.sandbox) return `${c.pod!.namespace}/${c.pod!.name}`;
   return quoted ? `"${c.name}"` : c.name;
 }
 
@@ -378,7 +377,7 @@ function mismatches(model: Model, cs: readonly EngineContainer[]): string[] {
     if (c.engine !== 'nspawn' && c.engine !== 'bubblewrap') want('id', c.id, found.id);
     // A CRI sandbox's name is its pod's (PodSandboxMetadata.name, what `crictl pods`
     // shows); discovery leaves the sandbox unnamed, its pod is checked below
-    if (!(c.engine === 'kubernetes' && c.sandbox)) want('name', c.name, found.name);
+    want('name', c.name, found.name);
     if (c.pod)
       want(
         'pod',

@@ -409,6 +409,7 @@ test('kubernetes via containerd CRI: a k8s.io sandbox and member, by containerdâ
       id: ID,
       key: `kubernetes:${ID}`,
       engineNamespace: 'k8s.io',
+      name: 'cart-7d9f', // a sandbox is named after its pod, as `crictl pods` shows it
       pod,
       sandbox: true,
       pids: [9001],
@@ -443,7 +444,7 @@ test('kubernetes via containerd CRI: a k8s.io sandbox and member, by containerdâ
   assert.deepEqual(
     kube.map((c) => [c.key, c.name, c.pod, c.sandbox, c.engineNamespace]),
     [
-      [`kubernetes:${ID}`, undefined, pod, true, 'k8s.io'],
+      [`kubernetes:${ID}`, 'cart-7d9f', pod, true, 'k8s.io'],
       [`kubernetes:${ID2}`, 'cart', pod, false, 'k8s.io'],
     ],
   );
@@ -518,6 +519,7 @@ test('CRI-O: names from io.kubernetes.cri-o.* and the kubelet labels in its Labe
       engine: 'cri-o',
       id: ID2,
       key: `cri-o:${ID2}`,
+      name: 'cart-7d9f',
       pod,
       sandbox: true,
       pids: [9701],

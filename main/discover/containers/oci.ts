@@ -102,14 +102,15 @@ export function describe(a: StringMap): Described {
   if (type !== undefined) {
     d.engine = 'kubernetes';
     d.sandbox = type === 'sandbox';
-    const name = str(a[`${CRI}container-name`]);
-    if (name !== undefined && !d.sandbox) d.name = name;
     const p = pod(
       str(a[`${CRI}sandbox-name`]),
       str(a[`${CRI}sandbox-namespace`]),
       str(a[`${CRI}sandbox-uid`]),
     );
     if (p) d.pod = p;
+    // a sandbox's own name is its pod's (what `crictl pods` shows); a workload has its own
+    const name = d.sandbox ? str(a[`${CRI}sandbox-name`]) : str(a[`${CRI}container-name`]);
+    if (name !== undefined) d.name = name;
   } else if (crioType !== undefined) {
     d.engine = 'cri-o';
     d.sandbox = crioType === 'sandbox';
@@ -123,14 +124,16 @@ export function describe(a: StringMap): Described {
       }
     }
     const get = (k: string) => str(a[k]) ?? str(labels[k]);
-    const name = get(KUBELET_CONTAINER);
-    if (name !== undefined && !d.sandbox) d.name = name;
     const p = pod(
       get(KUBELET_POD) ?? str(a[`${CRIO}KubeName`]),
       get(KUBELET_NS) ?? str(a[`${CRIO}Namespace`]),
       get(KUBELET_UID),
     );
     if (p) d.pod = p;
+    const name = d.sandbox
+      ? (get(KUBELET_POD) ?? str(a[`${CRIO}KubeName`]))
+      : get(KUBELET_CONTAINER);
+    if (name !== undefined) d.name = name;
   } else if (str(a[KUBELET_POD]) !== undefined) {
     // dockershim: the kubelet's labels on a Docker container
     const name = str(a[KUBELET_CONTAINER]);
