@@ -33,6 +33,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childrenOf, descendantNamed } from './proc';
 
 /** The engines this harness brings up (the model's Engine names). */
 export type TestEngine =
@@ -129,37 +130,6 @@ function pidAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function commOf(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trimEnd();
-  } catch {
-    return undefined;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** The first descendant of `root` (breadth first) named `comm`. */
-function descendantNamed(root: number, comm: string): number | undefined {
-  const queue = childrenOf(root);
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    if (commOf(pid) === comm) return pid;
-    queue.push(...childrenOf(pid));
-  }
-  return undefined;
 }
 
 /** Which of the engine packages are missing (dpkg's answer). */

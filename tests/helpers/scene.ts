@@ -3,7 +3,8 @@
  * tracked by PID and killed (only those) when the scene is torn down.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { commOf, descendantNamed } from './proc';
 
 /** True when running as root, which the namespace tests need. */
 export const isRoot = process.geteuid?.() === 0;
@@ -27,26 +28,6 @@ export function inodeOf(path: string): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function comm(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trimEnd();
-  } catch {
-    return undefined;
-  }
-}
-
-function children(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
 
 /** A running process started by a scene. */
 export interface SceneProcess {
@@ -83,7 +64,7 @@ export class Scene {
     while (Date.now() < deadline) {
       if (child.pid === undefined || child.exitCode !== null) break;
       const found = selfOnly
-        ? comm(child.pid) === waitComm
+        ? commOf(child.pid) === waitComm
           ? child.pid
           : undefined
         : this.#find(child.pid, waitComm);
@@ -97,13 +78,7 @@ export class Scene {
   }
 
   #find(root: number, name: string): number | undefined {
-    const queue = [root];
-    while (queue.length > 0) {
-      const pid = queue.shift()!;
-      if (comm(pid) === name) return pid;
-      queue.push(...children(pid));
-    }
-    return undefined;
+    return commOf(root) === name ? root : descendantNamed(root, name);
   }
 
   /** Kill one process this scene started, and wait until the kernel reaped it. */

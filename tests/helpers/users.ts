@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 
 /** Skip reason when no throwaway user can be made here, or false. */
 export const noUseradd = existsSync('/usr/sbin/useradd')
@@ -69,19 +69,4 @@ export async function removeUser(user: TestUser | undefined): Promise<void> {
   }
 }
 
-/** The direct children of `pid`. */
-export function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** All descendants of `pid` (not `pid` itself). */
-export function descendantsOf(pid: number): number[] {
-  return childrenOf(pid).flatMap((c) => [c, ...descendantsOf(c)]);
-}
+export { childrenOf, descendantsOf } from './proc';
