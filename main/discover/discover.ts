@@ -160,6 +160,7 @@ function scanProcesses(
     warnings.addError('cannot list processes', proc, err);
     return;
   }
+  const parsedCgroups = new Map<string, CgroupLine[] | null>();
   for (const pid of pids) {
     const dir = `${proc}/${pid}`;
     let stat;
@@ -173,7 +174,7 @@ function scanProcesses(
     }
     const p: Process = { pid, ppid: stat.ppid, name, start: stat.start, ns: {} };
     if (stat.threads > 1) multiThreaded.add(pid);
-    if (cgroups) readCgroups(dir, p, cgroups, warnings);
+    if (cgroups) readCgroups(dir, p, cgroups, parsedCgroups, warnings);
     let failed: unknown;
     for (const [link, type, own] of LINKS) {
       const path = `${dir}/ns/${link}`;
@@ -207,6 +208,7 @@ function readCgroups(
   dir: string,
   p: Process,
   out: Map<number, CgroupLine[]>,
+  parsed: Map<string, CgroupLine[] | null>,
   warnings: Warnings,
 ): void {
   let buf: Buffer;
@@ -216,7 +218,14 @@ function readCgroups(
     if (!isVanished(err)) warnings.addError('cannot read cgroup', who(p), err);
     return;
   }
-  const lines = parseCgroupFile(buf);
+  // most processes share their cgroup file with others (a service, a session, a
+  // container): parse each distinct text once and share the (read-only) lines
+  const key = buf.toString('latin1');
+  let lines = parsed.get(key);
+  if (lines === undefined) {
+    lines = parseCgroupFile(buf) ?? null;
+    parsed.set(key, lines);
+  }
   if (lines) out.set(p.pid, lines);
   else warnings.add('cgroup file malformed (a cgroup name with a newline?)', who(p));
 }

@@ -181,11 +181,13 @@ function classifyKube(seg: string[]): CgroupMatch | undefined {
   return undefined; // the pod's own cgroup, or a runtime's monitor (crio-conmon-<id>)
 }
 
-const memo = new WeakMap<ProcInfo, CgroupMatch | null>();
+// keyed by the lines, not the process: processes with the same cgroup file share one array
+// (discover.ts), so the paths of a service's hundred processes are classified once
+const memo = new WeakMap<readonly CgroupLine[], CgroupMatch | null>();
 
-/** A process's match over its candidate paths (best first), memoised per ProcInfo. */
+/** A process's match over its candidate paths (best first), memoised per cgroup file. */
 export function classify(p: ProcInfo): CgroupMatch | undefined {
-  let m = memo.get(p);
+  let m = memo.get(p.cgroups);
   if (m === undefined) {
     m = null;
     for (const path of candidatePaths(p.cgroups)) {
@@ -195,7 +197,7 @@ export function classify(p: ProcInfo): CgroupMatch | undefined {
         break;
       }
     }
-    memo.set(p, m);
+    memo.set(p.cgroups, m);
   }
   return m ?? undefined;
 }
