@@ -77,26 +77,32 @@ const MARKS: Marks = {
   // unquoted, so what would end the token or the parentheses is escaped
   token: (s) => escapeDisplay(s, '"(), /'),
 };
+/** The same with -c: names in bold, so each container stands out in a long line. */
+const COLOR_MARKS: Marks = {
+  name: (s) => `\x1b[1m${MARKS.name(s)}\x1b[0m`,
+  token: MARKS.token,
+};
 
 /** ` netns "blue" container "web1" (podman)`, or '' for a namespace of the host only. */
-function belongs(ns: Namespace, w: ContainerWords): string {
-  const parts = [netnsWords(ns, MARKS), w.of(ns, MARKS)].filter((p) => p !== '');
+function belongs(ns: Namespace, w: ContainerWords, color: boolean | undefined): string {
+  const marks = color ? COLOR_MARKS : MARKS;
+  const parts = [netnsWords(ns, marks), w.of(ns, marks)].filter((p) => p !== '');
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
 function userLine(ns: Namespace, g: ModelGraph, w: ContainerWords, o: TreeOptions): string {
   const owner = ownerText(ns);
-  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w)}${owner ? ` owner ${owner}` : ''}`;
+  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w, o.color)}${owner ? ` owner ${owner}` : ''}`;
 }
 
 function pidLine(ns: Namespace, g: ModelGraph, w: ContainerWords, o: TreeOptions): string {
   const u = ns.owner === undefined ? undefined : g.byKey.get(ns.owner);
   const owner = u ? ` owner ${id(u, !!o.color)} ${ownerText(u)}`.trimEnd() : '';
-  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w)}${owner}`;
+  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w, o.color)}${owner}`;
 }
 
 function ownedLine(ns: Namespace, g: ModelGraph, w: ContainerWords, o: TreeOptions): string {
-  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w)}`;
+  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w, o.color)}`;
 }
 
 interface Node {

@@ -309,7 +309,14 @@ test('lspidns names the container of each PID namespace; colour only when asked'
   );
   assert.doesNotMatch(text, /\x1b/);
   const c = pidTree(graphOf(m), { color: true });
-  assert.match(c, /container "app" \(kubernetes/);
+  // with -c the name is bold, and only the name: the escapes are ours, around the quotes
+  assert.match(c, /container \x1b\[1m"app"\x1b\[0m \(kubernetes/);
+  // with -c on hostile names: our escapes added, nothing else changed (and the plain
+  // tree has none at all, below), so every escape in it is ours
+  const hostilePlain = userTree(graphOf(hostileModel()), { details: true });
+  const hostileColored = userTree(graphOf(hostileModel()), { details: true, color: true });
+  assert.notEqual(hostileColored, hostilePlain);
+  assert.equal(hostileColored.replace(/\x1b\[(0|1|3[1-7]|9[34])m/g, ''), hostilePlain);
   assert.doesNotMatch(
     userTree(graphOf(hostileModel()), { details: true }),
     /\x1b/,
