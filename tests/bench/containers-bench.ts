@@ -9,11 +9,11 @@
  *
  *   npm run build && node --import tsx tests/bench/containers-bench.ts [N ...] [--runs R]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compare } from './measure';
+import { buildScene, teardown } from './scene';
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
@@ -26,25 +26,6 @@ process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
 const script = (containers: boolean) =>
   `const m = await import(${JSON.stringify(join(copy, 'index.js'))});` +
   `process.stdout.write(m.serializeModel(m.discover({ containers: ${containers} })));`;
-
-async function buildScene(n: number): Promise<ChildProcess[]> {
-  const kids: ChildProcess[] = [];
-  for (let i = 0; i < n; i++)
-    kids.push(spawn('unshare', ['-Urn', 'sleep', 'infinity'], { stdio: 'ignore' }));
-  for (const k of kids) {
-    for (;;) {
-      let comm = '';
-      try {
-        comm = readFileSync(`/proc/${k.pid}/comm`, 'utf8').trim();
-      } catch {
-        /* not yet */
-      }
-      if (comm === 'sleep') break;
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  }
-  return kids;
-}
 
 if (process.geteuid?.() !== 0) {
   console.error('containers-bench: run as root');
@@ -67,7 +48,7 @@ if (process.geteuid?.() !== 0) {
         `| ${n} user + ${n} net | ${off!.medianMs.toFixed(0)} | ${on!.medianMs.toFixed(0)} | ${change >= 0 ? '+' : ''}${change.toFixed(1)} % |`,
       );
     } finally {
-      for (const k of kids) k.kill('SIGKILL');
+      await teardown(kids);
     }
   }
 }

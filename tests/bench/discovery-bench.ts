@@ -8,11 +8,11 @@
  *
  * Defaults: scenes of 200 and 1000, 9 runs each. Prints a Markdown table.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compare } from './measure';
+import { buildScene, teardown } from './scene';
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
@@ -25,37 +25,6 @@ const copy = join(root, '.bench', `dist-${process.pid}`);
 cpSync(join(root, 'dist', 'app'), join(copy, 'app'), { recursive: true });
 process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
 const lsuserns = join(copy, 'app', 'lsuserns.js');
-
-async function buildScene(n: number): Promise<ChildProcess[]> {
-  const kids: ChildProcess[] = [];
-  for (let i = 0; i < n; i++)
-    kids.push(spawn('unshare', ['-Urn', 'sleep', 'infinity'], { stdio: 'ignore' }));
-  // ready when every child runs sleep (unshare exec()s it in place)
-  for (const k of kids) {
-    for (;;) {
-      let comm = '';
-      try {
-        comm = readFileSync(`/proc/${k.pid}/comm`, 'utf8').trim();
-      } catch {
-        /* not yet */
-      }
-      if (comm === 'sleep') break;
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  }
-  return kids;
-}
-
-async function teardown(kids: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    kids.map(
-      (k) =>
-        new Promise((r) =>
-          k.exitCode !== null ? r(null) : (k.once('exit', r), k.kill('SIGKILL')),
-        ),
-    ),
-  );
-}
 
 if (process.geteuid?.() !== 0) {
   console.error('discovery-bench: run as root (it builds namespaces and must see all of them)');
