@@ -47,11 +47,17 @@ import {
   type ContainerWords,
   type Marks,
 } from './containers';
+import type { ViewSelection } from './view';
 
 /** What to draw. */
 export interface DotOptions {
   /** Also draw the flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners. */
   details: boolean;
+  /**
+   * The viewer's filters (view.ts): draw exactly these namespaces, whatever
+   * `details` says; context ones faint, collapsed ones with what they fold.
+   */
+  view?: ViewSelection;
 }
 
 /** Fill and line colour per namespace type; pale fills keep black text legible. */
@@ -112,9 +118,24 @@ function q(s: string): string {
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-/** The SVG `id` Graphviz gives a node: the key with ':' as '-' (`user-4026531837`). */
-function svgId(key: string): string {
+/**
+ * The SVG `id` of a namespace's node: its key with ':' as '-'
+ * (`user-4026531837`); a member of a group table has `a_row-` before it
+ * (Graphviz's anchor group around the cell). The page finds what was
+ * clicked, and what to highlight, by these ids alone.
+ */
+export function svgId(key: string): string {
   return key.replace(/:/g, '-');
+}
+
+/** The SVG id of a namespace's row in a group table (`a_row-net-4026531840`). */
+export function rowSvgId(key: NsKey): string {
+  return `a_row-${svgId(key)}`;
+}
+
+/** The SVG id of the edge from `from` to `to` (`e__pid-2__pid-1`). */
+export function edgeSvgId(from: string, to: string): string {
+  return `e__${svgId(from)}__${svgId(to)}`;
 }
 
 function byTypeThenIno(a: Namespace, b: Namespace): number {
@@ -181,7 +202,7 @@ function originAttrs(ns: Namespace): string {
 }
 
 /** One namespace as one node statement. */
-function nodeLine(g: ModelGraph, w: ContainerWords, ns: Namespace): string {
+function nodeLine(g: ModelGraph, w: ContainerWords, ns: Namespace, view?: ViewSelection): string {
   const lines = [holderText(g, ns)];
   const belongs = belongsText(w, ns);
   if (belongs) lines.push(`<FONT POINT-SIZE="9">${belongs}</FONT>`);
@@ -194,7 +215,21 @@ function nodeLine(g: ModelGraph, w: ContainerWords, ns: Namespace): string {
   if (ns.type !== 'user' && (ns.owner === undefined || !g.byKey.has(ns.owner))) {
     lines.push(`<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}">owner not visible</FONT>`);
   }
-  return `${q(ns.key)} [id=${q(svgId(ns.key))}, ${originAttrs(ns)}, label=<${lines.join('<BR/>')}>];`;
+  const classes = ['ns', `t-${ns.type}`, `o-${ns.origin}`];
+  const folded = view?.folded.get(ns.key);
+  if (folded !== undefined) {
+    classes.push('folded');
+    lines.push(
+      `<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}"><I>${folded} more below, collapsed</I></FONT>`,
+    );
+  }
+  let look = originAttrs(ns);
+  if (view?.context.has(ns.key)) {
+    // shown for the hierarchy's sake only: faint, so what the filter kept stands out
+    classes.push('context');
+    look = `style="rounded,filled,dashed", fillcolor="#fafafa", color="#b0b0b0", fontcolor="#777777"`;
+  }
+  return `${q(ns.key)} [id=${q(svgId(ns.key))}, class=${q(classes.join(' '))}, ${look}, label=<${lines.join('<BR/>')}>];`;
 }
 
 /** One table row (cell) for a member of a group; fd/bind mount/hidden rows get the same border cue as boxes. */
@@ -211,7 +246,9 @@ function groupCell(g: ModelGraph, w: ContainerWords, ns: Namespace): string {
           : '';
   const belongs = belongsText(w, ns);
   const tail = belongs ? ` \u00b7 <FONT POINT-SIZE="9">${belongs}</FONT>` : '';
-  return `<TD ALIGN="LEFT"${look}><FONT FACE="Courier" POINT-SIZE="9">[${ns.ino}]</FONT> ${holderText(g, ns)}${tail}</TD>`;
+  // ID and HREF make Graphviz wrap the cell in <g id="a_row-..."><a>: the page's handle on it
+  const handle = ` ID="row-${svgId(ns.key)}" HREF="#${svgId(ns.key)}" TOOLTIP="${ns.type}:[${ns.ino}]"`;
+  return `<TD ALIGN="LEFT"${look}${handle}><FONT FACE="Courier" POINT-SIZE="9">[${ns.ino}]</FONT> ${holderText(g, ns)}${tail}</TD>`;
 }
 
 /** Several flat namespaces of one type and owner as one table node. */
@@ -242,7 +279,7 @@ function groupLine(
   const table =
     `<TABLE BORDER="1" STYLE="rounded" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" ` +
     `BGCOLOR="${c.fill}" COLOR="${c.line}">${head}${body.join('')}</TABLE>`;
-  return `${q(id)} [id=${q(svgId(id))}, shape=plain, style="", label=<${table}>];`;
+  return `${q(id)} [id=${q(svgId(id))}, class=${q(`group t-${type}`)}, shape=plain, style="", label=<${table}>];`;
 }
 
 /** Columns of the legend grid: cells of one column share a width, so it stays a tidy grid. */
@@ -410,21 +447,31 @@ function staggerLeaves(up: readonly { from: string; to: string }[]): Map<string,
 export function modelToDot(model: Model, options: DotOptions): string {
   const g = graphOf(model);
   const w = containerWords(g);
-  const all = [...model.namespaces].sort(byTypeThenIno);
+  const view = options.view;
+  const all = model.namespaces.filter((n) => !view || view.shown.has(n.key)).sort(byTypeThenIno);
+  // with a view, a namespace is drawn when the view shows it; without one, when the model has it
+  const drawn = (k: NsKey | undefined): k is NsKey =>
+    k !== undefined && (view ? view.shown.has(k) : g.byKey.has(k));
   const users = all.filter((n) => n.type === 'user');
   const pids = all.filter((n) => n.type === 'pid');
   const out: string[] = [];
   const emit = (indent: number, line: string) => out.push(`${'  '.repeat(indent)}${line}`);
 
-  const shownTypes: NsTypeName[] = ['user', 'pid'];
-  const groups: { id: string; owner: NsKey | undefined; type: NsTypeName; members: Namespace[] }[] =
-    [];
-  if (options.details) {
+  const shownTypes: NsTypeName[] = (['user', 'pid'] as const).filter(
+    (t) => !view || all.some((n) => n.type === t),
+  );
+  const groups: {
+    id: string;
+    owner: NsKey | undefined;
+    type: NsTypeName;
+    members: Namespace[];
+    ownerKnown: boolean;
+  }[] = [];
+  if (options.details || view) {
     // owners in inode order, then types in lsns order: a stable group order
     const byGroup = new Map<string, (typeof groups)[number]>();
     const flat = all.filter((n) => n.type !== 'user' && n.type !== 'pid');
-    const ownerOf = (n: Namespace) =>
-      n.owner !== undefined && g.byKey.has(n.owner) ? n.owner : undefined;
+    const ownerOf = (n: Namespace) => (drawn(n.owner) ? n.owner : undefined);
     const ordered = [...flat].sort(
       (a, b) =>
         (g.byKey.get(ownerOf(a) as NsKey)?.ino ?? -1) -
@@ -435,11 +482,13 @@ export function modelToDot(model: Model, options: DotOptions): string {
       const id = `owned:${owner ?? 'none'}:${n.type}`;
       let grp = byGroup.get(id);
       if (!grp) {
-        grp = { id, owner, type: n.type, members: [] };
+        grp = { id, owner, type: n.type, members: [], ownerKnown: true };
         byGroup.set(id, grp);
         groups.push(grp);
       }
       grp.members.push(n);
+      // an owner the filters hide is known, just not drawn: no "not visible" note then
+      if (n.owner === undefined || !g.byKey.has(n.owner)) grp.ownerKnown = false;
     }
     for (const t of FLAT_TYPES) if (flat.some((n) => n.type === t)) shownTypes.push(t);
   }
@@ -477,19 +526,19 @@ export function modelToDot(model: Model, options: DotOptions): string {
   };
   if (pids.length > 0) {
     cluster('cluster_pid', 'PID namespaces', 'pid', '#f5fbf6', () => {
-      for (const n of pids) emit(2, nodeLine(g, w, n));
+      for (const n of pids) emit(2, nodeLine(g, w, n, view));
     });
   }
   if (users.length > 0 || groups.length > 0) {
     cluster('cluster_user', 'user namespaces', 'user', '#f4f8fe', () => {
-      for (const n of users) emit(2, nodeLine(g, w, n));
+      for (const n of users) emit(2, nodeLine(g, w, n, view));
       for (const grp of groups) {
         const only = grp.members.length === 1 ? grp.members[0] : undefined;
         emit(
           2,
           only
-            ? nodeLine(g, w, only)
-            : groupLine(g, w, grp.id, grp.type, grp.members, grp.owner !== undefined),
+            ? nodeLine(g, w, only, view)
+            : groupLine(g, w, grp.id, grp.type, grp.members, grp.ownerKnown),
         );
       }
     });
@@ -498,7 +547,7 @@ export function modelToDot(model: Model, options: DotOptions): string {
   // every drawn node's one layout edge up: to its parent, or (flat groups) to their owner
   const up: { from: string; to: NsKey; style: string }[] = [];
   for (const n of [...users, ...pids]) {
-    if (n.parent !== undefined && g.byKey.has(n.parent)) {
+    if (drawn(n.parent)) {
       up.push({ from: n.key, to: n.parent, style: `color=${q(COLOURS[n.type].line)}` });
     }
   }
@@ -511,15 +560,21 @@ export function modelToDot(model: Model, options: DotOptions): string {
   // child -> parent: with rankdir=BT the arrow points up at the parent
   for (const e of up) {
     const len = minlen.get(e.from) ?? 1;
-    emit(1, `${q(e.from)} -> ${q(e.to)} [${e.style}${len > 1 ? `, minlen=${len}` : ''}];`);
+    emit(
+      1,
+      `${q(e.from)} -> ${q(e.to)} [id=${q(edgeSvgId(e.from, e.to))}, ${e.style}${len > 1 ? `, minlen=${len}` : ''}];`,
+    );
   }
   // ownership of PID namespaces: drawn, but with no say in the layout
   for (const n of pids) {
-    if (n.owner !== undefined && g.byKey.has(n.owner)) {
-      emit(1, `${q(n.key)} -> ${q(n.owner)} [style=dashed, constraint=false, color="#7d8ea3"];`);
+    if (drawn(n.owner)) {
+      emit(
+        1,
+        `${q(n.key)} -> ${q(n.owner)} [id=${q(edgeSvgId(n.key, n.owner))}, style=dashed, constraint=false, color="#7d8ea3"];`,
+      );
     }
   }
-  const roots = [...g.roots('user'), ...g.roots('pid')].sort(byTypeThenIno);
+  const roots = [...users, ...pids].filter((n) => !drawn(n.parent));
   if (roots.length > 1) emit(1, `{ rank=same; ${roots.map((n) => q(n.key)).join('; ')}; }`);
   emit(0, '}');
   return `${out.join('\n')}\n`;

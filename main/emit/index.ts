@@ -1,5 +1,12 @@
 /**
  * emit: presentations of the model. Pure: model in, string out.
  */
-export { modelToDot, dotText, type DotOptions } from './dot';
+export { modelToDot, dotText, edgeSvgId, rowSvgId, svgId, type DotOptions } from './dot';
 export { userTree, pidTree, type TreeOptions } from './tree';
+export {
+  podKey,
+  selectView,
+  type ContainerScope,
+  type ViewFilter,
+  type ViewSelection,
+} from './view';

@@ -183,7 +183,7 @@ const OUR_ATTRS = new Set([
   // what modelToDot writes
   ...['rankdir', 'newrank', 'fontname', 'fontsize', 'nodesep', 'ranksep', 'labelloc', 'labeljust'],
   ...['label', 'shape', 'style', 'margin', 'penwidth', 'arrowsize', 'id', 'fillcolor', 'color'],
-  ...['fontcolor', 'constraint', 'rank', 'minlen'],
+  ...['fontcolor', 'constraint', 'rank', 'minlen', 'class'],
 ]);
 
 function checkParsed(p: Parsed, model: Model, details: boolean, who: string) {
