@@ -10,3 +10,6 @@ export {
   type ViewFilter,
   type ViewSelection,
 } from './view';
+export { nsDetails, type NsDetails, type ProcessRow } from './details';
+export { findIndex, type FindIndex } from './find';
+export { nsenterLine, shellWord, type NsenterLine } from './nsenter';

@@ -1,0 +1,98 @@
+/**
+ * The viewer's find box: which namespaces a query matches. Built once per
+ * model (an index of lower-cased text per namespace), so a keystroke costs
+ * one pass over short strings, even at thousands of namespaces.
+ *
+ * What a query matches, case-insensitively:
+ *   - a number: a PID, thread id or uid exactly (the namespaces that
+ *     process, thread or user is in or holds), or the start of an inode or
+ *     64-bit id, so typing an id narrows the matches as it goes;
+ *   - `net:[4026531840]`, `[4026531840]`: that id; `net:40265`, `[40265`: ids
+ *     of that type, or any type, starting so;
+ *   - any other text: part of a process name, a user name, a container's
+ *     name or id, a pod, compose project or engine, an ip netns name, a
+ *     bind mount path, or the type (`net` finds every network namespace).
+ * Matches come in drawing order: type (lsns's order), then inode.
+ */
+import type { ModelGraph } from '../model/graph';
+import { NS_TYPES } from '../relations/constants';
+import type { Namespace, NsKey } from '../model/types';
+import { containerName, netnsNames } from './containers';
+
+/** A query's matches, over one model. */
+export interface FindIndex {
+  /** The namespaces `query` matches, in drawing order; none for a blank query. */
+  find(query: string): NsKey[];
+}
+
+interface Entry {
+  key: NsKey;
+  ids: string[];
+  numbers: Set<number>;
+  text: string;
+}
+
+const ID_FORM = /^(?:([a-z]+):)?\[?(\d+)\]?$/;
+
+/** Build the index for `g`'s model. */
+export function findIndex(g: ModelGraph): FindIndex {
+  const order = new Map(NS_TYPES.map((t, i) => [t, i]));
+  const sorted = [...g.model.namespaces].sort(
+    (a, b) => order.get(a.type)! - order.get(b.type)! || a.ino - b.ino,
+  );
+  const entries: Entry[] = sorted.map((ns: Namespace) => {
+    const numbers = new Set<number>([
+      ...ns.pids,
+      ...ns.tasks.flatMap((t) => [t.pid, t.tid]),
+      ...ns.fds.map((f) => f.pid),
+    ]);
+    if (ns.ownerUid !== undefined) numbers.add(ns.ownerUid);
+    const words: string[] = [ns.type];
+    if (ns.ownerName !== undefined) words.push(ns.ownerName);
+    if (ns.label) words.push(ns.label.name);
+    for (const pid of ns.pids) {
+      const p = g.byPid.get(pid);
+      if (p) words.push(p.name);
+    }
+    for (const c of g.containersOf(ns.key)) {
+      words.push(containerName(c), c.id, c.engine);
+      if (c.pod) words.push(c.pod.name, c.pod.namespace ?? '');
+      if (c.compose) words.push(c.compose.project, c.compose.service ?? '');
+    }
+    words.push(...netnsNames(ns), ...ns.mounts.map((m) => m.path));
+    return {
+      key: ns.key,
+      ids: [String(ns.ino), ...(ns.nsid !== undefined ? [ns.nsid] : [])],
+      numbers,
+      // one string per namespace: '\n' never occurs in a query, so no match spans two words
+      text: words.join('\n').toLowerCase(),
+    };
+  });
+
+  return {
+    find(query: string): NsKey[] {
+      const q = query.trim().toLowerCase();
+      if (q === '') return [];
+      const id = ID_FORM.exec(q);
+      if (id) {
+        const [, type, digits] = id as unknown as [string, string | undefined, string];
+        const exact = /^\d+$/.test(q) ? Number(q) : undefined;
+        // a closing bracket ends the id: `[4026531840]` is that one, `net:[40265` still narrows
+        const whole = q.endsWith(']');
+        const typed = type !== undefined || q.startsWith('[');
+        return entries
+          .filter((e) => {
+            if (type !== undefined && !e.key.startsWith(`${type}:`)) return false;
+            if (whole) return e.ids.includes(digits);
+            if (typed) return e.ids.some((i) => i.startsWith(digits));
+            return (
+              e.ids.some((i) => i.startsWith(digits)) ||
+              (exact !== undefined && e.numbers.has(exact))
+            );
+          })
+          .map((e) => e.key);
+      }
+      return entries.filter((e) => e.text.includes(q)).map((e) => e.key);
+    },
+  };
+}
