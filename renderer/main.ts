@@ -16,6 +16,7 @@ import { Busy } from './busy';
 import { buildHelp } from './help';
 import { actionForKey, type Action } from './keys';
 import { LayoutClient } from './layout';
+import { PageState } from './page';
 import { GraphView } from './view';
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -27,6 +28,8 @@ function byId<T extends HTMLElement>(id: string): T {
 const root = document.documentElement;
 const api = connect();
 const layout = new LayoutClient();
+/** What the page's features share: the graph shown and its model (page.ts). */
+const page = new PageState();
 const busy = new Busy(byId('busy'), byId('busy-text'));
 const errorBox = byId('error');
 const status = byId('status');
@@ -65,6 +68,7 @@ async function draw(result: GraphResult, keepView: boolean): Promise<void> {
     return;
   }
   document.title = result.title;
+  page.setGraph(result);
   root.dataset.state = 'layout';
   busy.start(`laying out ${result.namespaces} namespaces`);
   const t0 = performance.now();
@@ -75,6 +79,8 @@ async function draw(result: GraphResult, keepView: boolean): Promise<void> {
     // the page must have kept painting while the worker worked
     root.dataset.maxFrameGap = String(Math.round(busy.maxFrameGap));
     view.show(svg, keepView);
+    const shown = byId('graph').querySelector('svg');
+    if (shown) page.drawn(shown);
     errorBox.hidden = true;
     await afterPaint();
     root.dataset.showMs = String(Math.round(performance.now() - t1));
@@ -165,7 +171,18 @@ window.addEventListener('resize', () => {
   boundsTimer = setTimeout(() => void reportBounds(), 500);
 });
 
+/** Whether keys typed at `target` are text for it (a find box, a field), not shortcuts. */
+function typingInto(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
+}
+
 window.addEventListener('keydown', (e) => {
+  if (typingInto(e.target)) return;
   const action = actionForKey(e.key, e);
   if (!action) return;
   e.preventDefault();

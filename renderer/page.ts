@@ -1,0 +1,102 @@
+/**
+ * What the page's features share: the graph result shown now, its model
+ * (parsed once, when first needed, in the pure main/model code), and two
+ * events: a new graph arrived, a laid-out SVG was put on screen. Panels,
+ * find, filters and refresh listen here instead of reaching into main.ts.
+ *
+ * Elements of the drawing are found by the ids the DOT gives them
+ * (main/emit/dot.ts): a namespace's node `user-4026531837`, a member of a
+ * group table `a_row-net-4026531840`. Nothing here reads text out of the
+ * SVG: what a node is comes from its id and the model alone.
+ */
+import type { GraphPayload } from '../main/contract';
+import { rowSvgId, svgId } from '../main/emit/dot';
+import { graphOf, type ModelGraph } from '../main/model/graph';
+import { parseModel } from '../main/model/json';
+import type { Model, NsKey } from '../main/model/types';
+
+/** The model behind what is shown, with its indexes. */
+export interface PageModel {
+  model: Model;
+  graph: ModelGraph;
+}
+
+type Listener<T> = (value: T) => void;
+
+/** The page's shared state and its two events. */
+export class PageState {
+  #result: GraphPayload | undefined;
+  #model: PageModel | undefined;
+  #svg: SVGSVGElement | undefined;
+  #onGraph: Listener<GraphPayload>[] = [];
+  #onDrawn: Listener<SVGSVGElement>[] = [];
+
+  /** The graph result shown (or being laid out) now. */
+  get result(): GraphPayload | undefined {
+    return this.#result;
+  }
+
+  /** The SVG on screen now. */
+  get svg(): SVGSVGElement | undefined {
+    return this.#svg;
+  }
+
+  /**
+   * The model of the current result, parsed and checked on first use.
+   * @throws ModelFormatError when the Node side sent a malformed model.
+   */
+  get model(): PageModel | undefined {
+    if (!this.#model && this.#result) {
+      const model = parseModel(this.#result.modelJson);
+      this.#model = { model, graph: graphOf(model) };
+    }
+    return this.#model;
+  }
+
+  /** A new graph result arrived (before its layout). */
+  setGraph(result: GraphPayload): void {
+    this.#result = result;
+    this.#model = undefined;
+    for (const l of this.#onGraph) l(result);
+  }
+
+  /** Its SVG is on screen now. */
+  drawn(svg: SVGSVGElement): void {
+    this.#svg = svg;
+    for (const l of this.#onDrawn) l(svg);
+  }
+
+  onGraph(l: Listener<GraphPayload>): void {
+    this.#onGraph.push(l);
+  }
+
+  onDrawn(l: Listener<SVGSVGElement>): void {
+    this.#onDrawn.push(l);
+  }
+}
+
+const ELEMENT_ID = /^(?:a_row-)?([a-z]+)-(\d+)$/;
+
+/** The namespace an element of the drawing stands for (the nearest node or group row up). */
+export function keyAt(target: EventTarget | null): NsKey | undefined {
+  let el = target instanceof Element ? target : null;
+  while (el && !(el instanceof SVGSVGElement)) {
+    const m = ELEMENT_ID.exec(el.id);
+    if (m && (el.classList.contains('node') || el.id.startsWith('a_row-'))) {
+      return `${m[1]}:${m[2]}` as NsKey;
+    }
+    el = el.parentElement;
+  }
+  return undefined;
+}
+
+/** The element drawing a namespace in `svg` (which is in the document): its node, or its row of a group table. */
+export function elementFor(svg: SVGSVGElement, key: NsKey): SVGGElement | undefined {
+  // getElementById is a hash lookup; a selector would walk thousands of elements
+  const doc = svg.ownerDocument;
+  for (const id of [svgId(key), rowSvgId(key)]) {
+    const el = doc.getElementById(id);
+    if (el instanceof SVGGElement && svg.contains(el)) return el;
+  }
+  return undefined;
+}
