@@ -1,19 +1,42 @@
 // Bundles the TypeScript sources with esbuild into dist/:
 //   dist/index.js, dist/index.cjs   the library (package root), ESM and CJS
 //   dist/app/<command>.js           the commands, runnable with plain `node`
-//   dist/renderer/                  the viewer page: index.html, style.css, main.js and
+//   dist/renderer/                  the viewer page: index.html, style.css, main.js,
 //                                   worker.js (IIFE: Electron may load it from its own scheme)
+//                                   and graphviz.wasm (the commands read it too)
 //   dist/shell/host.js              the viewer's shell host (browser server or Electron launcher)
 //   dist/shell/electron/*.cjs       Electron main process and preload (electron external)
 // koffi stays external: it loads a native file that must sit on disk.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  decodeGraphvizWasm,
+  graphvizWasmPlugin,
+  readGraphvizLibrary,
+  WASM_NAME,
+} from './graphviz-wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
+
+// Graphviz's WASM as a plain file (build/graphviz-wasm.mjs says why and how); the
+// bundles below get the library without its embedded copy.
+const graphviz = readGraphvizLibrary(root);
+const wasm = await decodeGraphvizWasm(graphviz);
+mkdirSync(join(dist, 'renderer'), { recursive: true });
+writeFileSync(join(dist, 'renderer', WASM_NAME), wasm);
+const nodeGraphviz = graphvizWasmPlugin(graphviz, 'node', join(root, 'main/layout/wasm-file.ts'));
 
 const common = {
   absWorkingDir: root,
@@ -24,6 +47,7 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [nodeGraphviz],
 };
 
 // ESM bundles may contain CommonJS code that calls require(): give them one.
@@ -63,7 +87,7 @@ for (const c of commands) {
 }
 
 // The viewer page: browser code, one script for the page and one for the
-// layout worker (Graphviz WASM is embedded in the worker's script).
+// layout worker (which fetches graphviz.wasm from beside itself).
 await build({
   absWorkingDir: root,
   bundle: true,
@@ -74,6 +98,7 @@ await build({
   outdir: 'dist/renderer',
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [graphvizWasmPlugin(graphviz, 'browser')],
 });
 for (const f of ['index.html', 'style.css']) {
   copyFileSync(join(root, 'renderer', f), join(dist, 'renderer', f));

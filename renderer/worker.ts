@@ -2,6 +2,11 @@
  * The layout worker: turns DOT into SVG with Graphviz (WASM) off the page's
  * thread, so the window keeps painting while a large graph is laid out.
  * Messages: in `{ id, dot }`, out `{ id, svg }` or `{ id, error }`.
+ *
+ * The bundled library has no WASM of its own (build/graphviz-wasm.mjs): it
+ * fetches graphviz.wasm from beside worker.js, compiling it while it
+ * streams in (WebAssembly.instantiateStreaming; the shells serve it as
+ * application/wasm, which streaming requires).
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { LayoutReply, LayoutRequest } from './layout';

@@ -27,6 +27,8 @@ const TYPES: Record<string, string> = {
   'main.js': 'text/javascript; charset=utf-8',
   'worker.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
+  // Graphviz, fetched by worker.js; streaming compilation requires exactly this type
+  'graphviz.wasm': 'application/wasm',
 };
 
 /** The page's files from `dir`, keyed by URL path (`/index.html`, ...). */

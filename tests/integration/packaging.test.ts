@@ -89,7 +89,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
 
   const file = (p: string) => entries.find((e) => e.path === p);
 
-  test('app.asar holds the Electron main and preload; the viewer page with the Graphviz WASM is unpacked', () => {
+  test('app.asar holds the Electron main and preload; the viewer page and the Graphviz WASM are unpacked', () => {
     const pkg = JSON.parse(extractFile(join(resources, 'app.asar'), 'package.json').toString()) as {
       main: string;
     };
@@ -102,6 +102,9 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
       'dist/renderer/main.js',
       'dist/renderer/worker.js',
       'dist/renderer/style.css',
+      // the worker fetches it, the commands read it (tests/unit/bundle-graphviz-wasm.test.ts
+      // checks it is the library's own)
+      'dist/renderer/graphviz.wasm',
     ]) {
       // the page is on disk, beside host.js, for the browser shell (which may
       // run under a plain Node); Electron reads it through app.asar all the same
@@ -123,7 +126,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     );
     assert.ok(blob.length > 100_000, 'found the Graphviz WASM blob in @hpcc-js/wasm-graphviz');
     const middle = blob.slice(blob.length / 2, blob.length / 2 + 400);
-    assert.ok(worker.includes(middle), 'worker.js embeds the Graphviz WASM');
+    assert.ok(!worker.includes(middle), 'worker.js does not carry a second, embedded copy');
   });
 
   test("app.asar.unpacked holds koffi's native file, koffi, the commands and the shell host", () => {

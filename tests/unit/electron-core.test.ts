@@ -42,11 +42,11 @@ import { pipeBroker } from '../../main/shell/host-broker';
 const scratch = () => mkdtempSync(join(tmpdir(), 'graphns-electron-core-'));
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg"></svg>';
 
-/** A real renderer directory with the four files, and a secret beside it. */
+/** A real renderer directory with the page's files, and a secret beside it. */
 function renderer(dir: string): string {
   const r = join(dir, 'renderer');
   mkdirSync(r);
-  for (const f of ['index.html', 'main.js', 'worker.js', 'style.css']) {
+  for (const f of ['index.html', 'main.js', 'worker.js', 'style.css', 'graphviz.wasm']) {
     writeFileSync(join(r, f), `contents of ${f}`);
   }
   writeFileSync(join(dir, 'secret.txt'), 'secret');
@@ -81,7 +81,7 @@ test('appPath: only graphns://app, without credentials or port; never by origin'
   }
 });
 
-test('answerAppRequest: the four files with type and CSP; everything else 404, other methods 405', () => {
+test("answerAppRequest: the page's files with type and CSP; everything else 404, other methods 405", () => {
   const dir = scratch();
   try {
     const assets = loadAssets(renderer(dir));
@@ -97,6 +97,9 @@ test('answerAppRequest: the four files with type and CSP; everything else 404, o
     const js = answerAppRequest(assets, 'GET', 'graphns://app/worker.js');
     assert.equal(js.headers['Content-Type'], 'text/javascript; charset=utf-8');
     assert.equal(answerAppRequest(assets, 'HEAD', 'graphns://app/style.css').body.length, 0);
+    const wasm = answerAppRequest(assets, 'GET', 'graphns://app/graphviz.wasm');
+    assert.equal(wasm.headers['Content-Type'], 'application/wasm');
+    assert.equal(wasm.body.toString(), 'contents of graphviz.wasm');
     for (const url of [
       'graphns://app/link.txt',
       'graphns://app/../secret.txt',

@@ -117,7 +117,7 @@ class Run {
   }
 }
 
-/** The page's files: index.html, what it references, and the worker main.js starts. */
+/** The page's files: index.html, what it references, the worker main.js starts and its WASM. */
 function pageAssets(): string[] {
   const html = readFileSync(join(RENDERER, 'index.html'), 'utf8');
   const refs = [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)]
@@ -126,13 +126,16 @@ function pageAssets(): string[] {
   assert.ok(refs.includes('main.js') && refs.includes('style.css'), `index.html refs: ${refs}`);
   const main = readFileSync(join(RENDERER, 'main.js'), 'utf8');
   assert.match(main, /"worker\.js"/, 'main.js starts worker.js');
-  return ['index.html', ...refs, 'worker.js'];
+  const worker = readFileSync(join(RENDERER, 'worker.js'), 'utf8');
+  assert.match(worker, /"graphviz\.wasm"/, 'worker.js fetches graphviz.wasm');
+  return ['index.html', ...refs, 'worker.js', 'graphviz.wasm'];
 }
 
 const TYPES: Record<string, RegExp> = {
   html: /^text\/html; charset=utf-8$/,
   js: /^text\/javascript; charset=utf-8$/,
   css: /^text\/css; charset=utf-8$/,
+  wasm: /^application\/wasm$/,
 };
 
 interface Fetched {
