@@ -227,7 +227,7 @@ function nodeLine(g: ModelGraph, w: ContainerWords, ns: Namespace, view?: ViewSe
   if (view?.context.has(ns.key)) {
     // shown for the hierarchy's sake only: faint, so what the filter kept stands out
     classes.push('context');
-    look = `style="rounded,filled,dashed", fillcolor="#fafafa", color="#b0b0b0", fontcolor="#777777"`;
+    look = `style="rounded,filled,dashed", fillcolor="#fafafa", color="#b0b0b0", fontcolor="#707070"`;
   }
   return `${q(ns.key)} [id=${q(svgId(ns.key))}, class=${q(classes.join(' '))}, ${look}, label=<${lines.join('<BR/>')}>];`;
 }
