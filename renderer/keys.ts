@@ -5,7 +5,7 @@
 
 /** What a key (or mouse gesture) asks the viewer to do. */
 export type Action =
-  'zoomIn' | 'zoomOut' | 'resetZoom' | 'save' | 'quit' | 'help' | 'closeHelp' | 'rediscover';
+  'zoomIn' | 'zoomOut' | 'resetZoom' | 'save' | 'quit' | 'help' | 'close' | 'rediscover' | 'find';
 
 /** One row of the help overlay. */
 export interface Binding {
@@ -22,28 +22,85 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: ['s'], action: 'save', help: 'save the graph as an SVG file' },
   { keys: ['r', 'F5'], action: 'rediscover', help: 'discover again and redraw' },
   { keys: ['h', '?'], action: 'help', help: 'show this help' },
-  { keys: ['Escape'], action: 'closeHelp', help: 'close this help' },
+  {
+    keys: ['/', 'Ctrl+F'],
+    action: 'find',
+    help: 'find: an id, PID, process or user name, container, pod',
+  },
+  {
+    keys: ['Escape'],
+    action: 'close',
+    help: 'close this help, else the find box, else the details',
+  },
   { keys: ['q'], action: 'quit', help: 'close the viewer and end graphns' },
 ];
 
-/** Mouse gestures, for the help overlay. */
+/** What a key does while the find box has the focus (find.ts). */
+export type FindAction = 'next' | 'previous' | 'details' | 'close' | 'select';
+
+/** The find box's keys, in the order the help overlay lists them. */
+export const FIND_BINDINGS: readonly {
+  keys: readonly string[];
+  action: FindAction;
+  help: string;
+}[] = [
+  { keys: ['Enter'], action: 'next', help: 'find box: next match, centred' },
+  { keys: ['Shift+Enter'], action: 'previous', help: 'find box: previous match' },
+  { keys: ['Ctrl+Enter'], action: 'details', help: "find box: this match's details" },
+  { keys: ['Escape'], action: 'close', help: 'find box: close it and clear the highlight' },
+  { keys: ['Ctrl+F'], action: 'select', help: 'find box: select its text' },
+];
+
+/** Mouse gestures (and Tab), for the help overlay. */
 export const MOUSE_HELP: readonly { gesture: string; help: string }[] = [
   { gesture: 'drag', help: 'move the graph' },
   { gesture: 'wheel', help: 'zoom in/out around the pointer' },
+  { gesture: 'click', help: 'details of a namespace; on empty space: close them' },
+  { gesture: 'Tab', help: 'to the buttons of the find box and the details' },
 ];
 
-const byKey = new Map<string, Action>(
-  KEY_BINDINGS.flatMap((b) => b.keys.map((k) => [k, b.action] as const)),
-);
+/** Modifier keys as a chord prefix. */
+interface Mods {
+  ctrlKey: boolean;
+  altKey: boolean;
+  metaKey: boolean;
+  shiftKey?: boolean;
+}
 
 /**
- * The action for a KeyboardEvent's `key`, ignoring chords with Ctrl, Alt or
- * Meta so browser shortcuts keep working.
+ * A key as the bindings name it: `q`, `Ctrl+f`, `Shift+Enter`. Shift
+ * counts only for keys that are not characters (a capital letter or `?`
+ * already says shift); Alt and Meta chords are never ours (undefined), so
+ * the desktop's shortcuts keep working.
  */
-export function actionForKey(
-  key: string,
-  mods: { ctrlKey: boolean; altKey: boolean; metaKey: boolean },
-): Action | undefined {
-  if (mods.ctrlKey || mods.altKey || mods.metaKey) return undefined;
-  return byKey.get(key);
+export function chord(key: string, mods: Mods): string | undefined {
+  if (mods.altKey || mods.metaKey) return undefined;
+  const named = key.length > 1;
+  const base = mods.ctrlKey && !named ? key.toLowerCase() : key;
+  return `${mods.ctrlKey ? 'Ctrl+' : ''}${mods.shiftKey && named ? 'Shift+' : ''}${base}`;
+}
+
+/** A binding's key in chord() form (`Ctrl+F` is written so for the help, matched as `Ctrl+f`). */
+function normal(k: string): string {
+  const m = /^Ctrl\+(.)$/.exec(k);
+  return m ? `Ctrl+${m[1]!.toLowerCase()}` : k;
+}
+
+function table<A>(bindings: readonly { keys: readonly string[]; action: A }[]): Map<string, A> {
+  return new Map(bindings.flatMap((b) => b.keys.map((k) => [normal(k), b.action] as const)));
+}
+
+const byKey = table(KEY_BINDINGS);
+const findByKey = table(FIND_BINDINGS);
+
+/** The action for a KeyboardEvent's `key` and modifiers; chords not bound stay the browser's. */
+export function actionForKey(key: string, mods: Mods): Action | undefined {
+  const c = chord(key, mods);
+  return c === undefined ? undefined : byKey.get(c);
+}
+
+/** What a key does in the find box, if anything (other keys are text for it). */
+export function findActionForKey(key: string, mods: Mods): FindAction | undefined {
+  const c = chord(key, mods);
+  return c === undefined ? undefined : findByKey.get(c);
 }

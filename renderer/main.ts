@@ -13,10 +13,13 @@
 import type { GraphResult } from '../main/contract';
 import { connect } from './bridge';
 import { Busy } from './busy';
+import { installDetails } from './details';
+import { installFind } from './find';
 import { buildHelp } from './help';
 import { actionForKey, type Action } from './keys';
 import { LayoutClient } from './layout';
 import { PageState } from './page';
+import { installSelection } from './selection';
 import { GraphView } from './view';
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -50,6 +53,10 @@ const view = new GraphView(byId('graph'), (z, labelsHidden) => {
   root.dataset.zoom = String(z);
   renderStatus();
 });
+
+installSelection({ page, host: byId('graph'), root });
+const details = installDetails({ page, view, root, setNote });
+const find = installFind({ page, view, root });
 
 function showError(message: string): void {
   errorBox.textContent = message;
@@ -124,9 +131,12 @@ const actions: Record<Action, () => void> = {
   help: () => {
     help.hidden = !help.hidden;
   },
-  closeHelp: () => {
-    help.hidden = true;
+  // Escape: the topmost thing open
+  close: () => {
+    if (!help.hidden) help.hidden = true;
+    else if (!find.close()) details.close();
   },
+  find: () => find.open(),
   save: () =>
     void exclusive('save', async () => {
       const svg = view.svgText;

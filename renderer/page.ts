@@ -1,7 +1,8 @@
 /**
  * What the page's features share: the graph result shown now, its model
  * (parsed once, when first needed, in the pure main/model code), and two
- * events: a new graph arrived, a laid-out SVG was put on screen. Panels,
+ * events: a new graph arrived, a laid-out SVG was put on screen; and the
+ * selection (one namespace, renderer/selection.ts draws it). Panels,
  * find, filters and refresh listen here instead of reaching into main.ts.
  *
  * Elements of the drawing are found by the ids the DOT gives them
@@ -30,6 +31,8 @@ export class PageState {
   #svg: SVGSVGElement | undefined;
   #onGraph: Listener<GraphPayload>[] = [];
   #onDrawn: Listener<SVGSVGElement>[] = [];
+  #selected: NsKey | undefined;
+  #onSelect: Listener<NsKey | undefined>[] = [];
 
   /** The graph result shown (or being laid out) now. */
   get result(): GraphPayload | undefined {
@@ -64,6 +67,22 @@ export class PageState {
   drawn(svg: SVGSVGElement): void {
     this.#svg = svg;
     for (const l of this.#onDrawn) l(svg);
+  }
+
+  /** The namespace selected (details panel open on it), if any; it may not be drawn. */
+  get selected(): NsKey | undefined {
+    return this.#selected;
+  }
+
+  /** Select `key` (undefined: none); listeners hear of every change. */
+  select(key: NsKey | undefined): void {
+    if (key === this.#selected) return;
+    this.#selected = key;
+    for (const l of this.#onSelect) l(key);
+  }
+
+  onSelect(l: Listener<NsKey | undefined>): void {
+    this.#onSelect.push(l);
   }
 
   onGraph(l: Listener<GraphPayload>): void {

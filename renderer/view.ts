@@ -46,9 +46,7 @@ export class GraphView {
   ) {
     this.#host = host;
     this.#onZoom = onZoom;
-    window.addEventListener('resize', () => {
-      this.#pz?.resize();
-    });
+    window.addEventListener('resize', () => this.resized());
   }
 
   /** The SVG text shown now, as the layout produced it (for saving). */
@@ -102,9 +100,7 @@ export class GraphView {
     });
     this.#pz = pz;
     this.#fitZoom = pz.getSizes().realZoom || 1;
-    const minReal = Math.min(this.#fitZoom, 1) / 2;
-    pz.setMinZoom(minReal / this.#fitZoom);
-    pz.setMaxZoom(Math.max(MAX_REAL_ZOOM, this.#fitZoom * 2) / this.#fitZoom);
+    this.#bound();
     if (before) {
       pz.zoom(before.realZoom / this.#fitZoom);
       pz.pan(before.pan);
@@ -116,6 +112,75 @@ export class GraphView {
       pz.pan({ x: pz.getPan().x, y: 8 });
     }
     this.#zoomed();
+  }
+
+  /** Zoom bounds in real terms (see the top), relative to the fit zoom as svg-pan-zoom wants them. */
+  #bound(): void {
+    const pz = this.#pz;
+    if (!pz) return;
+    pz.setMinZoom(this.#minReal / this.#fitZoom);
+    pz.setMaxZoom(this.#maxReal / this.#fitZoom);
+  }
+
+  get #minReal(): number {
+    return Math.min(this.#fitZoom, 1) / 2;
+  }
+
+  get #maxReal(): number {
+    return Math.max(MAX_REAL_ZOOM, this.#fitZoom * 2);
+  }
+
+  /**
+   * The host changed size (the window, or a panel beside the drawing):
+   * the graph keeps its zoom and pan; only the fit zoom, which the bounds
+   * are relative to, changes.
+   */
+  resized(): void {
+    const pz = this.#pz;
+    if (!pz) return;
+    pz.resize();
+    // resize() recomputes the fit (svg-pan-zoom's "original" zoom), not the zoom shown
+    this.#fitZoom = pz.getSizes().realZoom / pz.getZoom() || 1;
+    this.#bound();
+  }
+
+  /**
+   * Centre `el` (an element of the graph shown) in the host, zooming in to
+   * at least `minZoom` (real zoom) so its labels can be read; a closer zoom
+   * is kept.
+   */
+  centreOn(el: Element, minZoom = 1): void {
+    const pz = this.#pz;
+    const viewport = this.#host.querySelector('svg .svg-pan-zoom_viewport');
+    if (!pz || !(viewport instanceof SVGGraphicsElement) || !(el instanceof SVGGraphicsElement)) {
+      return;
+    }
+    // a large graph's labels may be hidden (zoomed out): show this element's
+    // for the measure, or a table row, which is text only, has no box
+    el.classList.add('measure');
+    const box = el.getBBox();
+    el.classList.remove('measure');
+    // el's coordinates in the viewport's: the ratio of the two screen CTMs,
+    // which does not depend on the pan and zoom (svg-pan-zoom applies a
+    // change at the next frame only, so the DOM may not show it yet)
+    const outer = viewport.getScreenCTM();
+    const inner = el.getScreenCTM();
+    if (!outer || !inner) return;
+    const p = new DOMPoint(box.x + box.width / 2, box.y + box.height / 2).matrixTransform(
+      outer.inverse().multiply(inner),
+    );
+    const z = Math.min(Math.max(this.realZoom, minZoom, this.#minReal), this.#maxReal);
+    pz.zoom(z / this.#fitZoom);
+    const { width, height } = pz.getSizes();
+    pz.pan({ x: width / 2 - p.x * z, y: height / 2 - p.y * z });
+    this.#zoomed();
+  }
+
+  /** Whether `el`'s box lies wholly inside the host's (on screen now). */
+  inView(el: Element): boolean {
+    const r = el.getBoundingClientRect();
+    const h = this.#host.getBoundingClientRect();
+    return r.left >= h.left && r.right <= h.right && r.top >= h.top && r.bottom <= h.bottom;
   }
 
   #zoomed(): void {

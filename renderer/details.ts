@@ -1,0 +1,362 @@
+/**
+ * The details panel: everything the model knows about the selected
+ * namespace (main/emit/details.ts nsDetails), beside the drawing, which
+ * shrinks to make room rather than being covered. Related namespaces are
+ * buttons that select and centre their node; the id and the nsenter line
+ * have copy buttons (the clipboard, or when it refuses, the text selected
+ * in a field to copy by hand; the viewer never runs the line).
+ *
+ * Every string of the model is hostile: it reaches the DOM as text only
+ * (textContent), through escapeDisplay, so control characters, bidi
+ * overrides and undecodable bytes show as visible escapes. Long lists
+ * scroll and say how many they hold; past LIST_LIMIT rows the rest wait
+ * behind a "show all" button, which says how many more there are.
+ */
+import { containerName, shortId } from '../main/emit/containers';
+import { nsDetails, type NsDetails } from '../main/emit/details';
+import { podKey } from '../main/emit/view';
+import type { ModelGraph } from '../main/model/graph';
+import { escapeDisplay } from '../main/model/names';
+import type { Container, Namespace, NsKey, PodRef } from '../main/model/types';
+import { elementFor, type PageState } from './page';
+import type { GraphView } from './view';
+
+/** Rows of a list built at once; more come on request (a root namespace can hold thousands). */
+export const LIST_LIMIT = 100;
+
+/** What the panel needs of the page. */
+export interface DetailsContext {
+  page: PageState;
+  view: GraphView;
+  root: HTMLElement;
+  /** Say something in the status line. */
+  setNote(text: string): void;
+}
+
+/** The panel, as main.ts drives it. */
+export interface DetailsPanel {
+  /** Close it (and clear the selection); false when it was not open. */
+  close(): boolean;
+}
+
+const esc = (s: string): string => escapeDisplay(s);
+
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`page lacks #${id}`);
+  return el as T;
+}
+
+/** `net:[4026531840]`. */
+export function nsId(ns: Pick<Namespace, 'type' | 'ino'>): string {
+  return `${ns.type}:[${ns.ino}]`;
+}
+
+/** How a namespace is named in the panel: its id and its most senior process. */
+function nsName(ns: Namespace): string {
+  return ns.label ? `${nsId(ns)}  ${esc(ns.label.name)} (${ns.label.pid})` : nsId(ns);
+}
+
+function podText(p: PodRef): string {
+  const name = p.namespace !== undefined ? `${esc(p.namespace)}/${esc(p.name)}` : esc(p.name);
+  return `${name} (${p.kind} pod)`;
+}
+
+function containerText(c: Container): string {
+  const extra: string[] = [c.engine];
+  if (c.sandbox) extra.push('pod sandbox');
+  if (c.engineNamespace !== undefined) extra.push(`namespace ${esc(c.engineNamespace)}`);
+  if (c.compose)
+    extra.push(
+      `compose ${esc(c.compose.project)}${c.compose.service !== undefined ? `/${esc(c.compose.service)}` : ''}`,
+    );
+  const id = c.name !== undefined ? `, id ${esc(shortId(c.id))}` : '';
+  return `${esc(containerName(c))} (${extra.join(', ')}${id})`;
+}
+
+/** Install the panel; it opens on every selection and closes when the selection clears. */
+export function installDetails(ctx: DetailsContext): DetailsPanel {
+  const { page, view, root, setNote } = ctx;
+  const panel = byId('details');
+  const title = byId('details-title');
+  const body = byId('details-body');
+  const closeButton = byId<HTMLButtonElement>('details-close');
+  const fallback = byId('copy-fallback');
+  const fallbackField = byId<HTMLInputElement>('copy-fallback-text');
+  let copyFrom: HTMLElement | undefined;
+
+  closeButton.addEventListener('click', () => page.select(undefined));
+  fallbackField.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    fallback.hidden = true;
+    copyFrom?.focus();
+  });
+
+  /** Copy `text` to the clipboard; if it refuses, show it selected in a field. */
+  const copy = async (text: string, what: string, from: HTMLElement): Promise<void> => {
+    copyFrom = from;
+    try {
+      await navigator.clipboard.writeText(text);
+      fallback.hidden = true;
+      root.dataset.copied = what;
+      setNote(`copied ${what}`);
+    } catch (err) {
+      fallbackField.value = text;
+      fallback.hidden = false;
+      fallbackField.focus();
+      fallbackField.select();
+      root.dataset.copied = `fallback:${what}`;
+      const why = err instanceof Error ? err.message : String(err);
+      setNote(`the clipboard refused (${why}): ${what} is selected below, copy it with Ctrl+C`);
+    }
+  };
+
+  const copyButton = (label: string, text: string, what: string): HTMLButtonElement => {
+    const b = h('button', 'copy', label);
+    b.type = 'button';
+    b.addEventListener('click', () => void copy(text, what, b));
+    return b;
+  };
+
+  /** A button naming a related namespace: it selects it and centres its node. */
+  const link = (g: ModelGraph, key: NsKey): HTMLElement => {
+    const ns = g.byKey.get(key);
+    const b = h('button', 'ns-link', ns ? nsName(ns) : esc(key));
+    b.type = 'button';
+    b.dataset.key = key;
+    const svg = page.svg;
+    if (!svg || !elementFor(svg, key)) {
+      b.classList.add('undrawn');
+      b.append(h('span', 'note', ' · not drawn (hidden by the filters)'));
+    }
+    b.addEventListener('click', () => go(key));
+    return b;
+  };
+
+  /** Select `key` and centre its node at a readable zoom, if it is drawn. */
+  const go = (key: NsKey): void => {
+    page.select(key);
+    const svg = page.svg;
+    const el = svg ? elementFor(svg, key) : undefined;
+    if (el) view.centreOn(el, 1);
+    // keyboard users stay in the panel: its first control, the close button
+    closeButton.focus();
+  };
+
+  /** A titled part of the panel; `count` goes in the title when given. */
+  const part = (name: string, count?: number): HTMLElement => {
+    const s = h('section');
+    s.append(h('h3', undefined, count === undefined ? name : `${name} (${count})`));
+    body.append(s);
+    return s;
+  };
+
+  const fact = (into: HTMLElement, label: string, ...value: (Node | string)[]): void => {
+    const row = h('div', 'fact');
+    const v = h('div', 'value');
+    v.append(...value.map((x) => (typeof x === 'string' ? h('span', undefined, x) : x)));
+    row.append(h('span', 'label', label), v);
+    into.append(row);
+  };
+
+  /**
+   * A list of `items` in a scrolling box; LIST_LIMIT rows at first, the
+   * rest behind a button that says how many.
+   */
+  const list = <T>(
+    into: HTMLElement,
+    items: readonly T[],
+    row: (item: T) => HTMLElement,
+    box: HTMLElement = h('ul', 'list'),
+    /** What goes into the panel: the box, or a table around it. */
+    outer: HTMLElement = box,
+  ): void => {
+    const more = (from: number): void => {
+      const end = from === 0 ? Math.min(items.length, LIST_LIMIT) : items.length;
+      const frag = document.createDocumentFragment();
+      for (let i = from; i < end; i++) frag.append(row(items[i]!));
+      box.append(frag);
+      if (end < items.length) {
+        const b = h('button', 'more', `show all ${items.length} (${items.length - end} more)`);
+        b.type = 'button';
+        b.addEventListener('click', () => {
+          b.remove();
+          more(end);
+        });
+        into.append(b);
+      }
+    };
+    into.append(outer);
+    more(0);
+  };
+
+  const linkList = (g: ModelGraph, name: string, keys: readonly NsKey[]): void => {
+    if (keys.length === 0) return;
+    list(part(name, keys.length), keys, (k) => {
+      const li = h('li');
+      li.append(link(g, k));
+      return li;
+    });
+  };
+
+  const render = (g: ModelGraph, d: NsDetails): void => {
+    const { ns } = d;
+    title.textContent = nsName(ns);
+    const drawn = page.svg ? elementFor(page.svg, ns.key) !== undefined : false;
+    root.dataset.detailsDrawn = drawn ? 'yes' : 'no';
+
+    const top = part('namespace');
+    fact(top, 'type', ns.type);
+    fact(top, 'id', h('span', 'id', d.id), copyButton('copy id', d.id, 'the id'));
+    fact(top, '64-bit id', ns.nsid ?? 'not known (the kernel answers NS_GET_ID from 6.18 on)');
+    fact(top, 'found', d.found);
+    if (!drawn) fact(top, 'drawing', 'not drawn: hidden by the filters');
+    if (ns.type === 'user' && ns.ownerUid !== undefined) {
+      const who = ns.ownerName !== undefined ? ` (${esc(ns.ownerName)})` : ' (no user name)';
+      fact(top, 'created by', `uid ${ns.ownerUid}${who}`);
+    }
+    if (d.owner) {
+      const who =
+        d.owner.uid !== undefined
+          ? `uid ${d.owner.uid}${d.owner.user !== undefined ? ` (${esc(d.owner.user)})` : ''}`
+          : '';
+      fact(top, 'owner', link(g, d.owner.key), ...(who ? [h('div', undefined, who)] : []));
+    } else if (d.ownerMissing) fact(top, 'owner', 'out of reach of the scan');
+    else if (ns.type !== 'user') fact(top, 'owner', 'none known');
+    if (ns.type === 'user' || ns.type === 'pid') {
+      if (d.parent) fact(top, 'parent', link(g, d.parent));
+      else fact(top, 'parent', d.parentMissing ? 'out of reach of the scan' : 'none: a root');
+    }
+
+    const enter = part('enter it');
+    if ('text' in d.nsenter) {
+      const line = h('code', 'nsenter', d.nsenter.text);
+      fact(enter, 'nsenter', line, copyButton('copy', d.nsenter.text, 'the nsenter line'));
+      enter.append(
+        h('p', 'note', `through ${d.nsenter.via}; run it as root in the host's PID namespace`),
+      );
+    } else enter.append(h('p', 'note', `no nsenter line: ${d.nsenter.unavailable}`));
+
+    linkList(g, 'parent of', d.children);
+    linkList(g, 'owns', d.owned);
+
+    if (d.containers.length > 0) {
+      list(part('containers', d.containers.length), d.containers, (c) =>
+        h('li', undefined, containerText(c)),
+      );
+    }
+    if (d.pods.length > 0) {
+      list(part('pods', d.pods.length), d.pods, (p) => {
+        const li = h('li', undefined, podText(p));
+        li.dataset.pod = podKey(p);
+        return li;
+      });
+    }
+    if (d.netns.length > 0) {
+      list(part('ip netns names', d.netns.length), d.netns, (n) => h('li', undefined, esc(n)));
+    }
+
+    if (d.processes.length > 0) {
+      const table = h('table', 'procs');
+      const head = table.createTHead().insertRow();
+      // a container column only where some process runs in one
+      const inContainer = d.processes.some((p) => p.container !== undefined);
+      for (const c of ['PID', 'name', ...(inContainer ? ['container'] : [])]) {
+        head.append(h('th', undefined, c));
+      }
+      const tbody = table.createTBody();
+      const wrap = h('div', 'list');
+      wrap.append(table);
+      list(
+        part('processes', d.processes.length),
+        d.processes,
+        (p) => {
+          const tr = h('tr');
+          tr.dataset.pid = String(p.pid);
+          const c = p.container !== undefined ? g.containerByKey.get(p.container) : undefined;
+          tr.append(h('td', 'pid', String(p.pid)), h('td', 'name', esc(p.name)));
+          if (inContainer) tr.append(h('td', 'container', c ? esc(containerName(c)) : ''));
+          return tr;
+        },
+        tbody,
+        wrap,
+      );
+    }
+    if (d.tasks.length > 0) {
+      list(part('threads of processes elsewhere', d.tasks.length), d.tasks, (t) =>
+        h('li', undefined, `thread ${t.tid} of process ${t.pid}`),
+      );
+    }
+    if (d.fds.length > 0) {
+      list(part('open file descriptors', d.fds.length), d.fds, (f) =>
+        h('li', undefined, `fd ${f.fd} of process ${f.pid}`),
+      );
+    }
+    if (d.mounts.length > 0) {
+      list(part('bind mounts', d.mounts.length), d.mounts, (m) => {
+        const li = h('li', undefined, esc(m.path));
+        const mnt = g.byKey.get(m.mntns);
+        li.append(h('span', 'note', ` in ${mnt ? nsId(mnt) : esc(m.mntns)}`));
+        return li;
+      });
+    }
+  };
+
+  const show = (): void => {
+    const key = page.selected;
+    fallback.hidden = true;
+    if (key === undefined) {
+      if (panel.hidden) return;
+      panel.hidden = true;
+      document.body.classList.remove('details-open');
+      delete root.dataset.details;
+      delete root.dataset.detailsDrawn;
+      view.resized();
+      return;
+    }
+    body.replaceChildren();
+    const g = page.model?.graph;
+    const d = g ? nsDetails(g, key) : undefined;
+    if (g && d) render(g, d);
+    else {
+      title.textContent = esc(key);
+      body.append(h('p', 'note', 'gone: the latest scan no longer has this namespace'));
+    }
+    body.scrollTop = 0;
+    root.dataset.details = key;
+    if (panel.hidden) {
+      panel.hidden = false;
+      document.body.classList.add('details-open');
+      view.resized();
+    }
+    // the drawing got narrower: keep the selected node on screen
+    const el = page.svg ? elementFor(page.svg, key) : undefined;
+    if (el && !view.inView(el)) view.centreOn(el, view.realZoom);
+  };
+
+  page.onSelect(() => show());
+  // a new scan: the same namespace, with what is known of it now
+  page.onDrawn(() => {
+    if (page.selected !== undefined) show();
+  });
+
+  return {
+    close(): boolean {
+      if (page.selected === undefined) return false;
+      page.select(undefined);
+      return true;
+    },
+  };
+}

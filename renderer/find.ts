@@ -1,0 +1,174 @@
+/**
+ * The find box: `/` or Ctrl+F opens it; every keystroke highlights the
+ * namespaces the query matches (main/emit/find.ts, an index built once per
+ * model) and says how many; Enter and Shift+Enter step through them, each
+ * centred at a readable zoom; Escape closes it and clears the highlight.
+ *
+ * A keystroke costs one pass of the index over short strings plus work in
+ * the number of matches (and of the previous ones, to unmark them): at
+ * thousands of namespaces it must leave the page painting (the bench,
+ * tests/bench/viewer-ui-bench.ts, measures the longest frame gap while
+ * typing). Matches the filters do not draw are counted apart, not hidden
+ * in the count.
+ *
+ * `<html data-find-query>` is the query the highlight shows (set once the
+ * classes are on), `data-find-count` / `data-find-hidden` the counts and
+ * `data-find-current` the match stepped to: tests and the bench wait on them.
+ */
+import { findIndex, type FindIndex } from '../main/emit/find';
+import type { NsKey } from '../main/model/types';
+import { findActionForKey, type FindAction } from './keys';
+import { elementFor, type PageState } from './page';
+import { Marked } from './selection';
+import type { GraphView } from './view';
+
+/** The zoom a match is centred at (at least): 1x, where 10-point labels are 10 px. */
+const READABLE = 1;
+
+/** What the find box needs of the page. */
+export interface FindContext {
+  page: PageState;
+  view: GraphView;
+  root: HTMLElement;
+}
+
+/** The find box, as main.ts drives it. */
+export interface FindBox {
+  open(): void;
+  /** Close it and clear the highlight; false when it was not open. */
+  close(): boolean;
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`page lacks #${id}`);
+  return el as T;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Install the find box. */
+export function installFind(ctx: FindContext): FindBox {
+  const { page, view, root } = ctx;
+  const box = byId('find');
+  const input = byId<HTMLInputElement>('find-input');
+  const count = byId('find-count');
+  const marks = new Marked('match');
+  const currentMark = new Marked('match-current');
+  let index: { of: object; find: FindIndex } | undefined;
+  /** The drawn matches, in drawing order. */
+  let shown: { key: NsKey; el: Element }[] = [];
+  let hidden = 0;
+  let current = -1;
+
+  const indexNow = (): FindIndex | undefined => {
+    const m = page.model;
+    if (!m) return undefined;
+    // built once per model: a new scan brings a new model object
+    if (index?.of !== m) index = { of: m, find: findIndex(m.graph) };
+    return index.find;
+  };
+
+  const say = (): void => {
+    const q = input.value.trim();
+    const n = shown.length;
+    let text = '';
+    if (q !== '') {
+      if (n === 0 && hidden === 0) text = 'no match';
+      else if (current >= 0) text = `${current + 1} of ${n}`;
+      else text = plural(n, 'match', 'matches');
+      if (hidden > 0) text += `${n === 0 ? ' shown' : ''}, ${hidden} hidden by filters`;
+    }
+    count.textContent = text;
+    root.dataset.findCount = String(n);
+    root.dataset.findHidden = String(hidden);
+    if (current >= 0) root.dataset.findCurrent = shown[current]!.key;
+    else delete root.dataset.findCurrent;
+  };
+
+  /** Highlight what the query matches now. */
+  const update = (): void => {
+    const find = indexNow();
+    const svg = page.svg;
+    const q = input.value;
+    shown = [];
+    hidden = 0;
+    current = -1;
+    if (find && svg) {
+      for (const key of find.find(q)) {
+        const el = elementFor(svg, key);
+        if (el) shown.push({ key, el });
+        else hidden++;
+      }
+    }
+    marks.set(shown.map((s) => s.el));
+    currentMark.clear();
+    say();
+    root.dataset.findQuery = q;
+  };
+
+  const step = (by: 1 | -1): void => {
+    const n = shown.length;
+    if (n === 0) return;
+    current = current < 0 ? (by > 0 ? 0 : n - 1) : (current + by + n) % n;
+    const { el } = shown[current]!;
+    currentMark.set([el]);
+    view.centreOn(el, READABLE);
+    say();
+  };
+
+  const details = (): void => {
+    const hit = shown[Math.max(current, 0)];
+    if (hit) page.select(hit.key);
+  };
+
+  const api: FindBox = {
+    open(): void {
+      const wasHidden = box.hidden;
+      box.hidden = false;
+      root.dataset.find = 'open';
+      input.focus();
+      input.select();
+      if (wasHidden) update();
+    },
+    close(): boolean {
+      if (box.hidden) return false;
+      box.hidden = true;
+      delete root.dataset.find;
+      marks.clear();
+      currentMark.clear();
+      shown = [];
+      hidden = 0;
+      current = -1;
+      say();
+      root.dataset.findQuery = '';
+      if (box.contains(document.activeElement)) input.blur();
+      return true;
+    },
+  };
+
+  const run: Record<FindAction, () => void> = {
+    next: () => step(1),
+    previous: () => step(-1),
+    details,
+    close: () => void api.close(),
+    select: () => input.select(),
+  };
+
+  input.addEventListener('input', update);
+  input.addEventListener('keydown', (e) => {
+    const action = findActionForKey(e.key, e);
+    if (!action) return;
+    e.preventDefault();
+    run[action]();
+  });
+  byId('find-next').addEventListener('click', () => step(1));
+  byId('find-prev').addEventListener('click', () => step(-1));
+  byId('find-details').addEventListener('click', details);
+  byId('find-close').addEventListener('click', () => void api.close());
+  // a new drawing: the same query over the new SVG (and, after a scan, the new model)
+  page.onDrawn(() => {
+    if (!box.hidden) update();
+  });
+  return api;
+}
