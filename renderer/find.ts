@@ -74,10 +74,10 @@ export function installFind(ctx: FindContext): FindBox {
     const n = shown.length;
     let text = '';
     if (q !== '') {
-      if (n === 0 && hidden === 0) text = 'no match';
+      if (n === 0) text = hidden === 0 ? 'no match' : 'none shown';
       else if (current >= 0) text = `${current + 1} of ${n}`;
       else text = plural(n, 'match', 'matches');
-      if (hidden > 0) text += `${n === 0 ? ' shown' : ''}, ${hidden} hidden by filters`;
+      if (hidden > 0) text += `, ${hidden} hidden by filters`;
     }
     count.textContent = text;
     root.dataset.findCount = String(n);
