@@ -88,186 +88,274 @@ function fail(path: string, what: string): never {
   throw new ModelFormatError(`${path}: ${what}`);
 }
 
-function obj(v: Json, path: string): Record<string, Json> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'not an object');
-  return v as Record<string, Json>;
+// The checks below run on the parsed JSON in place: a value that passes is
+// used as it is, no object is copied, and no path string is built unless
+// something is wrong (`base` names the object, `field` the key or index).
+// Copying every object and building every field's path took most of the
+// time of reading a snapshot (about 120 ms at 1000 namespaces, much of it
+// GC). Keys the model does not know are removed, so the model holds
+// exactly what a copy would have, whatever the snapshot carried.
+
+type Obj = Record<string, Json>;
+
+/** `base.field` or `base[index]`: a value's place, for an error message. */
+function at(base: string, field?: string | number): string {
+  if (field === undefined) return base;
+  return typeof field === 'number' ? `${base}[${field}]` : `${base}.${field}`;
 }
-function arr(v: Json, path: string): Json[] {
-  if (!Array.isArray(v)) fail(path, 'not an array');
+
+const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isUint = (v: Json): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function obj(v: Json, base: string, field?: string | number): Obj {
+  if (!isObj(v)) fail(at(base, field), 'not an object');
   return v;
 }
-function str(v: Json, path: string): string {
-  if (typeof v !== 'string') fail(path, 'not a string');
+function arr(v: Json, base: string, field?: string): Json[] {
+  if (!Array.isArray(v)) fail(at(base, field), 'not an array');
   return v;
 }
-function int(v: Json, path: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    fail(path, 'not a non-negative integer');
+function str(v: Json, base: string, field?: string | number): string {
+  if (typeof v !== 'string') fail(at(base, field), 'not a string');
+  return v;
+}
+function int(v: Json, base: string, field?: string | number): number {
+  if (!isUint(v)) fail(at(base, field), 'not a non-negative integer');
+  return v;
+}
+function bool(v: Json, base: string, field?: string): boolean {
+  if (typeof v !== 'boolean') fail(at(base, field), 'not a boolean');
+  return v;
+}
+function key(v: Json, base: string, field?: string): NsKey {
+  const s = str(v, base, field);
+  if (!KEY_RE.test(s)) {
+    fail(at(base, field), `not a namespace key like "net:4026531840": ${describeValue(s)}`);
   }
-  return v;
-}
-function bool(v: Json, path: string): boolean {
-  if (typeof v !== 'boolean') fail(path, 'not a boolean');
-  return v;
-}
-function key(v: Json, path: string): NsKey {
-  const s = str(v, path);
-  if (!KEY_RE.test(s)) fail(path, `not a namespace key like "net:4026531840": ${describeValue(s)}`);
   return s as NsKey;
 }
-function opt<T>(o: Record<string, Json>, k: string, path: string, f: (v: Json, p: string) => T) {
-  return o[k] === undefined ? undefined : f(o[k], `${path}.${k}`);
+/** `o[field]` is absent or passes `check`. */
+function opt(
+  o: Obj,
+  base: string,
+  field: string,
+  check: (v: Json, base: string, field: string) => unknown,
+): void {
+  if (o[field] !== undefined) check(o[field], base, field);
+}
+/** Every item of the array `o[field]` is a non-negative integer. */
+function ints(o: Obj, base: string, field: string): void {
+  const a = arr(o[field], base, field);
+  for (let i = 0; i < a.length; i++) {
+    if (!isUint(a[i])) fail(`${base}.${field}[${i}]`, 'not a non-negative integer');
+  }
+}
+/** `list` (at `path`), if every item is a string. */
+function strings(list: Json[], path: string): string[] {
+  for (let i = 0; i < list.length; i++) {
+    if (typeof list[i] !== 'string') fail(`${path}[${i}]`, 'not a string');
+  }
+  return list as string[];
+}
+/** Every item of the array `o[field]` is an object passing `check` (given its own path). */
+function objs(o: Obj, base: string, field: string, check: (v: Obj, path: string) => void): void {
+  const a = arr(o[field], base, field);
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (!isObj(v)) fail(`${base}.${field}[${i}]`, 'not an object');
+    check(v, `${base}.${field}[${i}]`); // few: a thread, an fd or a mount holding a namespace
+  }
 }
 
-function host(v: Json, path: string): HostInfo {
-  const o = obj(v, path);
-  const h: HostInfo = {
-    hostname: str(o.hostname, `${path}.hostname`),
-    kernel: str(o.kernel, `${path}.kernel`),
-    time: str(o.time, `${path}.time`),
-    uid: int(o.uid, `${path}.uid`),
-    nsidSupported: bool(o.nsidSupported, `${path}.nsidSupported`),
-  };
-  const userns = opt(o, 'userns', path, key);
-  const pidns = opt(o, 'pidns', path, key);
-  if (userns) h.userns = userns;
-  if (pidns) h.pidns = pidns;
-  return h;
+/** The keys each kind of object may have: anything else in a snapshot is dropped. */
+const keys = <T>(...k: (keyof T & string)[]): ReadonlySet<string> => new Set(k);
+const HOST_KEYS = keys<HostInfo>(
+  'hostname',
+  'kernel',
+  'time',
+  'uid',
+  'nsidSupported',
+  'userns',
+  'pidns',
+);
+const NS_KEYS = keys<Namespace>(
+  'key',
+  'type',
+  'ino',
+  'nsid',
+  'origin',
+  'owner',
+  'parent',
+  'ownerUid',
+  'ownerName',
+  'pids',
+  'tasks',
+  'fds',
+  'mounts',
+  'label',
+);
+const TASK_KEYS = keys<TaskRef>('pid', 'tid');
+const FD_KEYS = keys<FdRef>('pid', 'fd');
+const MOUNT_KEYS = keys<BindMountRef>('path', 'mntns');
+const LABEL_KEYS = keys<LabelRef>('pid', 'name');
+const PROCESS_KEYS = keys<Process>('pid', 'ppid', 'name', 'start', 'ns', 'container');
+const CONTAINER_KEYS = keys<Container>(
+  'key',
+  'engine',
+  'id',
+  'name',
+  'pod',
+  'sandbox',
+  'compose',
+  'engineNamespace',
+  'pids',
+  'sources',
+);
+const POD_KEYS = keys<PodRef>('kind', 'name', 'namespace', 'id');
+const COMPOSE_KEYS = keys<NonNullable<Container['compose']>>('project', 'service');
+
+/** Remove the keys of `o` outside `known` (none, in a snapshot graphns wrote). */
+function only(o: Obj, known: ReadonlySet<string>): void {
+  for (const k in o) if (!known.has(k)) delete o[k];
 }
 
-function namespace(v: Json, path: string): Namespace {
-  const o = obj(v, path);
-  const k = key(o.key, `${path}.key`);
-  const type = str(o.type, `${path}.type`) as NsTypeName;
+function host(v: Json, base: string): HostInfo {
+  const o = obj(v, base);
+  str(o.hostname, base, 'hostname');
+  str(o.kernel, base, 'kernel');
+  str(o.time, base, 'time');
+  int(o.uid, base, 'uid');
+  bool(o.nsidSupported, base, 'nsidSupported');
+  opt(o, base, 'userns', key);
+  opt(o, base, 'pidns', key);
+  only(o, HOST_KEYS);
+  return o as unknown as HostInfo;
+}
+
+function task(t: Obj, path: string): void {
+  int(t.pid, path, 'pid');
+  int(t.tid, path, 'tid');
+  only(t, TASK_KEYS);
+}
+function fd(f: Obj, path: string): void {
+  int(f.pid, path, 'pid');
+  int(f.fd, path, 'fd');
+  only(f, FD_KEYS);
+}
+function mount(m: Obj, path: string): void {
+  str(m.path, path, 'path');
+  key(m.mntns, path, 'mntns');
+  only(m, MOUNT_KEYS);
+}
+function label(v: Json, base: string, field: string): void {
+  const l = obj(v, base, field);
+  const path = `${base}.${field}`;
+  int(l.pid, path, 'pid');
+  str(l.name, path, 'name');
+  only(l, LABEL_KEYS);
+}
+function nsid(v: Json, base: string, field: string): void {
+  if (!/^\d+$/.test(str(v, base, field))) fail(at(base, field), 'not a decimal 64-bit id');
+}
+
+function namespace(v: Json, base: string): Namespace {
+  const o = obj(v, base);
+  const k = key(o.key, base, 'key');
+  const type = str(o.type, base, 'type') as NsTypeName;
   if (!NS_TYPES.includes(type))
-    fail(`${path}.type`, `unknown namespace type ${describeValue(type)}`);
-  const ino = int(o.ino, `${path}.ino`);
+    fail(`${base}.type`, `unknown namespace type ${describeValue(type)}`);
+  const ino = int(o.ino, base, 'ino');
   if (k !== `${type}:${ino}`)
-    fail(`${path}.key`, `${k} does not match type ${type} and ino ${ino}`);
-  const origin = str(o.origin, `${path}.origin`) as Origin;
-  if (!ORIGINS.includes(origin)) fail(`${path}.origin`, `unknown origin ${describeValue(origin)}`);
-  const ns: Namespace = {
-    key: k,
-    type,
-    ino,
-    origin,
-    pids: arr(o.pids, `${path}.pids`).map((p, i) => int(p, `${path}.pids[${i}]`)),
-    tasks: arr(o.tasks, `${path}.tasks`).map((t, i): TaskRef => {
-      const p = `${path}.tasks[${i}]`;
-      const to = obj(t, p);
-      return { pid: int(to.pid, `${p}.pid`), tid: int(to.tid, `${p}.tid`) };
-    }),
-    fds: arr(o.fds, `${path}.fds`).map((f, i): FdRef => {
-      const p = `${path}.fds[${i}]`;
-      const fo = obj(f, p);
-      return { pid: int(fo.pid, `${p}.pid`), fd: int(fo.fd, `${p}.fd`) };
-    }),
-    mounts: arr(o.mounts, `${path}.mounts`).map((m, i): BindMountRef => {
-      const p = `${path}.mounts[${i}]`;
-      const mo = obj(m, p);
-      return { path: str(mo.path, `${p}.path`), mntns: key(mo.mntns, `${p}.mntns`) };
-    }),
-  };
-  const nsid = opt(o, 'nsid', path, str);
-  if (nsid !== undefined) {
-    if (!/^\d+$/.test(nsid)) fail(`${path}.nsid`, 'not a decimal 64-bit id');
-    ns.nsid = nsid;
-  }
-  const owner = opt(o, 'owner', path, key);
-  if (owner !== undefined) ns.owner = owner;
-  const parent = opt(o, 'parent', path, key);
-  if (parent !== undefined) ns.parent = parent;
-  const ownerUid = opt(o, 'ownerUid', path, int);
-  if (ownerUid !== undefined) ns.ownerUid = ownerUid;
-  const ownerName = opt(o, 'ownerName', path, str);
-  if (ownerName !== undefined) ns.ownerName = ownerName;
-  const label = opt(o, 'label', path, (l, p): LabelRef => {
-    const lo = obj(l, p);
-    return { pid: int(lo.pid, `${p}.pid`), name: str(lo.name, `${p}.name`) };
-  });
-  if (label !== undefined) ns.label = label;
-  return ns;
+    fail(`${base}.key`, `${k} does not match type ${type} and ino ${ino}`);
+  const origin = str(o.origin, base, 'origin') as Origin;
+  if (!ORIGINS.includes(origin)) fail(`${base}.origin`, `unknown origin ${describeValue(origin)}`);
+  ints(o, base, 'pids');
+  objs(o, base, 'tasks', task);
+  objs(o, base, 'fds', fd);
+  objs(o, base, 'mounts', mount);
+  opt(o, base, 'nsid', nsid);
+  opt(o, base, 'owner', key);
+  opt(o, base, 'parent', key);
+  opt(o, base, 'ownerUid', int);
+  opt(o, base, 'ownerName', str);
+  opt(o, base, 'label', label);
+  only(o, NS_KEYS);
+  return o as unknown as Namespace;
 }
 
-function processEntry(v: Json, path: string): Process {
-  const o = obj(v, path);
-  const nsObj = obj(o.ns, `${path}.ns`);
-  const ns: Process['ns'] = {};
-  for (const [t, k] of Object.entries(nsObj)) {
-    if (!NS_TYPES.includes(t as NsTypeName))
-      fail(`${path}.ns`, `unknown namespace type ${describeValue(t)}`);
-    const kk = key(k, `${path}.ns.${t}`);
-    if (!kk.startsWith(`${t}:`)) fail(`${path}.ns.${t}`, `${kk} is not a ${t} namespace`);
-    ns[t as NsTypeName] = kk;
+function processEntry(v: Json, base: string): Process {
+  const o = obj(v, base);
+  const ns = obj(o.ns, base, 'ns');
+  for (const t in ns) {
+    if (!NS_TYPES.includes(t as NsTypeName)) {
+      fail(`${base}.ns`, `unknown namespace type ${describeValue(t)}`);
+    }
+    const kk = key(ns[t], `${base}.ns`, t);
+    if (!kk.startsWith(`${t}:`)) fail(`${base}.ns.${t}`, `${kk} is not a ${t} namespace`);
   }
-  const p: Process = {
-    pid: int(o.pid, `${path}.pid`),
-    ppid: int(o.ppid, `${path}.ppid`),
-    name: str(o.name, `${path}.name`),
-    start: int(o.start, `${path}.start`),
-    ns,
-  };
-  const container = opt(o, 'container', path, containerKey);
-  if (container !== undefined) p.container = container;
-  return p;
+  int(o.pid, base, 'pid');
+  int(o.ppid, base, 'ppid');
+  str(o.name, base, 'name');
+  int(o.start, base, 'start');
+  opt(o, base, 'container', containerKey);
+  only(o, PROCESS_KEYS);
+  return o as unknown as Process;
 }
 
 const CONTAINER_KEY_RE = /^([a-z-]+):(.+)$/s;
 
-function containerKey(v: Json, path: string): ContainerKey {
-  const s = str(v, path);
+function containerKey(v: Json, base: string, field?: string): ContainerKey {
+  const s = str(v, base, field);
   const m = CONTAINER_KEY_RE.exec(s);
   if (!m || !ENGINES.includes(m[1] as Engine)) {
-    fail(path, `not a container key like "docker:<id>": ${describeValue(s)}`);
+    fail(at(base, field), `not a container key like "docker:<id>": ${describeValue(s)}`);
   }
   return s as ContainerKey;
 }
 
-function pod(v: Json, path: string): PodRef {
-  const o = obj(v, path);
-  const kind = str(o.kind, `${path}.kind`);
+function pod(v: Json, base: string, field: string): void {
+  const o = obj(v, base, field);
+  const path = `${base}.${field}`;
+  const kind = str(o.kind, path, 'kind');
   if (kind !== 'kubernetes' && kind !== 'podman') {
     fail(`${path}.kind`, `unknown pod kind ${describeValue(kind)}`);
   }
-  const r: PodRef = { kind, name: str(o.name, `${path}.name`) };
-  const ns = opt(o, 'namespace', path, str);
-  if (ns !== undefined) r.namespace = ns;
-  const id = opt(o, 'id', path, str);
-  if (id !== undefined) r.id = id;
-  return r;
+  str(o.name, path, 'name');
+  opt(o, path, 'namespace', str);
+  opt(o, path, 'id', str);
+  only(o, POD_KEYS);
 }
 
-function container(v: Json, path: string): Container {
-  const o = obj(v, path);
-  const k = containerKey(o.key, `${path}.key`);
-  const engine = str(o.engine, `${path}.engine`) as Engine;
-  if (!ENGINES.includes(engine)) fail(`${path}.engine`, `unknown engine ${describeValue(engine)}`);
-  const id = str(o.id, `${path}.id`);
-  if (k !== `${engine}:${id}`) fail(`${path}.key`, 'does not match its engine and id');
-  const c: Container = {
-    key: k,
-    engine,
-    id,
-    pids: arr(o.pids, `${path}.pids`).map((p, i) => int(p, `${path}.pids[${i}]`)),
-    sources: arr(o.sources, `${path}.sources`).map((x, i) => str(x, `${path}.sources[${i}]`)),
-  };
-  const name = opt(o, 'name', path, str);
-  if (name !== undefined) c.name = name;
-  const pd = opt(o, 'pod', path, pod);
-  if (pd !== undefined) c.pod = pd;
-  const sandbox = opt(o, 'sandbox', path, bool);
-  if (sandbox !== undefined) c.sandbox = sandbox;
-  const compose = opt(o, 'compose', path, (cv, cp) => {
-    const co = obj(cv, cp);
-    const r: { project: string; service?: string } = { project: str(co.project, `${cp}.project`) };
-    const service = opt(co, 'service', cp, str);
-    if (service !== undefined) r.service = service;
-    return r;
-  });
-  if (compose !== undefined) c.compose = compose;
-  const ens = opt(o, 'engineNamespace', path, str);
-  if (ens !== undefined) c.engineNamespace = ens;
-  return c;
+function compose(v: Json, base: string, field: string): void {
+  const o = obj(v, base, field);
+  const path = `${base}.${field}`;
+  str(o.project, path, 'project');
+  opt(o, path, 'service', str);
+  only(o, COMPOSE_KEYS);
+}
+
+function container(v: Json, base: string): Container {
+  const o = obj(v, base);
+  const k = containerKey(o.key, base, 'key');
+  const engine = str(o.engine, base, 'engine') as Engine;
+  if (!ENGINES.includes(engine)) fail(`${base}.engine`, `unknown engine ${describeValue(engine)}`);
+  const id = str(o.id, base, 'id');
+  if (k !== `${engine}:${id}`) fail(`${base}.key`, 'does not match its engine and id');
+  ints(o, base, 'pids');
+  strings(arr(o.sources, base, 'sources'), `${base}.sources`);
+  opt(o, base, 'name', str);
+  opt(o, base, 'pod', pod);
+  opt(o, base, 'sandbox', bool);
+  opt(o, base, 'compose', compose);
+  opt(o, base, 'engineNamespace', str);
+  only(o, CONTAINER_KEYS);
+  return o as unknown as Container;
+}
+
+/** Each item of `list` checked in place by `check`, given its path (`namespaces[3]`). */
+function each<T>(list: Json[], name: string, check: (v: Json, base: string) => T): T[] {
+  for (let i = 0; i < list.length; i++) check(list[i], `${name}[${i}]`);
+  return list as T[];
 }
 
 /** Checks that every key the model refers to names one of its namespaces. */
@@ -338,14 +426,12 @@ export function parseModel(text: string): Model {
   }
   const model: Model = {
     host: host(o.host, 'host'),
-    namespaces: arr(o.namespaces, 'namespaces').map((n, i) => namespace(n, `namespaces[${i}]`)),
-    processes: arr(o.processes, 'processes').map((p, i) => processEntry(p, `processes[${i}]`)),
+    namespaces: each(arr(o.namespaces, 'namespaces'), 'namespaces', namespace),
+    processes: each(arr(o.processes, 'processes'), 'processes', processEntry),
     // version 1 knew no containers
     containers:
-      o.version === 1
-        ? []
-        : arr(o.containers, 'containers').map((c, i) => container(c, `containers[${i}]`)),
-    warnings: arr(o.warnings, 'warnings').map((w, i) => str(w, `warnings[${i}]`)),
+      o.version === 1 ? [] : each(arr(o.containers, 'containers'), 'containers', container),
+    warnings: strings(arr(o.warnings, 'warnings'), 'warnings'),
   };
   checkReferences(model);
   return model;

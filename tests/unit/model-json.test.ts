@@ -101,6 +101,32 @@ test('serialize then parse gives the same model', () => {
   assert.deepEqual(parseModel(serializeModel(m, 2)), m);
 });
 
+test('keys the model does not know are dropped at every level; __proto__ stays a plain key', () => {
+  const m = model();
+  const d = JSON.parse(serializeModel(m));
+  const junk = (o: Record<string, unknown>) => (o.extra = 'x'.repeat(1000));
+  junk(d.host);
+  for (const ns of d.namespaces) {
+    junk(ns);
+    for (const list of [ns.tasks, ns.fds, ns.mounts]) for (const x of list) junk(x);
+    if (ns.label) junk(ns.label);
+  }
+  for (const p of d.processes) junk(p);
+  for (const c of d.containers) {
+    junk(c);
+    if (c.pod) junk(c.pod);
+    if (c.compose) junk(c.compose);
+  }
+  // through the text, as a snapshot arrives: "__proto__" becomes an own key of each object
+  const text = JSON.stringify(d).replaceAll('"extra":', '"__proto__":{"polluted":true},"extra":');
+  assert.equal(text.split('"__proto__"').length - 1, text.split('"extra"').length - 1);
+  const parsed = parseModel(text);
+  assert.deepEqual(parsed, m);
+  assert.equal(JSON.stringify(parsed), JSON.stringify(m), 'nothing extra is serialized again');
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(Object.getPrototypeOf(parsed.namespaces[0]), Object.prototype);
+});
+
 test('a version 1 snapshot (before containers) still opens, with no containers', () => {
   const d = JSON.parse(serializeModel(model()));
   d.version = 1;
