@@ -5,7 +5,22 @@
 
 /** What a key (or mouse gesture) asks the viewer to do. */
 export type Action =
-  'zoomIn' | 'zoomOut' | 'resetZoom' | 'save' | 'quit' | 'help' | 'close' | 'rediscover' | 'find';
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'resetZoom'
+  | 'save'
+  | 'quit'
+  | 'help'
+  | 'close'
+  | 'rediscover'
+  | 'find'
+  | 'liveRefresh'
+  | 'dismissChanges'
+  | 'toggleFlat'
+  | 'hideEmpty'
+  | 'focusFilters'
+  | 'resetFilters'
+  | 'collapse';
 
 /** One row of the help overlay. */
 export interface Binding {
@@ -21,6 +36,25 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: ['1'], action: 'resetZoom', help: 'reset zoom to 1x and re-centre' },
   { keys: ['s'], action: 'save', help: 'save the graph as an SVG file' },
   { keys: ['r', 'F5'], action: 'rediscover', help: 'discover again and redraw' },
+  {
+    keys: ['l'],
+    action: 'liveRefresh',
+    help: 'live refresh: next interval (off, 2 s … 5 min); only a change is drawn again',
+  },
+  { keys: ['x'], action: 'dismissChanges', help: 'dismiss the changes notice and the new marks' },
+  {
+    keys: ['d'],
+    action: 'toggleFlat',
+    help: 'flat namespaces (cgroup, ipc, mnt, net, uts, time) on/off',
+  },
+  { keys: ['e'], action: 'hideEmpty', help: 'hide namespaces no process is in, or show them' },
+  { keys: ['f'], action: 'focusFilters', help: 'go to the filter bar (Tab along it, Esc back)' },
+  {
+    keys: ['c'],
+    action: 'collapse',
+    help: 'collapse or expand the selected user or PID namespace',
+  },
+  { keys: ['0'], action: 'resetFilters', help: 'show everything: filters off, all expanded' },
   { keys: ['h', '?'], action: 'help', help: 'show this help' },
   {
     keys: ['/', 'Ctrl+F'],
@@ -57,6 +91,7 @@ export const MOUSE_HELP: readonly { gesture: string; help: string }[] = [
   { gesture: 'wheel', help: 'zoom in/out around the pointer' },
   { gesture: 'click', help: 'details of a namespace; on empty space: close them' },
   { gesture: 'Tab', help: 'to the buttons of the find box and the details' },
+  { gesture: 'double-click', help: 'collapse or expand a user or PID namespace' },
 ];
 
 /** Modifier keys as a chord prefix. */

@@ -8,17 +8,24 @@
  * error, closed) and `data-painted-at` when the graph was first painted
  * (epoch ms), so tests and benchmarks wait on events instead of sleeping;
  * `data-layout-ms`, `data-show-ms` and `data-max-frame-gap` (the longest
- * pause in painting while the worker laid out) are for the benchmark.
+ * pause in painting while the worker laid out) are for the benchmark;
+ * `data-layouts` counts the layouts put on screen (a refresh that finds
+ * nothing changed must not add one).
  */
 import type { GraphResult } from '../main/contract';
+import { rowSvgId, svgId } from '../main/emit/dot';
+import type { NsKey } from '../main/model/types';
 import { connect } from './bridge';
 import { Busy } from './busy';
 import { installDetails } from './details';
 import { installFind } from './find';
 import { buildHelp } from './help';
 import { actionForKey, type Action } from './keys';
+import { sameDrawing } from './diff';
+import { installFilters } from './filters';
 import { LayoutClient } from './layout';
-import { PageState } from './page';
+import { PageState, type PageModel } from './page';
+import { installRefresh } from './refresh';
 import { installSelection } from './selection';
 import { GraphView } from './view';
 
@@ -69,23 +76,95 @@ function afterPaint(): Promise<void> {
   return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
 }
 
-async function draw(result: GraphResult, keepView: boolean): Promise<void> {
-  if (!result.ok) {
-    showError(result.error);
+let layouts = 0;
+/** A layout is running, or queued. */
+let laying = 0;
+let queue: Promise<unknown> = Promise.resolve();
+/** The DOT the drawing on screen was laid out from (of page.result): a refresh drawing the same lays out nothing. */
+let drawnDot: string | undefined;
+
+/** Draws happen one after the other, never two layouts at once. */
+function serial<T>(work: () => Promise<T>): Promise<T> {
+  laying++;
+  const p = queue.then(work, work).finally(() => laying--);
+  queue = p.catch(() => undefined);
+  return p;
+}
+
+interface DrawOptions {
+  /** The model of `result`, when the caller has parsed it. */
+  model?: PageModel;
+  /** A namespace that keeps its place on screen (before the selection and what is near the centre). */
+  anchor?: NsKey;
+  /** Lay nothing out when the drawing would not change (a refresh). */
+  unlessSame?: boolean;
+}
+
+/** Lay out and show `result` with the filters as they are; resolves with whether it laid out. */
+function draw(result: GraphResult, keepView: boolean, o: DrawOptions = {}): Promise<boolean> {
+  return serial(() => drawNow(result, keepView, o));
+}
+
+let relayoutQueued: { anchor?: NsKey } | undefined;
+/** The filters changed: lay the graph out again, keeping the view's place (several changes, one layout). */
+function relayout(anchor?: NsKey): void {
+  const result = page.result;
+  if (!result) return;
+  if (relayoutQueued) {
+    relayoutQueued.anchor ??= anchor;
     return;
   }
+  const queued: { anchor?: NsKey } = { anchor };
+  relayoutQueued = queued;
+  void serial(async () => {
+    relayoutQueued = undefined;
+    return drawNow(page.result ?? result, true, { anchor: queued.anchor });
+  });
+}
+
+async function drawNow(result: GraphResult, keepView: boolean, o: DrawOptions): Promise<boolean> {
+  if (!result.ok) {
+    showError(result.error);
+    return false;
+  }
   document.title = result.title;
-  page.setGraph(result);
+  // the scan time of what is drawn, the one thing allowed to differ
+  const before = o.unlessSame && page.result !== result ? page.model?.model.host.time : undefined;
+  if (page.result !== result) page.setGraph(result, o.model);
   root.dataset.state = 'layout';
   busy.start(`laying out ${result.namespaces} namespaces`);
+  // filtered, the page builds the DOT (a fifth of a second at 5000): let the indicator paint first
+  if (!filters.isDefault) await new Promise((r) => requestAnimationFrame(r));
   const t0 = performance.now();
   try {
-    const svg = await layout.layout(result.dot);
+    const dot = filters.dotFor(result);
+    root.dataset.dotMs = String(Math.round(performance.now() - t0));
+    if (
+      before !== undefined &&
+      drawnDot !== undefined &&
+      page.svg &&
+      sameDrawing({ dot: drawnDot, time: before }, { dot, time: page.model!.model.host.time })
+    ) {
+      // the same picture: keep it, but let the panels see the new model
+      drawnDot = dot;
+      page.drawn(page.svg);
+      root.dataset.state = 'ready';
+      return false;
+    }
+    drawnDot = undefined;
+    const svg = await layout.layout(dot);
     const t1 = performance.now();
     root.dataset.layoutMs = String(Math.round(t1 - t0));
     // the page must have kept painting while the worker worked
     root.dataset.maxFrameGap = String(Math.round(busy.maxFrameGap));
+    const preferred = [o.anchor, page.selected]
+      .filter((k): k is NsKey => k !== undefined)
+      .flatMap((k) => [svgId(k), rowSvgId(k)]);
+    const places = keepView ? view.places(preferred) : [];
     view.show(svg, keepView);
+    if (keepView) view.keepPlace(places);
+    drawnDot = dot;
+    root.dataset.layouts = String(++layouts);
     const shown = byId('graph').querySelector('svg');
     if (shown) page.drawn(shown);
     errorBox.hidden = true;
@@ -98,8 +177,10 @@ async function draw(result: GraphResult, keepView: boolean): Promise<void> {
     if (w) summary += `, ${count(w, 'warning')} (some of the system out of sight)`;
     if (view.large) summary += ', large graph: dashed arrows drawn faint';
     root.dataset.state = 'ready';
+    return true;
   } catch (err) {
     showError(`layout failed: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
   } finally {
     busy.stop();
     renderStatus();
@@ -124,6 +205,19 @@ function setNote(text: string): void {
   renderStatus();
 }
 
+const filters = installFilters({ page, relayout, note: setNote });
+const refresh = installRefresh({
+  page,
+  api,
+  busy: () => laying > 0 || working,
+  show: (result, model, unlessSame) => draw(result, true, { model, unlessSame }),
+  error: (message) => {
+    busy.stop();
+    showError(message);
+  },
+  note: setNote,
+});
+
 const actions: Record<Action, () => void> = {
   zoomIn: () => view.zoomIn(),
   zoomOut: () => view.zoomOut(),
@@ -146,14 +240,21 @@ const actions: Record<Action, () => void> = {
       if (r.saved) setNote(`saved to ${r.path ?? 'file'}`);
       else setNote(r.error ? `not saved: ${r.error}` : 'save cancelled');
     }),
-  rediscover: () =>
-    void exclusive('rediscover', async () => {
-      busy.start('discovering');
-      root.dataset.state = 'loading';
-      const result = await api.rediscover();
-      await draw(result, true);
-      setNote(`rediscovered at ${new Date().toLocaleTimeString()}`);
-    }),
+  rediscover: () => {
+    busy.start('discovering');
+    root.dataset.state = 'loading';
+    refresh.now();
+  },
+  liveRefresh: () => refresh.cycle(),
+  dismissChanges: () => refresh.dismiss(),
+  toggleFlat: () => filters.toggleFlat(),
+  hideEmpty: () => filters.toggleHideEmpty(),
+  focusFilters: () => filters.focus(),
+  resetFilters: () => filters.reset(),
+  collapse: () => {
+    if (page.selected) filters.toggleCollapse(page.selected);
+    else setNote('c collapses the selected user or PID namespace: click one first');
+  },
   quit: () => {
     root.dataset.state = 'closed';
     setNote('closing…');
@@ -181,10 +282,13 @@ window.addEventListener('resize', () => {
   boundsTimer = setTimeout(() => void reportBounds(), 500);
 });
 
+/** Inputs that take no typed text: keys at them stay shortcuts. */
+const NOT_TEXT = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color']);
+
 /** Whether keys typed at `target` are text for it (a find box, a field), not shortcuts. */
 function typingInto(target: EventTarget | null): boolean {
   return (
-    target instanceof HTMLInputElement ||
+    (target instanceof HTMLInputElement && !NOT_TEXT.has(target.type)) ||
     target instanceof HTMLTextAreaElement ||
     target instanceof HTMLSelectElement ||
     (target instanceof HTMLElement && target.isContentEditable)

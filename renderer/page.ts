@@ -22,6 +22,15 @@ export interface PageModel {
   graph: ModelGraph;
 }
 
+/**
+ * A model JSON parsed and checked, with its indexes.
+ * @throws ModelFormatError when the JSON is not a valid model.
+ */
+export function pageModel(modelJson: string): PageModel {
+  const model = parseModel(modelJson);
+  return { model, graph: graphOf(model) };
+}
+
 type Listener<T> = (value: T) => void;
 
 /** The page's shared state and its two events. */
@@ -49,17 +58,19 @@ export class PageState {
    * @throws ModelFormatError when the Node side sent a malformed model.
    */
   get model(): PageModel | undefined {
-    if (!this.#model && this.#result) {
-      const model = parseModel(this.#result.modelJson);
-      this.#model = { model, graph: graphOf(model) };
-    }
+    if (!this.#model && this.#result) this.#model = pageModel(this.#result.modelJson);
     return this.#model;
   }
 
-  /** A new graph result arrived (before its layout). */
-  setGraph(result: GraphPayload): void {
+  /**
+   * A new graph result arrived (before its layout). `model`, when the caller
+   * parsed it already (a refresh compares models), saves parsing it again.
+   * A refresh whose drawing would not change sets the result and announces
+   * the same SVG again through onDrawn, without a layout.
+   */
+  setGraph(result: GraphPayload, model?: PageModel): void {
     this.#result = result;
-    this.#model = undefined;
+    this.#model = model;
     for (const l of this.#onGraph) l(result);
   }
 

@@ -23,6 +23,19 @@ const READABLE_ZOOM = 0.5;
 /** How long after the last zoom step a large graph's labels come back. */
 const SETTLE_MS = 300;
 
+/**
+ * Where a node of the drawing is on screen: its SVG id and its centre in
+ * pixels from the drawing's top left corner.
+ */
+export interface Place {
+  id: string;
+  x: number;
+  y: number;
+}
+
+/** Nodes nearest the view's centre remembered as fallbacks for keeping the view's place. */
+const NEAREST = 24;
+
 /** What a redraw keeps: the real zoom and the pan. */
 interface ViewState {
   realZoom: number;
@@ -47,6 +60,8 @@ export class GraphView {
     this.#host = host;
     this.#onZoom = onZoom;
     window.addEventListener('resize', () => this.resized());
+    // the drawing's box also changes without the window (the filter bar wrapping)
+    new ResizeObserver(() => this.resized()).observe(host);
   }
 
   /** The SVG text shown now, as the layout produced it (for saving). */
@@ -181,6 +196,67 @@ export class GraphView {
     const r = el.getBoundingClientRect();
     const h = this.#host.getBoundingClientRect();
     return r.left >= h.left && r.right <= h.right && r.top >= h.top && r.bottom <= h.bottom;
+  }
+
+  /**
+   * Where the drawing's nodes are on screen now, to keep the view's place
+   * across a relayout: the nodes with `preferred` ids first (a selection,
+   * the node just collapsed), then the nodes nearest the view's centre.
+   */
+  places(preferred: readonly string[]): Place[] {
+    const svg = this.#host.querySelector('svg');
+    if (!svg || !this.#pz) return [];
+    const box = svg.getBoundingClientRect();
+    const place = (el: Element): Place => {
+      const r = el.getBoundingClientRect();
+      return { id: el.id, x: r.left + r.width / 2 - box.left, y: r.top + r.height / 2 - box.top };
+    };
+    const out: Place[] = [];
+    for (const id of preferred) {
+      const el = svg.ownerDocument.getElementById(id);
+      if (!el || !svg.contains(el)) continue;
+      // a table row is text only: with a large graph's labels hidden it has no box
+      el.classList.add('measure');
+      out.push(place(el));
+      el.classList.remove('measure');
+    }
+    const cx = box.width / 2;
+    const cy = box.height / 2;
+    const near = [...svg.querySelectorAll('g.node')]
+      .map(place)
+      .map((p) => ({ p, d: (p.x - cx) ** 2 + (p.y - cy) ** 2 }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, NEAREST);
+    for (const n of near) out.push(n.p);
+    return out;
+  }
+
+  /**
+   * Pan (the zoom unchanged) so that the first of `places` that is drawn
+   * now sits where it was; centre the graph when none is. Returns the id
+   * of the node that kept its place.
+   */
+  keepPlace(places: readonly Place[]): string | undefined {
+    const svg = this.#host.querySelector('svg');
+    const pz = this.#pz;
+    const viewport = svg?.querySelector('.svg-pan-zoom_viewport');
+    if (!svg || !pz || !(viewport instanceof SVGGraphicsElement)) return undefined;
+    for (const p of places) {
+      const el = svg.ownerDocument.getElementById(p.id);
+      if (!(el instanceof SVGGraphicsElement) || !svg.contains(el)) continue;
+      // the node's centre in the drawing's own units: independent of pan and
+      // zoom, whichever transform svg-pan-zoom has written to the DOM yet
+      el.classList.add('measure');
+      const b = el.getBBox();
+      el.classList.remove('measure');
+      const toViewport = viewport.getCTM()!.inverse().multiply(el.getCTM()!);
+      const c = new DOMPoint(b.x + b.width / 2, b.y + b.height / 2).matrixTransform(toViewport);
+      const z = pz.getSizes().realZoom;
+      pz.pan({ x: p.x - z * c.x, y: p.y - z * c.y });
+      return p.id;
+    }
+    pz.center();
+    return undefined;
   }
 
   #zoomed(): void {

@@ -34,6 +34,11 @@ export interface GraphPayload {
   ok: true;
   /** Graphviz DOT text, laid out by the page. */
   dot: string;
+  /**
+   * Whether `dot` draws the flat namespaces (`-d`): where the page's
+   * "flat namespaces" toggle starts. Absent means no.
+   */
+  details?: boolean;
   /** The model in its one JSON form (serializeModel), for panels. */
   modelJson: string;
   /** Window title, e.g. `graphns — host`. */

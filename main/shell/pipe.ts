@@ -64,6 +64,7 @@ export function parseGraphMessage(line: string): GraphMessage | undefined {
         typeof r.modelJson === 'string' &&
         typeof r.title === 'string' &&
         typeof r.namespaces === 'number' &&
+        (r.details === undefined || typeof r.details === 'boolean') &&
         Array.isArray(r.warnings)
       : r.ok === false && typeof r.error === 'string';
   return good ? (o as GraphMessage) : undefined;

@@ -143,6 +143,7 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
       return {
         ok: true,
         dot: o.toDot(model, { details: o.details }),
+        details: o.details,
         modelJson: serializeModel(model),
         title: `graphns — ${escapeDisplay(model.host.hostname)}`,
         namespaces: model.namespaces.length,

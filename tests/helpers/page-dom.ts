@@ -10,6 +10,8 @@ export interface PageElement {
   textContent: string | null;
   hidden: boolean;
   localName: string;
+  id: string;
+  classList: { contains(name: string): boolean };
   getAttribute(name: string): string | null;
 }
 
@@ -17,9 +19,10 @@ export interface PageElement {
 export interface PageDocument {
   documentElement: PageElement & { dataset: Record<string, string | undefined> };
   title: string;
+  activeElement: PageElement | null;
   getElementById(id: string): PageElement | null;
   querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): { length: number };
+  querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
   getElementsByTagName(name: string): { length: number };
 }
 

@@ -81,6 +81,11 @@ test('pipe: the privileged side accepts a rediscover request and nothing else', 
   }
   assert.ok(parseGraphMessage('{"t":"graph","id":0,"result":{"ok":false,"error":"e"}}'));
   assert.equal(parseGraphMessage('{"t":"graph","id":0,"result":{"ok":true}}'), undefined);
+  const graph = (extra: string) =>
+    `{"t":"graph","id":0,"result":{"ok":true,"dot":"","modelJson":"","title":"t","namespaces":0,"warnings":[]${extra}}}`;
+  assert.ok(parseGraphMessage(graph('')), 'without details');
+  assert.ok(parseGraphMessage(graph(',"details":true')), 'with details');
+  assert.equal(parseGraphMessage(graph(',"details":"yes"')), undefined, 'details not a boolean');
 });
 
 test('pipe: lines go through whole, split or joined', async () => {

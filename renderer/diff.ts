@@ -1,0 +1,87 @@
+/**
+ * What changed between two scans, for live refresh: which namespaces are
+ * new, which vanished (and what they were, since the new model no longer
+ * knows), and whether anything changed at all once the scan time, which
+ * differs on every scan, is left out.
+ */
+import { dotText } from '../main/emit/dot';
+import { containerName } from '../main/emit/containers';
+import type { ModelGraph } from '../main/model/graph';
+import type { Model, NsKey } from '../main/model/types';
+
+/** A namespace that is gone, described from the model that still had it. */
+export interface Vanished {
+  key: NsKey;
+  /** `net:[4026532301]` */
+  id: string;
+  /** What it was: its label process, container, or how it was held (raw system text: escape to show). */
+  was: string;
+}
+
+/** New and vanished namespaces from one model to the next. */
+export interface ModelDiff {
+  added: NsKey[];
+  vanished: Vanished[];
+}
+
+/** How the previous model knew a namespace, in a few words. */
+function describe(g: ModelGraph, key: NsKey): string {
+  const ns = g.byKey.get(key)!;
+  const parts: string[] = [];
+  if (ns.label) parts.push(`${ns.label.name} (${ns.label.pid})`);
+  else if (ns.tasks[0]) parts.push(`thread ${ns.tasks[0].tid}`);
+  else if (ns.fds[0]) parts.push(`fd ${ns.fds[0].fd} of ${ns.fds[0].pid}`);
+  else if (ns.mounts[0]) parts.push(`bind mount ${ns.mounts[0].path}`);
+  else parts.push('no process');
+  const cs = g.containersOf(key);
+  if (cs.length > 0) parts.push(`container ${cs.map(containerName).join(', ')}`);
+  return parts.join(', ');
+}
+
+/** Namespaces in `after` but not `before`, and those in `before` but not `after`. */
+export function diffModels(before: ModelGraph, after: ModelGraph): ModelDiff {
+  const added = after.model.namespaces.filter((n) => !before.byKey.has(n.key)).map((n) => n.key);
+  const vanished = before.model.namespaces
+    .filter((n) => !after.byKey.has(n.key))
+    .map((n) => ({ key: n.key, id: `${n.type}:[${n.ino}]`, was: describe(before, n.key) }));
+  return { added, vanished };
+}
+
+/** `text` without the first occurrence of `part`. */
+function withoutFirst(text: string, part: string): string {
+  const i = text.indexOf(part);
+  return i < 0 ? text : text.slice(0, i) + text.slice(i + part.length);
+}
+
+/**
+ * Whether two scans found the same, apart from their scan time: their model
+ * JSON compared with the host's `time` member taken out. The host object
+ * comes first in the JSON (serializeModel) and every quote inside a string
+ * value is escaped, so the first `"time":"…"` is the host's.
+ */
+export function sameScan(
+  a: { json: string; model: Model },
+  b: { json: string; model: Model },
+): boolean {
+  if (
+    a.json.length - JSON.stringify(a.model.host.time).length !==
+    b.json.length - JSON.stringify(b.model.host.time).length
+  ) {
+    return false;
+  }
+  return (
+    withoutFirst(a.json, `"time":${JSON.stringify(a.model.host.time)}`) ===
+    withoutFirst(b.json, `"time":${JSON.stringify(b.model.host.time)}`)
+  );
+}
+
+/**
+ * Whether two DOT texts draw the same picture, apart from the scan time in
+ * the legend (the graph label: the first place the time appears).
+ */
+export function sameDrawing(
+  a: { dot: string; time: string },
+  b: { dot: string; time: string },
+): boolean {
+  return withoutFirst(a.dot, dotText(a.time)) === withoutFirst(b.dot, dotText(b.time));
+}

@@ -1,0 +1,270 @@
+/**
+ * Live refresh and rediscovery: `r` (or F5) rediscovers now; an optional
+ * interval (off by default, 2 s to 5 min: a select in the bar and `l`)
+ * does it again and again. Never two scans at once, none while a layout
+ * runs, none while the window is hidden.
+ *
+ * Each new scan is compared with the one shown: namespaces new since then
+ * are marked in the drawing (class `fresh`), vanished ones are listed, with
+ * what they were, in a notice until it is dismissed (`x`), which clears
+ * the marks too. A timed refresh that finds the same (the model apart from
+ * its scan time, or failing that the same drawing) lays nothing out: it
+ * only says when it checked.
+ */
+import type { GraphPayload, ViewerApi } from '../main/contract';
+import { escapeDisplay } from '../main/model/names';
+import type { NsKey } from '../main/model/types';
+import { diffModels, sameScan, type Vanished } from './diff';
+import { elementFor, pageModel, type PageModel, type PageState } from './page';
+
+/** The intervals offered, in ms (0: off). */
+export const INTERVALS: readonly { ms: number; text: string }[] = [
+  { ms: 0, text: 'off' },
+  { ms: 2_000, text: '2 s' },
+  { ms: 5_000, text: '5 s' },
+  { ms: 10_000, text: '10 s' },
+  { ms: 30_000, text: '30 s' },
+  { ms: 60_000, text: '1 min' },
+  { ms: 300_000, text: '5 min' },
+];
+
+/** How soon a due refresh tries again while the page is busy. */
+const RETRY_MS = 250;
+/** Vanished namespaces listed in the notice; more are counted. */
+const MAX_LISTED = 200;
+
+/** What refresh needs from the page. */
+export interface RefreshContext {
+  page: PageState;
+  api: ViewerApi;
+  /** Whether a layout or another long action runs now (a refresh then waits). */
+  busy(): boolean;
+  /**
+   * Show `result` (its model parsed already). With `unlessSame`, lay
+   * nothing out when the drawing would not change. Resolves with whether
+   * it laid out.
+   */
+  show(result: GraphPayload, model: PageModel, unlessSame: boolean): Promise<boolean>;
+  /** The graph could not be had (a failed scan asked for by the user). */
+  error(message: string): void;
+  note(text: string): void;
+}
+
+/** HH:MM:SS, local time. */
+function clock(d: Date): string {
+  return d.toLocaleTimeString([], { hour12: false });
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`page lacks #${id}`);
+  return el as T;
+}
+
+/** Rediscovery, once or on an interval, and what changed. */
+export class Refresh {
+  #ctx: RefreshContext;
+  #interval = 0;
+  #timer: number | undefined;
+  #running = false;
+  /** `r` pressed while a scan ran: one more, shown whatever it finds. */
+  #manualPending = false;
+  /** Namespaces new since the notice was last dismissed. */
+  #fresh = new Set<NsKey>();
+  #vanished = new Map<NsKey, Vanished>();
+  #checks = 0;
+  #els: {
+    select: HTMLSelectElement;
+    checked: HTMLElement;
+    notice: HTMLElement;
+    summary: HTMLElement;
+    list: HTMLElement;
+  };
+
+  constructor(ctx: RefreshContext) {
+    this.#ctx = ctx;
+    this.#els = {
+      select: byId('f-live'),
+      checked: byId('f-checked'),
+      notice: byId('changes'),
+      summary: byId('changes-summary'),
+      list: byId('changes-list'),
+    };
+    const { select } = this.#els;
+    for (const [i, iv] of INTERVALS.entries()) select.append(new Option(iv.text, String(i)));
+    select.value = '0';
+    select.addEventListener('change', () => this.setInterval(INTERVALS[Number(select.value)]!.ms));
+    byId('changes-dismiss').addEventListener('click', () => this.dismiss());
+    ctx.page.onDrawn((svg) => this.#mark(svg));
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.#schedule(0);
+      else window.clearTimeout(this.#timer);
+    });
+  }
+
+  /** The interval now (ms, 0 when off). */
+  get interval(): number {
+    return this.#interval;
+  }
+
+  /** Refresh every `ms` (0: stop). */
+  setInterval(ms: number): void {
+    this.#interval = ms;
+    const i = INTERVALS.findIndex((x) => x.ms === ms);
+    this.#els.select.value = String(Math.max(0, i));
+    document.documentElement.dataset.refreshMs = String(ms);
+    this.#ctx.note(
+      ms ? `live refresh every ${INTERVALS[i]?.text ?? `${ms} ms`}` : 'live refresh off',
+    );
+    this.#schedule(ms);
+  }
+
+  /** The next interval in the list (after the last: off). */
+  cycle(): void {
+    const i = INTERVALS.findIndex((x) => x.ms === this.#interval);
+    this.setInterval(INTERVALS[(i + 1) % INTERVALS.length]!.ms);
+  }
+
+  /** Rediscover now and show the result (the `r` key): laid out whatever it finds. */
+  now(): void {
+    if (this.#running) {
+      this.#manualPending = true;
+      return;
+    }
+    void this.#check(true);
+  }
+
+  /** Forget what changed: the notice goes, and so do the marks. */
+  dismiss(): void {
+    this.#fresh.clear();
+    this.#vanished.clear();
+    const svg = this.#ctx.page.svg;
+    if (svg) for (const el of [...svg.querySelectorAll('.fresh')]) el.classList.remove('fresh');
+    this.#showNotice();
+  }
+
+  #schedule(ms: number): void {
+    window.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#interval === 0 || document.visibilityState === 'hidden') return;
+    this.#timer = window.setTimeout(() => this.#due(), ms);
+  }
+
+  #due(): void {
+    this.#timer = undefined;
+    if (this.#running || this.#ctx.busy()) {
+      this.#schedule(RETRY_MS);
+      return;
+    }
+    void this.#check(false);
+  }
+
+  async #check(manual: boolean): Promise<void> {
+    const { page, api } = this.#ctx;
+    this.#running = true;
+    window.clearTimeout(this.#timer);
+    const t0 = performance.now();
+    try {
+      const result = await api.rediscover();
+      const t1 = performance.now();
+      if (!result.ok) {
+        if (manual || !page.result) this.#ctx.error(result.error);
+        else this.#ctx.note(`refresh failed: ${result.error}`);
+        return;
+      }
+      const model = pageModel(result.modelJson);
+      const before = page.result;
+      const beforeModel = page.model;
+      if (before && beforeModel) {
+        if (
+          !manual &&
+          sameScan(
+            { json: before.modelJson, model: beforeModel.model },
+            { json: result.modelJson, model: model.model },
+          )
+        ) {
+          this.#checked(t0, t1);
+          return;
+        }
+        this.#record(diffModels(beforeModel.graph, model.graph));
+      }
+      await this.#ctx.show(result, model, !manual);
+      this.#showNotice();
+      this.#checked(t0, t1);
+      if (manual) this.#ctx.note(`rediscovered at ${clock(new Date())}`);
+    } catch (err) {
+      const message = `refresh failed: ${err instanceof Error ? err.message : String(err)}`;
+      if (manual) this.#ctx.error(message);
+      else this.#ctx.note(message);
+    } finally {
+      this.#running = false;
+      if (this.#manualPending) {
+        this.#manualPending = false;
+        void this.#check(true);
+      } else {
+        this.#schedule(this.#interval);
+      }
+    }
+  }
+
+  #record(d: ReturnType<typeof diffModels>): void {
+    for (const k of d.added) {
+      // back again: it did not vanish after all (a new namespace never reuses a live inode)
+      if (!this.#vanished.delete(k)) this.#fresh.add(k);
+    }
+    for (const v of d.vanished) {
+      this.#fresh.delete(v.key);
+      this.#vanished.set(v.key, v);
+    }
+  }
+
+  /** A check is done: it began at `t0` and had the scan's answer at `t1` (performance.now()). */
+  #checked(t0: number, t1: number): void {
+    const now = new Date();
+    this.#checks++;
+    this.#els.checked.textContent = `checked at ${clock(now)}`;
+    const root = document.documentElement;
+    root.dataset.checkedAt = String(now.getTime());
+    root.dataset.checks = String(this.#checks);
+    // for the benchmark: the whole check, and the page's own part after the answer came
+    root.dataset.checkMs = String(Math.round(performance.now() - t0));
+    root.dataset.checkPageMs = String(Math.round(performance.now() - t1));
+  }
+
+  /** Mark the new namespaces in a freshly drawn SVG. */
+  #mark(svg: SVGSVGElement): void {
+    for (const k of this.#fresh) elementFor(svg, k)?.classList.add('fresh');
+  }
+
+  #showNotice(): void {
+    const { notice, summary, list } = this.#els;
+    const n = this.#fresh.size;
+    const v = this.#vanished.size;
+    document.documentElement.dataset.fresh = String(n);
+    document.documentElement.dataset.vanished = String(v);
+    notice.hidden = n === 0 && v === 0;
+    const parts: string[] = [];
+    if (n) parts.push(`${n} new namespace${n === 1 ? '' : 's'} (marked)`);
+    if (v) parts.push(`${v} vanished:`);
+    summary.textContent = `Since the last view: ${parts.join(', ')}`;
+    const items = [...this.#vanished.values()].slice(0, MAX_LISTED).map((x) => {
+      const li = document.createElement('li');
+      li.dataset.key = x.key;
+      const id = document.createElement('code');
+      id.textContent = x.id;
+      li.append(id, document.createTextNode(` ${escapeDisplay(x.was)}`));
+      return li;
+    });
+    if (v > MAX_LISTED) {
+      const li = document.createElement('li');
+      li.textContent = `and ${v - MAX_LISTED} more`;
+      items.push(li);
+    }
+    list.replaceChildren(...items);
+  }
+}
+
+/** Build the live refresh control and the changes notice. */
+export function installRefresh(ctx: RefreshContext): Refresh {
+  return new Refresh(ctx);
+}

@@ -1,0 +1,326 @@
+/**
+ * The viewer's filters end to end: graphns's browser shell in headless
+ * Chromium on a live scan of a real scene (unshare, an fd and a bind mount
+ * holding namespaces nobody is in, podman containers). What the drawing
+ * shows is read from the SVG's ids alone and checked against the kernel:
+ * /proc/PID/ns links and the nsfs ioctls (parents, owners) of the scene's
+ * processes, never against the model the viewer drew from.
+ *
+ * Screenshots land in test-results/ (the filter bar, a filtered view with
+ * its context nodes).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { getParentNs, getUserNs, type NamespaceFile } from '../../main/relations';
+import { Engines } from '../helpers/engines';
+import { descendantsOf } from '../helpers/proc';
+import { inodeOf, needRoot, nsInode, Scene } from '../helpers/scene';
+import { launchViewer, ROOT, viewerSkip, type Viewer } from '../helpers/viewer';
+import type { PageDocument } from '../helpers/page-dom';
+
+// page.evaluate() callbacks run in the browser (see page-dom.ts)
+declare const document: PageDocument;
+
+const skip = needRoot || viewerSkip();
+const FLAT = ['cgroup', 'ipc', 'mnt', 'net', 'uts', 'time'];
+const ALL = ['user', 'pid', ...FLAT];
+
+/** What the drawing shows, from the SVG ids: every namespace, those drawn faint, those folded. */
+interface Drawn {
+  keys: Set<string>;
+  context: Set<string>;
+  folded: Set<string>;
+}
+
+async function drawn(page: Page): Promise<Drawn> {
+  // no named functions inside evaluate(): tsx would wrap them in a helper the page lacks
+  const ids = (sel: string) =>
+    page.evaluate((s) => [...document.querySelectorAll(s)].map((e) => e.id), sel);
+  const r = {
+    keys: await ids('#graph svg g.node.ns, #graph svg g[id^="a_row-"]'),
+    context: await ids('#graph svg g.node.context'),
+    folded: await ids('#graph svg g.node.folded'),
+  };
+  // user-4026531837 and a_row-net-4026531840 -> user:4026531837, net:4026531840
+  const key = (id: string) => id.replace(/^a_row-/, '').replace('-', ':');
+  return {
+    keys: new Set(r.keys.map(key)),
+    context: new Set(r.context.map(key)),
+    folded: new Set(r.folded.map(key)),
+  };
+}
+
+/** Do `action` and wait until the page has laid out and shown the graph again. */
+async function relaidOut(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const before = Number(await page.evaluate(() => document.documentElement.dataset.layouts));
+  await action();
+  await page.waitForFunction(
+    (n) =>
+      Number(document.documentElement.dataset.layouts) > n &&
+      document.documentElement.dataset.state === 'ready',
+    before,
+    { polling: 50, timeout: 60_000 },
+  );
+}
+
+/**
+ * Drag the graph until the element `sel` is well inside the window (a
+ * live host may have thousands of namespaces; the drag is the user's way).
+ */
+async function bringIntoView(page: Page, sel: string): Promise<void> {
+  const view = await page.evaluate(() => ({
+    width: (globalThis as unknown as { innerWidth: number }).innerWidth,
+    height: (globalThis as unknown as { innerHeight: number }).innerHeight,
+  }));
+  for (let i = 0; i < 40; i++) {
+    const b = await page.locator(sel).boundingBox();
+    if (!b) throw new Error(`${sel} is not drawn`);
+    const cx = b.x + b.width / 2;
+    const cy = b.y + b.height / 2;
+    const dx = Math.max(-300, Math.min(300, view.width / 2 - cx));
+    const dy = Math.max(-200, Math.min(200, view.height / 2 - cy));
+    if (Math.abs(view.width / 2 - cx) < 200 && Math.abs(view.height / 2 - cy) < 150) return;
+    await page.mouse.move(view.width / 2, view.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(view.width / 2 + dx, view.height / 2 + dy, { steps: 4 });
+    await page.mouse.up();
+  }
+  throw new Error(`could not bring ${sel} into view`);
+}
+
+/** The namespaces of a process, by its /proc/PID/ns links. */
+function nsOf(pid: number): string[] {
+  return readdirSync(`/proc/${pid}/ns`)
+    .filter((t) => !t.endsWith('_for_children'))
+    .map((t) => `${t}:${nsInode(pid, t)}`);
+}
+
+/** The parent of a user or PID namespace from the kernel, or undefined at the top. */
+function parentOf(ns: NamespaceFile | string): NamespaceFile | undefined {
+  try {
+    return getParentNs(ns);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A namespace's ancestors as the kernel tells them (NS_GET_PARENT,
+ * NS_GET_USERNS): for a user or PID namespace its parents, for any other
+ * its owning user namespace and that one's parents.
+ */
+function kernelAncestors(pid: number, type: string): string[] {
+  const path = `/proc/${pid}/ns/${type}`;
+  const out: string[] = [];
+  let cur = type === 'user' || type === 'pid' ? parentOf(path) : getUserNs(path);
+  while (cur) {
+    out.push(`${cur.typeName}:${cur.id}`);
+    const next = parentOf(cur);
+    cur.close();
+    cur = next;
+  }
+  return out;
+}
+
+const typeOf = (k: string) => k.slice(0, k.indexOf(':'));
+
+test(
+  'filters draw exactly what they keep, checked against the kernel',
+  { skip, timeout: 300_000 },
+  async (t) => {
+    const scene = new Scene();
+    const dir = mkdtempSync(join(tmpdir(), 'graphns-filters-'));
+    const bindFile = join(dir, 'netns');
+    let viewer: Viewer | undefined;
+    const engines = await Engines.up(['podman']);
+    try {
+      // a user namespace with a child user namespace, each with a PID namespace
+      const nested = await scene.start(['unshare', '-Urpf', 'unshare', '-Urpf', 'sleep', '1000']);
+      const held = await scene.start(['unshare', '-Urn', 'sleep', '1001']);
+      // a net namespace only an fd holds, and one only a bind mount holds
+      const target = await scene.start(['unshare', '-n', 'sleep', '1002']);
+      const fdNet = `net:${nsInode(target.pid, 'net')}`;
+      await scene.start(['bash', '-c', `exec 7</proc/${target.pid}/ns/net; exec sleep 1003`]);
+      await scene.kill(target);
+      writeFileSync(bindFile, '');
+      execFileSync('unshare', [`--net=${bindFile}`, 'true']);
+      const bindNet = `net:${inodeOf(bindFile)}`;
+
+      const innerUser = `user:${nsInode(nested.pid, 'user')}`;
+      const outer = getParentNs(`/proc/${nested.pid}/ns/user`);
+      const outerUser = `user:${outer.id}`;
+      outer.close();
+      const scenePids = [nested.pid, held.pid];
+
+      viewer = await launchViewer(['-d'], {}, 60_000);
+      const { page } = viewer;
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.state), 'ready');
+      mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+
+      /** Filters back to the start, whatever a failed subtest left. */
+      const reset = async () => {
+        if ((await page.evaluate(() => document.documentElement.dataset.filter)) !== 'default') {
+          await page.keyboard.press('Escape');
+          await relaidOut(page, () => page.locator('#f-reset').click());
+        }
+      };
+      t.afterEach(reset);
+
+      /** Every scene and host namespace of a shown type is drawn; no namespace of a hidden type is. */
+      const checkTypes = (d: Drawn, shown: string[]) => {
+        for (const k of d.keys) assert.ok(shown.includes(typeOf(k)), `${k} drawn, its type hidden`);
+        for (const pid of [process.pid, ...scenePids]) {
+          for (const k of nsOf(pid)) {
+            if (shown.includes(typeOf(k))) assert.ok(d.keys.has(k), `${k} (PID ${pid}) drawn`);
+            else assert.ok(!d.keys.has(k), `${k} (PID ${pid}) hidden`);
+          }
+        }
+      };
+
+      await t.test(
+        'with -d every type is drawn, the filter bar says nothing is hidden',
+        async () => {
+          checkTypes(await drawn(page), ALL);
+          assert.equal(await page.locator('#f-flat').isChecked(), true);
+          assert.equal(
+            await page.evaluate(() => document.documentElement.dataset.filter),
+            'default',
+          );
+        },
+      );
+
+      await t.test('type toggles draw exactly the namespaces of the other types', async () => {
+        await relaidOut(page, () => page.locator('#f-type-net').uncheck());
+        checkTypes(
+          await drawn(page),
+          ALL.filter((x) => x !== 'net'),
+        );
+        await relaidOut(page, () => page.locator('#f-type-ipc').uncheck());
+        await relaidOut(page, () => page.locator('#f-type-pid').uncheck());
+        const shown = ALL.filter((x) => !['net', 'ipc', 'pid'].includes(x));
+        checkTypes(await drawn(page), shown);
+        const state = await page.locator('#f-state').textContent();
+        assert.match(state ?? '', /no ipc, pid, net/);
+        assert.match(state ?? '', /\d+ of \d+ shown, \d+ hidden/);
+        await page.screenshot({ path: join(ROOT, 'test-results', 'viewer-filters-bar.png') });
+      });
+
+      await t.test('d turns the flat namespaces off and on, keys in the bar too', async () => {
+        checkTypes(await drawn(page), ALL);
+        await page.locator('#graph').click({ position: { x: 5, y: 5 } });
+        await relaidOut(page, () => page.keyboard.press('d'));
+        checkTypes(await drawn(page), ['user', 'pid']);
+        assert.equal(await page.locator('#f-type-net').isDisabled(), true);
+        // keyboard only: f goes to the bar, Space toggles its first control (flat)
+        await page.keyboard.press('f');
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-flat');
+        await relaidOut(page, () => page.keyboard.press('Space'));
+        checkTypes(await drawn(page), ALL);
+        // a checkbox with focus takes no text: shortcuts still work there
+        await relaidOut(page, () => page.keyboard.press('d'));
+        checkTypes(await drawn(page), ['user', 'pid']);
+        await page.keyboard.press('Escape');
+        await relaidOut(page, () => page.keyboard.press('0'));
+        checkTypes(await drawn(page), ALL);
+      });
+
+      await t.test('hide empty hides the namespaces only an fd or a bind mount holds', async () => {
+        const before = await drawn(page);
+        assert.ok(before.keys.has(fdNet), `${fdNet} (fd only) drawn`);
+        assert.ok(before.keys.has(bindNet), `${bindNet} (bind mount only) drawn`);
+        await relaidOut(page, () => page.keyboard.press('e'));
+        const after = await drawn(page);
+        assert.ok(!after.keys.has(fdNet), `${fdNet} hidden`);
+        assert.ok(!after.keys.has(bindNet), `${bindNet} hidden`);
+        for (const pid of [process.pid, ...scenePids]) {
+          for (const k of nsOf(pid)) assert.ok(after.keys.has(k), `${k} has a process: drawn`);
+        }
+        assert.equal(await page.locator('#f-empty').isChecked(), true);
+        await relaidOut(page, () => page.keyboard.press('e'));
+        assert.ok((await drawn(page)).keys.has(fdNet), 'shown again');
+      });
+
+      await t.test('only one podman container: its namespaces, its ancestors faint', async (tt) => {
+        const skipped = engines.skip('podman');
+        if (skipped) {
+          tt.skip(skipped);
+          return;
+        }
+        const web1 = engines.byBase('podman', 'web1')!;
+        const pids = [web1.pid, ...descendantsOf(web1.pid)];
+        const own = new Set(pids.flatMap(nsOf));
+        const ancestors = new Set(
+          pids.flatMap((pid) =>
+            ALL.flatMap((type) => kernelAncestors(pid, type)).filter((k) => !own.has(k)),
+          ),
+        );
+        await page.locator('#f-scope').focus(); // lists the model's containers
+        await relaidOut(page, () =>
+          page.locator('#f-scope').selectOption({ label: `${web1.name} (podman)` }),
+        );
+        const d = await drawn(page);
+        const kept = new Set([...d.keys].filter((k) => !d.context.has(k)));
+        assert.deepEqual([...kept].sort(), [...own].sort(), "exactly the container's namespaces");
+        assert.deepEqual([...d.context].sort(), [...ancestors].sort(), 'its ancestors as context');
+        await page.keyboard.press('Escape'); // out of the select: keys are shortcuts again
+        await page.keyboard.press('1'); // 1x, centred: readable in the screenshot
+        await page.screenshot({ path: join(ROOT, 'test-results', 'viewer-filters-container.png') });
+      });
+
+      await t.test(
+        'double-click collapses a user namespace, again expands it, in place',
+        async () => {
+          const sel = `#${outerUser.replace(':', '-')}`;
+          const box = async () => page.locator(sel).boundingBox();
+          await bringIntoView(page, sel);
+          const before = await drawn(page);
+          assert.ok(before.keys.has(innerUser), 'the child user namespace is drawn');
+          const at = (await box())!;
+          const x = at.x + at.width / 2;
+          const y = at.y + at.height / 2;
+          await relaidOut(page, () => page.mouse.dblclick(x, y));
+          const folded = await drawn(page);
+          assert.ok(folded.folded.has(outerUser), 'drawn as folded');
+          assert.ok(!folded.keys.has(innerUser), 'its child is hidden');
+          const text = await page.locator(sel).textContent();
+          assert.match(text ?? '', /\d+ more below, collapsed/);
+          const moved = (await box())!;
+          assert.ok(Math.abs(moved.x + moved.width / 2 - x) < 3, `stays in place: x ${moved.x}`);
+          assert.ok(Math.abs(moved.y + moved.height / 2 - y) < 3, `stays in place: y ${moved.y}`);
+          assert.match((await page.locator('#f-state').textContent()) ?? '', /1 collapsed/);
+          await relaidOut(page, () => page.mouse.dblclick(x, y));
+          const open = await drawn(page);
+          assert.ok(open.keys.has(innerUser), 'expanded again');
+          assert.equal(open.folded.size, 0);
+        },
+      );
+
+      await t.test('the help lists the filter keys', async () => {
+        const help = (await page.locator('#help-keys').textContent()) ?? '';
+        for (const words of ['flat namespaces', 'hide namespaces no process', 'filter bar']) {
+          assert.ok(help.includes(words), `help says ${words}`);
+        }
+        assert.ok(help.includes('double-click'), 'help names the double-click');
+      });
+
+      assert.deepEqual(errors, [], 'no page errors');
+    } finally {
+      await viewer?.close();
+      await scene.teardown();
+      try {
+        execFileSync('umount', [bindFile]);
+      } catch {
+        /* not mounted */
+      }
+      rmSync(dir, { recursive: true, force: true });
+      await engines.down();
+    }
+  },
+);
