@@ -20,7 +20,7 @@ import { getParentNs, getUserNs, type NamespaceFile } from '../../main/relations
 import { Engines } from '../helpers/engines';
 import { descendantsOf } from '../helpers/proc';
 import { inodeOf, needRoot, nsInode, Scene } from '../helpers/scene';
-import { launchViewer, ROOT, viewerSkip, type Viewer } from '../helpers/viewer';
+import { launchViewer, ROOT, viewerSkip, viewTransform, type Viewer } from '../helpers/viewer';
 import type { PageDocument } from '../helpers/page-dom';
 
 // page.evaluate() callbacks run in the browser (see page-dom.ts)
@@ -89,6 +89,7 @@ async function bringIntoView(page: Page, sel: string): Promise<void> {
     await page.mouse.down();
     await page.mouse.move(view.width / 2 + dx, view.height / 2 + dy, { steps: 4 });
     await page.mouse.up();
+    await viewTransform(page); // svg-pan-zoom moves at the next frame: measure after it
   }
   throw new Error(`could not bring ${sel} into view`);
 }
