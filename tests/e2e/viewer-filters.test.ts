@@ -68,30 +68,14 @@ async function relaidOut(page: Page, action: () => Promise<unknown>): Promise<vo
   );
 }
 
-/**
- * Drag the graph until the element `sel` is well inside the window (a
- * live host may have thousands of namespaces; the drag is the user's way).
- */
-async function bringIntoView(page: Page, sel: string): Promise<void> {
-  const view = await page.evaluate(() => ({
-    width: (globalThis as unknown as { innerWidth: number }).innerWidth,
-    height: (globalThis as unknown as { innerHeight: number }).innerHeight,
-  }));
-  for (let i = 0; i < 40; i++) {
-    const b = await page.locator(sel).boundingBox();
-    if (!b) throw new Error(`${sel} is not drawn`);
-    const cx = b.x + b.width / 2;
-    const cy = b.y + b.height / 2;
-    const dx = Math.max(-300, Math.min(300, view.width / 2 - cx));
-    const dy = Math.max(-200, Math.min(200, view.height / 2 - cy));
-    if (Math.abs(view.width / 2 - cx) < 200 && Math.abs(view.height / 2 - cy) < 150) return;
-    await page.mouse.move(view.width / 2, view.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(view.width / 2 + dx, view.height / 2 + dy, { steps: 4 });
-    await page.mouse.up();
-    await viewTransform(page); // svg-pan-zoom moves at the next frame: measure after it
-  }
-  throw new Error(`could not bring ${sel} into view`);
+const svgIdOf = (key: string) => key.replace(':', '-');
+
+/** The centre of a namespace's node on screen, once svg-pan-zoom has applied its last move. */
+async function centreOf(page: Page, key: string): Promise<{ x: number; y: number }> {
+  await viewTransform(page);
+  const b = await page.locator(`#${svgIdOf(key)}`).boundingBox();
+  if (!b) throw new Error(`${key} is not drawn`);
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
 }
 
 /** The namespaces of a process, by its /proc/PID/ns links. */
@@ -275,27 +259,55 @@ test(
         await page.screenshot({ path: join(ROOT, 'test-results', 'viewer-filters-container.png') });
       });
 
+      await t.test('found and selected, c collapses it and expands it, in place', async () => {
+        const ino = outerUser.slice('user:'.length);
+        // the user's way to a node on a large host: find it (Enter centres it), select it
+        await page.keyboard.press('/');
+        await page.keyboard.type(`user:[${ino}]`);
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(
+          (k) => document.documentElement.dataset.findCurrent === k,
+          outerUser,
+          { polling: 50 },
+        );
+        await page.keyboard.press('Control+Enter');
+        await page.waitForFunction(
+          (k) => document.documentElement.dataset.selected === k,
+          outerUser,
+          { polling: 50 },
+        );
+        await page.keyboard.press('Escape'); // the find box closes, the selection stays
+        await viewTransform(page);
+        const { x, y } = await centreOf(page, outerUser);
+        await relaidOut(page, () => page.keyboard.press('c'));
+        const folded = await drawn(page);
+        assert.ok(folded.folded.has(outerUser), 'drawn as folded');
+        assert.ok(!folded.keys.has(innerUser), 'its child is hidden');
+        const text = await page.locator(`#${svgIdOf(outerUser)}`).textContent();
+        assert.match(text ?? '', /\d+ more below, collapsed/);
+        const moved = await centreOf(page, outerUser);
+        assert.ok(
+          Math.abs(moved.x - x) < 3 && Math.abs(moved.y - y) < 3,
+          'the selection stays put',
+        );
+        assert.match((await page.locator('#f-state').textContent()) ?? '', /1 collapsed/);
+        await relaidOut(page, () => page.keyboard.press('c'));
+        assert.ok((await drawn(page)).keys.has(innerUser), 'expanded again');
+      });
+
       await t.test(
         'double-click collapses a user namespace, again expands it, in place',
         async () => {
-          const sel = `#${outerUser.replace(':', '-')}`;
-          const box = async () => page.locator(sel).boundingBox();
-          await bringIntoView(page, sel);
-          const before = await drawn(page);
-          assert.ok(before.keys.has(innerUser), 'the child user namespace is drawn');
-          const at = (await box())!;
-          const x = at.x + at.width / 2;
-          const y = at.y + at.height / 2;
+          // the previous subtest left it centred in the window
+          const { x, y } = await centreOf(page, outerUser);
+          assert.ok((await drawn(page)).keys.has(innerUser), 'the child user namespace is drawn');
           await relaidOut(page, () => page.mouse.dblclick(x, y));
           const folded = await drawn(page);
           assert.ok(folded.folded.has(outerUser), 'drawn as folded');
           assert.ok(!folded.keys.has(innerUser), 'its child is hidden');
-          const text = await page.locator(sel).textContent();
-          assert.match(text ?? '', /\d+ more below, collapsed/);
-          const moved = (await box())!;
-          assert.ok(Math.abs(moved.x + moved.width / 2 - x) < 3, `stays in place: x ${moved.x}`);
-          assert.ok(Math.abs(moved.y + moved.height / 2 - y) < 3, `stays in place: y ${moved.y}`);
-          assert.match((await page.locator('#f-state').textContent()) ?? '', /1 collapsed/);
+          const moved = await centreOf(page, outerUser);
+          assert.ok(Math.abs(moved.x - x) < 3, `stays in place: x ${moved.x} for ${x}`);
+          assert.ok(Math.abs(moved.y - y) < 3, `stays in place: y ${moved.y} for ${y}`);
           await relaidOut(page, () => page.mouse.dblclick(x, y));
           const open = await drawn(page);
           assert.ok(open.keys.has(innerUser), 'expanded again');

@@ -34,7 +34,7 @@ test('chords: Ctrl+F finds whatever the case, Alt/Meta chords and unbound Ctrl o
   assert.equal(actionForKey('/', none), 'find');
   assert.equal(actionForKey('f', { ...none, ctrlKey: true }), 'find');
   assert.equal(actionForKey('F', { ...none, ctrlKey: true, shiftKey: true }), 'find');
-  assert.equal(actionForKey('f', none), undefined);
+  assert.equal(actionForKey('f', none), 'focusFilters', 'plain f is not Ctrl+F');
   assert.equal(actionForKey('f', { ...none, altKey: true }), undefined);
   assert.equal(actionForKey('q', { ...none, ctrlKey: true }), undefined);
   assert.equal(actionForKey('q', { ...none, metaKey: true }), undefined);
