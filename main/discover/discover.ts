@@ -166,8 +166,8 @@ function scanProcesses(
     let stat;
     let name;
     try {
-      stat = parseStat(readProcFile(`${dir}/stat`));
-      name = processName(readProcFile(`${dir}/cmdline`, true), stat.comm);
+      stat = parseStat(readProcFile(`${dir}/stat`, 'whole'));
+      name = processName(readProcFile(`${dir}/cmdline`, 'nul'), stat.comm);
     } catch (err) {
       if (!isVanished(err)) warnings.addError('cannot read process', `pid ${pid}`, err);
       continue;
@@ -213,7 +213,7 @@ function readCgroups(
 ): void {
   let buf: Buffer;
   try {
-    buf = readProcFile(`${dir}/cgroup`);
+    buf = readProcFile(`${dir}/cgroup`, 'whole');
   } catch (err) {
     if (!isVanished(err)) warnings.addError('cannot read cgroup', who(p), err);
     return;

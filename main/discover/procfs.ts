@@ -5,7 +5,7 @@
  * Everything is synchronous: /proc answers from memory, and sync calls are
  * several times faster than promise round trips for thousands of tiny reads.
  */
-import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { decodeBytes } from '../model/names';
 import { NS_TYPES } from '../relations/constants';
 import type { NsKey, NsTypeName } from '../model/types';
@@ -97,14 +97,26 @@ export function processName(cmdline: Buffer, comm: string): string {
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
 /**
+ * Where a /proc read may stop before read() returns 0:
+ * - `eof`: only there (mountinfo and other files printed record by record);
+ * - `whole`: after a short read. Right for files the kernel prints whole
+ *   before the first byte is copied (stat, schedstat, cgroup: single_open
+ *   seq files) and for cmdline (copied until the buffer is full or the
+ *   arguments end): a read that does not fill the buffer got everything,
+ *   and the read() that would say so is one system call per file saved;
+ * - `nul`: as `whole`, and also at the first NUL (a command line's argv[0]
+ *   is all discovery needs).
+ */
+export type ReadStop = 'eof' | 'whole' | 'nul';
+
+/**
  * Read a /proc file into a fresh Buffer. readFileSync() is several times
  * slower here: /proc files report size 0, so it fstat()s and then reads
  * in growing chunks. This opens, reads into one reused scratch buffer
- * (grown when a file fills it) and closes. With `untilNul`, it stops at
- * the first NUL: a command line's argv[0] is all discovery needs.
+ * (grown when a file fills it) and closes.
  */
-export function readProcFile(path: string, untilNul = false): Buffer {
-  const fd = openSync(path, 'r');
+export function readProcFile(path: string, stop: ReadStop = 'eof'): Buffer {
+  const fd = openSync(path, constants.O_RDONLY);
   try {
     let len = 0;
     for (;;) {
@@ -113,10 +125,13 @@ export function readProcFile(path: string, untilNul = false): Buffer {
         scratch.copy(bigger, 0, 0, len);
         scratch = bigger;
       }
-      const n = readSync(fd, scratch, len, scratch.length - len, null);
+      const room = scratch.length - len;
+      const n = readSync(fd, scratch, len, room, null);
       if (n === 0) break;
       len += n;
-      if (untilNul && scratch.subarray(len - n, len).includes(0)) break;
+      if (stop === 'eof') continue;
+      if (n < room) break;
+      if (stop === 'nul' && scratch.subarray(len - n, len).includes(0)) break;
     }
     return Buffer.from(scratch.subarray(0, len));
   } finally {

@@ -1,6 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseNsLink, parseNsMounts, parseStat, processName } from '../../main/discover/procfs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  parseNsLink,
+  parseNsMounts,
+  parseStat,
+  processName,
+  readProcFile,
+} from '../../main/discover/procfs';
 
 test('process names follow ps: argv[0] basename, login shells, [comm]', () => {
   const name = (cmd: string | Buffer, comm = 'comm') =>
@@ -54,4 +64,36 @@ test('nsfs mounts are read from mountinfo, octal escapes decoded', () => {
     { key: 'net:4026532289', mountPoint: '/run/netns/blue' },
     { key: 'user:4026532300', mountPoint: '/tmp/with space\nnl' },
   ]);
+});
+
+test('readProcFile reads whole files however it may stop: short read, NUL, end of file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'graphns-procfs-'));
+  // bash waits in `read` with a 100 kB $0
+  const child = spawn('bash', ['-c', 'read', 'x'.repeat(100_000)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  try {
+    // a file filling the 64 KiB scratch buffer exactly, and one that makes it grow
+    for (const size of [64 * 1024, 200_001]) {
+      const file = join(dir, String(size));
+      const bytes = Buffer.alloc(size, 0x61);
+      bytes[size - 1] = 0x62;
+      writeFileSync(file, bytes);
+      for (const stop of ['eof', 'whole'] as const)
+        assert.deepEqual(readProcFile(file, stop), bytes, `${size} ${stop}`);
+    }
+    // the kernel's own files, against readFileSync
+    for (const f of ['/proc/self/cgroup', '/proc/self/mountinfo'])
+      assert.deepEqual(readProcFile(f, f.endsWith('mountinfo') ? 'eof' : 'whole'), readFileSync(f));
+    // a command line longer than the scratch buffer: whole, or up to argv[0]'s NUL
+    const cmdline = `/proc/${child.pid}/cmdline`;
+    for (let i = 0; readFileSync(cmdline).length < 100_000 && i < 500; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(readProcFile(cmdline, 'whole'), readFileSync(cmdline));
+    assert.equal(readProcFile(cmdline, 'whole').length, 'bash -c read '.length + 100_000 + 1);
+    assert.equal(readProcFile(cmdline, 'nul').subarray(0, 5).toString(), 'bash\0');
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -69,7 +69,7 @@ export function liveContext(options: ContextOptions): ScanContext {
       if (argvs.has(pid)) return argvs.get(pid);
       let argv: string[] | undefined;
       try {
-        const buf = readProcFile(`${proc}/${pid}/cmdline`);
+        const buf = readProcFile(`${proc}/${pid}/cmdline`, 'whole');
         const parts: string[] = [];
         let start = 0;
         while (start < buf.length) {
