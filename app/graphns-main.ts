@@ -101,11 +101,22 @@ function parse(argv: string[]): Options {
 // discovery (koffi, the ioctls) and layout (Graphviz WASM) load only when used: a
 // snapshot needs no kernel, and --dot/--json need no Graphviz
 
-async function discoverLive(io: Io): Promise<Model> {
+/**
+ * A live scan. `series` marks a scan the viewer will repeat: the first
+ * records what a rescan needs (`rescan`), every later one passes the last
+ * model (`previous`) and skips what cannot have changed since.
+ */
+async function discoverLive(io: Io, series?: { previous?: Model }): Promise<Model> {
   const { discover } = await import('../main/discover');
   let model: Model;
   try {
-    model = discover();
+    model = discover(
+      series === undefined
+        ? {}
+        : series.previous
+          ? { previous: series.previous }
+          : { rescan: true },
+    );
   } catch (err) {
     throw new CliError(`discovery failed: ${(err as Error).message}`);
   }
@@ -164,15 +175,19 @@ async function writeSvg(model: Model, dot: string, path: string, details: boolea
 
 /**
  * The desktop viewer: it asks for the graph at start and on every `r`/F5;
- * each answer is a fresh discovery here, or a fresh read of --open's file.
+ * each answer is a rescan here (what a fresh discovery finds, reusing what
+ * cannot have changed since the last one), or a fresh read of --open's file.
  * A snapshot is read once before any window opens, so a bad one is a
  * one-line error and exit 1, not an empty window; stdin can only be read
  * once, so its model is kept.
  */
 async function viewer(o: Options, io: Io): Promise<number> {
   let load: () => Model | Promise<Model>;
-  if (o.open === undefined) load = () => discoverLive(io);
-  else {
+  if (o.open === undefined) {
+    // `r`, F5 (and any live refresh) rescan: the scan queue runs one load at a time
+    let previous: Model | undefined;
+    load = async () => (previous = await discoverLive(io, { previous }));
+  } else {
     const path = o.open;
     const first = loadSnapshot(path, await readSnapshot(path, io));
     load =

@@ -15,8 +15,11 @@
  * A live system races the scan: processes exit, zombies have no links,
  * some entries are closed even to root. No single process's trouble throws;
  * the model carries warnings instead.
+ *
+ * A rescan (`previous`) skips what cannot have changed since; memo.ts says
+ * what that is and why.
  */
-import { readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { userName } from '../../native-shim';
 import { NS_TYPES } from '../relations/constants';
@@ -25,7 +28,16 @@ import { parseCgroupFile } from './containers/cgroup';
 import { liveContext, resolveContainers, type ProcInfo } from './containers';
 import type { CgroupLine } from './containers/source';
 import { assignLabels } from './labels';
-import { resolveHierarchy } from './hierarchy';
+import { resolveHierarchy, type HierarchyTally } from './hierarchy';
+import {
+  memoOf,
+  remember,
+  RUNNING_STATES,
+  unchangedSince,
+  type NsFacts,
+  type ProcMemo,
+  type ScanMemo,
+} from './memo';
 import {
   listIds,
   parseNsLink,
@@ -52,6 +64,18 @@ export interface DiscoverOptions {
   proc?: string;
   /** Where engine state files live (step 8); `/` unless testing. */
   root?: string;
+  /**
+   * The model an earlier discover() of this system returned: what cannot
+   * have changed since is reused, and the result is what a fresh scan
+   * finds. Reuse needs that scan to have been made with `rescan` (or
+   * `previous`); any other model (parsed from JSON, say) is simply ignored.
+   */
+  previous?: Model;
+  /**
+   * Record what a later `discover({ previous })` needs to skip unchanged
+   * processes: one more small /proc file per process. Implied by `previous`.
+   */
+  rescan?: boolean;
 }
 
 /** Links read per process: the eight types plus the "for children" links. */
@@ -68,9 +92,20 @@ export function discover(options: DiscoverOptions = {}): Model {
   const registry = new Registry();
   const processes: Process[] = [];
 
+  const record = options.rescan === true || options.previous !== undefined;
+  const last = memoOf(options.previous);
+  const reuse: Reuse | undefined = record
+    ? {
+        last: last && last.proc === proc && restProvable(last) ? last : undefined,
+        procs: new Map(),
+        pinned: new Set(),
+        reused: new Set(),
+      }
+    : undefined;
+
   const multiThreaded = new Set<number>();
   const cgroups = options.containers !== false ? new Map<number, CgroupLine[]>() : undefined;
-  scanProcesses(proc, registry, processes, multiThreaded, warnings, cgroups);
+  scanProcesses(proc, registry, processes, multiThreaded, warnings, cgroups, reuse);
   if (options.tasks !== false) {
     scanTasks(
       proc,
@@ -81,7 +116,17 @@ export function discover(options: DiscoverOptions = {}): Model {
   }
   if (options.fds !== false) scanFds(proc, registry, processes, warnings);
   if (options.mounts !== false) scanMounts(proc, registry, processes, warnings);
-  const nsidSupported = resolveHierarchy(registry, warnings);
+  const learnt = reuse ? new Map<NsKey, NsFacts>() : undefined;
+  const tally: HierarchyTally = { same: 0, verified: 0, asked: 0 };
+  const nsidSupported = resolveHierarchy(
+    registry,
+    warnings,
+    last && last.proc === proc
+      ? { facts: last.facts, pinned: reuse!.pinned, nsidSupported: last.nsidSupported }
+      : undefined,
+    learnt,
+    tally,
+  );
   resolveOwnerNames(registry, warnings);
 
   const byPid = new Map(processes.map((p) => [p.pid, p]));
@@ -123,7 +168,7 @@ export function discover(options: DiscoverOptions = {}): Model {
   };
   const userns = self('user');
   const pidns = self('pid');
-  return {
+  const model: Model = {
     host: {
       hostname: hostname(),
       kernel: release(),
@@ -138,6 +183,77 @@ export function discover(options: DiscoverOptions = {}): Model {
     containers,
     warnings: warnings.lines(),
   };
+  if (reuse) {
+    remember(model, {
+      proc,
+      procs: reuse.procs,
+      facts: learnt!,
+      nsidSupported,
+      at: performance.now(),
+      stats: {
+        processes: [...reuse.reused],
+        sameNs: tally.same,
+        verifiedNs: tally.verified,
+        askedNs: tally.asked,
+      },
+    });
+  }
+  return model;
+}
+
+/** A rescan's state while step 1 runs. */
+interface Reuse {
+  /** The last scan's memo, when its processes may be reused. */
+  last: ScanMemo | undefined;
+  /** What the next scan may reuse (filled here). */
+  procs: Map<number, ProcMemo>;
+  /** Namespaces reused processes held all along (filled here). */
+  pinned: Set<NsKey>;
+  /** PIDs taken from the last scan (filled here). */
+  reused: Set<number>;
+}
+
+/**
+ * Whether an unchanged schedstat line can prove a process did not run
+ * since the last scan (memo.ts): the kernel must update it at least every
+ * 10 ms while a process runs, so the scans must be further apart than
+ * that, and no CPU may be tickless (nohz_full, where a running process is
+ * looked at once a second).
+ */
+function restProvable(last: ScanMemo): boolean {
+  if (performance.now() - last.at < MIN_RESCAN_GAP_MS) return false;
+  tickless ??= isTickless();
+  return !tickless;
+}
+
+/** Two timer ticks at HZ=100, the slowest periodic tick Linux has. */
+const MIN_RESCAN_GAP_MS = 25;
+let tickless: boolean | undefined;
+
+function isTickless(): boolean {
+  const cpu = '/sys/devices/system/cpu';
+  try {
+    // the file exists only on kernels built with NO_HZ_FULL; "(null)" or empty: none
+    if (!existsSync(`${cpu}/nohz_full`)) return !existsSync(cpu); // no sysfs: cannot tell
+    const list = readFileSync(`${cpu}/nohz_full`, 'latin1').trim();
+    return list !== '' && list !== '(null)';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * /proc/PID/schedstat (`run_ns wait_ns timeslices`), or undefined when it
+ * cannot prove anything: unreadable, or all zero (scheduler statistics off).
+ */
+function readSched(dir: string): string | undefined {
+  let text: string;
+  try {
+    text = readProcFile(`${dir}/schedstat`, 'whole').toString('latin1');
+  } catch {
+    return undefined;
+  }
+  return /^\d+ \d+ [1-9]\d*\n$/.test(text) ? text : undefined;
 }
 
 /** A short, escaped-later name for warnings: `pid 42 (name)`. */
@@ -152,6 +268,7 @@ function scanProcesses(
   multiThreaded: Set<number>,
   warnings: Warnings,
   cgroups: Map<number, CgroupLine[]> | undefined,
+  reuse: Reuse | undefined,
 ): void {
   let pids: number[];
   try {
@@ -163,11 +280,26 @@ function scanProcesses(
   const parsedCgroups = new Map<string, CgroupLine[] | null>();
   for (const pid of pids) {
     const dir = `${proc}/${pid}`;
+    // before the stat line: whatever the process does after this read shows next time
+    const sched = reuse ? readSched(dir) : undefined;
     let stat;
     let name;
+    let prev: ProcMemo | undefined;
     try {
       stat = parseStat(readProcFile(`${dir}/stat`, 'whole'));
-      name = processName(readProcFile(`${dir}/cmdline`, 'nul'), stat.comm);
+      prev = sched !== undefined ? reuse!.last?.procs.get(pid) : undefined;
+      if (
+        prev &&
+        stat.threads === 1 &&
+        !RUNNING_STATES.has(stat.state) &&
+        unchangedSince(prev, sched!, stat.start) &&
+        prev.comm === stat.comm
+      ) {
+        name = prev.name; // it has not run: no exec, no new title
+      } else {
+        prev = undefined;
+        name = processName(readProcFile(`${dir}/cmdline`, 'nul'), stat.comm);
+      }
     } catch (err) {
       if (!isVanished(err)) warnings.addError('cannot read process', `pid ${pid}`, err);
       continue;
@@ -175,27 +307,52 @@ function scanProcesses(
     const p: Process = { pid, ppid: stat.ppid, name, start: stat.start, ns: {} };
     if (stat.threads > 1) multiThreaded.add(pid);
     if (cgroups) readCgroups(dir, p, cgroups, parsedCgroups, warnings);
+    const note = (index: number, key: NsKey, ino: number) => {
+      const [link, type, own] = LINKS[index]!;
+      if (own) {
+        p.ns[type] = key;
+        registry.note(key, type, ino, 'process', `${dir}/ns/${link}`).ns.pids.push(pid);
+      } else if (key !== p.ns[type]) {
+        // pid_for_children after unshare(CLONE_NEWPID) without a child yet
+        registry.note(key, type, ino, 'process', `${dir}/ns/${link}`);
+      }
+    };
+    if (prev) {
+      // it cannot have left the namespaces it was in, so it held them all along
+      for (const [index, key, ino] of prev.links) {
+        note(index, key, ino);
+        reuse!.pinned.add(key);
+      }
+      reuse!.procs.set(pid, prev);
+      reuse!.reused.add(pid);
+      out.push(p);
+      continue;
+    }
     let failed: unknown;
-    for (const [link, type, own] of LINKS) {
-      const path = `${dir}/ns/${link}`;
+    const links: [number, NsKey, number][] = [];
+    LINKS.forEach(([link, , own], index) => {
       let ns;
       try {
-        ns = readNsLink(path);
+        ns = readNsLink(`${dir}/ns/${link}`);
       } catch (err) {
         if (own && !isVanished(err)) failed ??= err;
-        continue;
+        return;
       }
-      if (own) {
-        p.ns[type] = ns.key;
-        registry.note(ns.key, type, ns.ino, 'process', path).ns.pids.push(pid);
-      } else if (ns.key !== p.ns[type]) {
-        // pid_for_children after unshare(CLONE_NEWPID) without a child yet
-        registry.note(ns.key, type, ns.ino, 'process', path);
-      }
-    }
+      links.push([index, ns.key, ns.ino]);
+      note(index, ns.key, ns.ino);
+    });
     // zombies keep no namespace links: not a fault, they are on their way out
     if (failed !== undefined && stat.state !== 'Z')
       warnings.addError('cannot read namespaces', who(p), failed);
+    // reusable next time: a process that was at rest when read, and read without trouble
+    if (
+      sched !== undefined &&
+      failed === undefined &&
+      stat.threads === 1 &&
+      !RUNNING_STATES.has(stat.state)
+    ) {
+      reuse!.procs.set(pid, { start: stat.start, comm: stat.comm, name, sched, links });
+    }
     out.push(p);
   }
 }

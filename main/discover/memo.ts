@@ -1,0 +1,130 @@
+/**
+ * What one scan leaves for the next: `discover({ previous })` reuses only
+ * what cannot have changed since `previous` was scanned, and finds exactly
+ * what a fresh scan finds.
+ *
+ * Kept beside the model (a WeakMap keyed by the Model object), not in it:
+ * the model stays plain data that serialises the same, and a caller that
+ * edits the model it was given cannot make the next scan reuse the edit. A
+ * model without a memo (parsed from JSON, built by hand) is a fresh scan.
+ *
+ * What is reused, and why it is sound:
+ *
+ * - A process that has not run since the last scan (`unchangedSince`),
+ *   single-threaded, cannot have changed its own namespaces (unshare,
+ *   setns and exec are calls it would have made) nor its command line
+ *   (exec, setproctitle): its namespace links and name are taken from the
+ *   memo. Its comm must match too (an exec changes it; a second,
+ *   independent guard). What others can change without it running is
+ *   reread: its parent (reparenting, in the stat line read anyway), its
+ *   cgroup (a migration, a renamed cgroup), its fds (a process sharing its
+ *   fd table through CLONE_FILES), the mounts of its mount namespace.
+ * - A namespace's owner, parent, owner uid and 64-bit id never change
+ *   while it lives, but its inode number is reused as soon as it dies (the
+ *   kernel hands out the lowest free one), so `type:inode` alone does not
+ *   prove it is the same namespace. It is when an unchanged process still
+ *   sits in it (the process held it all along), when its parent or owner
+ *   is reused that way, or when NS_GET_ID (unique since boot) answers the
+ *   id the memo has.
+ * - User names are asked from NSS every scan: a passwd change during a
+ *   viewer session is rare but real, NSS may be a directory service whose
+ *   answers no file date reveals, and the few distinct owner uids cost
+ *   microseconds each.
+ */
+import type { Model, NsKey, NsTypeName } from '../model/types';
+
+/** One process as the last scan read it, when it was reusable. */
+export interface ProcMemo {
+  start: number;
+  /** comm from the stat line (an exec changes it). */
+  comm: string;
+  /** The model's name, from the command line. */
+  name: string;
+  /** The /proc/PID/schedstat text, read before the stat line. */
+  sched: string;
+  /** Its links as read: index into LINKS, key, inode. */
+  links: readonly (readonly [index: number, key: NsKey, ino: number])[];
+}
+
+/** The kernel's answers about one namespace, where they came without trouble. */
+export interface NsFacts {
+  type: NsTypeName;
+  ino: number;
+  parent?: NsKey;
+  owner?: NsKey;
+  ownerUid?: number;
+  nsid?: string;
+}
+
+/** Everything the next scan may reuse. */
+export interface ScanMemo {
+  /** The procfs the scan read: another one is another system. */
+  proc: string;
+  /** Processes that could be reused, by PID. */
+  procs: ReadonlyMap<number, ProcMemo>;
+  /** Namespaces whose relations were resolved cleanly, by key. */
+  facts: ReadonlyMap<NsKey, NsFacts>;
+  nsidSupported: boolean;
+  /** When the scan ended (performance.now()). */
+  at: number;
+  /** What this scan reused of the one before. */
+  stats: RescanStats;
+}
+
+/** What a scan reused, for tests and benchmarks (they must see reuse happen). */
+export interface RescanStats {
+  /** Processes taken from the last scan, by PID. */
+  processes: number[];
+  /** Namespaces proven the same without a system call. */
+  sameNs: number;
+  /** Namespaces proven the same by NS_GET_ID. */
+  verifiedNs: number;
+  /** Namespaces asked in full. */
+  askedNs: number;
+}
+
+/** What the scan that returned `model` reused; undefined for a model without a memo. */
+export function rescanStats(model: Model): RescanStats | undefined {
+  return memos.get(model)?.stats;
+}
+
+const memos = new WeakMap<Model, ScanMemo>();
+
+/** The memo discover() left with `model`, if it made it. */
+export function memoOf(model: Model | undefined): ScanMemo | undefined {
+  return model ? memos.get(model) : undefined;
+}
+
+/** Leave `memo` with `model` for a later discover({ previous: model }). */
+export function remember(model: Model, memo: ScanMemo): void {
+  memos.set(model, memo);
+}
+
+/**
+ * Whether a process cannot have run since it was last read: same start
+ * time (so the same process, not a new one on a reused PID) and the same
+ * schedstat line (ns on a CPU, ns waiting for one, times put on one). The
+ * caller also requires that neither stat line, each read just after its
+ * schedstat, said R (running or about to run).
+ *
+ * Why that is proof: the kernel adds to the run time whenever the process
+ * leaves a CPU and at every timer tick while it is on one, and counts every
+ * time it is put on one. To run in between without changing the line, a
+ * process would have to be on a CPU from before the first read until after
+ * the second with no tick in between; discover.ts refuses rescans less than
+ * 25 ms (more than two ticks at the slowest HZ, 100) after their scan, and
+ * tickless (nohz_full) machines altogether. What the process did before
+ * the first read is in what that scan read next (its links come after).
+ *
+ * What the process itself did not do is not covered, which is why its
+ * cgroup, parent, fds and mounts are reread. One thing is not reread: its
+ * command line, which someone else could rewrite in its memory (ptrace,
+ * /proc/PID/mem, process_vm_writev, or asynchronous I/O it started landing
+ * in its argv); a rescan shows the old name until the process next runs.
+ */
+export function unchangedSince(prev: ProcMemo, sched: string, start: number): boolean {
+  return prev.start === start && prev.sched === sched;
+}
+
+/** States in which a process may be on a CPU right now: never proof of rest. */
+export const RUNNING_STATES = new Set(['R']);
