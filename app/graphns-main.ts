@@ -177,24 +177,31 @@ async function writeSvg(model: Model, dot: string, path: string, details: boolea
  * The desktop viewer: it asks for the graph at start and on every `r`/F5;
  * each answer is a rescan here (what a fresh discovery finds, reusing what
  * cannot have changed since the last one), or a fresh read of --open's file.
- * A snapshot is read once before any window opens, so a bad one is a
- * one-line error and exit 1, not an empty window; stdin can only be read
- * once, so its model is kept.
+ * A snapshot is checked before any window opens (while the viewer's shell
+ * starts), so a bad one is a one-line error and exit 1, not an empty
+ * window; that first read is the first graph. stdin can only be read once,
+ * so its model is kept.
  */
 async function viewer(o: Options, io: Io): Promise<number> {
   let load: () => Model | Promise<Model>;
+  let ready: Promise<Model> | undefined;
   if (o.open === undefined) {
     // `r`, F5 (and any live refresh) rescan: the scan queue runs one load at a time
     let previous: Model | undefined;
     load = async () => (previous = await discoverLive(io, { previous }));
   } else {
     const path = o.open;
-    const first = loadSnapshot(path, await readSnapshot(path, io));
-    load =
-      path === '-' ? () => first : async () => loadSnapshot(path, await readSnapshot(path, io));
+    const first = readSnapshot(path, io).then((text) => loadSnapshot(path, text));
+    first.catch(() => undefined); // openViewer reports it (as ready)
+    ready = first;
+    let read = false;
+    load = async () => {
+      if (path === '-' || !read) return ((read = true), first);
+      return loadSnapshot(path, await readSnapshot(path, io));
+    };
   }
   const { openViewer } = await import('../main/shell');
-  return openViewer({ shell: o.shell, details: o.details, load, toDot: modelToDot });
+  return openViewer({ shell: o.shell, details: o.details, load, toDot: modelToDot, ready });
 }
 
 async function graphns(argv: string[], io: Io): Promise<number> {

@@ -5,8 +5,9 @@
  * as parsed SVG, never as HTML.
  *
  * `<html data-state>` says where the page is (loading, layout, ready,
- * error, closed) and `data-painted-at` when the graph was first painted
- * (epoch ms), so tests and benchmarks wait on events instead of sleeping;
+ * error, closed), `data-painted-at` when the graph was first painted and
+ * `data-drawn-at` when the latest one was (epoch ms; `data-draws` counts
+ * them), so tests and benchmarks wait on events instead of sleeping;
  * `data-layout-ms`, `data-show-ms` and `data-max-frame-gap` (the longest
  * pause in painting while the worker laid out) are for the benchmark;
  * `data-layouts` counts the layouts put on screen (a refresh that finds
@@ -35,6 +36,10 @@ function byId<T extends HTMLElement>(id: string): T {
   return el as T;
 }
 
+// The browser shell answers its spent /launch/<token> address with this page:
+// show `/` instead, which the worker's and the API's relative URLs resolve against.
+if (location.pathname.startsWith('/launch/')) history.replaceState(null, '', '/');
+
 const root = document.documentElement;
 const api = connect();
 const layout = new LayoutClient();
@@ -50,6 +55,8 @@ let summary = '';
 let note = '';
 let zoomText = '';
 let working = false;
+/** Graphs drawn so far (`data-draws`). */
+let draws = 0;
 
 function renderStatus(): void {
   status.textContent = [summary, zoomText, note, 'h: help'].filter(Boolean).join('  ·  ');
@@ -127,7 +134,6 @@ async function drawNow(result: GraphResult, keepView: boolean, o: DrawOptions): 
     showError(result.error);
     return false;
   }
-  document.title = result.title;
   // the scan time of what is drawn, the one thing allowed to differ
   const before = o.unlessSame && page.result !== result ? page.model?.model.host.time : undefined;
   if (page.result !== result) page.setGraph(result, o.model);
@@ -170,7 +176,12 @@ async function drawNow(result: GraphResult, keepView: boolean, o: DrawOptions): 
     errorBox.hidden = true;
     await afterPaint();
     root.dataset.showMs = String(Math.round(performance.now() - t1));
-    root.dataset.paintedAt ??= String(Math.round(performance.timeOrigin + performance.now()));
+    const paintedAt = String(Math.round(performance.timeOrigin + performance.now()));
+    root.dataset.paintedAt ??= paintedAt;
+    root.dataset.drawnAt = paintedAt;
+    root.dataset.draws = String(++draws);
+    // only now: a title says the graph is there (benchmarks wait for it)
+    document.title = result.title;
     const w = result.warnings.length;
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
     summary = count(result.namespaces, 'namespace');

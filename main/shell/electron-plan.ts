@@ -18,7 +18,7 @@ import { windowEnv, type ChildPlan } from './plan';
 /** The fd the privileged pipe has in the host and in Electron's main process. */
 export const PIPE_FD = 3;
 
-/** How the host starts Electron for the viewer. */
+/** How the host (or, without a privilege drop, graphns) starts Electron for the viewer. */
 export function electronPlan(o: {
   /** The Electron binary. */
   program: string;
@@ -28,6 +28,11 @@ export function electronPlan(o: {
   env: NodeJS.ProcessEnv;
   /** Running as root: Chromium's sandbox refuses to start, so it is turned off. */
   asRoot: boolean;
+  /**
+   * What Electron's fd 3 is: the host's own fd 3 (the pipe from graphns,
+   * default), or a new pipe when graphns starts Electron itself.
+   */
+  pipe?: typeof PIPE_FD | 'pipe';
 }): ChildPlan {
   return {
     program: o.program,
@@ -39,6 +44,6 @@ export function electronPlan(o: {
     // no ELECTRON_RUN_AS_NODE (Electron would run main.cjs as plain Node and
     // fail), no NODE_OPTIONS, no LD_PRELOAD
     env: windowEnv(o.env),
-    fds: ['ignore', 'inherit', 'inherit', PIPE_FD],
+    fds: ['ignore', 'inherit', 'inherit', o.pipe ?? PIPE_FD],
   };
 }

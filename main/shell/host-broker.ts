@@ -1,15 +1,23 @@
 /**
- * The shell host's view of the privileged side: the current graph and a
- * way to ask for a new one, over the pipe (pipe.ts). Used by the browser
- * shell in the host and by the Electron main process.
+ * A shell's view of the privileged side: the current graph and a way to
+ * ask for a new one. Over the pipe (pipe.ts) in the shell host and in the
+ * Electron main process; in graphns's own process when no privilege drop
+ * separates the window from discovery (localBroker).
  */
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { GraphResult } from '../contract';
-import { LineChannel, parseGraphMessage } from './pipe';
+import { LineChannel, OPEN_LINE, parseGraphMessage } from './pipe';
+import { scanQueue } from './scans';
 
 /** The graph source a shell serves the page from. */
 export interface GraphBroker {
+  /**
+   * Resolves when the window may open (the privileged side's `open`);
+   * rejects when the privileged side went away first (its input did not
+   * check out, or it ended).
+   */
+  opened(): Promise<void>;
   /** The latest graph (waits for the first one). */
   current(): Promise<GraphResult>;
   /** Ask for a fresh discovery; resolves with the new graph. */
@@ -28,8 +36,12 @@ export function pipeBroker(stream: Duplex): GraphBroker {
   const waiting = new Map<number, (r: GraphResult) => void>();
   let next = 1;
   let closed = false;
+  let open: { resolve(): void; reject(err: Error): void } = { resolve() {}, reject() {} };
+  const opened = new Promise<void>((resolve, reject) => (open = { resolve, reject }));
+  opened.catch(() => undefined); // not every shell waits for it (Electron's main does not)
 
   const channel = new LineChannel(stream, (line) => {
+    if (line === OPEN_LINE) return open.resolve();
     const m = parseGraphMessage(line);
     if (!m) return;
     latest = Promise.resolve(m.result);
@@ -45,12 +57,14 @@ export function pipeBroker(stream: Duplex): GraphBroker {
   const gone: GraphResult = { ok: false, error: 'graphns (the discovering side) has ended' };
   channel.onClose(() => {
     closed = true;
+    open.reject(new Error(gone.error));
     resolveFirst(gone);
     for (const w of waiting.values()) w(gone);
     waiting.clear();
   });
 
   return {
+    opened: () => opened,
     current: () => latest ?? first,
     rediscover: () => {
       if (closed) return Promise.resolve(gone);
@@ -73,4 +87,45 @@ export function pipeBroker(stream: Duplex): GraphBroker {
  */
 export function fdBroker(fd: number): GraphBroker {
   return pipeBroker(new Socket({ fd, readable: true, writable: true }));
+}
+
+/**
+ * A broker over `scan` in this very process: graphns's own, when it runs
+ * the browser shell itself (no privilege drop, so no host between). The
+ * same scan queue as across the pipe (scans.ts): one scan running, one
+ * pending, which answers every request that came meanwhile. The first scan
+ * starts on `start()`, once the browser is on its way, so that discovery
+ * never delays its start.
+ */
+export function localBroker(scan: () => Promise<GraphResult>): GraphBroker & { start(): void } {
+  const waiting = new Map<number, (r: GraphResult) => void>();
+  let latest: Promise<GraphResult> = new Promise((r) => waiting.set(0, r));
+  let next = 1;
+  let started = false;
+  const request = scanQueue(scan, (upTo, result) => {
+    latest = Promise.resolve(result);
+    for (const [id, w] of waiting) {
+      if (id <= upTo) {
+        w(result);
+        waiting.delete(id);
+      }
+    }
+  });
+  return {
+    start: () => {
+      if (!started) request(0);
+      started = true;
+    },
+    opened: () => Promise.resolve(),
+    current: () => latest,
+    rediscover: () => {
+      const id = next++;
+      const answer = new Promise<GraphResult>((r) => waiting.set(id, r));
+      request(id);
+      return answer;
+    },
+    // the discovering side is this process: it cannot go away first
+    onClose: () => undefined,
+    close: () => undefined,
+  };
 }

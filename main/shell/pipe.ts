@@ -3,7 +3,7 @@
  * discovers) and the shell host (which shows the window, possibly as
  * another user): newline-delimited JSON over the child's fd 3.
  *
- * The privileged side sends graphs; the host sends one kind of request,
+ * The privileged side sends graphs (after one `open`); the host sends one kind of request,
  * `rediscover`. The privileged side parses what it receives strictly and
  * ignores anything else, so a compromised window can ask for nothing but a
  * fresh discovery.
@@ -17,6 +17,19 @@ export interface GraphMessage {
   id: number;
   result: GraphResult;
 }
+
+/**
+ * Privileged side -> host: the window may open now (the input, say a
+ * snapshot, checked out). graphns starts the host before it has checked
+ * its input, so that the two overlap; a host of the browser shell starts
+ * the browser only on this. Sent once, before any graph.
+ */
+export interface OpenMessage {
+  t: 'open';
+}
+
+/** The one line an OpenMessage is. */
+export const OPEN_LINE = JSON.stringify({ t: 'open' } satisfies OpenMessage);
 
 /** Host -> privileged side: discover again. The only request there is. */
 export interface RediscoverMessage {
@@ -101,7 +114,7 @@ export class LineChannel {
   }
 
   /** Send one message as a line of JSON. */
-  send(message: GraphMessage | RediscoverMessage): void {
+  send(message: GraphMessage | OpenMessage | RediscoverMessage): void {
     if (!this.#stream.writableEnded && !this.#stream.destroyed) {
       this.#stream.write(`${JSON.stringify(message)}\n`);
     }

@@ -1,10 +1,11 @@
 /**
  * openViewer(): the graphns side of the viewer. Picks a shell (Electron if
  * its binary is there, else an installed Chromium in app mode), starts the
- * shell host (as the invoking user under sudo), and serves it graphs over
- * the pipe: the first one, then one per rediscovery request, which is the
- * only request it accepts. Discovery (the `load` callback) runs here, in
- * this possibly privileged process, and nowhere else.
+ * shell host (as the invoking user under sudo) or, with no privilege drop,
+ * is the host itself, and serves graphs: the first one, then one per
+ * rediscovery request, which is the only request it accepts. Discovery
+ * (the `load` callback) runs here, in this possibly privileged process,
+ * and nowhere else.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,8 +14,12 @@ import { fileURLToPath } from 'node:url';
 import type { GraphResult } from '../contract';
 import { escapeDisplay, serializeModel, type Model } from '../model';
 import { findBrowser } from './browser/find';
+import { runBrowserShell } from './browser/run';
 import { electronPackageDir, findElectron } from './electron-binary';
+import { electronPlan } from './electron-plan';
+import { localBroker } from './host-broker';
 import { LineChannel, MAX_REQUEST_LINE, parseRequest } from './pipe';
+import { spawnPlan } from './plan';
 import { hostArgs, hostEnv, sudoTarget } from './privilege';
 import { scanQueue } from './scans';
 
@@ -34,6 +39,12 @@ export interface ViewerOptions {
   toDot: (model: Model, opts: { details: boolean }) => string;
   /** Environment to read (SUDO_*, DISPLAY, GRAPHNS_*); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Settles when the window may open, or rejects with the reason it must
+   * not (a snapshot that does not check out: the error is openViewer's, and
+   * no window has opened). The shell gets ready meanwhile. Default: at once.
+   */
+  ready?: Promise<unknown>;
 }
 
 /** Where the built viewer lives (dist/, holding shell/host.js and renderer/). */
@@ -99,43 +110,42 @@ export function chooseShell(
 /**
  * Open the viewer and wait until it is closed. Resolves with the exit code
  * for graphns: 0 when the window was closed or `q` pressed, 1 when no shell
- * could be started.
+ * could be started. Rejects with `ready`'s error when that rejects (before
+ * any window has opened).
+ *
+ * Under sudo the shell host, a process of its own, drops to the user and
+ * shows the window. Without a drop there is no one to separate the window
+ * from: graphns runs the browser shell itself (one Node start fewer before
+ * the browser's), and spawns Electron without a host between.
  */
 export async function openViewer(o: ViewerOptions): Promise<number> {
   const env = o.env ?? process.env;
   const say = (line: string) => process.stderr.write(`graphns: ${line}\n`);
+  const ready = o.ready ?? Promise.resolve();
   const choice = chooseShell(o.shell, findElectron(env, electronPackageDir()), findBrowser(env));
   if ('error' in choice) {
+    await ready; // bad input is the first thing to say
     say(choice.error);
     return 1;
   }
-  if (choice.note) say(choice.note);
   const euid = process.geteuid?.() ?? -1;
   const target = sudoTarget(env, euid);
-  if (target) say(`discovery runs as root; the window runs as uid ${target.uid}`);
-  else if (euid === 0) {
-    say('running as root without sudo: the window runs as root, with its sandbox off');
-  }
+  const notes = () => {
+    if (choice.note) say(choice.note);
+    if (target) say(`discovery runs as root; the window runs as uid ${target.uid}`);
+    else if (euid === 0) {
+      say('running as root without sudo: the window runs as root, with its sandbox off');
+    }
+  };
 
   let dist: string;
   try {
     dist = findDist();
   } catch (err) {
+    await ready;
     say((err as Error).message);
     return 1;
   }
-  const child = spawn(
-    process.execPath,
-    [join(dist, 'shell', 'host.js'), ...hostArgs(choice.shell, choice.program, target)],
-    { stdio: ['ignore', 'inherit', 'inherit', 'pipe'], env: hostEnv(env, target), cwd: '/' },
-  );
-  const exited = new Promise<number>((resolve) => {
-    child.once('error', (err) => {
-      say(`cannot start the viewer: ${err.message}`);
-      resolve(1);
-    });
-    child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
-  });
 
   const graph = async (): Promise<GraphResult> => {
     try {
@@ -154,6 +164,56 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
     }
   };
 
+  if (!target && choice.shell === 'browser') {
+    // no privilege drop: this process is the shell host
+    const broker = localBroker(graph);
+    let readyError: unknown;
+    const mayOpen = ready.then(notes, (err: unknown) => {
+      readyError = err;
+      throw err;
+    });
+    const code = await runBrowserShell({
+      browser: choice.program,
+      rendererDir: join(dist, 'renderer'),
+      broker: { ...broker, opened: () => mayOpen },
+      env,
+      onStarted: () => broker.start(),
+    });
+    if (readyError !== undefined) throw readyError;
+    return code;
+  }
+
+  // Electron's host hands the pipe to Electron, so it must not read from it:
+  // it starts only once the input has checked out. The browser shell's host
+  // starts now and waits for `open`, its start overlapping the check.
+  if (choice.shell === 'electron') {
+    await ready;
+    notes();
+  }
+  const child =
+    target || choice.shell === 'browser'
+      ? spawn(
+          process.execPath,
+          [join(dist, 'shell', 'host.js'), ...hostArgs(choice.shell, choice.program, target)],
+          { stdio: ['ignore', 'inherit', 'inherit', 'pipe'], env: hostEnv(env, target), cwd: '/' },
+        )
+      : spawnPlan(
+          electronPlan({
+            program: choice.program,
+            mainScript: join(dist, 'shell', 'electron', 'main.cjs'),
+            env,
+            asRoot: euid === 0,
+            pipe: 'pipe',
+          }),
+        );
+  const exited = new Promise<number>((resolve) => {
+    child.once('error', (err) => {
+      say(`cannot start the viewer: ${err.message}`);
+      resolve(1);
+    });
+    child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
+  });
+
   // One discovery at a time, at most one waiting: a flood of requests costs two scans
   let ignored = 0;
   const request = scanQueue(graph, (id, result) => channel.send({ t: 'graph', id, result }));
@@ -170,6 +230,17 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
   const ignoreSignal = () => undefined;
   process.on('SIGINT', ignoreSignal);
   try {
+    if (choice.shell === 'browser') {
+      try {
+        await ready;
+      } catch (err) {
+        channel.close(); // the host ends without having started a browser
+        await exited;
+        throw err;
+      }
+      notes();
+      channel.send({ t: 'open' });
+    }
     request(0); // the first graph
     return await exited;
   } finally {

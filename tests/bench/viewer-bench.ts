@@ -1,31 +1,58 @@
 /**
- * Viewer benchmark (npm run bench:viewer): time from starting graphns to
- * the graph painted in the browser shell (headless Chromium), for synthetic
- * snapshots of 100, 1000 and 5000 namespaces, all drawn (`-d`); the
- * longest pause in the page's painting while the worker lays out (the UI
- * must not freeze); and at 5000 the time from a zoom key to the repaint.
- * Median of RUNS runs (default 3; `RUNS=5 npm run bench:viewer`).
+ * Viewer benchmark (npm run bench:viewer), browser shell in headless
+ * Chromium, synthetic snapshots of 100, 1000 and 5000 namespaces, all
+ * drawn (`-d`):
+ *
+ * - first paint: from spawning graphns to the graph painted, side by side
+ *   with its peer, the same Chromium with the same flags started on a
+ *   trivial page by a trivial server, from spawn to its first request
+ *   (browser-peer.ts); the runs interleave (viewer, peer, viewer, ...);
+ * - the page's share of it (navigation to painted, the worker's layout,
+ *   inserting and painting), and the longest pause in the page's
+ *   painting while the worker lays out (the UI must not freeze);
+ * - a redraw: from the `r` keydown in the page to the new graph painted
+ *   (a re-read of the snapshot, DOT, the worker's layout with its WASM
+ *   long loaded, insert and paint);
+ * - at 5000, the time from a zoom key to the repaint.
+ *
+ * Medians of RUNS runs (default 5) after one warm-up (page cache); the load
+ * average is printed with every row, because the figures mean little on a
+ * busy machine. `SIZES=1000 RUNS=9 npm run bench:viewer` narrows it down.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeModel } from '../../main/model';
-import { launchViewer, viewerCommand } from '../helpers/viewer';
+import { CHROMIUM, HEADLESS_ARGS, launchViewer, viewerCommand } from '../helpers/viewer';
 import type { PageDocument } from '../helpers/page-dom';
+import { browserFirstRequestMs } from './browser-peer';
 import { median } from './measure';
 import { syntheticModel } from './synthetic';
 
 // page.evaluate() callbacks run in the browser (see page-dom.ts)
 declare const document: PageDocument;
-declare const window: { dispatchEvent(e: unknown): void };
+declare const window: {
+  dispatchEvent(e: unknown): void;
+  addEventListener(type: string, f: (e: { timeStamp: number }) => void, o: unknown): void;
+};
 declare const KeyboardEvent: new (type: string, init: { key: string }) => unknown;
 declare function requestAnimationFrame(f: () => void): void;
 
-const SIZES = [100, 1000, 5000];
-const RUNS = Number(process.env.RUNS ?? 3);
+const SIZES = (process.env.SIZES ?? '100,1000,5000').split(',').map(Number);
+const RUNS = Number(process.env.RUNS ?? 5);
+/**
+ * Playwright attaches once the first graph is painted (the page's own
+ * time stamps say when), so that the browser does no more work while it
+ * starts than the peer does; ATTACH=early for the old way, to compare.
+ */
+const ATTACH_LATE = process.env.ATTACH !== 'early';
+/** Redraws timed per run. */
+const REDRAWS = 3;
 
 interface Sample {
   firstPaintMs: number;
+  /** The peer's run next to this one: Chromium's spawn to its first request. */
+  peerMs: number;
   /** From graphns's start to the page's navigation: graphns, host and browser start-up. */
   browserUpMs: number;
   /** From the page's navigation to the graph painted: what the viewer itself costs. */
@@ -33,14 +60,23 @@ interface Sample {
   layoutMs: number;
   showMs: number;
   maxFrameGapMs: number;
+  redrawMs: number;
   zoomKeyMs?: number;
   zoomKey1xMs?: number;
   labelsBackMs?: number;
 }
 
-async function once(snapshot: string, measureZoom: boolean): Promise<Sample> {
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+async function once(snapshot: string, config: string, measureZoom: boolean) {
   const t0 = Date.now();
-  const viewer = await launchViewer(['--open', snapshot, '--details'], {}, 120_000);
+  const viewer = await launchViewer(
+    ['--open', snapshot, '--details'],
+    { XDG_CONFIG_HOME: config }, // no remembered window bounds: the peer has none either
+    120_000,
+    [],
+    ATTACH_LATE,
+  );
   try {
     const { page } = viewer;
     const d: Record<string, string | undefined> = await page.evaluate(() => ({
@@ -48,14 +84,40 @@ async function once(snapshot: string, measureZoom: boolean): Promise<Sample> {
       navigation: String(performance.timeOrigin),
     }));
     if (d.state !== 'ready') throw new Error(`viewer not ready: ${JSON.stringify(d)}`);
-    const sample: Sample = {
+    const sample: Omit<Sample, 'peerMs'> = {
       firstPaintMs: Number(d.paintedAt) - t0,
       browserUpMs: Number(d.navigation) - t0,
       pageMs: Number(d.paintedAt) - Number(d.navigation),
       layoutMs: Number(d.layoutMs),
       showMs: Number(d.showMs),
       maxFrameGapMs: Number(d.maxFrameGap),
+      redrawMs: 0,
     };
+    // r, from its keydown in the page (the event's own time stamp) to the
+    // frame after the new graph has been painted (data-drawn-at)
+    const redraws: number[] = [];
+    for (let i = 0; i < REDRAWS; i++) {
+      await page.evaluate(() => {
+        const w = window as unknown as Record<string, unknown>;
+        w.__benchDraws = document.documentElement.dataset.draws;
+        window.addEventListener('keydown', (e) => (w.__benchKeyAt = e.timeStamp), {
+          capture: true,
+          once: true,
+        });
+      });
+      await page.keyboard.press('r');
+      const ms = await page.evaluate(async () => {
+        const w = window as unknown as Record<string, unknown>;
+        const data = document.documentElement.dataset;
+        while (data.draws === w.__benchDraws || data.state !== 'ready') {
+          if (data.state === 'error') throw new Error('redraw failed');
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        return Number(data.drawnAt) - (performance.timeOrigin + Number(w.__benchKeyAt));
+      });
+      redraws.push(ms);
+    }
+    sample.redrawMs = median(redraws);
     if (measureZoom) {
       // one key, from rest: the keydown until the frame after it, then the
       // longest pause in painting over the next second (a large graph's
@@ -95,27 +157,57 @@ async function once(snapshot: string, measureZoom: boolean): Promise<Sample> {
 
 const dir = mkdtempSync(join(tmpdir(), 'graphns-viewer-bench-'));
 try {
-  console.log(`command: node ${viewerCommand().join(' ')} --shell browser --open <snapshot> -d`);
-  console.log(
-    '| namespaces | first paint | of which start-up | of which page | layout (worker) | insert + paint | longest frame gap during layout | zoom key to repaint | same at 1x | longest frame gap after it at 1x |',
-  );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const config = join(dir, 'config');
+  console.log(`viewer: node ${viewerCommand().join(' ')} --shell browser --open <snapshot> -d`);
+  console.log(`peer: ${CHROMIUM} with the same flags on a trivial page (spawn to first request)`);
+  console.log(`GRAPHNS_BROWSER_ARGS: ${HEADLESS_ARGS}; medians of ${RUNS} runs, interleaved\n`);
+  const rows: string[] = [];
+  const zoomRows: string[] = [];
   for (const size of SIZES) {
     const snapshot = join(dir, `synthetic-${size}.json`);
     writeFileSync(snapshot, serializeModel(syntheticModel(size)));
     const samples: Sample[] = [];
-    await once(snapshot, false); // warm-up: page cache
-    for (let i = 0; i < RUNS; i++) samples.push(await once(snapshot, size === 5000));
-    const m = (f: (s: Sample) => number | undefined) => {
+    const load = [loadAverage()];
+    // warm-up: page cache for both
+    await once(snapshot, config, false);
+    await browserFirstRequestMs(CHROMIUM, HEADLESS_ARGS);
+    for (let i = 0; i < RUNS; i++) {
+      const s = await once(snapshot, config, size === 5000);
+      samples.push({ ...s, peerMs: await browserFirstRequestMs(CHROMIUM, HEADLESS_ARGS) });
+    }
+    load.push(loadAverage());
+    const med = (f: (s: Sample) => number | undefined) => {
       const xs = samples.map(f).filter((x): x is number => x !== undefined);
-      return xs.length ? `${Math.round(median(xs))} ms` : '—';
+      return xs.length ? median(xs) : undefined;
     };
-    console.log(
-      `| ${size} | ${m((s) => s.firstPaintMs)} | ${m((s) => s.browserUpMs)} | ${m((s) => s.pageMs)} | ` +
-        `${m((s) => s.layoutMs)} | ${m((s) => s.showMs)} | ` +
-        `${m((s) => s.maxFrameGapMs)} | ${m((s) => s.zoomKeyMs)} | ${m((s) => s.zoomKey1xMs)} | ` +
-        `${m((s) => s.labelsBackMs)} |`,
+    const ms = (x: number | undefined) => (x === undefined ? '—' : `${Math.round(x)} ms`);
+    const paint = med((s) => s.firstPaintMs)!;
+    const peer = med((s) => s.peerMs)!;
+    rows.push(
+      `| ${size} | ${ms(paint)} | ${ms(peer)} | **${ms(paint - peer)}** | ` +
+        `${ms(med((s) => s.browserUpMs))} | ${ms(med((s) => s.pageMs))} | ` +
+        `${ms(med((s) => s.layoutMs))} | ${ms(med((s) => s.showMs))} | ` +
+        `${ms(med((s) => s.maxFrameGapMs))} | ${ms(med((s) => s.redrawMs))} | ${load.join(' → ')} |`,
     );
+    if (size === 5000) {
+      zoomRows.push(
+        `| ${size} | ${ms(med((s) => s.zoomKeyMs))} | ${ms(med((s) => s.zoomKey1xMs))} | ` +
+          `${ms(med((s) => s.labelsBackMs))} | ${load.join(' → ')} |`,
+      );
+    }
+    console.error(`done: ${size}`);
+  }
+  console.log(
+    '| namespaces | first paint | Chromium alone: first request | first paint after it | of which start-up | of which page | layout (worker) | insert + paint | longest frame gap during layout | redraw after r | load average |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const r of rows) console.log(r);
+  if (zoomRows.length) {
+    console.log(
+      '\n| namespaces | zoom key to repaint | same at 1x | longest frame gap after it at 1x | load average |',
+    );
+    console.log('| ---: | ---: | ---: | ---: | --- |');
+    for (const r of zoomRows) console.log(r);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

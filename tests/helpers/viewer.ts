@@ -67,6 +67,13 @@ export async function launchViewer(
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 30_000,
   wrapper: string[] = [],
+  /**
+   * Attach Playwright only once the page has painted its first graph (its
+   * title changes then), polling the browser's DevTools HTTP endpoint
+   * meanwhile: for benchmarks, since attaching costs the browser work
+   * while it starts, which the browser alone would not do.
+   */
+  attachLate = false,
 ): Promise<Viewer> {
   const argv = [process.execPath, ...viewerCommand(), '--shell', 'browser', ...args];
   const [cmd, ...rest] = [...wrapper, ...argv];
@@ -93,6 +100,7 @@ export async function launchViewer(
       reject(new Error(`graphns exited (${code}) before the browser started:\n${stderr}`));
     });
   });
+  if (attachLate) await pageTitled(ws, timeoutMs);
   const browser = await chromium.connectOverCDP(ws);
   const context = browser.contexts()[0]!;
   // the window opens on the launch page in its profile (file://) and moves on to the server
@@ -120,6 +128,26 @@ export async function launchViewer(
       }
     },
   };
+}
+
+/** Wait until the browser at DevTools address `ws` shows a page whose title is no longer the page's initial one. */
+async function pageTitled(ws: string, timeoutMs: number): Promise<void> {
+  const list = `${new URL(ws).origin.replace(/^ws/, 'http')}/json/list`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const targets = (await (await fetch(list)).json()) as {
+      type: string;
+      url: string;
+      title: string;
+    }[];
+    const page = targets.find(
+      (t) => t.type === 'page' && /^http:\/\/127\.0\.0\.1:\d+\//.test(t.url),
+    );
+    if (page && page.title !== 'graphns' && !page.url.includes('/launch/')) return;
+    if (Date.now() > deadline)
+      throw new Error(`no titled page in ${timeoutMs} ms: ${JSON.stringify(targets)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** The pan-zoom transform of the graph: scale and translation. */

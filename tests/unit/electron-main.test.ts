@@ -122,7 +122,8 @@ function pageAssets(): string[] {
   const html = readFileSync(join(RENDERER, 'index.html'), 'utf8');
   const refs = [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)]
     .map((m) => m[1]!)
-    .filter((r) => !r.startsWith('data:'));
+    .filter((r) => !r.startsWith('data:'))
+    .map((r) => r.replace(/^\//, '')); // absolute (the browser shell serves it at /launch/… first)
   assert.ok(refs.includes('main.js') && refs.includes('style.css'), `index.html refs: ${refs}`);
   const main = readFileSync(join(RENDERER, 'main.js'), 'utf8');
   assert.match(main, /"worker\.js"/, 'main.js starts worker.js');

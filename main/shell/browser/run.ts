@@ -71,16 +71,23 @@ export function browserPlan(o: {
   };
 }
 
-/** Run the browser shell until the viewer ends; resolves with the exit code. */
+/**
+ * Run the browser shell until the viewer ends; resolves with the exit code.
+ * Everything up to the browser's start is made ready first (profile,
+ * server, launch page); the browser starts once the broker says the window
+ * may open, and `onStarted` hears of it.
+ */
 export async function runBrowserShell(o: {
   browser: string;
   rendererDir: string;
   broker: GraphBroker;
   env: NodeJS.ProcessEnv;
+  onStarted?: () => void;
 }): Promise<number> {
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
   let ending = false;
+  let browser: ChildProcess | undefined = undefined; // started once the window may open
   // the window's place, remembered in the user's config dir (this process runs as that user)
   const boundsPath = boundsFile(o.env, homedir());
 
@@ -114,12 +121,19 @@ export async function runBrowserShell(o: {
     }),
   });
 
+  const signals = [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const;
+  const onSignal = signals.map(([sig, code]) => [sig, () => void end(code)] as const);
+
   async function end(code: number): Promise<void> {
     if (ending) return;
     ending = true;
     // the browser runs in a process group of its own: end all of it (its
     // helpers outlive the main process briefly and keep writing the profile)
-    const group = browser.pid;
+    const group = browser?.pid;
     if (group !== undefined) {
       signalGroup(group, 'SIGTERM');
       // a browser that ignores SIGTERM must not keep graphns alive
@@ -135,11 +149,22 @@ export async function runBrowserShell(o: {
       process.stderr.write(`graphns: could not remove ${profile}: ${(err as Error).message}\n`);
     }
     o.broker.close();
+    for (const [sig, f] of onSignal) process.off(sig, f);
     finish(code);
   }
 
+  for (const [sig, f] of onSignal) process.on(sig, f);
+  o.broker.onClose(() => void end(1));
   writeFileSync(launchFile, server.launchPage, { mode: 0o600, flag: 'wx' });
-  const browser: ChildProcess = spawnPlan(
+  try {
+    await o.broker.opened();
+  } catch {
+    void end(1); // the privileged side went away first: nothing to show
+    return done;
+  }
+  if (ending) return done;
+
+  browser = spawnPlan(
     browserPlan({
       browser: o.browser,
       launchFile,
@@ -149,6 +174,7 @@ export async function runBrowserShell(o: {
       env: o.env,
     }),
   );
+  o.onStarted?.();
   // Chromium is chatty on stderr; pass on only the DevTools address (asked for
   // with --remote-debugging-port) unless GRAPHNS_DEBUG wants everything.
   const verbose = Boolean(o.env.GRAPHNS_DEBUG);
@@ -165,14 +191,5 @@ export async function runBrowserShell(o: {
     void end(1);
   });
   browser.once('exit', () => void end(0));
-  for (const [sig, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
-  ] as const) {
-    process.on(sig, () => void end(code));
-  }
-  o.broker.onClose(() => void end(1));
-
   return done;
 }

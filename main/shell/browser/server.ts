@@ -10,8 +10,8 @@
  *    started on a launch page in its private (0700) profile directory
  *    (launchPage(), written by run.ts), which sends it to
  *    `/launch/<token>`; the token works once and is exchanged for a
- *    session cookie (HttpOnly, SameSite=Strict) that every later request
- *    must carry.
+ *    session cookie (HttpOnly, SameSite=Strict), set on the answer (the
+ *    viewer page itself), that every later request must carry.
  * 3. Every request must name `127.0.0.1:<port>` as Host (no DNS
  *    rebinding) and, when the browser says where it comes from (Origin,
  *    Sec-Fetch-Site), come from the page itself; the launch request alone
@@ -62,8 +62,15 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(status, {
+    ...extra,
     'Content-Type': type,
     'Content-Security-Policy': CSP,
     'X-Content-Type-Options': 'nosniff',
@@ -133,19 +140,18 @@ export async function startServer(o: {
         if (launched || !same(path.slice('/launch/'.length), launchToken)) return forbidden();
         launched = true;
         o.onLaunch?.();
-        // a page of our own origin moves on to the viewer, so that request is
-        // same-origin and carries the SameSite=Strict cookie (a redirect would
-        // keep the launch page's cross-site chain and lose both)
-        res.writeHead(200, {
-          'Content-Type': 'text/html; charset=utf-8',
+        // the answer is the viewer page itself, with the session cookie: its
+        // own requests (scripts, the worker, the API) are same-origin and
+        // carry the SameSite=Strict cookie whatever site the navigation came
+        // from, and the page replaces the spent /launch/ address with `/`.
+        // One navigation fewer than a page that moves on to `/` (a redirect
+        // would not do: it keeps the launch page's cross-site chain, and the
+        // request to `/` would lose the cookie)
+        const page = assetFor(o.assets, '/');
+        if (!page) return send(res, 404, 'text/plain', 'not found\n');
+        return send(res, 200, page.type, page.body, {
           'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
-          'Cache-Control': 'no-store',
-          'Content-Security-Policy': CSP,
-          'Referrer-Policy': 'no-referrer',
         });
-        return res.end(
-          '<!doctype html><title>graphns</title><meta http-equiv="refresh" content="0;url=/">\n',
-        );
       }
       if (site !== undefined && site !== 'same-origin' && site !== 'none') return forbidden();
       const cookie = cookieValue(req, COOKIE);
@@ -198,8 +204,11 @@ export async function startServer(o: {
   origin = `http://${host}`;
   const launchUrl = `${origin}/launch/${launchToken}`;
   return {
+    // a script moves on at once, while the page is parsed (a refresh waits
+    // for the page's load, a few frames later); the refresh is the fallback
     launchPage:
       '<!doctype html><meta charset="utf-8"><title>graphns</title>' +
+      `<script>location.replace(${JSON.stringify(launchUrl)})</script>` +
       `<meta http-equiv="refresh" content="0;url=${launchUrl}">\n`,
     origin,
     close: () =>
