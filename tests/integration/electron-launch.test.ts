@@ -7,6 +7,8 @@
  *   from electron-plan.ts: the viewer's main script first, the pipe on fd 3,
  *   no ELECTRON_RUN_AS_NODE / NODE_OPTIONS / LD_PRELOAD even when the host
  *   has them;
+ * - without a privilege drop, graphns itself starts it from the same plan,
+ *   on a pipe of its own;
  * - tests/helpers/electron-with-pipe.mjs, the executablePath the Electron
  *   end-to-end test gives Playwright, starts it the same way and serves
  *   the pipe as the privileged side does.
@@ -19,10 +21,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { GraphResult } from '../../main/contract';
+import { serializeModel } from '../../main/model';
 import { LineChannel, parseRequest } from '../../main/shell/pipe';
+import { syntheticModel } from '../bench/synthetic';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const HOST = join(ROOT, 'dist', 'shell', 'host.js');
+const GRAPHNS = join(ROOT, 'dist', 'app', 'graphns.js');
 const WRAPPER = join(ROOT, 'tests', 'helpers', 'electron-with-pipe.mjs');
 
 const scratch = mkdtempSync(join(tmpdir(), 'graphns-electron-launch-'));
@@ -47,6 +52,7 @@ const report = {
   env: Object.fromEntries(['ELECTRON_RUN_AS_NODE', 'NODE_OPTIONS', 'LD_PRELOAD',
     'GRAPHNS_TEST_ELECTRON', 'GRAPHNS_TEST_GRAPH', 'KEEP_ME'].map((k) => [k, process.env[k] ?? null])),
   fds: [0, 1, 2, 3].map(fd),
+  ppid: process.ppid,
   graphs: [],
 };
 const pipe = new Socket({ fd: 3, readable: true, writable: true });
@@ -77,6 +83,7 @@ interface Report {
   args: string[];
   env: Record<string, string | null>;
   fds: (string | null)[];
+  ppid: number;
   graphs: { id: number; title: string }[];
 }
 
@@ -150,6 +157,39 @@ test('the shell host starts Electron from its plan: main.cjs, the pipe on fd 3, 
     { id: 1, title: 'again 1' },
   ]);
   assert.deepEqual(requests, [1]);
+});
+
+test('without a privilege drop graphns starts Electron itself, from the same plan, and serves its pipe', async () => {
+  const electron = fakeElectron(); // scratch/electron, as ELECTRON_OVERRIDE_DIST_PATH names it
+  const snapshot = join(scratch, 'snap.json');
+  writeFileSync(snapshot, serializeModel(syntheticModel(20)));
+  const child = spawn(process.execPath, [GRAPHNS, '--shell', 'electron', '--open', snapshot], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: scratch,
+      ELECTRON_OVERRIDE_DIST_PATH: scratch,
+      ELECTRON_RUN_AS_NODE: '1',
+      NODE_OPTIONS: '--no-warnings',
+      KEEP_ME: 'yes',
+    },
+  });
+  const r = await collect(child);
+  assert.equal(r.code, 7, `the window's exit code is graphns's: ${r.stderr}`);
+  const report = JSON.parse(r.stdout) as Report;
+  assert.equal(report.ppid, child.pid, 'no shell host between graphns and Electron');
+  assert.equal(report.args[0], join(ROOT, 'dist', 'shell', 'electron', 'main.cjs'));
+  assert.deepEqual(
+    [report.env.ELECTRON_RUN_AS_NODE, report.env.NODE_OPTIONS, report.env.KEEP_ME],
+    [null, null, 'yes'],
+  );
+  assert.equal(report.fds[0], '/dev/null');
+  assert.match(report.fds[3] ?? '', /^socket:\[\d+\]$/, 'the graph pipe on fd 3');
+  // the snapshot's graph first, then the answer to the rediscovery (a fresh read)
+  assert.deepEqual(report.graphs, [
+    { id: 0, title: 'graphns — synthetic-20' },
+    { id: 1, title: 'graphns — synthetic-20' },
+  ]);
 });
 
 test('electron-with-pipe.mjs starts the binary with its arguments and serves the pipe like the privileged side', async () => {
