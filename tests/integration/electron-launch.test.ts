@@ -160,7 +160,7 @@ test('the shell host starts Electron from its plan: main.cjs, the pipe on fd 3, 
 });
 
 test('without a privilege drop graphns starts Electron itself, from the same plan, and serves its pipe', async () => {
-  const electron = fakeElectron(); // scratch/electron, as ELECTRON_OVERRIDE_DIST_PATH names it
+  fakeElectron(); // scratch/electron, where ELECTRON_OVERRIDE_DIST_PATH points
   const snapshot = join(scratch, 'snap.json');
   writeFileSync(snapshot, serializeModel(syntheticModel(20)));
   const child = spawn(process.execPath, [GRAPHNS, '--shell', 'electron', '--open', snapshot], {
