@@ -12,6 +12,24 @@ const DROP = ['script', 'foreignObject', 'iframe', 'object', 'embed', 'style'];
 const ACTIVE_ATTRS =
   "//@*[starts-with(translate(local-name(), 'ON', 'on'), 'on') or local-name() = 'style' " +
   "or (local-name() = 'href' and not(starts-with(., '#')))]";
+/**
+ * Whether the text could hold anything the passes below remove: a superset
+ * test on the raw text, a millisecond where the passes take tens of them
+ * on a large graph (the XPath alone visits every attribute). Names in XML
+ * are always literal, so an element or attribute to remove shows as its
+ * name after `<`, `:` (a prefix) or white space, an attribute's name with
+ * its `=`; what could make markup or attributes without writing them out
+ * (entities expanding to markup, attribute defaults) needs a declaration
+ * in the document's own DTD, `<!ENTITY` or `<!ATTLIST`. Graphviz's output
+ * has none of these, so the passes run only on text that is not its.
+ */
+const MAYBE_ACTIVE =
+  /[\s:](?:on[^\s=/>]*|style|href)\s*=|[<:](?:script|foreignobject|iframe|object|embed|style)|<!(?:ENTITY|ATTLIST)/i;
+
+/** Whether `text` could hold anything parseSvg removes (MAYBE_ACTIVE). */
+export function mayBeActive(text: string): boolean {
+  return MAYBE_ACTIVE.test(text);
+}
 
 /**
  * Parse SVG text into an `<svg>` element adopted into `doc`.
@@ -20,18 +38,30 @@ const ACTIVE_ATTRS =
 export function parseSvg(text: string, doc: Document = document): SVGSVGElement {
   const parsed = new DOMParser().parseFromString(text, 'image/svg+xml');
   const root = parsed.documentElement;
-  if (parsed.getElementsByTagName('parsererror').length > 0 || root.namespaceURI !== SVG_NS) {
+  if (
+    parsed.getElementsByTagName('parsererror').length > 0 ||
+    root.namespaceURI !== SVG_NS ||
+    root.localName !== 'svg'
+  ) {
     throw new Error('the layout produced malformed SVG');
   }
-  // native lookups (tag lists, XPath): a walk over every element in JS is
-  // far slower on graphs of thousands of nodes
-  for (const tag of DROP) {
-    for (const el of Array.from(parsed.getElementsByTagName(tag))) el.remove();
-  }
-  const attrs = parsed.evaluate(ACTIVE_ATTRS, parsed, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE);
-  for (let i = 0; i < attrs.snapshotLength; i++) {
-    const a = attrs.snapshotItem(i) as Attr;
-    a.ownerElement?.removeAttributeNode(a);
+  if (mayBeActive(text)) {
+    // native lookups (tag lists, XPath): a walk over every element in JS is
+    // far slower on graphs of thousands of nodes. By local name in any
+    // namespace: `svg:script` is a script too.
+    for (const tag of DROP) {
+      for (const el of Array.from(parsed.getElementsByTagNameNS('*', tag))) el.remove();
+    }
+    const attrs = parsed.evaluate(
+      ACTIVE_ATTRS,
+      parsed,
+      null,
+      XPathResult.ORDERED_NODE_SNAPSHOT_TYPE,
+    );
+    for (let i = 0; i < attrs.snapshotLength; i++) {
+      const a = attrs.snapshotItem(i) as Attr;
+      a.ownerElement?.removeAttributeNode(a);
+    }
   }
   return doc.adoptNode(root) as unknown as SVGSVGElement;
 }
