@@ -7,7 +7,7 @@
  * costs before any page of ours could even be asked for.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,12 @@ async function groupGone(pgid: number): Promise<void> {
  * GRAPHNS_BROWSER_ARGS gives them to the viewer) to its first request of
  * a trivial page; the browser and its profile are gone when it resolves.
  */
-export async function browserFirstRequestMs(browser: string, extra: string): Promise<number> {
+export async function browserFirstRequestMs(
+  browser: string,
+  extra: string,
+  /** Run it as this user, as the viewer's window runs under sudo (the sandbox then on). */
+  as?: { uid: number; gid: number; home: string },
+): Promise<number> {
   let firstAt = 0;
   let hit: () => void = () => undefined;
   const first = new Promise<void>((r) => (hit = r));
@@ -47,19 +52,21 @@ export async function browserFirstRequestMs(browser: string, extra: string): Pro
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   const profile = mkdtempSync(join(tmpdir(), 'graphns-bench-peer-'));
+  if (as) chownSync(profile, as.uid, as.gid);
   try {
     const args = browserArgs({
       url: `http://127.0.0.1:${port}/`,
       userDataDir: profile,
-      asRoot: process.geteuid?.() === 0,
+      asRoot: !as && process.geteuid?.() === 0,
       extra: splitArgs(extra),
     });
     const t0 = performance.now();
     // as the browser shell spawns it (browserPlan): own process group, no stdin/stdout
     const child = spawn(browser, args, {
-      env: windowEnv(process.env),
+      env: windowEnv(as ? { ...process.env, HOME: as.home } : process.env),
       stdio: ['ignore', 'ignore', 'ignore'],
       detached: true,
+      ...(as ? { uid: as.uid, gid: as.gid, cwd: as.home } : {}),
     });
     const failed = new Promise<never>((_, reject) => {
       child.once('error', reject);

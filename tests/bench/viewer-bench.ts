@@ -13,7 +13,10 @@
  * - a redraw: from the `r` keydown in the page to the new graph painted
  *   (a re-read of the snapshot, changed each time, DOT, the worker's layout
  *   with its WASM long loaded, insert and paint);
- * - at 5000, the time from a zoom key to the repaint.
+ * - at 5000, the time from a zoom key to the repaint;
+ * - at 1000 again under (simulated) sudo, the window as a throwaway user
+ *   and the peer as that user too: the path with a shell host, which drops
+ *   privileges, between graphns and the browser.
  *
  * Medians of RUNS runs (default 5) after one warm-up (page cache); the load
  * average is printed with every row, because the figures mean little on a
@@ -25,6 +28,7 @@ import { join } from 'node:path';
 import { serializeModel, type Model } from '../../main/model';
 import { CHROMIUM, HEADLESS_ARGS, launchViewer, viewerCommand } from '../helpers/viewer';
 import type { PageDocument } from '../helpers/page-dom';
+import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
 import { browserFirstRequestMs } from './browser-peer';
 import { median } from './measure';
 import { syntheticModel } from './synthetic';
@@ -40,6 +44,8 @@ declare function requestAnimationFrame(f: () => void): void;
 
 const SIZES = (process.env.SIZES ?? '100,1000,5000').split(',').map(Number);
 const RUNS = Number(process.env.RUNS ?? 5);
+/** Sizes also measured under (simulated) sudo, the window as a throwaway user; SUDO_SIZES= for none. */
+const SUDO_SIZES = (process.env.SUDO_SIZES ?? '1000').split(',').filter(Boolean).map(Number);
 /**
  * Playwright attaches once the first graph is painted (the page's own
  * time stamps say when), so that the browser does no more work while it
@@ -57,6 +63,8 @@ interface Sample {
   browserUpMs: number;
   /** From the page's navigation to the graph painted: what the viewer itself costs. */
   pageMs: number;
+  /** From the page's navigation to the graph in its hands (page, scripts, getGraph). */
+  toGraphMs: number;
   layoutMs: number;
   showMs: number;
   maxFrameGapMs: number;
@@ -74,12 +82,21 @@ function writeSnapshot(path: string, model: Model, hostname = model.host.hostnam
   renameSync(`${path}.new`, path);
 }
 
-async function once(snapshot: string, model: Model, config: string, measureZoom: boolean) {
+async function once(
+  snapshot: string,
+  model: Model,
+  config: string,
+  measureZoom: boolean,
+  sudo?: TestUser,
+) {
   writeSnapshot(snapshot, model);
   const t0 = Date.now();
   const viewer = await launchViewer(
     ['--open', snapshot, '--details'],
-    { XDG_CONFIG_HOME: config }, // no remembered window bounds: the peer has none either
+    // no remembered window bounds: the peer has none either
+    sudo
+      ? { SUDO_UID: String(sudo.uid), SUDO_GID: String(sudo.gid), SUDO_USER: sudo.name }
+      : { XDG_CONFIG_HOME: config },
     120_000,
     [],
     ATTACH_LATE,
@@ -95,6 +112,7 @@ async function once(snapshot: string, model: Model, config: string, measureZoom:
       firstPaintMs: Number(d.paintedAt) - t0,
       browserUpMs: Number(d.navigation) - t0,
       pageMs: Number(d.paintedAt) - Number(d.navigation),
+      toGraphMs: Number(d.graphAt) - Number(d.navigation),
       layoutMs: Number(d.layoutMs),
       showMs: Number(d.showMs),
       maxFrameGapMs: Number(d.maxFrameGap),
@@ -173,17 +191,23 @@ try {
   console.log(`GRAPHNS_BROWSER_ARGS: ${HEADLESS_ARGS}; medians of ${RUNS} runs, interleaved\n`);
   const rows: string[] = [];
   const zoomRows: string[] = [];
-  for (const size of SIZES) {
+  const row = async (size: number, sudo?: TestUser) => {
     const snapshot = join(dir, `synthetic-${size}.json`);
     const model = syntheticModel(size);
+    const peer = () =>
+      browserFirstRequestMs(
+        CHROMIUM,
+        HEADLESS_ARGS,
+        sudo && { uid: sudo.uid, gid: sudo.gid, home: `/home/${sudo.name}` },
+      );
     const samples: Sample[] = [];
     const load = [loadAverage()];
     // warm-up: page cache for both
-    await once(snapshot, model, config, false);
-    await browserFirstRequestMs(CHROMIUM, HEADLESS_ARGS);
+    await once(snapshot, model, config, false, sudo);
+    await peer();
     for (let i = 0; i < RUNS; i++) {
-      const s = await once(snapshot, model, config, size === 5000);
-      samples.push({ ...s, peerMs: await browserFirstRequestMs(CHROMIUM, HEADLESS_ARGS) });
+      const s = await once(snapshot, model, config, !sudo && size === 5000, sudo);
+      samples.push({ ...s, peerMs: await peer() });
     }
     load.push(loadAverage());
     const med = (f: (s: Sample) => number | undefined) => {
@@ -192,25 +216,41 @@ try {
     };
     const ms = (x: number | undefined) => (x === undefined ? '—' : `${Math.round(x)} ms`);
     const paint = med((s) => s.firstPaintMs)!;
-    const peer = med((s) => s.peerMs)!;
+    const peerMs = med((s) => s.peerMs)!;
     rows.push(
-      `| ${size} | ${ms(paint)} | ${ms(peer)} | **${ms(paint - peer)}** | ` +
-        `${ms(med((s) => s.browserUpMs))} | ${ms(med((s) => s.pageMs))} | ` +
+      `| ${size}${sudo ? ' (sudo)' : ''} | ${ms(paint)} | ${ms(peerMs)} | **${ms(paint - peerMs)}** | ` +
+        `${ms(med((s) => s.browserUpMs))} | ${ms(med((s) => s.pageMs))} | ${ms(med((s) => s.toGraphMs))} | ` +
         `${ms(med((s) => s.layoutMs))} | ${ms(med((s) => s.showMs))} | ` +
         `${ms(med((s) => s.maxFrameGapMs))} | ${ms(med((s) => s.redrawMs))} | ${load.join(' → ')} |`,
     );
-    if (size === 5000) {
+    if (!sudo && size === 5000) {
       zoomRows.push(
         `| ${size} | ${ms(med((s) => s.zoomKeyMs))} | ${ms(med((s) => s.zoomKey1xMs))} | ` +
           `${ms(med((s) => s.labelsBackMs))} | ${load.join(' → ')} |`,
       );
     }
-    console.error(`done: ${size}`);
+    console.error(`done: ${size}${sudo ? ' under sudo' : ''}`);
+  };
+  for (const size of SIZES) await row(size);
+  // under sudo: the window as a throwaway user, and the peer as that user too
+  if (SUDO_SIZES.length) {
+    if (process.geteuid?.() !== 0 || noUseradd) {
+      console.error(`no sudo rows: ${noUseradd || 'not root'}`);
+    } else {
+      const user = makeUser();
+      try {
+        for (const size of SUDO_SIZES) await row(size, user);
+      } finally {
+        await removeUser(user);
+      }
+    }
   }
   console.log(
-    '| namespaces | first paint | Chromium alone: first request | first paint after it | of which start-up | of which page | layout (worker) | insert + paint | longest frame gap during layout | redraw after r | load average |',
+    "| namespaces | first paint | Chromium alone: first request | first paint after it | of which start-up (to the page's navigation) | of which page | page: to the graph | page: layout (worker) | page: insert + paint | longest frame gap during layout | redraw after r | load average |",
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  console.log(
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  );
   for (const r of rows) console.log(r);
   if (zoomRows.length) {
     console.log(
