@@ -18,13 +18,14 @@ const ACTIVE_ATTRS =
  * on a large graph (the XPath alone visits every attribute). Names in XML
  * are always literal, so an element or attribute to remove shows as its
  * name after `<`, `:` (a prefix) or white space, an attribute's name with
- * its `=`; what could make markup or attributes without writing them out
+ * its `=` (a link with its value, unless that begins with a literal `#`,
+ * a link within the drawing); what could make markup or attributes without writing them out
  * (entities expanding to markup, attribute defaults) needs a declaration
  * in the document's own DTD, `<!ENTITY` or `<!ATTLIST`. Graphviz's output
  * has none of these, so the passes run only on text that is not its.
  */
 const MAYBE_ACTIVE =
-  /[\s:](?:on[^\s=/>]*|style|href)\s*=|[<:](?:script|foreignobject|iframe|object|embed|style)|<!(?:ENTITY|ATTLIST)/i;
+  /[\s:](?:on[^\s=/>]*|style)\s*=|[\s:]href\s*=\s*(?!["']#)|[<:](?:script|foreignobject|iframe|object|embed|style)|<!(?:ENTITY|ATTLIST)/i;
 
 /** Whether `text` could hold anything parseSvg removes (MAYBE_ACTIVE). */
 export function mayBeActive(text: string): boolean {

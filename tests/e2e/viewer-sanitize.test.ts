@@ -26,7 +26,7 @@ const HOSTILE: Record<string, string> = {
   prefixed: `<s:svg xmlns:s="${SVG}" xmlns:e="urn:x"><s:script>alert(1)</s:script><s:rect e:onclick="x()"/></s:svg>`,
   upperCase: `<svg xmlns="${SVG}"><rect ONLOAD="x()" OnClick="y()" STYLE="fill:red"/></svg>`,
   spacedEquals: `<svg xmlns="${SVG}"><rect onload = "x()"/></svg>`,
-  links: `<svg xmlns="${SVG}" xmlns:xlink="${XLINK}"><a xlink:href="https://evil.example/"><text>x</text></a><a href="javascript:alert(1)"><text>y</text></a></svg>`,
+  links: `<svg xmlns="${SVG}" xmlns:xlink="${XLINK}"><a xlink:href="https://evil.example/"><text>x</text></a><a href="javascript:alert(1)"><text>y</text></a><a xlink:href=" #x"><text>z</text></a><a href="#x"><text>kept</text></a></svg>`,
   foreign: `<svg xmlns="${SVG}"><foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" src="https://evil.example/"/></foreignObject><embed/><object/></svg>`,
   entity: `<!DOCTYPE svg [<!ENTITY x "&#60;script&#62;alert(1)&#60;/script&#62;&#60;rect onclick='x()'/&#62;">]><svg xmlns="${SVG}">&x;</svg>`,
   attlist: `<!DOCTYPE svg [<!ATTLIST rect onclick CDATA "alert(1)">]><svg xmlns="${SVG}"><rect/></svg>`,
