@@ -7,18 +7,21 @@
  * colour and the computed fill of the shape painted behind it, and the
  * same for the page's own panels. A real scene built with unshare holds a
  * namespace of every type, one held by a bind mount only, one by an open
- * fd only, and hidden user namespaces (no process left in them).
+ * fd only, and hidden user namespaces (no process left in them); the viewer
+ * shows a real scan of it, made in a PID namespace of its own
+ * (tests/helpers/world.ts) so that nothing else running on the machine
+ * changes the graph.
  * Screenshots of both schemes land in test-results/.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { needRoot, nsInode, Scene } from '../helpers/scene';
+import { needRoot } from '../helpers/scene';
 import { launchViewer, ROOT, viewerSkip, type Viewer } from '../helpers/viewer';
+import { echoed, linkInode, scanWorld } from '../helpers/world';
 
 // page.evaluate() callbacks run in the browser: the few DOM types they use
 interface DomEl {
@@ -173,60 +176,49 @@ test(
   'light and dark follow the desktop and every text is legible in both',
   { skip, timeout: 120_000 },
   async (t) => {
-    const scene = new Scene();
-    const tag = randomBytes(3).toString('hex');
     const home = mkdtempSync(join(tmpdir(), 'graphns-theme-home-'));
-    const mountPoint = join(tmpdir(), `gns-theme-${tag}`);
-    let mounted = false;
+    const snapshot = join(home, 'world.json');
+    const mountPoint = join(tmpdir(), `gns-theme-${randomBytes(3).toString('hex')}`);
     let viewer: Viewer | undefined;
     try {
-      // every namespace type, in a user namespace of its own
-      const all = await scene.start([
-        'unshare',
-        '--user',
-        '--map-root-user',
-        '--pid',
-        '--net',
-        '--mount',
-        '--uts',
-        '--ipc',
-        '--cgroup',
-        '--time',
-        '--fork',
-        'sleep',
-        '1000',
-      ]);
-      // a net namespace held by a bind mount only, one by an fd only; the user
-      // namespaces they were made in are left without a process (hidden)
-      const byMount = await scene.start(['unshare', '-Urn', 'sleep', '1001']);
-      const byFd = await scene.start(['unshare', '-Urn', 'sleep', '1002']);
-      const mountIno = nsInode(byMount.pid, 'net');
-      const fdIno = nsInode(byFd.pid, 'net');
-      writeFileSync(mountPoint, '');
-      execFileSync('mount', ['--bind', `/proc/${byMount.pid}/ns/net`, mountPoint]);
-      mounted = true;
-      await scene.start(
-        [
-          'python3',
-          '-c',
-          `import os\nfd = os.open('/proc/${byFd.pid}/ns/net', os.O_RDONLY)\nos.set_inheritable(fd, True)\nos.execvp('sleep', ['sleep', '1003'])`,
-        ],
-        'sleep',
-        20_000, // python's start on a busy machine
+      // every namespace type in a user namespace of its own; a net namespace
+      // held by a bind mount only, one by an fd only, the user namespaces they
+      // were made in left without a process (hidden); net namespaces enough for
+      // a group table. Scanned in a PID
+      // namespace of its own, so the graph is this scene whatever else runs.
+      const links = echoed(
+        scanWorld(
+          String.raw`
+unshare -U -r -p -n -m -u -i -C -T --fork sleep 1000 & A=$(find_sleep $!)
+for t in user pid net mnt uts ipc cgroup time; do echo "$t $(readlink /proc/$A/ns/$t)"; done
+unshare -Urn sleep 1001 & B=$(find_sleep $!)
+unshare -Urn sleep 1002 & C=$(find_sleep $!)
+touch ${mountPoint}; mount --bind /proc/$B/ns/net ${mountPoint}
+python3 -c "import os
+fd = os.open('/proc/$C/ns/net', os.O_RDONLY)
+os.set_inheritable(fd, True)
+os.execvp('sleep', ['sleep', '1003'])" & D=$(find_sleep $!)
+echo "bindmount $(readlink /proc/$B/ns/net)"; echo "fd $(readlink /proc/$C/ns/net)"
+kill -9 $B $C; wait $B $C || true
+# two more net namespaces of the first user namespace: with the scan's own, a group table
+unshare -n sleep 1004 & find_sleep $! > /dev/null
+unshare -n sleep 1005 & find_sleep $! > /dev/null
+`,
+          snapshot,
+        ),
       );
-      await scene.kill(byMount);
-      await scene.kill(byFd);
-
-      viewer = await launchViewer(['-d'], { HOME: home, XDG_CONFIG_HOME: join(home, 'config') });
+      viewer = await launchViewer(['--open', snapshot, '-d'], {
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, 'config'),
+      });
       const { page } = viewer;
       assert.equal(await page.evaluate(() => document.documentElement.dataset.state), 'ready');
       mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+      const TYPES = ['user', 'pid', 'net', 'mnt', 'uts', 'ipc', 'cgroup', 'time'];
       const ids = {
-        types: ['user', 'pid', 'net', 'mnt', 'uts', 'ipc', 'cgroup', 'time'].map(
-          (type) => `${type}-${nsInode(all.pid, type)}`,
-        ),
-        bindmount: `net-${mountIno}`,
-        fd: `net-${fdIno}`,
+        types: TYPES.map((type) => `${type}-${linkInode(links.get(type))}`),
+        bindmount: `net-${linkInode(links.get('bindmount'))}`,
+        fd: `net-${linkInode(links.get('fd'))}`,
       };
 
       for (const scheme of ['light', 'dark'] as const) {
@@ -246,7 +238,7 @@ test(
           assert.deepEqual(low, [], 'texts below 4.5:1');
           // what was measured covers every type, each way of being found, the legend
           const where = new Set(texts.map((m) => m.where));
-          for (const type of ['user', 'pid', 'net', 'mnt', 'uts', 'ipc', 'cgroup', 'time']) {
+          for (const type of TYPES) {
             assert.ok(
               [...where].some((w) => w.split(' ').includes(`t-${type}`)),
               `a ${type} node measured: ${[...where].join(', ')}`,
@@ -331,9 +323,7 @@ test(
       });
     } finally {
       await viewer?.close();
-      await scene.teardown();
-      if (mounted) execFileSync('umount', [mountPoint]);
-      rmSync(mountPoint, { force: true });
+      rmSync(mountPoint, { force: true }); // the mount itself went with the scene's namespace
       rmSync(home, { recursive: true, force: true });
     }
   },
