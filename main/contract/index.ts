@@ -13,6 +13,7 @@ export const CHANNELS = {
   getGraph: 'graphns:getGraph',
   rediscover: 'graphns:rediscover',
   saveSvg: 'graphns:saveSvg',
+  savePng: 'graphns:savePng',
   quit: 'graphns:quit',
   windowBounds: 'graphns:windowBounds',
 } as const;
@@ -25,6 +26,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'getGraph',
   'rediscover',
   'saveSvg',
+  'savePng',
   'quit',
   'windowBounds',
 ];
@@ -58,7 +60,7 @@ export interface GraphFailure {
 /** The answer to getGraph and rediscover. */
 export type GraphResult = GraphPayload | GraphFailure;
 
-/** The answer to saveSvg: where the file went, or why it did not. */
+/** The answer to saveSvg and savePng: where the file went, or why it did not. */
 export interface SaveResult {
   saved: boolean;
   /** Absolute path of the written file, when saved. */
@@ -80,6 +82,7 @@ export interface ContractMap {
   getGraph: { request: void; response: GraphResult };
   rediscover: { request: void; response: GraphResult };
   saveSvg: { request: string; response: SaveResult };
+  savePng: { request: string; response: SaveResult };
   quit: { request: void; response: void };
   windowBounds: { request: WindowBounds; response: void };
 }
@@ -96,6 +99,8 @@ export interface ViewerApi {
   rediscover(): Promise<GraphResult>;
   /** Save this SVG text; the Node side alone decides where. */
   saveSvg(svgText: string): Promise<SaveResult>;
+  /** Save this PNG (its bytes in base64); the Node side alone decides where, as for SVG. */
+  savePng(pngBase64: string): Promise<SaveResult>;
   /** Close the viewer and end graphns. */
   quit(): Promise<void>;
   /** Where the window is now, so the next run opens it there (the seed's viewer did). */
@@ -104,6 +109,16 @@ export interface ViewerApi {
 
 /** Largest SVG text the Node side accepts for saving (UTF-16 code units). */
 export const MAX_SVG_CHARS = 64 * 1024 * 1024;
+
+/**
+ * Largest PNG the Node side accepts for saving, in bytes. Its base64 is then
+ * at most MAX_SVG_CHARS characters, so a PNG request is no larger than the
+ * largest SVG one (the browser server's body limit holds both).
+ */
+export const MAX_PNG_BYTES = 48 * 1024 * 1024;
+
+/** The 8 bytes every PNG file starts with. */
+export const PNG_SIGNATURE: readonly number[] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** A request that breaks the contract (wrong argument type or size). */
 export class ContractError extends Error {
@@ -126,6 +141,49 @@ export function checkSvgText(arg: unknown): string {
   if (arg.length > MAX_SVG_CHARS) throw new ContractError('SVG text too large');
   if (!/<svg[\s>]/.test(arg)) throw new ContractError('not SVG text');
   return arg;
+}
+
+/**
+ * Check the argument of savePng: base64 text (standard alphabet, padded) of
+ * at most MAX_PNG_BYTES bytes, starting with the PNG signature's encoding.
+ * The bytes themselves are checked after decoding (checkPngBytes).
+ * @throws ContractError
+ */
+export function checkPngBase64(arg: unknown): string {
+  if (typeof arg !== 'string') throw new ContractError('savePng expects the PNG as base64 text');
+  if (arg.length > (MAX_PNG_BYTES / 3) * 4) throw new ContractError('PNG too large');
+  // 'iVBORw0KGgo' is the base64 of the signature; the alphabet check keeps
+  // Node's lenient decoder from skipping anything
+  if (arg.length % 4 !== 0 || !/^iVBORw0KGgo[A-Za-z0-9+/]*={0,2}$/.test(arg)) {
+    throw new ContractError('not a PNG in base64');
+  }
+  return arg;
+}
+
+/**
+ * Check decoded PNG bytes: the signature, then an IHDR chunk of 13 bytes
+ * with a width and height of at least 1, and an IEND chunk at the very end.
+ * Not a decoder: the bytes are only ever written to a file.
+ * @throws ContractError
+ */
+export function checkPngBytes(bytes: Uint8Array): { width: number; height: number } {
+  const at = (i: number) => bytes[i] ?? -1;
+  const u32 = (i: number) =>
+    ((at(i) << 24) | (at(i + 1) << 16) | (at(i + 2) << 8) | at(i + 3)) >>> 0;
+  const ascii = (i: number) => String.fromCharCode(at(i), at(i + 1), at(i + 2), at(i + 3));
+  if (bytes.length < 8 + 25 + 12 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) {
+    throw new ContractError('not a PNG (no PNG signature)');
+  }
+  if (u32(8) !== 13 || ascii(12) !== 'IHDR') throw new ContractError('not a PNG (no IHDR first)');
+  const width = u32(16);
+  const height = u32(20);
+  if (width < 1 || height < 1 || width > 0x7fffffff || height > 0x7fffffff) {
+    throw new ContractError('not a PNG (bad size)');
+  }
+  const end = bytes.length - 12;
+  if (u32(end) !== 0 || ascii(end + 4) !== 'IEND')
+    throw new ContractError('not a PNG (no IEND last)');
+  return { width, height };
 }
 
 /**

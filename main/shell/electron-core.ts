@@ -9,11 +9,11 @@
  */
 import { dirname, join } from 'node:path';
 import type { Channel, GraphResult, SaveResult } from '../contract';
-import { isTrustedSender, type SenderFacts } from './app-scheme';
+import { appPath, isTrustedSender, type SenderFacts } from './app-scheme';
 import { boundsFile, isVisible, type Bounds } from './bounds';
 import { createHandlers, type Handlers } from './handlers';
 import type { GraphBroker } from './host-broker';
-import { defaultSaveDir, saveBaseName, saveChosenFile } from './save';
+import { defaultSaveDir, saveBaseName, saveChosenFile, type SaveKind } from './save';
 
 /**
  * The app's name. Started from npm, Electron would be "Electron": its
@@ -87,21 +87,30 @@ export function windowOptions(o: { bounds: Bounds | typeof DEFAULT_SIZE; preload
 }
 
 /** Where the save dialog starts: ~/Downloads (else ~), named like a browser-shell save. */
-export function defaultSavePath(home: string, host: string, now: Date): string {
-  return join(defaultSaveDir(home), `${saveBaseName(host, now)}.svg`);
+export function defaultSavePath(
+  home: string,
+  host: string,
+  now: Date,
+  kind: SaveKind = 'svg',
+): string {
+  return join(defaultSaveDir(home), `${saveBaseName(host, now)}.${kind}`);
 }
 
 /** The native save dialog's options (Electron's SaveDialogOptions). */
-export function saveDialogOptions(defaultPath: string): {
+export function saveDialogOptions(
+  defaultPath: string,
+  kind: SaveKind = 'svg',
+): {
   title: string;
   defaultPath: string;
   filters: { name: string; extensions: string[] }[];
   properties: ('showOverwriteConfirmation' | 'createDirectory')[];
 } {
+  const name = kind.toUpperCase();
   return {
-    title: 'Save the graph as SVG',
+    title: `Save the graph as ${name}`,
     defaultPath,
-    filters: [{ name: 'SVG image', extensions: ['svg'] }],
+    filters: [{ name: `${name} image`, extensions: [kind] }],
     properties: ['showOverwriteConfirmation', 'createDirectory'],
   };
 }
@@ -113,13 +122,13 @@ export interface SaveChoice {
 }
 
 /**
- * Write `svgText` where the user chose, replacing that file atomically (the
+ * Write `data` where the user chose, replacing that file atomically (the
  * dialog asked before overwriting); nothing when they cancelled.
  */
-export function saveWhereChosen(choice: SaveChoice, svgText: string): SaveResult {
+export function saveWhereChosen(choice: SaveChoice, data: string | Uint8Array): SaveResult {
   if (choice.canceled || !choice.filePath) return { saved: false };
   try {
-    return { saved: true, path: saveChosenFile(choice.filePath, svgText) };
+    return { saved: true, path: saveChosenFile(choice.filePath, data) };
   } catch (err) {
     return { saved: false, error: (err as Error).message };
   }
@@ -128,8 +137,8 @@ export function saveWhereChosen(choice: SaveChoice, svgText: string): SaveResult
 /** The contract's handlers as the Electron shell answers them. */
 export function electronHandlers(o: {
   broker: GraphBroker;
-  /** Shows the native save dialog starting at `defaultPath`. */
-  askSavePath: (defaultPath: string) => Promise<SaveChoice>;
+  /** Shows the native save dialog for a `kind` file, starting at `defaultPath`. */
+  askSavePath: (defaultPath: string, kind: SaveKind) => Promise<SaveChoice>;
   /** Closes the window (after the answer has gone). */
   close: () => void;
   home: string;
@@ -141,11 +150,41 @@ export function electronHandlers(o: {
     graph: (): Promise<GraphResult> => o.broker.current(),
     rediscover: () => o.broker.rediscover(),
     save: async (svgText) =>
-      saveWhereChosen(await o.askSavePath(defaultSavePath(o.home, o.hostname, now())), svgText),
+      saveWhereChosen(
+        await o.askSavePath(defaultSavePath(o.home, o.hostname, now()), 'svg'),
+        svgText,
+      ),
+    savePng: async (png) =>
+      saveWhereChosen(
+        await o.askSavePath(defaultSavePath(o.home, o.hostname, now(), 'png'), 'png'),
+        png,
+      ),
     quit: () => setImmediate(o.close),
     // the window's own bounds are saved on close (getNormalBounds), not what the page says
     rememberBounds: () => undefined,
   });
+}
+
+/** Who asks for a permission (Electron's request and check handlers tell this much). */
+export interface PermissionAsker {
+  /** The asking web contents is our window's. */
+  fromOurWindow: boolean;
+  isMainFrame: boolean;
+  /** The asking frame's URL, or its origin (a check handler may give only that). */
+  url: string | undefined;
+}
+
+/**
+ * The one permission the page gets: writing text to the clipboard
+ * (navigator.clipboard.writeText: `y` copies the DOT, the details panel an
+ * id or an nsenter line), and only for our page in our window's main
+ * frame. Reading the clipboard, and everything else, is refused.
+ */
+export function permissionGranted(permission: string, asker: PermissionAsker): boolean {
+  if (permission !== 'clipboard-sanitized-write') return false;
+  if (!asker.fromOurWindow || !asker.isMainFrame || asker.url === undefined) return false;
+  // graphns://app serves our page's files alone (app-scheme.ts)
+  return appPath(asker.url) !== undefined;
 }
 
 /**

@@ -6,6 +6,8 @@
  */
 import {
   checkNoArgument,
+  checkPngBase64,
+  checkPngBytes,
   checkSvgText,
   checkWindowBounds,
   type Channel,
@@ -23,6 +25,8 @@ export interface ShellBackend {
   rediscover(): Promise<GraphResult>;
   /** Save SVG text where this shell's save policy says. */
   save(svgText: string): Promise<SaveResult>;
+  /** Save PNG bytes (already checked to be a PNG) under the same policy. */
+  savePng(png: Uint8Array): Promise<SaveResult>;
   /** End the viewer (after the answer is sent). */
   quit(): void;
   /** Remember where the window is (the Electron shell records its own bounds and ignores this). */
@@ -46,6 +50,11 @@ export function createHandlers(backend: ShellBackend): Handlers {
       return backend.rediscover();
     },
     saveSvg: async (arg) => backend.save(checkSvgText(arg)),
+    savePng: async (arg) => {
+      const png = Buffer.from(checkPngBase64(arg), 'base64');
+      checkPngBytes(png);
+      return backend.savePng(png);
+    },
     quit: async (arg) => {
       checkNoArgument('quit', arg);
       backend.quit();

@@ -239,8 +239,23 @@ async function answer(m) {
     case 'window-open':
       return windows[0].webContents.openHandler({ url: m.url });
     case 'permission': {
-      const granted = await new Promise((r) => permissionRequest({}, m.permission, r, {}));
-      return { granted, checked: permissionCheck({}, m.permission, 'graphns://app', {}) };
+      // asked as Electron asks: the web contents, and the frame's facts
+      const win = windows[0];
+      const before = win.webContents.mainFrame.url;
+      try {
+        const { sender, senderFrame } = ipcEvent(m.sender ?? 'main');
+        const details = {
+          isMainFrame: senderFrame === sender.mainFrame,
+          requestingUrl: senderFrame?.url,
+        };
+        const origin = senderFrame?.url ? new URL(senderFrame.url).origin : '';
+        const granted = await new Promise((r) =>
+          permissionRequest(sender, m.permission, r, details),
+        );
+        return { granted, checked: permissionCheck(sender, m.permission, origin, details) };
+      } finally {
+        win.webContents.mainFrame.url = before;
+      }
     }
     case 'close':
       windows[0].close();

@@ -32,7 +32,9 @@ import {
   defaultSavePath,
   electronHandlers,
   electronUserData,
+  permissionGranted,
   restoreBounds,
+  saveDialogOptions,
   saveWhereChosen,
   windowOptions,
 } from '../../main/shell/electron-core';
@@ -41,6 +43,8 @@ import { pipeBroker } from '../../main/shell/host-broker';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'graphns-electron-core-'));
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg"></svg>';
+/** A real PNG: the app's icon. */
+const PNG = readFileSync(new URL('../../build/icons/16x16.png', import.meta.url));
 
 /** A real renderer directory with the page's files, and a secret beside it. */
 function renderer(dir: string): string {
@@ -194,7 +198,28 @@ test('saves: the dialog starts in ~/Downloads or ~; the chosen file is replaced 
     const failed = saveWhereChosen({ canceled: false, filePath: join(home, 'no', 'x.svg') }, SVG);
     assert.equal(failed.saved, false);
     assert.match((failed as { error: string }).error, /ENOENT/);
-    assert.deepEqual(readdirSync(home).sort(), ['Downloads', 'chosen.svg'], 'no temp left');
+    // PNG: its own name, dialog and filter; the bytes written as they are
+    assert.equal(
+      defaultSavePath(home, 'h', now, 'png'),
+      join(home, 'Downloads', 'graphns-h-20260102-030405.png'),
+    );
+    assert.deepEqual(saveDialogOptions('/d/x.png', 'png').filters, [
+      { name: 'PNG image', extensions: ['png'] },
+    ]);
+    assert.deepEqual(saveDialogOptions('/d/x.svg').filters, [
+      { name: 'SVG image', extensions: ['svg'] },
+    ]);
+    const png = join(home, 'chosen.png');
+    assert.deepEqual(saveWhereChosen({ canceled: false, filePath: png }, PNG), {
+      saved: true,
+      path: png,
+    });
+    assert.deepEqual(readFileSync(png), PNG);
+    assert.deepEqual(
+      readdirSync(home).sort(),
+      ['Downloads', 'chosen.png', 'chosen.svg'],
+      'no temp left',
+    );
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -214,7 +239,10 @@ test('electronHandlers over a real pipe broker; answerIpc refuses before any han
     let closed = 0;
     const h = electronHandlers({
       broker,
-      askSavePath: async (p) => (asked.push(p), { canceled: false, filePath: join(home, 'a.svg') }),
+      askSavePath: async (p, kind) => (
+        asked.push(`${kind} ${p}`),
+        { canceled: false, filePath: join(home, `a.${kind}`) }
+      ),
       close: () => void closed++,
       home,
       hostname: 'box',
@@ -238,14 +266,59 @@ test('electronHandlers over a real pipe broker; answerIpc refuses before any han
       saved: true,
       path: join(home, 'a.svg'),
     });
-    assert.deepEqual(asked, [join(home, 'graphns-box-20260102-030405.svg')]);
+    assert.deepEqual(asked, [`svg ${join(home, 'graphns-box-20260102-030405.svg')}`]);
     await assert.rejects(answerIpc(h, 'saveSvg', main, { path: '/etc/passwd' }));
+    // a PNG: checked before the dialog opens, then where the user chose
+    await assert.rejects(answerIpc(h, 'savePng', main, { path: '/etc/x.png' }));
+    await assert.rejects(answerIpc(h, 'savePng', main, PNG.subarray(0, 30).toString('base64')));
+    assert.equal(asked.length, 1, 'no dialog for a bad PNG');
+    assert.deepEqual(await answerIpc(h, 'savePng', main, PNG.toString('base64')), {
+      saved: true,
+      path: join(home, 'a.png'),
+    });
+    assert.equal(asked[1], `png ${join(home, 'graphns-box-20260102-030405.png')}`);
+    assert.deepEqual(readFileSync(join(home, 'a.png')), PNG);
     await answerIpc(h, 'quit', main, null);
     await new Promise((r) => setImmediate(r));
     assert.equal(closed, 1, 'quit closes the window after answering');
     assert.equal(Object.keys(CHANNELS).length, Object.keys(h).length);
   } finally {
     rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('permissions: the clipboard write for our page in our window, nothing else', () => {
+  const ours = { fromOurWindow: true, isMainFrame: true, url: APP_PAGE_URL };
+  assert.equal(permissionGranted('clipboard-sanitized-write', ours), true);
+  // a check handler may know only the origin
+  assert.equal(
+    permissionGranted('clipboard-sanitized-write', { ...ours, url: 'graphns://app' }),
+    true,
+  );
+  for (const other of [
+    'clipboard-read',
+    'deprecated-sync-clipboard-read',
+    'media',
+    'notifications',
+    'openExternal',
+    'unknown',
+  ]) {
+    assert.equal(permissionGranted(other, ours), false, other);
+  }
+  for (const asker of [
+    { ...ours, fromOurWindow: false },
+    { ...ours, isMainFrame: false },
+    { ...ours, url: undefined },
+    { ...ours, url: 'https://evil.example/' },
+    { ...ours, url: 'graphns://app.evil/index.html' },
+    { ...ours, url: 'graphns://user@app/index.html' },
+    { ...ours, url: 'not a url' },
+  ]) {
+    assert.equal(
+      permissionGranted('clipboard-sanitized-write', asker),
+      false,
+      JSON.stringify(asker),
+    );
   }
 });
 

@@ -282,11 +282,24 @@ describe('the built Electron main process under a recording stand-in', { timeout
     assert.deepEqual(await run.ask({ q: 'window-open', url: 'https://evil.example/' }), {
       action: 'deny',
     });
-    for (const permission of ['media', 'notifications', 'clipboard-read']) {
+    for (const permission of ['media', 'notifications', 'clipboard-read', 'openExternal']) {
       assert.deepEqual(await run.ask({ q: 'permission', permission }), {
         granted: false,
         checked: false,
       });
+    }
+    // the one exception: our page may write text to the clipboard (`y`, copy buttons) ...
+    assert.deepEqual(await run.ask({ q: 'permission', permission: 'clipboard-sanitized-write' }), {
+      granted: true,
+      checked: true,
+    });
+    // ... and nobody else may
+    for (const sender of ['subframe', 'other-window', 'https://evil.example/']) {
+      assert.deepEqual(
+        await run.ask({ q: 'permission', permission: 'clipboard-sanitized-write', sender }),
+        { granted: false, checked: false },
+        sender,
+      );
     }
   });
 

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Asset } from '../../main/shell/assets';
 import { CSP } from '../../main/shell/assets';
@@ -44,12 +45,14 @@ test('the server refuses anyone without the secret and serves the page that has 
   let quits = 0;
   let launched = 0;
   const saved: string[] = [];
+  const pngs: Uint8Array[] = [];
   const server = await startServer({
     assets,
     handlers: createHandlers({
       graph: async () => ({ ok: false, error: 'no graph in this test' }),
       rediscover: async () => ({ ok: false, error: 'again' }),
       save: async (svg) => (saved.push(svg), { saved: true, path: '/home/u/x.svg' }),
+      savePng: async (png) => (pngs.push(png), { saved: true, path: '/home/u/x.png' }),
       quit: () => void quits++,
       rememberBounds: () => undefined,
     }),
@@ -146,6 +149,26 @@ test('the server refuses anyone without the secret and serves the page that has 
     });
     assert.deepEqual(JSON.parse(save.body), { saved: true, path: '/home/u/x.svg' });
     assert.deepEqual(saved, [svg]);
+    const png = readFileSync(new URL('../../build/icons/16x16.png', import.meta.url));
+    const savePng = (arg: unknown) =>
+      fetchRaw(`${origin}/api/savePng`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Cookie: cookie, Origin: origin },
+        body: JSON.stringify({ arg }),
+      });
+    // a path, or anything but a PNG, is a bad request; the backend never sees it
+    for (const bad of [{ path: '/tmp/evil.png', png: png.toString('base64') }, '/tmp/evil.png']) {
+      assert.equal((await savePng(bad)).status, 400);
+    }
+    assert.deepEqual(pngs, []);
+    assert.deepEqual(JSON.parse((await savePng(png.toString('base64'))).body), {
+      saved: true,
+      path: '/home/u/x.png',
+    });
+    assert.deepEqual(
+      pngs.map((p) => Buffer.from(p)),
+      [png],
+    );
     const quit = await fetchRaw(`${origin}/api/quit`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Cookie: cookie },
@@ -195,6 +218,7 @@ function idleServer(windowUid?: number) {
       graph: async () => ({ ok: false, error: 'x' }),
       rediscover: async () => ({ ok: false, error: 'x' }),
       save: async () => ({ saved: false }),
+      savePng: async () => ({ saved: false }),
       quit: () => undefined,
       rememberBounds: () => undefined,
     }),

@@ -14,6 +14,10 @@ import {
   CHANNEL_NAMES,
   CHANNELS,
   ContractError,
+  MAX_PNG_BYTES,
+  MAX_SVG_CHARS,
+  checkPngBase64,
+  checkPngBytes,
   checkSvgText,
   isChannel,
 } from '../../main/contract';
@@ -38,11 +42,19 @@ import {
   userEnv,
   type Credentials,
 } from '../../main/shell/privilege';
-import { defaultSaveDir, saveBaseName, saveChosenFile, saveNewFile } from '../../main/shell/save';
+import {
+  defaultSaveDir,
+  saveBaseName,
+  saveChosenFile,
+  saveInDefaultDir,
+  saveNewFile,
+} from '../../main/shell/save';
 import { chooseShell } from '../../main/shell/viewer';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'graphns-shell-test-'));
 const SVG = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><text>x</text></svg>';
+/** A real PNG (the app's icon, as `file` reports: 48 x 48). */
+const PNG = readFileSync(new URL('../../build/icons/48x48.png', import.meta.url));
 
 test('contract: channels and argument checks', () => {
   assert.deepEqual([...CHANNEL_NAMES].sort(), Object.keys(CHANNELS).sort());
@@ -51,6 +63,38 @@ test('contract: channels and argument checks', () => {
   assert.equal(checkSvgText(SVG), SVG);
   for (const bad of [42, null, 'hello', '<svgx>', { svg: SVG }]) {
     assert.throws(() => checkSvgText(bad), ContractError);
+  }
+});
+
+test('contract: a PNG travels as base64 of a real PNG, nothing else', () => {
+  const b64 = PNG.toString('base64');
+  assert.equal(checkPngBase64(b64), b64);
+  assert.deepEqual(checkPngBytes(PNG), { width: 48, height: 48 });
+  for (const bad of [
+    42,
+    null,
+    { path: '/tmp/x.png', png: b64 },
+    '/tmp/x.png',
+    '../../etc/passwd',
+    Buffer.from(SVG).toString('base64'),
+    `${b64.slice(0, 40)}\n${b64.slice(40)}`, // Node's decoder would skip what is not base64
+    `${b64}=`,
+    b64.slice(1),
+  ]) {
+    assert.throws(() => checkPngBase64(bad), ContractError, String(bad).slice(0, 40));
+  }
+  // at most MAX_PNG_BYTES, whose base64 is no longer than the largest SVG request
+  assert.equal((MAX_PNG_BYTES / 3) * 4, MAX_SVG_CHARS);
+  assert.throws(() => checkPngBase64(`iVBORw0KGgo${'A'.repeat(MAX_SVG_CHARS)}`), /too large/);
+  // decoded bytes: signature, IHDR first, IEND last
+  for (const bad of [
+    PNG.subarray(0, 8),
+    PNG.subarray(0, PNG.length - 1),
+    Buffer.concat([PNG, Buffer.from('trailing')]),
+    Buffer.concat([PNG.subarray(0, 12), Buffer.from('IHDX'), PNG.subarray(16)]),
+    Buffer.concat([Buffer.from('GIF89a..'), PNG.subarray(8)]),
+  ]) {
+    assert.throws(() => checkPngBytes(bad), ContractError);
   }
 });
 
@@ -116,12 +160,17 @@ test('handlers check arguments before the backend sees them', async () => {
   const saved: string[] = [];
   const bounds: unknown[] = [];
   let quits = 0;
+  const pngs: Uint8Array[] = [];
   const h = createHandlers({
     graph: async () => ({ ok: false, error: 'none' }),
     rediscover: async () => ({ ok: false, error: 'again' }),
     save: async (svg) => {
       saved.push(svg);
       return { saved: true, path: '/x.svg' };
+    },
+    savePng: async (png) => {
+      pngs.push(png);
+      return { saved: true, path: '/x.png' };
     },
     quit: () => void quits++,
     rememberBounds: (b) => void bounds.push(b),
@@ -133,6 +182,20 @@ test('handlers check arguments before the backend sees them', async () => {
   await assert.rejects(h.saveSvg('no svg here'), ContractError);
   assert.deepEqual(await h.saveSvg(SVG), { saved: true, path: '/x.svg' });
   assert.deepEqual(saved, [SVG]);
+  await assert.rejects(
+    h.savePng({ path: '/etc/x.png', png: PNG.toString('base64') }),
+    ContractError,
+  );
+  await assert.rejects(h.savePng(Buffer.from(SVG).toString('base64')), ContractError);
+  // base64 that starts right but decodes to no PNG
+  await assert.rejects(h.savePng(PNG.subarray(0, 40).toString('base64')), ContractError);
+  assert.deepEqual(pngs, [], 'no bad PNG reached the backend');
+  assert.deepEqual(await h.savePng(PNG.toString('base64')), { saved: true, path: '/x.png' });
+  assert.deepEqual(
+    pngs.map((p) => Buffer.from(p)),
+    [PNG],
+    'the bytes, decoded',
+  );
   await h.quit(null);
   assert.equal(quits, 1);
   await h.windowBounds({ x: -10, y: 20, width: 800, height: 600, extra: '/etc/passwd' });
@@ -180,6 +243,22 @@ test('browser-shell saves never replace a file and stay in the chosen directory'
     writeFileSync(chosen, 'old');
     saveChosenFile(chosen, SVG);
     assert.equal(readFileSync(chosen, 'utf8'), SVG);
+    // PNG bytes under the same policy: a fresh name in Downloads, never replacing
+    const home = { home: dir, hostname: 'h', now: new Date(2026, 0, 2, 3, 4, 5) };
+    const p1 = saveInDefaultDir(home, PNG, 'png');
+    const p2 = saveInDefaultDir(home, PNG, 'png');
+    assert.deepEqual(p1, {
+      saved: true,
+      path: join(dir, 'Downloads', 'graphns-h-20260102-030405.png'),
+    });
+    assert.deepEqual(p2, {
+      saved: true,
+      path: join(dir, 'Downloads', 'graphns-h-20260102-030405-2.png'),
+    });
+    assert.deepEqual(readFileSync(join(dir, 'Downloads', 'graphns-h-20260102-030405.png')), PNG);
+    const failed = saveInDefaultDir({ ...home, home: join(dir, 'gone') }, PNG, 'png');
+    assert.equal(failed.saved, false);
+    assert.match(failed.error ?? '', /ENOENT|no such/i);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

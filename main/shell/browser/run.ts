@@ -13,7 +13,7 @@ import { loadAssets } from '../assets';
 import { boundsFile, readBounds, writeBounds } from '../bounds';
 import { createHandlers } from '../handlers';
 import type { GraphBroker } from '../host-broker';
-import { defaultSaveDir, saveBaseName, saveNewFile } from '../save';
+import { defaultSaveDir, saveBaseName, saveInDefaultDir, saveNewFile } from '../save';
 import { spawnPlan, windowEnv, type ChildPlan } from '../plan';
 import { browserArgs, splitArgs } from './find';
 import { startServer } from './server';
@@ -116,6 +116,8 @@ export async function runBrowserShell(o: {
           return { saved: false, error: (err as Error).message };
         }
       },
+      savePng: async (png) =>
+        saveInDefaultDir({ home: homedir(), hostname: hostname(), now: new Date() }, png, 'png'),
       quit: () => void end(0),
       rememberBounds: (b) => writeBounds(boundsPath, b),
     }),

@@ -3,7 +3,8 @@
  * the shell core, which decides (app-scheme.ts: what a graphns:// request
  * gets, whose IPC is answered; electron-core.ts: name, userData, window
  * options and bounds, saves; host-broker.ts: graphs over fd 3). What is
- * left here: navigation, new windows, webviews and permissions refused, no
+ * left here: navigation, new windows, webviews and permissions refused (but
+ * the clipboard write electron-core.ts grants our page), no
  * menu (Electron's default one opens DevTools and reloads the page), one
  * instance.
  *
@@ -23,6 +24,7 @@ import {
   APP_NAME,
   electronHandlers,
   electronUserData,
+  permissionGranted,
   restoreBounds,
   saveDialogOptions,
   windowOptions,
@@ -46,11 +48,6 @@ function start(): void {
     const a = answerAppRequest(assets, request.method, request.url);
     return new Response(new Uint8Array(a.body), { status: a.status, headers: a.headers });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
-    callback(false),
-  );
-  session.defaultSession.setPermissionCheckHandler(() => false);
-
   const file = boundsFile(process.env, homedir());
   const displays = screen.getAllDisplays().map((d) => d.workArea);
   const win = new BrowserWindow(
@@ -59,12 +56,30 @@ function start(): void {
       preload: join(__dirname, 'preload.cjs'),
     }),
   );
+  // every permission refused but the clipboard write our page asks for (electron-core.ts)
+  session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) =>
+    callback(
+      permissionGranted(permission, {
+        fromOurWindow: wc === win.webContents,
+        isMainFrame: details.isMainFrame,
+        url: details.requestingUrl,
+      }),
+    ),
+  );
+  session.defaultSession.setPermissionCheckHandler((wc, permission, origin, details) =>
+    permissionGranted(permission, {
+      fromOurWindow: wc === win.webContents,
+      isMainFrame: details.isMainFrame,
+      url: details.requestingUrl ?? origin,
+    }),
+  );
   win.once('ready-to-show', () => win.show());
   win.on('close', () => writeBounds(file, win.getNormalBounds()));
 
   const handlers = electronHandlers({
     broker: graphs,
-    askSavePath: (defaultPath) => dialog.showSaveDialog(win, saveDialogOptions(defaultPath)),
+    askSavePath: (defaultPath, kind) =>
+      dialog.showSaveDialog(win, saveDialogOptions(defaultPath, kind)),
     close: () => win.close(),
     home: homedir(),
     hostname: hostname(),

@@ -11,6 +11,7 @@ const api: ViewerApi = {
   getGraph: () => ipcRenderer.invoke(CHANNELS.getGraph),
   rediscover: () => ipcRenderer.invoke(CHANNELS.rediscover),
   saveSvg: (svgText: string) => ipcRenderer.invoke(CHANNELS.saveSvg, String(svgText)),
+  savePng: (pngBase64: string) => ipcRenderer.invoke(CHANNELS.savePng, String(pngBase64)),
   quit: () => ipcRenderer.invoke(CHANNELS.quit),
   windowBounds: (b) =>
     ipcRenderer.invoke(CHANNELS.windowBounds, {
