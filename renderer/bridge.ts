@@ -30,6 +30,7 @@ export const httpApi: ViewerApi = {
   getGraph: () => call('getGraph'),
   rediscover: () => call('rediscover'),
   saveSvg: (svgText) => call('saveSvg', svgText),
+  savePng: (pngBase64) => call('savePng', pngBase64),
   quit: () => call('quit'),
   windowBounds: (bounds) => call('windowBounds', bounds),
 };

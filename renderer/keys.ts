@@ -9,6 +9,9 @@ export type Action =
   | 'zoomOut'
   | 'resetZoom'
   | 'save'
+  | 'pngView'
+  | 'pngWhole'
+  | 'copyDot'
   | 'quit'
   | 'help'
   | 'close'
@@ -35,6 +38,13 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: ['-', '_'], action: 'zoomOut', help: 'zoom out' },
   { keys: ['1'], action: 'resetZoom', help: 'reset zoom to 1x and re-centre' },
   { keys: ['s'], action: 'save', help: 'save the graph as an SVG file' },
+  { keys: ['p'], action: 'pngView', help: 'save what the window shows as a PNG file' },
+  {
+    keys: ['P'],
+    action: 'pngWhole',
+    help: 'save the whole graph as a PNG file at 1x (smaller if too large)',
+  },
+  { keys: ['y'], action: 'copyDot', help: 'copy the DOT of what is drawn to the clipboard' },
   { keys: ['r', 'F5'], action: 'rediscover', help: 'discover again and redraw' },
   {
     keys: ['l'],

@@ -20,6 +20,7 @@ import { connect } from './bridge';
 import { Busy } from './busy';
 import { installDetails } from './details';
 import { installFind } from './find';
+import { installExport } from './export';
 import { buildHelp } from './help';
 import { actionForKey, type Action } from './keys';
 import { sameDrawing } from './diff';
@@ -60,6 +61,7 @@ let draws = 0;
 
 function renderStatus(): void {
   status.textContent = [summary, zoomText, note, 'h: help'].filter(Boolean).join('  ·  ');
+  status.title = status.textContent; // all of it on hover, when the line is cut
 }
 
 const view = new GraphView(byId('graph'), (z, labelsHidden) => {
@@ -153,7 +155,8 @@ async function drawNow(result: GraphResult, keepView: boolean, o: DrawOptions): 
     ) {
       // the same picture: keep it, but let the panels see the new model
       drawnDot = dot;
-      page.drawn(page.svg);
+      // (still the DOT the SVG on screen was laid out from: `y` copies what is drawn)
+      page.drawn(page.svg, page.dot ?? dot);
       root.dataset.state = 'ready';
       return false;
     }
@@ -172,7 +175,7 @@ async function drawNow(result: GraphResult, keepView: boolean, o: DrawOptions): 
     drawnDot = dot;
     root.dataset.layouts = String(++layouts);
     const shown = byId('graph').querySelector('svg');
-    if (shown) page.drawn(shown);
+    if (shown) page.drawn(shown, dot);
     errorBox.hidden = true;
     await afterPaint();
     root.dataset.showMs = String(Math.round(performance.now() - t1));
@@ -228,6 +231,7 @@ const refresh = installRefresh({
   },
   note: setNote,
 });
+const exporter = installExport({ api, page, svgText: () => view.svgText, say: setNote });
 
 const actions: Record<Action, () => void> = {
   zoomIn: () => view.zoomIn(),
@@ -251,6 +255,9 @@ const actions: Record<Action, () => void> = {
       if (r.saved) setNote(`saved to ${r.path ?? 'file'}`);
       else setNote(r.error ? `not saved: ${r.error}` : 'save cancelled');
     }),
+  pngView: () => void exclusive('PNG', exporter.pngView),
+  pngWhole: () => void exclusive('PNG', exporter.pngWhole),
+  copyDot: () => void exclusive('copy', exporter.copyDot),
   rediscover: () => {
     busy.start('discovering');
     root.dataset.state = 'loading';

@@ -38,6 +38,7 @@ export class PageState {
   #result: GraphPayload | undefined;
   #model: PageModel | undefined;
   #svg: SVGSVGElement | undefined;
+  #dot: string | undefined;
   #onGraph: Listener<GraphPayload>[] = [];
   #onDrawn: Listener<SVGSVGElement>[] = [];
   #selected: NsKey | undefined;
@@ -51,6 +52,11 @@ export class PageState {
   /** The SVG on screen now. */
   get svg(): SVGSVGElement | undefined {
     return this.#svg;
+  }
+
+  /** The DOT that SVG was laid out from (what `y` copies): the filtered view's, when filtered. */
+  get dot(): string | undefined {
+    return this.#dot;
   }
 
   /**
@@ -74,9 +80,10 @@ export class PageState {
     for (const l of this.#onGraph) l(result);
   }
 
-  /** Its SVG is on screen now. */
-  drawn(svg: SVGSVGElement): void {
+  /** Its SVG, laid out from `dot`, is on screen now. */
+  drawn(svg: SVGSVGElement, dot: string): void {
     this.#svg = svg;
+    this.#dot = dot;
     for (const l of this.#onDrawn) l(svg);
   }
 
