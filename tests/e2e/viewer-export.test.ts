@@ -91,6 +91,24 @@ async function exportWith(page: Page, key: string, timeout = 60_000): Promise<st
 const hex = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
 const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]!) <= 3);
 
+/** The node ids native `dot` draws for `dot` text (it must parse it). */
+function nativeNodes(dot: string): string[] {
+  const r = spawnSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr);
+  return [...r.stdout.matchAll(/<g id="([^"]+)" class="node[ "]/g)]
+    .map((m) => m[1]!.replace(/&#45;/g, '-'))
+    .sort();
+}
+
+/** The node ids of the drawing on screen. */
+function shownNodes(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('#graph svg g.node'))
+      .map((g) => g.id)
+      .sort(),
+  );
+}
+
 const skip = needRoot || viewerSkip();
 const GRAPHNS = join(ROOT, 'dist', 'app', 'graphns.js');
 
@@ -257,20 +275,27 @@ for t in user pid net; do echo "$t $(readlink /proc/$A/ns/$t)"; done
         assert.equal(copied, expected);
         for (const id of Object.values(ids)) assert.ok(copied.includes(`id="${id}"`), id);
         // native Graphviz lays it out, and draws exactly the nodes the page shows
-        const native = spawnSync('dot', ['-Tsvg'], {
-          input: copied,
-          encoding: 'utf8',
-          maxBuffer: 1 << 28,
-        });
-        assert.equal(native.status, 0, native.stderr);
-        const nodeIds = (svg: string) =>
-          [...svg.matchAll(/<g id="([^"]+)" class="node[ "]/g)]
-            .map((m) => m[1]!.replace(/&#45;/g, '-'))
-            .sort();
-        const shown = await page.evaluate(() =>
-          Array.from(document.querySelectorAll('#graph svg g.node')).map((g) => g.id),
+        assert.deepEqual(nativeNodes(copied), await shownNodes(page));
+        // filtered, the page lays out a DOT of its own: y copies that one
+        const before = await page.evaluate(() => document.documentElement.dataset.layouts);
+        await page.keyboard.press('d'); // flat namespaces off
+        await page.waitForFunction(
+          (n) =>
+            document.documentElement.dataset.layouts !== n &&
+            document.documentElement.dataset.state === 'ready',
+          before,
         );
-        assert.deepEqual(nodeIds(native.stdout), [...shown].sort());
+        assert.match(await exportWith(page, 'y'), /copied the DOT/);
+        const filtered = await page.evaluate(() => navigator.clipboard.readText());
+        assert.notEqual(filtered, copied);
+        assert.ok(!filtered.includes(`id="${ids.net}"`), 'the net namespace filtered out');
+        assert.deepEqual(nativeNodes(filtered), await shownNodes(page));
+        await page.keyboard.press('d');
+        await page.waitForFunction(
+          () =>
+            document.documentElement.dataset.state === 'ready' &&
+            document.getElementById('graph')!.querySelector('g.t-net') !== null,
+        );
       });
 
       await t.test('the page cannot choose where a PNG goes', async () => {

@@ -28,9 +28,13 @@ interface DomEl {
   localName: string;
   id: string;
   textContent: string | null;
+  value?: string;
+  hidden?: boolean;
   parentElement: DomEl | null;
+  childNodes: ArrayLike<{ nodeType: number; textContent: string | null }>;
   getAttribute(name: string): string | null;
   closest(selector: string): DomEl | null;
+  getClientRects(): { length: number };
 }
 interface DomShape extends DomEl {
   isPointInFill(p: unknown): boolean;
@@ -131,13 +135,43 @@ function measureDrawing(): Measured[] {
   return out;
 }
 
-/** Text and background of the page's own parts (status line, help). */
-function measureChrome(ids: string[]): { id: string; fg: string; bg: string }[] {
-  return ids.map((id) => {
-    const el = document.getElementById(id)!;
-    const s = getComputedStyle(el);
-    return { id, fg: s.color, bg: s.backgroundColor };
-  });
+/** A text of the page's own parts (bars, panels, notices): its colour and the background behind it. */
+interface ChromeText {
+  what: string;
+  text: string;
+  fg: string;
+  bg: string;
+}
+
+/**
+ * Every element outside the drawing that shows text now (a text node of
+ * its own, or a field's value), with its colour and the first opaque
+ * background up its ancestors.
+ */
+function measureChrome(): ChromeText[] {
+  const out: ChromeText[] = [];
+  for (const el of Array.from(document.querySelectorAll('body *'))) {
+    if (el.closest('#graph') || el.getClientRects().length === 0) continue;
+    // a field's value is text, a check box's ('on') is not
+    const field =
+      ['input', 'select', 'button', 'output'].includes(el.localName) &&
+      !['checkbox', 'radio'].includes(el.getAttribute('type') ?? '');
+    const own = Array.from(el.childNodes)
+      .filter((n) => n.nodeType === 3)
+      .map((n) => n.textContent ?? '')
+      .join('')
+      .trim();
+    const text = own || (field ? (el.value ?? el.textContent ?? '').trim() : '');
+    if (!text) continue;
+    let bg = '';
+    for (let e: DomEl | null = el; e && !bg; e = e.parentElement) {
+      const b = getComputedStyle(e).backgroundColor;
+      if (b !== 'rgba(0, 0, 0, 0)' && b !== 'transparent') bg = b;
+    }
+    const what = `${el.localName}${el.id ? `#${el.id}` : ''} in #${el.closest('[id]')?.id ?? 'body'}`;
+    out.push({ what, text: text.slice(0, 40), fg: getComputedStyle(el).color, bg });
+  }
+  return out;
 }
 
 /** Every fill/stroke attribute of the drawing with its computed value. */
@@ -165,6 +199,32 @@ function paintAttributes(): { attr: string; value: string; computed: string; tag
   }
   probe.remove();
   return out;
+}
+
+/** The drawing's texts under 4.5:1, in words (none is the goal). */
+function lowDrawing(texts: Measured[]): string[] {
+  const low: string[] = [];
+  for (const m of texts) {
+    const fg = parseRgb(m.fg);
+    const bg = parseRgb(m.bg);
+    const r = fg && bg ? contrast(fg, bg) : 0;
+    if (r < 4.5) low.push(`"${m.text}" in ${m.where}: ${m.fg} on ${m.bg} = ${r.toFixed(2)}`);
+  }
+  return low;
+}
+
+/** The page's texts under 4.5:1, in words, noting in `seen` what was measured. */
+function lowChrome(texts: ChromeText[], state: string, seen = new Set<string>()): string[] {
+  const low: string[] = [];
+  for (const m of texts) {
+    const fg = parseRgb(m.fg);
+    const bg = parseRgb(m.bg);
+    seen.add(m.what);
+    if (!fg || !bg || contrast(fg, bg) < 4.5) {
+      low.push(`${state}: "${m.text}" (${m.what}): ${m.fg} on ${m.bg}`);
+    }
+  }
+  return low;
 }
 
 const afterPaint = () =>
@@ -226,15 +286,7 @@ unshare -n sleep 1005 & find_sleep $! > /dev/null
           await page.emulateMedia({ colorScheme: scheme });
           await page.evaluate(afterPaint);
           const texts = await page.evaluate(measureDrawing);
-          const low: string[] = [];
-          for (const m of texts) {
-            const fg = parseRgb(m.fg);
-            const bg = parseRgb(m.bg);
-            assert.ok(fg && bg, `opaque colours for "${m.text}" (${m.where}): ${m.fg} on ${m.bg}`);
-            const r = contrast(fg, bg);
-            if (r < 4.5)
-              low.push(`"${m.text}" in ${m.where}: ${m.fg} on ${m.bg} = ${r.toFixed(2)}`);
-          }
+          const low = lowDrawing(texts);
           assert.deepEqual(low, [], 'texts below 4.5:1');
           // what was measured covers every type, each way of being found, the legend
           const where = new Set(texts.map((m) => m.where));
@@ -266,19 +318,48 @@ unshare -n sleep 1005 & find_sleep $! > /dev/null
           await page.screenshot({ path: join(ROOT, 'test-results', `viewer-theme-${scheme}.png`) });
         });
 
-        await t.test(`${scheme}: the status line and the help are legible`, async () => {
+        await t.test(`${scheme}: the bars, panels and help are legible`, async () => {
+          const seen = new Set<string>();
+          const check = async (state: string) =>
+            assert.deepEqual(
+              lowChrome(await page.evaluate(measureChrome), state, seen),
+              [],
+              'texts below 4.5:1',
+            );
+          await check('the window');
           await page.keyboard.press('h');
-          const parts = await page.evaluate(measureChrome, ['status', 'help']);
-          for (const p of parts) {
-            const fg = parseRgb(p.fg);
-            const bg = parseRgb(p.bg);
-            assert.ok(fg && bg, `${p.id}: ${p.fg} on ${p.bg}`);
-            assert.ok(contrast(fg, bg) >= 4.5, `${p.id}: ${p.fg} on ${p.bg}`);
-          }
+          await check('help');
           await page.screenshot({
             path: join(ROOT, 'test-results', `viewer-theme-${scheme}-help.png`),
           });
           await page.keyboard.press('Escape');
+          await page.keyboard.press('/');
+          await page.keyboard.type('sleep');
+          await page.waitForFunction(() =>
+            /\d/.test(document.getElementById('find-count')!.textContent ?? ''),
+          );
+          await check('find');
+          await page.keyboard.press('Escape');
+          await page.click(`#${ids.types[0]}`);
+          await page.waitForFunction(() => !document.getElementById('details')!.hidden);
+          await check('details');
+          await page.screenshot({
+            path: join(ROOT, 'test-results', `viewer-theme-${scheme}-panels.png`),
+          });
+          await page.keyboard.press('Escape');
+          for (const id of [
+            'status',
+            'f-state',
+            'find-input',
+            'find-count',
+            'details-title',
+            'help',
+          ]) {
+            assert.ok(
+              [...seen].some((w) => w.includes(`#${id}`)),
+              `#${id} measured: ${[...seen].join(' ')}`,
+            );
+          }
         });
       }
 
@@ -321,6 +402,36 @@ unshare -n sleep 1005 & find_sleep $! > /dev/null
         assert.doesNotMatch(svg, /#1e3250/i, 'no dark fill');
         assert.doesNotMatch(svg, /<style[\s>]|\sstyle=/, 'no theme styles in the file');
       });
+      await t.test(
+        'after a refresh: new namespaces marked, the vanished notice, both legible',
+        async () => {
+          // the snapshot again, of another scene: its namespaces are new, the first's vanished
+          scanWorld('unshare -Urn sleep 1006 & find_sleep $! > /dev/null', snapshot);
+          await page.keyboard.press('r');
+          await page.waitForFunction(
+            () =>
+              !document.getElementById('changes')!.hidden &&
+              document.documentElement.dataset.state === 'ready',
+          );
+          for (const scheme of ['light', 'dark'] as const) {
+            await page.emulateMedia({ colorScheme: scheme });
+            await page.evaluate(afterPaint);
+            const seen = new Set<string>();
+            const low = [
+              ...lowChrome(await page.evaluate(measureChrome), 'refreshed', seen),
+              ...lowDrawing(await page.evaluate(measureDrawing)),
+            ];
+            assert.deepEqual(low, [], `${scheme}: texts below 4.5:1`);
+            assert.ok(
+              [...seen].some((w) => w.includes('#changes')),
+              `the notice measured: ${[...seen].join(' ')}`,
+            );
+            await page.screenshot({
+              path: join(ROOT, 'test-results', `viewer-theme-${scheme}-refreshed.png`),
+            });
+          }
+        },
+      );
     } finally {
       await viewer?.close();
       rmSync(mountPoint, { force: true }); // the mount itself went with the scene's namespace
