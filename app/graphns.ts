@@ -3,4 +3,7 @@
  */
 import { main } from './graphns-main';
 
-process.exitCode = await main(process.argv.slice(2));
+// no top-level await: the command is bundled as CommonJS (build/bundle.mjs)
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -4,7 +4,8 @@
 import { pidTree } from '../main/emit';
 import { runTreeCommand } from './tree-command';
 
-await runTreeCommand({
+// no top-level await: the command is bundled as CommonJS (build/bundle.mjs)
+void runTreeCommand({
   name: 'lspidns',
   details: false,
   draw: pidTree,

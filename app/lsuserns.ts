@@ -4,7 +4,8 @@
 import { userTree } from '../main/emit';
 import { runTreeCommand } from './tree-command';
 
-await runTreeCommand({
+// no top-level await: the command is bundled as CommonJS (build/bundle.mjs)
+void runTreeCommand({
   name: 'lsuserns',
   details: true,
   draw: userTree,

@@ -1,6 +1,7 @@
 // Bundles the TypeScript sources with esbuild into dist/:
 //   dist/index.js, dist/index.cjs   the library (package root), ESM and CJS
-//   dist/app/<command>.js           the commands, runnable with plain `node`
+//   dist/app/<command>.js           the commands, runnable with plain `node` (CommonJS,
+//                                   one file each; dist/app/package.json says so)
 //   dist/renderer/                  the viewer page: index.html, style.css, main.js,
 //                                   worker.js (IIFE: Electron may load it from its own scheme)
 //                                   and graphviz.wasm (the commands read it too)
@@ -69,18 +70,27 @@ await build({
   outfile: 'dist/index.cjs',
 });
 
-// The commands are the package's bins (dist/app/<name>.js from app/<name>.ts).
+// The commands are the package's bins (dist/app/<name>.js from app/<name>.ts): one
+// CommonJS file each, no shared chunks. Node starts a single CommonJS file faster than
+// an ES module graph: measured 15-35 ms a start (docs/BENCHMARKS.md). dist/app's own
+// package.json makes its .js files CommonJS in a "type": "module" package; code that
+// asks for import.meta.url (to find files beside it) gets this file's URL.
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const commands = Object.keys(pkg.bin).filter((c) => existsSync(join(root, 'app', `${c}.ts`)));
 await build({
   ...common,
   entryPoints: Object.fromEntries(commands.map((c) => [c, `app/${c}.ts`])),
-  format: 'esm',
+  format: 'cjs',
   outdir: 'dist/app',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  banner: { js: `#!/usr/bin/env node\n${esmBanner}` },
+  define: { 'import.meta.url': '__graphnsImportMetaUrl' },
+  banner: {
+    js:
+      // "use strict" first: esbuild's own comes after the banner, where it is no directive
+      '#!/usr/bin/env node\n"use strict";\n' +
+      "const __graphnsImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
 });
+writeFileSync(join(dist, 'app', 'package.json'), '{ "type": "commonjs" }\n');
 for (const c of commands) {
   const file = join(dist, 'app', `${c}.js`);
   if (existsSync(file)) chmodSync(file, 0o755);

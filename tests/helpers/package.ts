@@ -78,6 +78,7 @@ const BUILT_FILES = [
   'dist/app/graphns.js',
   'dist/app/lsuserns.js',
   'dist/app/lspidns.js',
+  'dist/app/package.json',
   'dist/shell/host.js',
   'dist/shell/electron/main.cjs',
   'dist/shell/electron/preload.cjs',
@@ -180,6 +181,7 @@ export function asarFiles(asarPath: string): AsarEntry[] {
  */
 export const ALLOWED: { pattern: RegExp; unpacked: boolean; why: string }[] = [
   { pattern: /^package\.json$/, unpacked: true, why: 'app metadata; makes dist/**/*.js ESM' },
+  { pattern: /^dist\/app\/package\.json$/, unpacked: true, why: 'makes the commands CommonJS' },
   { pattern: /^launch\.cjs$/, unpacked: false, why: 'the Electron entry (extraMetadata.main)' },
   { pattern: /^dist\/shell\/electron\/(main|preload)\.cjs$/, unpacked: false, why: 'window' },
   {
@@ -194,11 +196,6 @@ export const ALLOWED: { pattern: RegExp; unpacked: boolean; why: string }[] = [
   },
   { pattern: /^dist\/shell\/host\.js$/, unpacked: true, why: 'the shell host, run as Node' },
   { pattern: /^dist\/app\/(graphns|lsuserns|lspidns)\.js$/, unpacked: true, why: 'the commands' },
-  {
-    pattern: /^dist\/app\/chunks\/[\w-]+\.js$/,
-    unpacked: true,
-    why: "the commands' shared chunks",
-  },
   {
     pattern:
       /^node_modules\/koffi\/(package\.json|LICENSE\.txt|index\.(js|cjs)|src\/koffi\/index\.(js|cjs)|src\/koffi\/src\/static\.(js|cjs))$/,
