@@ -348,7 +348,13 @@ test('live scene: namespaces made with unshare, with a hostile process name', as
   writeFileSync(join(d, 'live.json'), r.stdout);
   const dot = graphns('--open', join(d, 'live.json'), '-d', '--dot');
   assert.equal(dot.status, 0, dot.stderr);
-  const native = spawnSync(NATIVE_DOT, ['-Tsvg'], { input: dot.stdout, encoding: 'utf8' });
+  // the live host may hold a thousand namespaces of other work: more than the default 1 MiB
+  // of SVG, past which spawnSync kills dot (status null)
+  const native = spawnSync(NATIVE_DOT, ['-Tsvg'], {
+    input: dot.stdout,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
   assert.equal(native.status, 0, native.stderr);
   assert.equal(native.stderr, '');
 });
