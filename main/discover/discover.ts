@@ -8,7 +8,7 @@
  *   3. fds        /proc/PID/fd/* links of the form `type:[inode]`
  *   4. mounts     nsfs bind mounts in the mountinfo of every mount namespace
  *   5. hierarchy  owners and parents by ioctl, adding hidden user/PID namespaces
- *   6. owners     user names for owner uids, through NSS
+ *   6. owners     user names for owner uids (and processes' uids), through NSS
  *   7. labels     the most senior process of each namespace
  *   8. containers /proc/PID/cgroup (read in step 1) and the engines' own state files
  *
@@ -43,6 +43,7 @@ import {
   parseNsLink,
   parseNsMounts,
   parseStat,
+  parseStatusEuid,
   processName,
   readNsLink,
   readProcFile,
@@ -127,7 +128,7 @@ export function discover(options: DiscoverOptions = {}): Model {
     learnt,
     tally,
   );
-  resolveOwnerNames(registry, warnings);
+  resolveOwnerNames(registry, processes, warnings);
 
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const containers = cgroups
@@ -256,6 +257,25 @@ function readSched(dir: string): string | undefined {
   return /^\d+ \d+ [1-9]\d*\n$/.test(text) ? text : undefined;
 }
 
+/**
+ * A process's effective uid. The owner of its /proc files, read with the
+ * stat line at the cost of one fstat, is that uid, except for a process
+ * that is not dumpable (a daemon that dropped privileges, anything after a
+ * credential change), whose files belong to root; lsns shows such a
+ * process as root. So an owner of 0 is confirmed from /proc/PID/status,
+ * unless the last scan read it for this very process, still at rest.
+ */
+function effectiveUid(dir: string, owner: number | undefined, prev: ProcMemo | undefined) {
+  if (owner === undefined) return undefined;
+  if (owner !== 0) return owner;
+  if (prev?.uid !== undefined) return prev.uid;
+  try {
+    return parseStatusEuid(readProcFile(`${dir}/status`).toString('latin1'));
+  } catch {
+    return undefined; // gone since its stat line: kept as read, without a uid
+  }
+}
+
 /** A short, escaped-later name for warnings: `pid 42 (name)`. */
 const who = (p: { pid: number; name?: string }) =>
   p.name ? `pid ${p.pid} (${p.name})` : `pid ${p.pid}`;
@@ -285,8 +305,9 @@ function scanProcesses(
     let stat;
     let name;
     let prev: ProcMemo | undefined;
+    const owner: { uid?: number } = {};
     try {
-      stat = parseStat(readProcFile(`${dir}/stat`, 'whole'));
+      stat = parseStat(readProcFile(`${dir}/stat`, 'whole', owner));
       prev = sched !== undefined ? reuse!.last?.procs.get(pid) : undefined;
       if (
         prev &&
@@ -305,6 +326,8 @@ function scanProcesses(
       continue;
     }
     const p: Process = { pid, ppid: stat.ppid, name, start: stat.start, ns: {} };
+    const uid = effectiveUid(dir, owner.uid, prev);
+    if (uid !== undefined) p.uid = uid;
     if (stat.threads > 1) multiThreaded.add(pid);
     if (cgroups) readCgroups(dir, p, cgroups, parsedCgroups, warnings);
     const note = (index: number, key: NsKey, ino: number) => {
@@ -351,7 +374,7 @@ function scanProcesses(
       stat.threads === 1 &&
       !RUNNING_STATES.has(stat.state)
     ) {
-      reuse!.procs.set(pid, { start: stat.start, comm: stat.comm, name, sched, links });
+      reuse!.procs.set(pid, { start: stat.start, comm: stat.comm, name, uid, sched, links });
     }
     out.push(p);
   }
@@ -490,20 +513,28 @@ function scanMounts(
   }
 }
 
-/** Step 6: user names for the owner uids of user namespaces. */
-function resolveOwnerNames(registry: Registry, warnings: Warnings): void {
+/** Step 6: user names for the owner uids of user namespaces and the uids of processes. */
+function resolveOwnerNames(registry: Registry, processes: Process[], warnings: Warnings): void {
   const names = new Map<number, string | undefined>();
-  for (const { ns } of registry.entries.values()) {
-    if (ns.ownerUid === undefined) continue;
-    if (!names.has(ns.ownerUid)) {
+  const nameOf = (uid: number) => {
+    if (!names.has(uid)) {
       try {
-        names.set(ns.ownerUid, userName(ns.ownerUid));
+        names.set(uid, userName(uid));
       } catch (err) {
-        warnings.addError('user name lookup failed', `uid ${ns.ownerUid}`, err);
-        names.set(ns.ownerUid, undefined);
+        warnings.addError('user name lookup failed', `uid ${uid}`, err);
+        names.set(uid, undefined);
       }
     }
-    const name = names.get(ns.ownerUid);
+    return names.get(uid);
+  };
+  for (const { ns } of registry.entries.values()) {
+    if (ns.ownerUid === undefined) continue;
+    const name = nameOf(ns.ownerUid);
     if (name !== undefined) ns.ownerName = name;
+  }
+  for (const p of processes) {
+    if (p.uid === undefined) continue;
+    const name = nameOf(p.uid);
+    if (name !== undefined) p.user = name;
   }
 }

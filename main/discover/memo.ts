@@ -40,6 +40,8 @@ export interface ProcMemo {
   comm: string;
   /** The model's name, from the command line. */
   name: string;
+  /** Its effective uid (a process at rest cannot change it). */
+  uid?: number;
   /** The /proc/PID/schedstat text, read before the stat line. */
   sched: string;
   /** Its links as read: index into LINKS, key, inode. */

@@ -5,7 +5,15 @@
  * Everything is synchronous: /proc answers from memory, and sync calls are
  * several times faster than promise round trips for thousands of tiny reads.
  */
-import { closeSync, constants, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+} from 'node:fs';
 import { decodeBytes } from '../model/names';
 import { NS_TYPES } from '../relations/constants';
 import type { NsKey, NsTypeName } from '../model/types';
@@ -115,9 +123,15 @@ export type ReadStop = 'eof' | 'whole' | 'nul';
  * in growing chunks. This opens, reads into one reused scratch buffer
  * (grown when a file fills it) and closes.
  */
-export function readProcFile(path: string, stop: ReadStop = 'eof'): Buffer {
+export function readProcFile(
+  path: string,
+  stop: ReadStop = 'eof',
+  /** Given, gets the file's owner (files under /proc/PID belong to its effective uid, or root). */
+  owner?: { uid?: number },
+): Buffer {
   const fd = openSync(path, constants.O_RDONLY);
   try {
+    if (owner) owner.uid = fstatSync(fd).uid;
     let len = 0;
     for (;;) {
       if (len === scratch.length) {
@@ -179,4 +193,13 @@ export function parseNsMounts(mountinfo: string): NsMount[] {
     mounts.push({ key: ns.key, mountPoint: decodeBytes(unescapeMountinfo(mountPoint)) });
   }
   return mounts;
+}
+
+/**
+ * The effective uid in a /proc/PID/status text (`Uid:` real, effective,
+ * saved, fs), or undefined when the line is missing or malformed.
+ */
+export function parseStatusEuid(status: string): number | undefined {
+  const m = /^Uid:\t\d+\t(\d+)\t/m.exec(status);
+  return m ? Number(m[1]) : undefined;
 }

@@ -22,6 +22,9 @@ import { podKey } from './view';
 export interface ProcessRow {
   pid: number;
   name: string;
+  /** Effective uid and its user name, where the model has them. */
+  uid?: number;
+  user?: string;
   /** Its container's key, when it runs in one. */
   container?: Container['key'];
 }
@@ -79,6 +82,8 @@ export function nsDetails(g: ModelGraph, key: NsKey): NsDetails | undefined {
     const p = g.byPid.get(pid);
     if (!p) return { pid, name: '' };
     const row: ProcessRow = { pid, name: p.name };
+    if (p.uid !== undefined) row.uid = p.uid;
+    if (p.user !== undefined) row.user = p.user;
     if (p.container !== undefined) row.container = p.container;
     return row;
   });

@@ -5,7 +5,7 @@
  *
  * What a query matches, case-insensitively:
  *   - a number: a PID, thread id or uid exactly (the namespaces that
- *     process, thread or user is in or holds), or the start of an inode or
+ *     process, thread or user is in or holds, or a user namespace's creator), or the start of an inode or
  *     64-bit id, so typing an id narrows the matches as it goes;
  *   - `net:[4026531840]`, `[4026531840]`: that id; `net:40265`, `[40265`: ids
  *     of that type, or any type, starting so;
@@ -52,7 +52,10 @@ export function findIndex(g: ModelGraph): FindIndex {
     if (ns.label) words.push(ns.label.name);
     for (const pid of ns.pids) {
       const p = g.byPid.get(pid);
-      if (p) words.push(p.name);
+      if (!p) continue;
+      words.push(p.name);
+      if (p.user !== undefined) words.push(p.user);
+      if (p.uid !== undefined) numbers.add(p.uid);
     }
     for (const c of g.containersOf(ns.key)) {
       words.push(containerName(c), c.id, c.engine);

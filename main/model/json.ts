@@ -30,9 +30,9 @@ import type {
 /** The `format` field of every serialized model. */
 export const MODEL_FORMAT = 'graphns-model';
 /** The format version this code writes and reads. */
-export const MODEL_VERSION = 2;
+export const MODEL_VERSION = 3;
 /** Older versions this code still reads. */
-export const READABLE_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 
 /** A snapshot that is not a model this version can read. */
 export class ModelFormatError extends Error {
@@ -198,7 +198,16 @@ const TASK_KEYS = keys<TaskRef>('pid', 'tid');
 const FD_KEYS = keys<FdRef>('pid', 'fd');
 const MOUNT_KEYS = keys<BindMountRef>('path', 'mntns');
 const LABEL_KEYS = keys<LabelRef>('pid', 'name');
-const PROCESS_KEYS = keys<Process>('pid', 'ppid', 'name', 'start', 'ns', 'container');
+const PROCESS_KEYS = keys<Process>(
+  'pid',
+  'ppid',
+  'name',
+  'start',
+  'ns',
+  'container',
+  'uid',
+  'user',
+);
 const CONTAINER_KEYS = keys<Container>(
   'key',
   'engine',
@@ -298,6 +307,8 @@ function processEntry(v: Json, base: string): Process {
   str(o.name, base, 'name');
   int(o.start, base, 'start');
   opt(o, base, 'container', containerKey);
+  opt(o, base, 'uid', int);
+  opt(o, base, 'user', str);
   only(o, PROCESS_KEYS);
   return o as unknown as Process;
 }
@@ -421,7 +432,7 @@ export function parseModel(text: string): Model {
   if (typeof o.version !== 'number' || !READABLE_VERSIONS.includes(o.version)) {
     fail(
       'version',
-      `this graphns reads versions ${READABLE_VERSIONS.join(' and ')}, the snapshot is version ${o.version === undefined ? 'missing' : describeValue(o.version)}`,
+      `this graphns reads versions ${READABLE_VERSIONS.join(', ')}, the snapshot is version ${o.version === undefined ? 'missing' : describeValue(o.version)}`,
     );
   }
   const model: Model = {

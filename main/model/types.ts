@@ -172,6 +172,14 @@ export interface Process {
   ns: Partial<Record<NsTypeName, NsKey>>;
   /** The container, pod member or sandbox it runs in (Container.key); absent on the host. */
   container?: ContainerKey;
+  /**
+   * Effective uid (what ps shows as USER), from /proc/PID/status where the
+   * owner of /proc/PID cannot be trusted (it is root for any process that is
+   * not dumpable, such as a daemon that dropped privileges); absent when unread.
+   */
+  uid?: number;
+  /** The uid's user name through NSS; absent when it has none. */
+  user?: string;
 }
 
 /** Facts about the host and the scan. */

@@ -63,7 +63,15 @@ const model = (): Model => ({
     },
   ],
   processes: [
-    { pid: 1, ppid: 0, name: 'in\nit\udcff', start: 5, ns: { user: 'user:1', mnt: 'mnt:4' } },
+    {
+      pid: 1,
+      ppid: 0,
+      name: 'in\nit\udcff',
+      start: 5,
+      ns: { user: 'user:1', mnt: 'mnt:4' },
+      uid: 0,
+      user: 'root',
+    },
     { pid: 7, ppid: 1, name: 'sleep', start: 9, ns: { user: 'user:1' }, container: 'podman:abc' },
   ],
   containers: [
@@ -96,7 +104,7 @@ test('serialize then parse gives the same model', () => {
   const m = model();
   const text = serializeModel(m);
   assert.equal(JSON.parse(text).format, 'graphns-model');
-  assert.equal(JSON.parse(text).version, 2);
+  assert.equal(JSON.parse(text).version, 3);
   assert.deepEqual(parseModel(text), m);
   assert.deepEqual(parseModel(serializeModel(m, 2)), m);
 });
@@ -152,9 +160,11 @@ test('bad snapshots are refused with the reason', () => {
   bad((d) => (d.format = 'lsns'), /^format: expected "graphns-model", found "lsns"/);
   bad((d) => delete d.format, /^format: .*found nothing/);
   bad(
-    (d) => (d.version = 3),
-    /^version: this graphns reads versions 1 and 2, the snapshot is version 3/,
+    (d) => (d.version = 4),
+    /^version: this graphns reads versions 1, 2, 3, the snapshot is version 4/,
   );
+  bad((d) => (d.processes[0].uid = -1), /^processes\[0\]\.uid: not a non-negative integer/);
+  bad((d) => (d.processes[0].user = 7), /^processes\[0\]\.user: not a string/);
   bad((d) => delete d.containers, /^containers: not an array/);
   bad((d) => (d.containers[0].engine = 'rkt'), /^containers\[0\]\.engine: unknown engine "rkt"/);
   bad((d) => (d.containers[0].key = 'rkt:abc'), /^containers\[0\]\.key: not a container key/);
