@@ -55,11 +55,12 @@ test(
       // a holder that keeps only an fd of byFd's net namespace
       const holder = await scene.start(
         [
-          'python3',
+          '/usr/bin/python3',
           '-c',
           `import os, time\nfd = os.open('/proc/${byFd.pid}/ns/net', os.O_RDONLY)\nos.set_inheritable(fd, True)\nos.execvp('sleep', ['sleep', '1003'])`,
         ],
         'sleep',
+        20_000,
       );
       execFileSync('bash', [
         '-c',
