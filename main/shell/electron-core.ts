@@ -44,8 +44,20 @@ export function restoreBounds(
   return saved && isVisible(saved, displays) ? saved : DEFAULT_SIZE;
 }
 
+/**
+ * The window's colour before the page paints: the page's background in the
+ * desktop's scheme (renderer/style.css's --graph-bg), so a dark desktop
+ * gets no white flash.
+ */
+export const WINDOW_BACKGROUND = { light: '#ffffff', dark: '#16181c' } as const;
+
 /** The BrowserWindow's options (a subset of Electron's BrowserWindowConstructorOptions). */
-export function windowOptions(o: { bounds: Bounds | typeof DEFAULT_SIZE; preload: string }): {
+export function windowOptions(o: {
+  bounds: Bounds | typeof DEFAULT_SIZE;
+  preload: string;
+  /** The desktop prefers dark colours (Electron's nativeTheme.shouldUseDarkColors). */
+  dark?: boolean;
+}): {
   x?: number;
   y?: number;
   width: number;
@@ -70,7 +82,7 @@ export function windowOptions(o: { bounds: Bounds | typeof DEFAULT_SIZE; preload
     ...o.bounds,
     title: APP_NAME,
     show: false, // shown on ready-to-show: no white flash
-    backgroundColor: '#ffffff',
+    backgroundColor: WINDOW_BACKGROUND[o.dark ? 'dark' : 'light'],
     autoHideMenuBar: true,
     webPreferences: {
       preload: o.preload,

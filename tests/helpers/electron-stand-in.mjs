@@ -4,7 +4,8 @@
 //   node electron-stand-in.mjs <main.cjs>    fd 3: the privileged pipe, fd 4: Node IPC
 //
 // Every call main.cjs makes on app, protocol, session, screen, BrowserWindow,
-// webContents, ipcMain, dialog and Menu is recorded in order; app.whenReady()
+// webContents, ipcMain, dialog and Menu is recorded in order (nativeTheme
+// answers what STAND_IN_DARK says); app.whenReady()
 // resolves at once; a BrowserWindow announces its web contents through
 // app's 'web-contents-created', as Electron does. The test
 // (tests/unit/electron-main.test.ts) then asks, over IPC, the callbacks
@@ -171,6 +172,8 @@ const electron = {
     },
   },
   Menu: { setApplicationMenu: (menu) => record('Menu.setApplicationMenu', menu) },
+  // the desktop's scheme, as the test says (STAND_IN_DARK=1: dark)
+  nativeTheme: { shouldUseDarkColors: process.env.STAND_IN_DARK === '1' },
 };
 
 const load = Module._load;

@@ -36,6 +36,7 @@ import {
   restoreBounds,
   saveDialogOptions,
   saveWhereChosen,
+  WINDOW_BACKGROUND,
   windowOptions,
 } from '../../main/shell/electron-core';
 import { electronPlan } from '../../main/shell/electron-plan';
@@ -174,6 +175,15 @@ test('identity, window options and restored bounds', () => {
   });
   assert.equal(o.show, false);
   assert.equal('x' in windowOptions({ bounds: DEFAULT_SIZE, preload: '/p' }), false);
+  // before the page paints, the window has the page's background in the desktop's scheme
+  const css = readFileSync(new URL('../../renderer/style.css', import.meta.url), 'utf8');
+  const graphBg = [...css.matchAll(/--graph-bg: (#[0-9a-f]{6});/g)].map((m) => m[1]);
+  assert.deepEqual(graphBg, [WINDOW_BACKGROUND.light, WINDOW_BACKGROUND.dark], 'as style.css says');
+  assert.equal(o.backgroundColor, WINDOW_BACKGROUND.light);
+  assert.equal(
+    windowOptions({ bounds: DEFAULT_SIZE, preload: '/p', dark: true }).backgroundColor,
+    WINDOW_BACKGROUND.dark,
+  );
 });
 
 test('saves: the dialog starts in ~/Downloads or ~; the chosen file is replaced whole, failures said', () => {

@@ -268,6 +268,7 @@ describe('the built Electron main process under a recording stand-in', { timeout
       [100, 120, 900, 600],
       'the remembered bounds, which are on the display',
     );
+    assert.equal(o.backgroundColor, '#ffffff', 'a light desktop: white until the page paints');
   });
 
   test('navigation, redirects, webviews, new windows and permissions are refused', async () => {
@@ -376,6 +377,22 @@ describe('the built Electron main process under a recording stand-in', { timeout
     run.pipe.close(); // graphns (the privileged side) has gone
     await run.quit; // (the test times out if it never comes)
   });
+});
+
+test("on a dark desktop the window's first colour is the dark page's", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'graphns-electron-main-'));
+  const run = new Run({ HOME: dir, XDG_CONFIG_HOME: dir, STAND_IN_DARK: '1' });
+  try {
+    await Promise.race([
+      run.ready,
+      run.exited.then((c) => assert.fail(`main.cjs ended (${c}) before ready: ${run.stderr}`)),
+    ]);
+    const made = (await run.calls()).filter((c) => c.api === 'new BrowserWindow');
+    assert.equal((made[0]?.args[0] as { backgroundColor?: string }).backgroundColor, '#16181c');
+  } finally {
+    await run.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a second instance exits at once, without a window, named before it asked', async () => {

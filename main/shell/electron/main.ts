@@ -11,7 +11,17 @@
  * tests/unit/electron-main.test.ts runs the built file under a recording
  * stand-in for `electron`; tests/e2e/electron.test.ts under the real one.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeTheme,
+  protocol,
+  screen,
+  session,
+} from 'electron';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { CHANNEL_NAMES, CHANNELS } from '../../contract';
@@ -54,6 +64,7 @@ function start(): void {
     windowOptions({
       bounds: restoreBounds(readBounds(file), displays),
       preload: join(__dirname, 'preload.cjs'),
+      dark: nativeTheme.shouldUseDarkColors,
     }),
   );
   // every permission refused but the clipboard write our page asks for (electron-core.ts)
