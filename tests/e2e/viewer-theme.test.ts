@@ -254,7 +254,7 @@ for t in user pid net mnt uts ipc cgroup time; do echo "$t $(readlink /proc/$A/n
 unshare -Urn sleep 1001 & B=$(find_sleep $!)
 unshare -Urn sleep 1002 & C=$(find_sleep $!)
 touch ${mountPoint}; mount --bind /proc/$B/ns/net ${mountPoint}
-python3 -c "import os
+/usr/bin/python3 -c "import os
 fd = os.open('/proc/$C/ns/net', os.O_RDONLY)
 os.set_inheritable(fd, True)
 os.execvp('sleep', ['sleep', '1003'])" & D=$(find_sleep $!)
