@@ -7,7 +7,7 @@
 import { dotText } from '../main/emit/dot';
 import { containerName } from '../main/emit/containers';
 import type { ModelGraph } from '../main/model/graph';
-import type { Model, NsKey } from '../main/model/types';
+import type { NsKey } from '../main/model/types';
 
 /** A namespace that is gone, described from the model that still had it. */
 export interface Vanished {
@@ -54,25 +54,28 @@ function withoutFirst(text: string, part: string): string {
 }
 
 /**
- * Whether two scans found the same, apart from their scan time: their model
- * JSON compared with the host's `time` member taken out. The host object
- * comes first in the JSON (serializeModel) and every quote inside a string
- * value is escaped, so the first `"time":"…"` is the host's.
+ * A model's JSON without the host's scan time: the first `"time":"…"`
+ * member cut out. The host object comes first (serializeModel), and no
+ * other object of the model has a `time` member; nor can the text appear
+ * inside a string value, where every quote is escaped.
  */
-export function sameScan(
-  a: { json: string; model: Model },
-  b: { json: string; model: Model },
-): boolean {
-  if (
-    a.json.length - JSON.stringify(a.model.host.time).length !==
-    b.json.length - JSON.stringify(b.model.host.time).length
-  ) {
-    return false;
-  }
-  return (
-    withoutFirst(a.json, `"time":${JSON.stringify(a.model.host.time)}`) ===
-    withoutFirst(b.json, `"time":${JSON.stringify(b.model.host.time)}`)
-  );
+function withoutTime(json: string): string {
+  const key = '"time":"';
+  const at = json.indexOf(key);
+  if (at < 0) return json;
+  let i = at + key.length;
+  while (i < json.length && json[i] !== '"') i += json[i] === '\\' ? 2 : 1;
+  return json.slice(0, at) + json.slice(i + 1);
+}
+
+/**
+ * Whether two scans found the same, apart from their scan time: their
+ * model JSON compared as text with the time taken out, before parsing
+ * either (a refresh that finds nothing new costs a string comparison).
+ */
+export function sameScan(a: string, b: string): boolean {
+  // the time's length is the same in every scan: a length mismatch is a change
+  return a.length === b.length && withoutTime(a) === withoutTime(b);
 }
 
 /**

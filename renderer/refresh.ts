@@ -172,25 +172,17 @@ export class Refresh {
         else this.#ctx.note(`refresh failed: ${result.error}`);
         return;
       }
-      const model = pageModel(result.modelJson);
       const before = page.result;
-      const beforeModel = page.model;
-      if (before && beforeModel) {
-        if (
-          !manual &&
-          sameScan(
-            { json: before.modelJson, model: beforeModel.model },
-            { json: result.modelJson, model: model.model },
-          )
-        ) {
-          this.#checked(t0, t1);
-          return;
-        }
-        this.#record(diffModels(beforeModel.graph, model.graph));
+      if (!manual && before && sameScan(before.modelJson, result.modelJson)) {
+        this.#checked(t0, t1, 'same scan');
+        return;
       }
-      await this.#ctx.show(result, model, !manual);
+      const model = pageModel(result.modelJson);
+      const beforeModel = before && page.model;
+      if (beforeModel) this.#record(diffModels(beforeModel.graph, model.graph));
+      const laidOut = await this.#ctx.show(result, model, !manual);
       this.#showNotice();
-      this.#checked(t0, t1);
+      this.#checked(t0, t1, laidOut ? 'laid out' : 'same drawing');
       if (manual) this.#ctx.note(`rediscovered at ${clock(new Date())}`);
     } catch (err) {
       const message = `refresh failed: ${err instanceof Error ? err.message : String(err)}`;
@@ -218,8 +210,11 @@ export class Refresh {
     }
   }
 
-  /** A check is done: it began at `t0` and had the scan's answer at `t1` (performance.now()). */
-  #checked(t0: number, t1: number): void {
+  /**
+   * A check is done: it began at `t0` and had the scan's answer at `t1`
+   * (performance.now()); `outcome` says what it found.
+   */
+  #checked(t0: number, t1: number, outcome: string): void {
     const now = new Date();
     this.#checks++;
     this.#els.checked.textContent = `checked at ${clock(now)}`;
@@ -229,6 +224,7 @@ export class Refresh {
     // for the benchmark: the whole check, and the page's own part after the answer came
     root.dataset.checkMs = String(Math.round(performance.now() - t0));
     root.dataset.checkPageMs = String(Math.round(performance.now() - t1));
+    root.dataset.checkOutcome = outcome;
   }
 
   /** Mark the new namespaces in a freshly drawn SVG. */
