@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import {
   CHANNEL_NAMES,
@@ -32,7 +33,8 @@ import {
 import { browserArgs, findBrowser, splitArgs } from '../../main/shell/browser/find';
 import { findElectron } from '../../main/shell/electron-binary';
 import { createHandlers, isTrustedSender } from '../../main/shell/handlers';
-import { LineChannel, parseGraphMessage, parseRequest } from '../../main/shell/pipe';
+import { localBroker, pipeBroker } from '../../main/shell/host-broker';
+import { LineChannel, OPEN_LINE, parseGraphMessage, parseRequest } from '../../main/shell/pipe';
 import {
   dropPrivileges,
   hostArgs,
@@ -445,4 +447,67 @@ test('privilege drop: whom to drop to, what to keep, and that it sticks', () => 
   dropPrivileges({ uid: 1000, gid: 1001 }, good.creds);
   assert.deepEqual(good.calls, ['initgroups 1000 1001', 'setgid 1001', 'setuid 1000']);
   assert.throws(() => dropPrivileges({ uid: 1000, gid: 1001 }, fake(true).creds), /reversible/);
+});
+
+test('brokers: over the pipe, the window may open on `open` alone; in-process, scans start when told', async () => {
+  // over a real socket pair, as between graphns and the host
+  const [a, b] = await new Promise<[Socket, Socket]>((resolve) => {
+    const server = createServer((s) => {
+      server.close();
+      resolve([client, s]);
+    });
+    let client: Socket;
+    server.listen(0, '127.0.0.1', () => {
+      client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    });
+  });
+  const broker = pipeBroker(a);
+  let opened = false;
+  void broker.opened().then(() => (opened = true));
+  const graphLine = (id: number, title: string) =>
+    `${JSON.stringify({ t: 'graph', id, result: { ok: true, dot: '', modelJson: '', title, namespaces: 0, warnings: [] } })}\n`;
+  b.write(graphLine(0, 'first'));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(opened, false, 'a graph is no leave to open the window');
+  assert.equal(((await broker.current()) as { title: string }).title, 'first');
+  b.write(`${OPEN_LINE}\n`);
+  await broker.opened();
+  broker.close();
+  b.destroy();
+
+  // the privileged side going away first: the window must not open
+  const [c, d] = await new Promise<[Socket, Socket]>((resolve) => {
+    const server = createServer((s) => {
+      server.close();
+      resolve([client, s]);
+    });
+    let client: Socket;
+    server.listen(0, '127.0.0.1', () => {
+      client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    });
+  });
+  const orphan = pipeBroker(c);
+  d.end();
+  await assert.rejects(orphan.opened(), /ended/);
+  orphan.close();
+
+  // in this process: nothing scans before start(); a flood costs two scans
+  let scans = 0;
+  const local = localBroker(async () => {
+    scans++;
+    await new Promise((r) => setTimeout(r, 20));
+    return { ok: false, error: `scan ${scans}` };
+  });
+  await local.opened();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(scans, 0, 'no scan before start()');
+  const first = local.current();
+  local.start();
+  local.start();
+  assert.deepEqual(await first, { ok: false, error: 'scan 1' });
+  await new Promise((r) => setTimeout(r, 0)); // the queue is idle again
+  const answers = await Promise.all(Array.from({ length: 100 }, () => local.rediscover()));
+  assert.equal(scans, 3, 'the first scan, then one running and one pending for the flood');
+  assert.ok(answers.every((r) => !r.ok && /^scan [23]$/.test(r.error)));
+  assert.deepEqual(await local.current(), answers.at(-1));
 });
