@@ -219,6 +219,7 @@ try {
     const peerMs = med((s) => s.peerMs)!;
     rows.push(
       `| ${size}${sudo ? ' (sudo)' : ''} | ${ms(paint)} | ${ms(peerMs)} | **${ms(paint - peerMs)}** | ` +
+        `${ms(med((s) => s.firstPaintMs - s.peerMs))} | ` +
         `${ms(med((s) => s.browserUpMs))} | ${ms(med((s) => s.pageMs))} | ${ms(med((s) => s.toGraphMs))} | ` +
         `${ms(med((s) => s.layoutMs))} | ${ms(med((s) => s.showMs))} | ` +
         `${ms(med((s) => s.maxFrameGapMs))} | ${ms(med((s) => s.redrawMs))} | ${load.join(' → ')} |`,
@@ -246,10 +247,10 @@ try {
     }
   }
   console.log(
-    "| namespaces | first paint | Chromium alone: first request | first paint after it | of which start-up (to the page's navigation) | of which page | page: to the graph | page: layout (worker) | page: insert + paint | longest frame gap during layout | redraw after r | load average |",
+    "| namespaces | first paint | Chromium alone: first request | first paint after it | the same, median of each run's own difference | of which start-up (to the page's navigation) | of which page | page: to the graph | page: layout (worker) | page: insert + paint | longest frame gap during layout | redraw after r | load average |",
   );
   console.log(
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   );
   for (const r of rows) console.log(r);
   if (zoomRows.length) {
