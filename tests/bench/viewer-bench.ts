@@ -14,6 +14,8 @@
  *   (a re-read of the snapshot, changed each time, DOT, the worker's layout
  *   with its WASM long loaded, insert and paint);
  * - at 5000, the time from a zoom key to the repaint;
+ * - live, this host plus `unshare -Urn sleep` processes for about 1000
+ *   namespaces in all: first paint of a real discovery, and r (a rescan);
  * - at 1000 again under (simulated) sudo, the window as a throwaway user
  *   and the peer as that user too: the path with a shell host, which drops
  *   privileges, between graphns and the browser.
@@ -30,6 +32,7 @@ import { CHROMIUM, HEADLESS_ARGS, launchViewer, viewerCommand } from '../helpers
 import type { PageDocument } from '../helpers/page-dom';
 import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
 import { browserFirstRequestMs } from './browser-peer';
+import { buildScene, teardown } from './scene';
 import { median } from './measure';
 import { syntheticModel } from './synthetic';
 
@@ -42,8 +45,10 @@ declare const window: {
 declare const KeyboardEvent: new (type: string, init: { key: string }) => unknown;
 declare function requestAnimationFrame(f: () => void): void;
 
-const SIZES = (process.env.SIZES ?? '100,1000,5000').split(',').map(Number);
+const SIZES = (process.env.SIZES ?? '100,1000,5000').split(',').filter(Boolean).map(Number);
 const RUNS = Number(process.env.RUNS ?? 5);
+/** Live scenes of about these many namespaces (LIVE_SIZES= for none). */
+const LIVE_SIZES = (process.env.LIVE_SIZES ?? '1000').split(',').filter(Boolean).map(Number);
 /** Sizes also measured under (simulated) sudo, the window as a throwaway user; SUDO_SIZES= for none. */
 const SUDO_SIZES = (process.env.SUDO_SIZES ?? '1000').split(',').filter(Boolean).map(Number);
 /**
@@ -56,6 +61,8 @@ const ATTACH_LATE = process.env.ATTACH !== 'early';
 const REDRAWS = 3;
 
 interface Sample {
+  /** Drawn, as the page's status line says. */
+  namespaces: number;
   firstPaintMs: number;
   /** The peer's run next to this one: Chromium's spawn to its first request. */
   peerMs: number;
@@ -82,17 +89,14 @@ function writeSnapshot(path: string, model: Model, hostname = model.host.hostnam
   renameSync(`${path}.new`, path);
 }
 
-async function once(
-  snapshot: string,
-  model: Model,
-  config: string,
-  measureZoom: boolean,
-  sudo?: TestUser,
-) {
-  writeSnapshot(snapshot, model);
+/** What a run shows: a snapshot (rewritten, changed, before each `r`), or this host live. */
+type Source = { snapshot: string; model: Model } | 'live';
+
+async function once(source: Source, config: string, measureZoom: boolean, sudo?: TestUser) {
+  if (source !== 'live') writeSnapshot(source.snapshot, source.model);
   const t0 = Date.now();
   const viewer = await launchViewer(
-    ['--open', snapshot, '--details'],
+    source === 'live' ? ['--details'] : ['--open', source.snapshot, '--details'],
     // no remembered window bounds: the peer has none either
     sudo
       ? { SUDO_UID: String(sudo.uid), SUDO_GID: String(sudo.gid), SUDO_USER: sudo.name }
@@ -106,9 +110,11 @@ async function once(
     const d: Record<string, string | undefined> = await page.evaluate(() => ({
       ...document.documentElement.dataset,
       navigation: String(performance.timeOrigin),
+      status: document.getElementById('status')?.textContent ?? '',
     }));
     if (d.state !== 'ready') throw new Error(`viewer not ready: ${JSON.stringify(d)}`);
     const sample: Omit<Sample, 'peerMs'> = {
+      namespaces: Number(/(\d+) namespaces?/.exec(d.status ?? '')?.[1]),
       firstPaintMs: Number(d.paintedAt) - t0,
       browserUpMs: Number(d.navigation) - t0,
       pageMs: Number(d.paintedAt) - Number(d.navigation),
@@ -124,7 +130,9 @@ async function once(
     // shows), so every redraw is a new layout of a new graph
     const redraws: number[] = [];
     for (let i = 0; i < REDRAWS; i++) {
-      writeSnapshot(snapshot, model, `${model.host.hostname}-r${i}`);
+      if (source !== 'live') {
+        writeSnapshot(source.snapshot, source.model, `${source.model.host.hostname}-r${i}`);
+      }
       await page.evaluate(() => {
         const w = window as unknown as Record<string, unknown>;
         w.__benchDraws = document.documentElement.dataset.draws;
@@ -191,9 +199,10 @@ try {
   console.log(`GRAPHNS_BROWSER_ARGS: ${HEADLESS_ARGS}; medians of ${RUNS} runs, interleaved\n`);
   const rows: string[] = [];
   const zoomRows: string[] = [];
-  const row = async (size: number, sudo?: TestUser) => {
-    const snapshot = join(dir, `synthetic-${size}.json`);
-    const model = syntheticModel(size);
+  const row = async (size: number, sudo?: TestUser, live?: string) => {
+    const source: Source = live
+      ? 'live'
+      : { snapshot: join(dir, `synthetic-${size}.json`), model: syntheticModel(size) };
     const peer = () =>
       browserFirstRequestMs(
         CHROMIUM,
@@ -203,10 +212,10 @@ try {
     const samples: Sample[] = [];
     const load = [loadAverage()];
     // warm-up: page cache for both
-    await once(snapshot, model, config, false, sudo);
+    await once(source, config, false, sudo);
     await peer();
     for (let i = 0; i < RUNS; i++) {
-      const s = await once(snapshot, model, config, !sudo && size === 5000, sudo);
+      const s = await once(source, config, !live && !sudo && size === 5000, sudo);
       samples.push({ ...s, peerMs: await peer() });
     }
     load.push(loadAverage());
@@ -218,21 +227,35 @@ try {
     const paint = med((s) => s.firstPaintMs)!;
     const peerMs = med((s) => s.peerMs)!;
     rows.push(
-      `| ${size}${sudo ? ' (sudo)' : ''} | ${ms(paint)} | ${ms(peerMs)} | **${ms(paint - peerMs)}** | ` +
+      `| ${live ? `${med((s) => s.namespaces)} (${live})` : size}${sudo ? ' (sudo)' : ''} | ${ms(paint)} | ${ms(peerMs)} | **${ms(paint - peerMs)}** | ` +
         `${ms(med((s) => s.firstPaintMs - s.peerMs))} | ` +
         `${ms(med((s) => s.browserUpMs))} | ${ms(med((s) => s.pageMs))} | ${ms(med((s) => s.toGraphMs))} | ` +
         `${ms(med((s) => s.layoutMs))} | ${ms(med((s) => s.showMs))} | ` +
         `${ms(med((s) => s.maxFrameGapMs))} | ${ms(med((s) => s.redrawMs))} | ${load.join(' → ')} |`,
     );
-    if (!sudo && size === 5000) {
+    if (!live && !sudo && size === 5000) {
       zoomRows.push(
         `| ${size} | ${ms(med((s) => s.zoomKeyMs))} | ${ms(med((s) => s.zoomKey1xMs))} | ` +
           `${ms(med((s) => s.labelsBackMs))} | ${load.join(' → ')} |`,
       );
     }
-    console.error(`done: ${size}${sudo ? ' under sudo' : ''}`);
+    console.error(`done: ${live ?? size}${sudo ? ' under sudo' : ''}`);
   };
   for (const size of SIZES) await row(size);
+  // live: this host plus half as many `unshare -Urn sleep` as namespaces wanted (a user
+  // and a net namespace each), discovered at start and rescanned by every r
+  for (const size of LIVE_SIZES) {
+    if (process.geteuid?.() !== 0) {
+      console.error('no live rows: not root');
+      break;
+    }
+    const kids = await buildScene(Math.round(size / 2));
+    try {
+      await row(size, undefined, `live, this host + ${kids.length} unshare -Urn`);
+    } finally {
+      await teardown(kids);
+    }
+  }
   // under sudo: the window as a throwaway user, and the peer as that user too
   if (SUDO_SIZES.length) {
     if (process.geteuid?.() !== 0 || noUseradd) {
