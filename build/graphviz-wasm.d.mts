@@ -11,6 +11,7 @@ export interface GraphvizLibrary {
   source: string;
   embed: { match: string; index: number; textVar: string; text: string; cache: string };
   fileName: { match: string; index: number; getter: string };
+  random: { match: string; index: number; arg: string };
 }
 
 export function readGraphvizLibrary(root: string): GraphvizLibrary;

@@ -43,6 +43,14 @@ const FILE_NAME = new RegExp(
   'g',
 );
 
+// Emscripten's random source (getentropy): `Me=()=>e=>(crypto.getRandomValues(e),0)`.
+// Graphviz asks it for a few bytes per layout; in Node the first use of globalThis.crypto
+// loads Web Crypto (about 10 ms), so the commands' build reads /dev/urandom instead.
+const RANDOM = new RegExp(
+  String.raw`(${ID})=\(\)=>(${ID})=>\(crypto\.getRandomValues\(\2\),0\)`,
+  'g',
+);
+
 /** The installed library is not put together the way this file expects. */
 export class ShapeError extends Error {
   name = 'ShapeError';
@@ -75,6 +83,7 @@ export function readGraphvizLibrary(root) {
 export function inspectGraphvizLibrary(source, version, path) {
   const embed = once(EMBED, source, 'the embedded WASM and its loader', version);
   const fileName = once(FILE_NAME, source, "Emscripten's empty wasm file name", version);
+  const random = once(RANDOM, source, "Emscripten's random source", version);
   if (!source.includes(`${fileName[1]}??=${fileName[2]}()`)) {
     throw new ShapeError(
       `${PACKAGE} ${version}: Emscripten no longer takes its wasm URL from ${fileName[2]}() ` +
@@ -98,6 +107,7 @@ export function inspectGraphvizLibrary(source, version, path) {
       factory,
     },
     fileName: { match: fileName[0], index: fileName.index, getter: fileName[2] },
+    random: { match: random[0], index: random.index, arg: random[2] },
   };
 }
 
@@ -136,19 +146,31 @@ export async function decodeGraphvizWasm(lib) {
 /**
  * The library's text for one platform, without the embedded WASM:
  * `node` takes the bytes from `wasmBinary()` of the module `nodeLoader` (an
- * absolute path); `browser` lets Emscripten fetch WASM_NAME relative to the
- * script (the worker), streaming.
+ * absolute path), and random bytes from its `randomFill()`; `browser` lets
+ * Emscripten fetch WASM_NAME relative to the script (the worker), streaming.
  */
 export function patchGraphvizLibrary(lib, platform, nodeLoader) {
-  const { source, embed, fileName } = lib;
+  const { source, embed, fileName, random } = lib;
   const { textVar, cache, loader, factory } = embed;
   // the text goes (`var to=''` stays, for anything else that names it); the loader is ours
   const head = `var ${textVar}='',${cache};`;
   if (platform === 'node') {
     if (!nodeLoader) throw new Error('patchGraphvizLibrary: node needs the loader module');
     const load = `function ${loader}(){return ${cache}??=__graphnsWasmBinary(),${factory}({wasmBinary:${cache},locateFile:()=>""})}`;
-    const patched = replaceAt(source, embed.index, embed.match, head + load);
-    return `import { wasmBinary as __graphnsWasmBinary } from ${JSON.stringify(nodeLoader)};\n${patched}`;
+    const fill = random.match.replace(
+      `crypto.getRandomValues(${random.arg})`,
+      `__graphnsRandomFill(${random.arg})`,
+    );
+    // the random source comes first in the text: replace the later piece first
+    if (random.index > embed.index) throw new Error('patchGraphvizLibrary: unexpected order');
+    const patched = replaceAt(
+      replaceAt(source, embed.index, embed.match, head + load),
+      random.index,
+      random.match,
+      fill,
+    );
+    const names = 'wasmBinary as __graphnsWasmBinary, randomFill as __graphnsRandomFill';
+    return `import { ${names} } from ${JSON.stringify(nodeLoader)};\n${patched}`;
   }
   if (platform === 'browser') {
     // no wasmBinary: Emscripten fetches the file its getter names, with instantiateStreaming

@@ -37,7 +37,6 @@ import {
   linkSync,
   lstatSync,
   openSync,
-  readSync,
   readlinkSync,
   renameSync,
   statSync,
@@ -46,6 +45,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { fillRandom } from './random';
 import { kindOf } from './read';
 
 /** A file cannot be written; the message names the path and says why in one line. */
@@ -200,35 +200,12 @@ function* freeNameCandidates(path: string): Generator<string> {
   for (let n = 2; n <= 999; n++) yield `${stem}-${n}${ext}`;
 }
 
-/**
- * `n` random bytes as hex, for a temporary file's name. Read from
- * /dev/urandom rather than node:crypto: loading that module costs a
- * short-lived command (graphns --output) 10+ ms, more than the whole write.
- */
-function randomHex(n: number): string {
-  const b = Buffer.alloc(n);
-  let why: unknown;
-  try {
-    const fd = openSync('/dev/urandom', 'r');
-    try {
-      if (readSync(fd, b, 0, n, null) === n) return b.toString('hex');
-    } finally {
-      closeSync(fd);
-    }
-  } catch (err) {
-    why = err; // no /dev (a bare chroot): node:crypto then, where Node can load it on demand
-  }
-  // Node 20.16 and later (process.getBuiltinModule); older ones need /dev/urandom
-  const crypto = process.getBuiltinModule?.('node:crypto');
-  if (crypto) return crypto.randomBytes(n).toString('hex');
-  throw new FileWriteError(
-    `cannot name a temporary file: /dev/urandom: ${(why as Error | undefined)?.message ?? 'short read'}`,
-  );
-}
-
 /** Write `bytes` to a fresh temporary file beside `target`, fsynced; returns its name. */
 function writeTemp(target: string, bytes: Uint8Array, mode: number, keep?: Stats): string {
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomHex(6)}.tmp`);
+  const tmp = join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${fillRandom(Buffer.alloc(6)).toString('hex')}.tmp`,
+  );
   const fd = openSync(tmp, 'wx', mode); // O_EXCL: never follows or reuses a name
   try {
     if (keep) {
