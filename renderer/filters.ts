@@ -194,11 +194,6 @@ export class Filters {
     return modelToDot(m.model, { details: this.#flat, view: this.#selection });
   }
 
-  /** Whether a namespace is drawn with the filters as they are (undefined: not known yet). */
-  shows(key: NsKey): boolean | undefined {
-    return this.#selection ? this.#selection.shown.has(key) : undefined;
-  }
-
   toggleFlat(): void {
     this.setFlat(!this.#flat);
   }

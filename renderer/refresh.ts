@@ -102,11 +102,6 @@ export class Refresh {
     });
   }
 
-  /** The interval now (ms, 0 when off). */
-  get interval(): number {
-    return this.#interval;
-  }
-
   /** Refresh every `ms` (0: stop). */
   setInterval(ms: number): void {
     this.#interval = ms;

@@ -35,6 +35,10 @@ export interface Place {
 
 /** Nodes nearest the view's centre remembered as fallbacks for keeping the view's place. */
 const NEAREST = 24;
+/** Distance between the hit-tested points looking for them, in pixels. */
+const RING_STEP = 24;
+/** At most this many points are hit-tested (an empty middle costs no more). */
+const MAX_HIT_TESTS = 400;
 
 /** What a redraw keeps: the real zoom and the pan. */
 interface ViewState {
@@ -220,14 +224,27 @@ export class GraphView {
       out.push(place(el));
       el.classList.remove('measure');
     }
-    const cx = box.width / 2;
-    const cy = box.height / 2;
-    const near = [...svg.querySelectorAll('g.node')]
-      .map(place)
-      .map((p) => ({ p, d: (p.x - cx) ** 2 + (p.y - cy) ** 2 }))
-      .sort((a, b) => a.d - b.d)
-      .slice(0, NEAREST);
-    for (const n of near) out.push(n.p);
+    // the nodes nearest the centre, by hit-testing rings of points around it:
+    // a few hundred hit tests, where measuring every node of a 5000-namespace
+    // drawing cost 0.4-1 s (bench:filter)
+    const cx = box.left + box.width / 2;
+    const cy = box.top + box.height / 2;
+    const seen = new Set<string>(out.map((p) => p.id));
+    const reach = Math.min(box.width, box.height) / 2;
+    let tests = 0;
+    for (let r = 0; r <= reach && seen.size < NEAREST && tests < MAX_HIT_TESTS; r += RING_STEP) {
+      const n = r === 0 ? 1 : Math.ceil((2 * Math.PI * r) / RING_STEP);
+      tests += n;
+      for (let i = 0; i < n; i++) {
+        const a = (2 * Math.PI * i) / n;
+        const hit = svg.ownerDocument.elementFromPoint(cx + r * Math.cos(a), cy + r * Math.sin(a));
+        const node = hit?.closest('g.node');
+        if (node && svg.contains(node) && !seen.has(node.id)) {
+          seen.add(node.id);
+          out.push(place(node));
+        }
+      }
+    }
     return out;
   }
 

@@ -62,6 +62,7 @@ interface Click {
   dotMs: number;
   layoutMs: number;
   showMs: number;
+  placeMs: number;
   shown: number;
 }
 
@@ -88,6 +89,7 @@ async function click(page: Page, id: string, value?: string): Promise<Click> {
         dotMs: Number(d.dotMs),
         layoutMs: Number(d.layoutMs),
         showMs: Number(d.showMs),
+        placeMs: Number(d.placeMs),
         // the page's own count is absent while nothing is filtered: then all are drawn
         shown: Number(d.filterShown ?? size),
       };
@@ -113,7 +115,7 @@ async function nextCheck(page: Page, outcome?: string): Promise<Check> {
   return page.evaluate(async (want) => {
     const d = document.documentElement.dataset;
     let last = performance.now();
-    let gap = 0;
+    let gap: number;
     for (;;) {
       const before = Number(d.checks ?? 0);
       gap = 0;
@@ -183,16 +185,31 @@ try {
   console.log(`## Filter click to redrawn, ${SIZE} namespaces (-d), medians of ${RUNS}`);
   console.log(`load average during the runs: ${loads.join(' | ')}`);
   console.log(
-    '| change | drawn | click to painted | DOT in the page | layout (worker, incl. DOT) | insert + paint |',
+    '| change | drawn | click to painted | DOT in the page | layout (worker, incl. DOT) | insert + paint | of which keeping the place |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [i, [label]] of kinds.entries()) {
     const s = samples[i]!;
     console.log(
       `| ${label} | ${Math.round(median(s.map((x) => x.shown)))} | ${ms(s.map((x) => x.totalMs))} | ` +
-        `${ms(s.map((x) => x.dotMs))} | ${ms(s.map((x) => x.layoutMs))} | ${ms(s.map((x) => x.showMs))} |`,
+        `${ms(s.map((x) => x.dotMs))} | ${ms(s.map((x) => x.layoutMs))} | ${ms(s.map((x) => x.showMs))} | ` +
+        `${ms(s.map((x) => x.placeMs))} |`,
     );
   }
+
+  // the floor for frame gaps: the drawing at rest, nothing running
+  const idle = await page.evaluate(async () => {
+    let last = performance.now();
+    const t0 = last;
+    let gap = 0;
+    while (performance.now() - t0 < 5000) {
+      await new Promise<void>((r) => requestAnimationFrame(() => r()));
+      const now = performance.now();
+      gap = Math.max(gap, now - last);
+      last = now;
+    }
+    return gap;
+  });
 
   // live refresh: every 2 s, the snapshot read again
   await page.locator('#f-live').selectOption({ label: '2 s' });
@@ -235,6 +252,7 @@ try {
     console.log(
       `| ${label} | ${ms(cs.map((c) => c.checkMs))} | ${ms(cs.map((c) => c.pageMs))} | ${ms(cs.map((c) => c.maxGapMs))} |`,
     );
+  console.log(`| (floor: the drawing at rest, 5 s, no refresh) | — | — | ${Math.round(idle)} ms |`);
   row('nothing changed (model equal but for the time)', same);
   row('a change the drawing does not show (the Node side DOT compared)', hidden);
   row('the same, one type hidden (the page builds the DOT to compare)', filtered);

@@ -25,6 +25,9 @@ import type { PageDocument } from '../helpers/page-dom';
 
 // page.evaluate() callbacks run in the browser (see page-dom.ts)
 declare const document: PageDocument;
+interface PageBox {
+  getBoundingClientRect(): { left: number; top: number; width: number; height: number };
+}
 
 const skip = needRoot || viewerSkip();
 const FLAT = ['cgroup', 'ipc', 'mnt', 'net', 'uts', 'time'];
@@ -76,6 +79,22 @@ async function centreOf(page: Page, key: string): Promise<{ x: number; y: number
   const b = await page.locator(`#${svgIdOf(key)}`).boundingBox();
   if (!b) throw new Error(`${key} is not drawn`);
   return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** Every namespace node's centre on screen, and the drawing's middle. */
+async function nodePlaces(
+  page: Page,
+): Promise<Map<string, { x: number; y: number }> & { mid: { x: number; y: number } }> {
+  await viewTransform(page);
+  const r = await page.evaluate(() => {
+    const g = (document.getElementById('graph') as unknown as PageBox).getBoundingClientRect();
+    const nodes = [...document.querySelectorAll('#graph svg g.node.ns')].map((e) => {
+      const b = (e as unknown as PageBox).getBoundingClientRect();
+      return [e.id, { x: b.left + b.width / 2, y: b.top + b.height / 2 }] as const;
+    });
+    return { nodes, mid: { x: g.left + g.width / 2, y: g.top + g.height / 2 } };
+  });
+  return Object.assign(new Map(r.nodes), { mid: r.mid });
 }
 
 /** The namespaces of a process, by its /proc/PID/ns links. */
@@ -182,11 +201,21 @@ test(
       );
 
       await t.test('type toggles draw exactly the namespaces of the other types', async () => {
+        const before = await nodePlaces(page);
         await relaidOut(page, () => page.locator('#f-type-net').uncheck());
         checkTypes(
           await drawn(page),
           ALL.filter((x) => x !== 'net'),
         );
+        // the view keeps its place: a node near the middle that is still drawn has not moved
+        const after = await nodePlaces(page);
+        const moved = [...before]
+          .filter(
+            ([id, p]) => after.has(id) && Math.hypot(p.x - before.mid.x, p.y - before.mid.y) < 200,
+          )
+          .map(([id, p]) => Math.hypot(after.get(id)!.x - p.x, after.get(id)!.y - p.y));
+        assert.ok(moved.length > 0, 'nodes near the middle before and after');
+        assert.ok(Math.min(...moved) < 2, `one of them stayed put: moved ${moved.join(', ')}`);
         await relaidOut(page, () => page.locator('#f-type-ipc').uncheck());
         await relaidOut(page, () => page.locator('#f-type-pid').uncheck());
         const shown = ALL.filter((x) => !['net', 'ipc', 'pid'].includes(x));
