@@ -45,6 +45,9 @@ function related(fd: number, request: number): number | undefined {
   }
 }
 
+/** This architecture's request numbers, worked out at the first scan. */
+let ioctls: ReturnType<typeof nsIoctlsFor> | undefined;
+
 /** What the last scan learnt that this one may reuse. */
 export interface HierarchyReuse {
   /** The last scan's clean answers, by key. */
@@ -91,7 +94,8 @@ export function resolveHierarchy(
   // a scan that asks no NS_GET_ID at all reports what the last one found
   let nsidSupported = reuse?.nsidSupported ?? true;
   // this architecture's request numbers (throws, naming it, on one we do not know)
-  const { NS_GET_ID, NS_GET_OWNER_UID, NS_GET_PARENT, NS_GET_USERNS } = nsIoctlsFor(process.arch);
+  ioctls ??= nsIoctlsFor(process.arch);
+  const { NS_GET_ID, NS_GET_OWNER_UID, NS_GET_PARENT, NS_GET_USERNS } = ioctls;
   const pending: Pending[] = [...registry.entries.keys()].map((key) => ({ key, fd: undefined }));
   const facts = reuse?.facts;
 

@@ -7,7 +7,7 @@
 import type { Namespace, NsKey, NsTypeName, Origin } from '../model/types';
 
 /** At most this many ways to open each namespace are kept. */
-const MAX_REFS = 3;
+export const MAX_REFS = 3;
 
 /** A namespace under construction. */
 export interface Entry {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -38,6 +38,38 @@ test('stat is parsed from the last parenthesis: comm may hold ") ("', () => {
   assert.equal(s.start, 987654);
   assert.equal(s.threads, 1);
   assert.throws(() => parseStat(Buffer.from('garbage')));
+  assert.throws(() => parseStat(Buffer.from('42 (x) S 1 2')), 'too few fields');
+  assert.throws(() => parseStat(Buffer.from(stat.toString().replace('987654', '98x654'))));
+  // a non-UTF-8 comm keeps its bytes as escapes, like every name
+  const rest = stat.subarray(stat.lastIndexOf(0x29)); // ") R 7 ..."
+  const odd = Buffer.concat([Buffer.from('1 (a'), Buffer.from([0xff]), rest]);
+  assert.equal(parseStat(odd).comm, 'a\udcff');
+});
+
+test('stat of every process here parses as splitting the kernel text gives', () => {
+  let seen = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(`/proc/${pid}/stat`);
+    } catch {
+      continue; // gone
+    }
+    const close = buf.lastIndexOf(0x29);
+    const f = buf
+      .toString('latin1', close + 2)
+      .trim()
+      .split(' ');
+    assert.deepEqual(parseStat(buf), {
+      comm: buf.toString('latin1', buf.indexOf(0x28) + 1, close),
+      state: f[0],
+      ppid: Number(f[1]),
+      start: Number(f[19]),
+      threads: Number(f[17]),
+    });
+    seen++;
+  }
+  assert.ok(seen > 1);
 });
 
 test('ns links parse only in the kernel form', () => {
