@@ -7,7 +7,6 @@
  * readRegularFile (regular files only, capped, never blocking on a fifo),
  * each path at most once per scan; argv read once per process per scan.
  */
-import { isUtf8 } from 'node:buffer';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularFile } from '../../files';
@@ -16,6 +15,7 @@ import type { Container, ContainerKey } from '../../model/types';
 import { readProcFile } from '../procfs';
 import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
 import { SOURCES } from './sources';
+import { decodeText } from './text';
 
 export type { ProcInfo, ScanContext } from './source';
 
@@ -49,8 +49,8 @@ export function liveContext(options: ContextOptions): ScanContext {
       let text: string | undefined;
       try {
         const buf = readRegularFile(at(path), maxBytes);
-        // the same string decodeBytes gives, much faster for large valid UTF-8
-        text = isUtf8(buf) ? buf.toString('utf8') : decodeBytes(buf);
+        // the same string decodeBytes gives, fast for large files (text.ts)
+        text = decodeText(buf);
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (!(code && ABSENT.has(code))) options.warn((err as Error).message);
