@@ -174,7 +174,8 @@ async function drawNow(result: GraphResult, keepView: boolean, o: DrawOptions): 
     const placeMs = performance.now() - tp;
     view.show(svg, keepView);
     const tk = performance.now();
-    if (keepView) view.keepPlace(places);
+    // which node kept its place (tests check that it did)
+    if (keepView) root.dataset.keptPlace = view.keepPlace(places) ?? '';
     // for the benchmark: what keeping the view's place costs (measuring the old nodes, moving)
     root.dataset.placeMs = String(Math.round(placeMs + performance.now() - tk));
     drawnDot = dot;

@@ -6,6 +6,7 @@
  * whole-graph view down to 10x.
  */
 import svgPanZoom from 'svg-pan-zoom';
+import { anchorOf, nodeAnchors, type Point } from './anchors';
 import { parseSvg } from './sanitize';
 
 const MAX_REAL_ZOOM = 10;
@@ -35,10 +36,6 @@ export interface Place {
 
 /** Nodes nearest the view's centre remembered as fallbacks for keeping the view's place. */
 const NEAREST = 24;
-/** Distance between the hit-tested points looking for them, in pixels. */
-const RING_STEP = 24;
-/** At most this many points are hit-tested (an empty middle costs no more). */
-const MAX_HIT_TESTS = 400;
 
 /** What a redraw keeps: the real zoom and the pan. */
 interface ViewState {
@@ -195,80 +192,84 @@ export class GraphView {
     this.#zoomed();
   }
 
-  /** Whether `el`'s box lies wholly inside the host's (on screen now). */
+  /**
+   * Whether `el`'s box lies wholly inside the host's, with the pan and zoom
+   * as svg-pan-zoom holds them now (the DOM shows a change made in this
+   * frame only at the next one).
+   */
   inView(el: Element): boolean {
-    const r = el.getBoundingClientRect();
-    const h = this.#host.getBoundingClientRect();
-    return r.left >= h.left && r.right <= h.right && r.top >= h.top && r.bottom <= h.bottom;
+    const pz = this.#pz;
+    const viewport = this.#host.querySelector('svg .svg-pan-zoom_viewport');
+    if (!pz || !(viewport instanceof SVGGraphicsElement) || !(el instanceof SVGGraphicsElement)) {
+      return false;
+    }
+    const outer = viewport.getScreenCTM();
+    const inner = el.getScreenCTM();
+    if (!outer || !inner) return false;
+    const b = el.getBBox();
+    // el's box in the viewport's coordinates: the ratio of the two CTMs does not depend on the pan
+    const m = outer.inverse().multiply(inner);
+    const a = new DOMPoint(b.x, b.y).matrixTransform(m);
+    const c = new DOMPoint(b.x + b.width, b.y + b.height).matrixTransform(m);
+    const z = this.realZoom;
+    const pan = pz.getPan();
+    const left = pan.x + z * Math.min(a.x, c.x);
+    const right = pan.x + z * Math.max(a.x, c.x);
+    const top = pan.y + z * Math.min(a.y, c.y);
+    const bottom = pan.y + z * Math.max(a.y, c.y);
+    return (
+      left >= 0 && top >= 0 && right <= this.#host.clientWidth && bottom <= this.#host.clientHeight
+    );
   }
 
   /**
    * Where the drawing's nodes are on screen now, to keep the view's place
-   * across a relayout: the nodes with `preferred` ids first (a selection,
-   * the node just collapsed), then the nodes nearest the view's centre.
+   * across a relayout: the elements with `preferred` ids first (a
+   * selection, the node just collapsed), then the namespace nodes nearest
+   * the middle of what is seen. Read from the SVG's geometry (anchors.ts),
+   * not measured: no layout of a large drawing, and no stale transform.
    */
   places(preferred: readonly string[]): Place[] {
     const svg = this.#host.querySelector('svg');
-    if (!svg || !this.#pz) return [];
-    const box = svg.getBoundingClientRect();
-    const place = (el: Element): Place => {
-      const r = el.getBoundingClientRect();
-      return { id: el.id, x: r.left + r.width / 2 - box.left, y: r.top + r.height / 2 - box.top };
-    };
+    const pz = this.#pz;
+    if (!svg || !pz) return [];
+    const z = this.realZoom;
+    const pan = pz.getPan();
+    const onScreen = (id: string, p: Point): Place => ({
+      id,
+      x: pan.x + z * p.x,
+      y: pan.y + z * p.y,
+    });
     const out: Place[] = [];
     for (const id of preferred) {
-      const el = svg.ownerDocument.getElementById(id);
-      if (!el || !svg.contains(el)) continue;
-      // a table row is text only: with a large graph's labels hidden it has no box
-      el.classList.add('measure');
-      out.push(place(el));
-      el.classList.remove('measure');
+      const p = anchorOf(svg, id);
+      if (p) out.push(onScreen(id, p));
     }
-    // the nodes nearest the centre, by hit-testing rings of points around it:
-    // a few hundred hit tests, where measuring every node of a 5000-namespace
-    // drawing cost 0.4-1 s (bench:filter)
-    const cx = box.left + box.width / 2;
-    const cy = box.top + box.height / 2;
-    const seen = new Set<string>(out.map((p) => p.id));
-    const reach = Math.min(box.width, box.height) / 2;
-    let tests = 0;
-    for (let r = 0; r <= reach && seen.size < NEAREST && tests < MAX_HIT_TESTS; r += RING_STEP) {
-      const n = r === 0 ? 1 : Math.ceil((2 * Math.PI * r) / RING_STEP);
-      tests += n;
-      for (let i = 0; i < n; i++) {
-        const a = (2 * Math.PI * i) / n;
-        const hit = svg.ownerDocument.elementFromPoint(cx + r * Math.cos(a), cy + r * Math.sin(a));
-        const node = hit?.closest('g.node');
-        if (node && svg.contains(node) && !seen.has(node.id)) {
-          seen.add(node.id);
-          out.push(place(node));
-        }
-      }
+    // the middle of what is seen, in the viewport's coordinates
+    const mx = (this.#host.clientWidth / 2 - pan.x) / z;
+    const my = (this.#host.clientHeight / 2 - pan.y) / z;
+    const near: { id: string; p: Point; d: number }[] = [];
+    for (const [id, p] of nodeAnchors(svg)) {
+      near.push({ id, p, d: (p.x - mx) ** 2 + (p.y - my) ** 2 });
     }
+    near.sort((a, b) => a.d - b.d);
+    for (const n of near.slice(0, NEAREST)) out.push(onScreen(n.id, n.p));
     return out;
   }
 
   /**
    * Pan (the zoom unchanged) so that the first of `places` that is drawn
    * now sits where it was; centre the graph when none is. Returns the id
-   * of the node that kept its place.
+   * of the element that kept its place.
    */
   keepPlace(places: readonly Place[]): string | undefined {
     const svg = this.#host.querySelector('svg');
     const pz = this.#pz;
-    const viewport = svg?.querySelector('.svg-pan-zoom_viewport');
-    if (!svg || !pz || !(viewport instanceof SVGGraphicsElement)) return undefined;
+    if (!svg || !pz) return undefined;
+    const z = this.realZoom;
     for (const p of places) {
-      const el = svg.ownerDocument.getElementById(p.id);
-      if (!(el instanceof SVGGraphicsElement) || !svg.contains(el)) continue;
-      // the node's centre in the drawing's own units: independent of pan and
-      // zoom, whichever transform svg-pan-zoom has written to the DOM yet
-      el.classList.add('measure');
-      const b = el.getBBox();
-      el.classList.remove('measure');
-      const toViewport = viewport.getCTM()!.inverse().multiply(el.getCTM()!);
-      const c = new DOMPoint(b.x + b.width / 2, b.y + b.height / 2).matrixTransform(toViewport);
-      const z = pz.getSizes().realZoom;
+      const c = anchorOf(svg, p.id);
+      if (!c) continue;
       pz.pan({ x: p.x - z * c.x, y: p.y - z * c.y });
       return p.id;
     }

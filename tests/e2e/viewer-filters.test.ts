@@ -335,6 +335,11 @@ test(
           assert.ok(folded.folded.has(outerUser), 'drawn as folded');
           assert.ok(!folded.keys.has(innerUser), 'its child is hidden');
           const moved = await centreOf(page, outerUser);
+          assert.equal(
+            await page.evaluate(() => document.documentElement.dataset.keptPlace),
+            svgIdOf(outerUser),
+            'the page kept the collapsed node in place',
+          );
           assert.ok(Math.abs(moved.x - x) < 3, `stays in place: x ${moved.x} for ${x}`);
           assert.ok(Math.abs(moved.y - y) < 3, `stays in place: y ${moved.y} for ${y}`);
           await relaidOut(page, () => page.mouse.dblclick(x, y));

@@ -50,6 +50,25 @@ test(
         'chromium --type=zygote --headless --crashpad-handler-pid=0 --enable-crash-reporter',
       ]);
       viewer = await launchViewer(['-d']);
+      // a large host (other tests' namespaces too) is drawn with its labels hidden
+      // while zoomed out: zoom to 1x, as a user would to read them, and let them settle
+      await viewer.page.keyboard.press('1');
+      await viewer.page.waitForFunction(
+        () => {
+          // (runs in the page; a function: the page's CSP forbids evaluating a string)
+          const doc = (
+            globalThis as unknown as {
+              document: {
+                getElementById(id: string): { className: { baseVal?: string } | string };
+              };
+            }
+          ).document;
+          const c = String(doc.getElementById('graph').className);
+          return !/\b(far|zooming)\b/.test(c);
+        },
+        null,
+        { timeout: 60_000 },
+      );
       // in the page: for each node, each text's box against the node's shape box
       // in the page, per node: each text inside the smallest shape (node or table cell)
       // around its centre, and no two texts of one line overlapping
