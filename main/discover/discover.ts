@@ -47,6 +47,7 @@ import {
   readNsLink,
   readProcFile,
   readProcView,
+  type NsLink,
   type ReadStop,
 } from './procfs';
 import { HeldFiles } from './held';
@@ -323,6 +324,7 @@ function scanProcesses(
     return;
   }
   const parsedCgroups = new Map<string, CgroupLine[] | null>();
+  const parsedLinks = new Map<string, NsLink>();
   // a series of scans keeps the files read for every process open (held.ts)
   const read: Reader = reuse
     ? (path, stop, owner) => reuse.held.read(path, stop, owner)
@@ -376,7 +378,7 @@ function scanProcesses(
       const [link, , own] = LINKS[index]!;
       let ns;
       try {
-        ns = readNsLink(`${dir}/ns/${link}`);
+        ns = readNsLink(`${dir}/ns/${link}`, parsedLinks);
       } catch (err) {
         if (own && !isVanished(err)) failed ??= err;
         continue;

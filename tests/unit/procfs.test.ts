@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,6 +16,7 @@ import {
   parseNsMounts,
   parseStat,
   processName,
+  readNsLink,
   readProcFile,
 } from '../../main/discover/procfs';
 
@@ -128,4 +136,23 @@ test('readProcFile reads whole files however it may stop: short read, NUL, end o
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('readNsLink with a cache gives what the kernel link says, one object per distinct link', () => {
+  const cache = new Map<string, ReturnType<typeof readNsLink>>();
+  for (const name of ['net', 'user', 'pid', 'pid_for_children', 'mnt']) {
+    const path = `/proc/self/ns/${name}`;
+    const text = readlinkSync(path); // the kernel's `type:[inode]`
+    const got = readNsLink(path, cache);
+    assert.equal(`${got.type}:[${got.ino}]`, text);
+    assert.equal(got.key, `${got.type}:${got.ino}`);
+    assert.equal(readNsLink(path, cache), got, 'the same link text: the cached object');
+    assert.deepEqual(readNsLink(path), got, 'as without a cache');
+  }
+  // pid and pid_for_children of a process that did not unshare are one namespace
+  assert.equal(
+    readNsLink('/proc/self/ns/pid', cache),
+    readNsLink('/proc/self/ns/pid_for_children', cache),
+  );
+  assert.equal(cache.size, 4);
 });
