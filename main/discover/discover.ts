@@ -300,7 +300,12 @@ function effectiveUid(dir: string, owner: number | undefined, prev: ProcMemo | u
   if (owner !== 0) return owner;
   if (prev?.uid !== undefined) return prev.uid;
   try {
-    return parseStatusEuid(readProcFile(`${dir}/status`).toString('latin1'));
+    // printed whole at the first read (single_open); only its Uid line is decoded
+    const status = readProcView(`${dir}/status`, 'whole');
+    const at = status.indexOf('\nUid:\t');
+    if (at < 0) return undefined;
+    const eol = status.indexOf(0x0a, at + 1);
+    return parseStatusEuid(status.toString('latin1', at + 1, eol < 0 ? status.length : eol + 1));
   } catch {
     return undefined; // gone since its stat line: kept as read, without a uid
   }
