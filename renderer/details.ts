@@ -13,7 +13,7 @@
  * behind a "show all" button, which says how many more there are.
  */
 import { containerName, shortId } from '../main/emit/containers';
-import { nsDetails, type NsDetails } from '../main/emit/details';
+import { nsDetails, type NsDetails, type ProcessRow } from '../main/emit/details';
 import { podKey } from '../main/emit/view';
 import type { ModelGraph } from '../main/model/graph';
 import { escapeDisplay } from '../main/model/names';
@@ -83,6 +83,12 @@ function containerText(c: Container): string {
     );
   const id = c.name !== undefined ? `, id ${esc(shortId(c.id))}` : '';
   return `${esc(containerName(c))} (${extra.join(', ')}${id})`;
+}
+
+/** A process's user as the panel shows it: `1000 (alice)`, the uid alone without a name, nothing when the model has no uid (an older snapshot). */
+function userText(p: Pick<ProcessRow, 'uid' | 'user'>): string {
+  if (p.uid === undefined) return '';
+  return p.user !== undefined ? `${p.uid} (${esc(p.user)})` : String(p.uid);
 }
 
 /** Install the panel; it opens on every selection and closes when the selection clears. */
@@ -273,7 +279,7 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
       const head = table.createTHead().insertRow();
       // a container column only where some process runs in one
       const inContainer = d.processes.some((p) => p.container !== undefined);
-      for (const c of ['PID', 'name', ...(inContainer ? ['container'] : [])]) {
+      for (const c of ['PID', 'name', 'user', ...(inContainer ? ['container'] : [])]) {
         head.append(h('th', undefined, c));
       }
       const tbody = table.createTBody();
@@ -286,7 +292,11 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
           const tr = h('tr');
           tr.dataset.pid = String(p.pid);
           const c = p.container !== undefined ? g.containerByKey.get(p.container) : undefined;
-          tr.append(h('td', 'pid', String(p.pid)), h('td', 'name', esc(p.name)));
+          tr.append(
+            h('td', 'pid', String(p.pid)),
+            h('td', 'name', esc(p.name)),
+            h('td', 'user', userText(p)),
+          );
           if (inContainer) tr.append(h('td', 'container', c ? esc(containerName(c)) : ''));
           return tr;
         },
@@ -323,7 +333,6 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
       document.body.classList.remove('details-open');
       delete root.dataset.details;
       delete root.dataset.detailsDrawn;
-      view.resized();
       return;
     }
     body.replaceChildren();
@@ -337,13 +346,14 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
     body.scrollTop = 0;
     root.dataset.details = key;
     if (panel.hidden) {
+      // the drawing's area narrows; the SVG keeps its size (style.css), so
+      // nothing in it is laid out again
       panel.hidden = false;
       document.body.classList.add('details-open');
-      view.resized();
+      // the selected node may be behind the panel now: bring it back
+      const el = page.svg ? elementFor(page.svg, key) : undefined;
+      if (el && !view.inView(el)) view.centreOn(el, view.realZoom);
     }
-    // the drawing got narrower: keep the selected node on screen
-    const el = page.svg ? elementFor(page.svg, key) : undefined;
-    if (el && !view.inView(el)) view.centreOn(el, view.realZoom);
   };
 
   page.onSelect(() => show());

@@ -12,12 +12,14 @@
  * in the count.
  *
  * `<html data-find-query>` is the query the highlight shows (set once the
- * classes are on), `data-find-count` / `data-find-hidden` the counts and
- * `data-find-current` the match stepped to: tests and the bench wait on them.
+ * marks are on), `data-find-count` / `data-find-hidden` the counts,
+ * `data-find-current` the match stepped to and `data-find-ms` the script
+ * time of the last update: tests and the bench wait on and read them.
  */
 import { findIndex, type FindIndex } from '../main/emit/find';
 import type { NsKey } from '../main/model/types';
 import { findActionForKey, type FindAction } from './keys';
+import type { Marks } from './marks';
 import { elementFor, type PageState } from './page';
 import { Marked } from './selection';
 import type { GraphView } from './view';
@@ -30,6 +32,7 @@ export interface FindContext {
   page: PageState;
   view: GraphView;
   root: HTMLElement;
+  marks: Marks;
 }
 
 /** The find box, as main.ts drives it. */
@@ -49,12 +52,12 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 /** Install the find box. */
 export function installFind(ctx: FindContext): FindBox {
-  const { page, view, root } = ctx;
+  const { page, view, root, marks: overlay } = ctx;
   const box = byId('find');
   const input = byId<HTMLInputElement>('find-input');
   const count = byId('find-count');
-  const marks = new Marked('match');
-  const currentMark = new Marked('match-current');
+  const marks = new Marked('match', overlay);
+  const currentMark = new Marked('match-current', overlay);
   let index: { of: object; find: FindIndex } | undefined;
   /** The drawn matches, in drawing order. */
   let shown: { key: NsKey; el: Element }[] = [];
@@ -88,6 +91,7 @@ export function installFind(ctx: FindContext): FindBox {
 
   /** Highlight what the query matches now. */
   const update = (): void => {
+    const t0 = performance.now();
     const find = indexNow();
     const svg = page.svg;
     const q = input.value;
@@ -105,6 +109,22 @@ export function installFind(ctx: FindContext): FindBox {
     currentMark.clear();
     say();
     root.dataset.findQuery = q;
+    root.dataset.findMs = String(Math.round(performance.now() - t0));
+  };
+
+  // keys typed faster than frames are painted: one update per frame, just
+  // before it is rendered, for the text typed by then
+  let pending = false;
+  /** Bring the highlight up to the text now (a key like Enter must act on it). */
+  const flush = (): void => {
+    if (!pending) return;
+    pending = false;
+    if (!box.hidden) update();
+  };
+  const schedule = (): void => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(flush);
   };
 
   const step = (by: 1 | -1): void => {
@@ -155,16 +175,17 @@ export function installFind(ctx: FindContext): FindBox {
     select: () => input.select(),
   };
 
-  input.addEventListener('input', update);
+  input.addEventListener('input', schedule);
   input.addEventListener('keydown', (e) => {
     const action = findActionForKey(e.key, e);
     if (!action) return;
     e.preventDefault();
+    flush();
     run[action]();
   });
-  byId('find-next').addEventListener('click', () => step(1));
-  byId('find-prev').addEventListener('click', () => step(-1));
-  byId('find-details').addEventListener('click', details);
+  byId('find-next').addEventListener('click', () => (flush(), step(1)));
+  byId('find-prev').addEventListener('click', () => (flush(), step(-1)));
+  byId('find-details').addEventListener('click', () => (flush(), details()));
   byId('find-close').addEventListener('click', () => void api.close());
   // a new drawing: the same query over the new SVG (and, after a scan, the new model)
   page.onDrawn(() => {

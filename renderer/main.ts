@@ -26,6 +26,7 @@ import { actionForKey, type Action } from './keys';
 import { sameDrawing } from './diff';
 import { installFilters } from './filters';
 import { LayoutClient } from './layout';
+import { installMarks } from './marks';
 import { PageState, type PageModel } from './page';
 import { installRefresh } from './refresh';
 import { installSelection } from './selection';
@@ -70,9 +71,10 @@ const view = new GraphView(byId('graph'), (z, labelsHidden) => {
   renderStatus();
 });
 
-installSelection({ page, host: byId('graph'), root });
+const marks = installMarks({ page, view, host: byId('graph') });
+installSelection({ page, host: byId('graph'), root, marks });
 const details = installDetails({ page, view, root, setNote });
-const find = installFind({ page, view, root });
+const find = installFind({ page, view, root, marks });
 
 function showError(message: string): void {
   errorBox.textContent = message;

@@ -11,22 +11,34 @@
  */
 import { edgeSvgId } from '../main/emit/dot';
 import type { NsKey } from '../main/model/types';
+import type { MarkKind, Marks } from './marks';
 import { elementFor, keyAt, type PageState } from './page';
 
-/** A set of elements carrying one class: replacing it touches only the old and the new ones. */
+/**
+ * A set of elements of the drawing marked as one kind: outlined in the
+ * overlay (marks.ts), and carrying the kind as a class (no style uses it:
+ * it says what is marked, and costs no repaint). Only the difference from
+ * before touches the DOM: a find query typed letter by letter narrows a
+ * set of thousands by a few at a time.
+ */
 export class Marked {
-  readonly #cls: string;
+  readonly #kind: MarkKind;
+  readonly #marks: Marks;
   #els: Element[] = [];
 
-  constructor(cls: string) {
-    this.#cls = cls;
+  constructor(kind: MarkKind, marks: Marks) {
+    this.#kind = kind;
+    this.#marks = marks;
   }
 
   /** Mark exactly `els` (and unmark the ones marked before). */
   set(els: readonly Element[]): void {
-    for (const e of this.#els) e.classList.remove(this.#cls);
-    for (const e of els) e.classList.add(this.#cls);
-    this.#els = [...els];
+    const next = new Set(els);
+    for (const e of this.#els) if (!next.has(e)) e.classList.remove(this.#kind);
+    const before = new Set(this.#els);
+    for (const e of next) if (!before.has(e)) e.classList.add(this.#kind);
+    this.#els = [...next];
+    this.#marks.set(this.#kind, this.#els);
   }
 
   clear(): void {
@@ -48,14 +60,15 @@ export interface SelectionContext {
   /** The element the drawing lives in (#graph). */
   host: HTMLElement;
   root: HTMLElement;
+  marks: Marks;
 }
 
 /** Hook the selection up: clicks select, and every drawing shows the selection. */
 export function installSelection(ctx: SelectionContext): void {
-  const { page, host, root } = ctx;
-  const selected = new Marked('sel');
-  const related = new Marked('rel');
-  const edges = new Marked('rel-edge');
+  const { page, host, root, marks } = ctx;
+  const selected = new Marked('sel', marks);
+  const related = new Marked('rel', marks);
+  const edges = new Marked('rel-edge', marks);
 
   const apply = (): void => {
     const key = page.selected;
@@ -102,15 +115,28 @@ export function installSelection(ctx: SelectionContext): void {
   page.onDrawn(() => apply());
 
   let down: { x: number; y: number } | undefined;
+  let dragged = false;
   host.addEventListener('pointerdown', (e) => {
     down = { x: e.clientX, y: e.clientY };
+    dragged = false;
   });
+  host.addEventListener('pointermove', (e) => {
+    if (!down || dragged || Math.hypot(e.clientX - down.x, e.clientY - down.y) <= DRAG_PX) return;
+    dragged = true;
+    // the grabbing cursor only for a real drag: the cursor is inherited, so
+    // changing it restyles every element of the drawing (:active would, at every click)
+    host.classList.add('dragging');
+  });
+  const up = (): void => {
+    down = undefined;
+    host.classList.remove('dragging');
+  };
+  host.addEventListener('pointerup', up);
+  host.addEventListener('pointercancel', up);
   host.addEventListener('click', (e) => {
     // a table row is an <a href="#..."> (Graphviz's handle on a cell): never follow it
     e.preventDefault();
-    const moved = down && Math.hypot(e.clientX - down.x, e.clientY - down.y) > DRAG_PX;
-    down = undefined;
-    if (moved) return;
+    if (dragged) return;
     const key = keyAt(e.target);
     if (key !== undefined) page.select(key);
     // a table's heading is part of a node, not empty space

@@ -10,6 +10,8 @@ import { anchorOf, nodeAnchors, type Point } from './anchors';
 import { parseSvg } from './sanitize';
 
 const MAX_REAL_ZOOM = 10;
+/** One zoom step: svg-pan-zoom's zoomScaleSensitivity, for the keys as for the wheel. */
+const ZOOM_STEP = 0.25;
 /** A graph too large to read when fitted in starts here, at its top, centred. */
 const MIN_START_ZOOM = 0.35;
 /**
@@ -37,6 +39,16 @@ export interface Place {
 /** Nodes nearest the view's centre remembered as fallbacks for keeping the view's place. */
 const NEAREST = 24;
 
+/** svg-pan-zoom's viewport matrix: screen px = matrix × drawing coordinates. */
+export interface ViewMatrix {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  e: number;
+  f: number;
+}
+
 /** What a redraw keeps: the real zoom and the pan. */
 interface ViewState {
   realZoom: number;
@@ -52,6 +64,7 @@ export class GraphView {
   #manyLabels = false;
   #settle: number | undefined;
   #onZoom: (realZoom: number, labelsHidden: boolean) => void;
+  #onMatrix: ((m: ViewMatrix) => void)[] = [];
 
   /** `onZoom` hears of every zoom change, and whether labels are hidden at that zoom. */
   constructor(
@@ -111,8 +124,12 @@ export class GraphView {
       controlIconsEnabled: false,
       fit: true,
       center: true,
-      zoomScaleSensitivity: 0.25,
+      zoomScaleSensitivity: ZOOM_STEP,
       onZoom: () => this.#zoomed(),
+      // after the matrix went on the drawing, in the same frame: overlays follow it there
+      onUpdatedCTM: (m) => {
+        for (const l of this.#onMatrix) l(m);
+      },
     });
     this.#pz = pz;
     this.#fitZoom = pz.getSizes().realZoom || 1;
@@ -185,11 +202,15 @@ export class GraphView {
     const p = new DOMPoint(box.x + box.width / 2, box.y + box.height / 2).matrixTransform(
       outer.inverse().multiply(inner),
     );
-    const z = Math.min(Math.max(this.realZoom, minZoom, this.#minReal), this.#maxReal);
-    pz.zoom(z / this.#fitZoom);
-    const { width, height } = pz.getSizes();
-    pz.pan({ x: width / 2 - p.x * z, y: height / 2 - p.y * z });
-    this.#zoomed();
+    const now = this.realZoom;
+    const z = Math.min(Math.max(now, minZoom, this.#minReal), this.#maxReal);
+    // a pan alone when the zoom stays: a zoom, even to the same value, makes a
+    // large graph hide and lay out all its labels again (#zoomed)
+    const zooms = Math.abs(z - now) > 1e-9 * now;
+    if (zooms) pz.zoom(z / this.#fitZoom);
+    const c = this.#visibleCentre();
+    pz.pan({ x: c.x - p.x * z, y: c.y - p.y * z });
+    if (zooms) this.#zoomed();
   }
 
   /**
@@ -292,21 +313,45 @@ export class GraphView {
     this.#onZoom(z, hide);
   }
 
-  /** Zoom in one step around the window's centre. */
+  /** Hear of every new pan and zoom, once it is on the drawing. */
+  onMatrix(l: (m: ViewMatrix) => void): void {
+    this.#onMatrix.push(l);
+  }
+
+  /** The pan and zoom now (as svg-pan-zoom holds them; the drawing shows them by the next frame). */
+  get matrix(): ViewMatrix {
+    const z = this.realZoom;
+    const pan = this.#pz?.getPan() ?? { x: 0, y: 0 };
+    return { a: z, b: 0, c: 0, d: z, e: pan.x, f: pan.y };
+  }
+
+  /**
+   * The centre of the part of the drawing the user sees (the host), in the
+   * SVG's pixels: the SVG keeps the window's width when a panel narrows
+   * the host (style.css), so svg-pan-zoom's own centre is not it.
+   */
+  #visibleCentre(): { x: number; y: number } {
+    return { x: this.#host.clientWidth / 2, y: this.#host.clientHeight / 2 };
+  }
+
+  /** Zoom in one step around the centre of what is seen. */
   zoomIn(): void {
-    this.#pz?.zoomIn();
+    this.#pz?.zoomAtPointBy(1 + ZOOM_STEP, this.#visibleCentre());
   }
 
-  /** Zoom out one step around the window's centre. */
+  /** Zoom out one step around the centre of what is seen. */
   zoomOut(): void {
-    this.#pz?.zoomOut();
+    this.#pz?.zoomAtPointBy(1 / (1 + ZOOM_STEP), this.#visibleCentre());
   }
 
-  /** Zoom to 1x (one SVG unit per pixel) and centre the graph. */
+  /** Zoom to 1x (one SVG unit per pixel) and centre the graph in what is seen. */
   actualSize(): void {
-    if (!this.#pz) return;
-    this.#pz.zoom(1 / this.#fitZoom);
-    this.#pz.center();
+    const pz = this.#pz;
+    if (!pz) return;
+    pz.zoom(1 / this.#fitZoom);
+    pz.center();
+    const { width } = pz.getSizes();
+    pz.panBy({ x: this.#visibleCentre().x - width / 2, y: 0 });
     this.#zoomed();
   }
 }

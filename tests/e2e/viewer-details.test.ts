@@ -18,6 +18,8 @@ import { Engines } from '../helpers/engines';
 import { needRoot, nsInode, Scene } from '../helpers/scene';
 import { launchViewer, ROOT, viewerSkip, type Viewer } from '../helpers/viewer';
 import {
+  argvOf,
+  checkMarks,
   clickElement,
   dataset,
   emptyPoint,
@@ -60,13 +62,38 @@ function landsIn(line: string, type: string): string {
   return r.stdout.trim();
 }
 
-/** The panel's process rows: PID, name and container as shown. */
-function panelProcesses(page: Page): Promise<{ pid: number; name: string; container: string }[]> {
+/** The panel's process rows: PID, name, user and container as shown. */
+function panelProcesses(
+  page: Page,
+): Promise<{ pid: number; name: string; user: string; container: string }[]> {
   return page.evaluate(`[...document.querySelectorAll('#details tr[data-pid]')].map((tr) => ({
     pid: Number(tr.dataset.pid),
     name: tr.querySelector('td.name').textContent,
+    user: tr.querySelector('td.user').textContent,
     container: tr.querySelector('td.container')?.textContent ?? '',
   }))`);
+}
+
+/** The effective uid of a process, as the kernel states it. */
+function kernelEuid(pid: number): number {
+  const m = /^Uid:\t\d+\t(\d+)\t/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+  if (!m) throw new Error(`no Uid line for PID ${pid}`);
+  return Number(m[1]);
+}
+
+/** The user name NSS gives a uid (getent), or undefined when it has none. */
+function userName(uid: number): string | undefined {
+  const r = spawnSync('getent', ['passwd', String(uid)], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.split(':')[0] : undefined;
+}
+
+/** Assert the overlay outlines exactly these elements per kind of mark, on them. */
+async function marksOn(page: Page, want: Record<string, readonly string[]>): Promise<void> {
+  for (const [kind, ids] of Object.entries(want)) {
+    const got = await checkMarks(page, kind, ids);
+    assert.deepEqual(got.off, [], `${kind} outlines sit on their elements`);
+    if (kind !== 'rel-edge') assert.equal(got.outlines, ids.length, `${kind}: one outline each`);
+  }
 }
 
 /** Click the namespace `key` in the drawing and wait for its panel. */
@@ -80,7 +107,7 @@ async function open(page: Page, key: string): Promise<void> {
 async function copyNsenter(page: Page): Promise<string> {
   await page.evaluate('delete document.documentElement.dataset.copied');
   await page.locator('#details section', { hasText: 'enter it' }).locator('button.copy').click();
-  await page.waitForFunction('document.documentElement.dataset.copied !== undefined');
+  await waitData(page, 'copied', true);
   const how = (await dataset(page)).copied!;
   if (how.startsWith('fallback:')) return page.locator('#copy-fallback-text').inputValue();
   return page.evaluate('navigator.clipboard.readText()');
@@ -108,13 +135,33 @@ test(
         '-c',
         `exec -a "$(printf '${HOSTILE_PRINTF}')" sleep 1000`,
       ]);
-      const argv0 = readFileSync(`/proc/${p.pid}/cmdline`).subarray(0, HOSTILE_BYTES.length + 1);
+      const cmdline = await argvOf(p.pid);
+      const argv0 = cmdline.subarray(0, HOSTILE_BYTES.length + 1);
       assert.deepEqual(
         argv0,
         Buffer.concat([HOSTILE_BYTES, Buffer.from([0])]),
         'the name we meant',
       );
+      // a PID namespace of three users: root, nobody (65534, named) and 54321 (no name)
+      const users = await scene.start([
+        'unshare',
+        '--pid',
+        '--fork',
+        // the teardown kills unshare: its child, the namespace's init, then dies, and all in it
+        '--kill-child',
+        'bash',
+        '-c',
+        'for u in 65534 54321; do setpriv --reuid $u --regid $u --clear-groups sleep 1000 & done; wait',
+      ]);
+      const usersPid = `pid:${nsInode(users.pid, 'pid')}`;
+      // both dropped before the viewer scans
+      for (let i = 0; i < 500; i++) {
+        const uids = pidsIn(usersPid).map(kernelEuid);
+        if (uids.includes(65534) && uids.includes(54321)) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
       const ns = {
+        usersPid,
         user: `user:${nsInode(p.pid, 'user')}`,
         pid: `pid:${nsInode(p.pid, 'pid')}`,
         net: `net:${nsInode(p.pid, 'net')}`,
@@ -181,6 +228,25 @@ test(
           ].sort(),
           sels: 1,
         });
+        // ...and outlined in the overlay, on the nodes Chromium draws, one outline each
+        await marksOn(page, {
+          sel: [svgIdOf(ns.pid)],
+          rel: [svgIdOf(ns.user), svgIdOf(ns.hostPid)],
+          'rel-edge': classes.edges,
+        });
+        // still on them after a drag and a zoom step
+        const at = await emptyPoint(page);
+        await page.mouse.move(at.x, at.y);
+        await page.mouse.down();
+        await page.mouse.move(at.x - 60, at.y + 25, { steps: 4 });
+        await page.mouse.up();
+        await page.keyboard.press('+');
+        await marksOn(page, {
+          sel: [svgIdOf(ns.pid)],
+          rel: [svgIdOf(ns.user), svgIdOf(ns.hostPid)],
+          'rel-edge': classes.edges,
+        });
+        await page.screenshot({ path: join(shots, 'viewer-details-selection.png') });
       });
 
       await t.test('a hostile process name shows escaped, as text', async () => {
@@ -209,13 +275,39 @@ test(
         // the copy id button too
         await page.evaluate('delete document.documentElement.dataset.copied');
         await page.locator('#details button.copy', { hasText: 'copy id' }).click();
-        await page.waitForFunction('document.documentElement.dataset.copied !== undefined');
+        await waitData(page, 'copied', true);
         if ((await dataset(page)).copied === 'the id') {
           assert.equal(
             await page.evaluate('navigator.clipboard.readText()'),
             `pid:[${ns.pid.split(':')[1]}]`,
           );
         }
+      });
+
+      await t.test("each process's user: the kernel's effective uid and NSS's name", async () => {
+        await open(page, ns.usersPid);
+        const rows = await panelProcesses(page);
+        assert.deepEqual(
+          rows.map((r) => r.pid),
+          pidsIn(ns.usersPid),
+        );
+        const seen = new Set<number>();
+        for (const r of rows) {
+          const uid = kernelEuid(r.pid);
+          seen.add(uid);
+          const name = userName(uid);
+          assert.equal(
+            r.user,
+            name !== undefined ? `${uid} (${name})` : String(uid),
+            `PID ${r.pid}`,
+          );
+        }
+        // root, nobody (a name) and a uid with no name, all three shown
+        assert.deepEqual(
+          [...seen].sort((a, b) => a - b),
+          [0, 54321, 65534],
+        );
+        assert.equal(userName(54321), undefined, 'uid 54321 has no name here');
       });
 
       await t.test('related namespaces are links that select and centre their node', async () => {
@@ -276,6 +368,7 @@ test(
           await waitData(page, 'details', undefined);
           assert.equal(await page.locator('#details').isHidden(), true);
           assert.equal(await page.locator('#graph .sel, #graph .rel, #graph .rel-edge').count(), 0);
+          assert.equal(await page.locator('#marks path').count(), 0, 'no outline left');
 
           await open(page, ns.net);
           const at = await emptyPoint(page);

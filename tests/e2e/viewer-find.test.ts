@@ -17,7 +17,15 @@ import type { Page } from 'playwright-core';
 import { Engines } from '../helpers/engines';
 import { needRoot, nsInode, Scene } from '../helpers/scene';
 import { launchViewer, ROOT, viewerSkip, type Viewer } from '../helpers/viewer';
-import { dataset, namespacesOf, offCentre, svgIdOf, waitData } from '../helpers/viewer-ui';
+import {
+  argvOf,
+  checkMarks,
+  dataset,
+  namespacesOf,
+  offCentre,
+  svgIdOf,
+  waitData,
+} from '../helpers/viewer-ui';
 
 const skip = needRoot || viewerSkip();
 /** The types the viewer draws without -d; the others are hidden by its filters. */
@@ -42,11 +50,17 @@ async function find(page: Page, query: string): Promise<void> {
   await waitData(page, 'findQuery', query);
 }
 
-/** The keys of the drawing's marked matches, sorted. */
+/**
+ * The keys of the drawing's marked matches, sorted; checked to be what the
+ * overlay outlines on screen too, one outline on each.
+ */
 async function marked(page: Page): Promise<string[]> {
   const ids: string[] = await page.evaluate(
     `[...document.querySelectorAll('#graph .match')].map((e) => e.id)`,
   );
+  const on = await checkMarks(page, 'match', ids);
+  assert.deepEqual(on.off, [], 'match outlines sit on their elements');
+  assert.equal(on.outlines, ids.length, 'one match outline each');
   return ids.map(keyOfId).sort();
 }
 
@@ -86,6 +100,8 @@ test(
         ...sleepAs,
       ]);
       const b = await scene.start(sleepAs);
+      // named as we asked before the viewer scans
+      for (const pid of [a.pid, b.pid]) assert.ok((await argvOf(pid)).includes(name));
       const aNs = {
         user: `user:${nsInode(a.pid, 'user')}`,
         net: `net:${nsInode(a.pid, 'net')}`,
@@ -136,6 +152,8 @@ test(
           );
           assert.ok(Number(d.zoom) >= 0.999, `readable zoom: ${d.zoom}`);
           assert.equal(await page.locator('#graph .match-current').count(), 1);
+          const on = await checkMarks(page, 'match-current', [svgIdOf(cur)]);
+          assert.deepEqual(on, { outlines: 1, off: [] }, 'the current match outlined');
         }
         assert.deepEqual([...seen].sort(), want, 'each match once');
         await page.keyboard.press('Shift+Enter');
@@ -207,6 +225,7 @@ test(
         await waitData(page, 'find', undefined);
         assert.equal(await page.locator('#find').isHidden(), true);
         assert.equal(await page.locator('#graph .match, #graph .match-current').count(), 0);
+        assert.equal(await page.locator('#marks path').count(), 0, 'no outline left');
       });
 
       await t.test(

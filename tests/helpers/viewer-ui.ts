@@ -5,7 +5,7 @@
  * state, where an element is on screen against the drawing's centre, a
  * point of the drawing with nothing on it).
  */
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 
 const NS_LINK = /^([a-z_]+):\[(\d+)\]$/;
@@ -37,22 +37,49 @@ export function pidsIn(key: string): number[] {
   return out.sort((a, b) => a - b);
 }
 
+/**
+ * /proc/PID/cmdline once the process's exec has set it up: the kernel
+ * gives the process its new name (what Scene waits for) a moment before.
+ */
+export async function argvOf(pid: number): Promise<Buffer> {
+  for (let i = 0; i < 200; i++) {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`);
+    if (cmdline.length > 0) return cmdline;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`PID ${pid} has no command line`);
+}
+
 /** `<html data-*>` of the page now. */
 export function dataset(page: Page): Promise<Record<string, string | undefined>> {
   return page.evaluate('({ ...document.documentElement.dataset })');
 }
 
-/** Wait until the page's `<html data-NAME>` is `value` (undefined: absent). */
-export async function waitData(page: Page, name: string, value: string | undefined): Promise<void> {
+type Dataset = Record<string, string | undefined>;
+interface DOMTokenListLike {
+  contains(token: string): boolean;
+}
+
+/**
+ * Wait until the page's `<html data-NAME>` is `value` (undefined: absent;
+ * `true`: present, whatever its value). A function, not a string: the
+ * page's CSP forbids the eval that a string predicate needs.
+ */
+export async function waitData(
+  page: Page,
+  name: string,
+  value: string | undefined | true,
+  timeout = 10_000,
+): Promise<void> {
   await page.waitForFunction(
-    ([n, v]) =>
-      (
-        globalThis as unknown as {
-          document: { documentElement: { dataset: Record<string, string> } };
-        }
-      ).document.documentElement.dataset[n!] === v,
+    ([n, v]) => {
+      const doc = (globalThis as unknown as { document: { documentElement: { dataset: Dataset } } })
+        .document;
+      const have = doc.documentElement.dataset[n];
+      return v === true ? have !== undefined : have === v;
+    },
     [name, value] as const,
-    { timeout: 10_000 },
+    { timeout },
   );
 }
 
@@ -94,13 +121,31 @@ export async function emptyPoint(page: Page): Promise<{ x: number; y: number }> 
  * first dragging the graph (as a user would) until it is in the window.
  */
 export async function clickElement(page: Page, id: string): Promise<void> {
-  const graph = await page.locator('#graph').boundingBox();
-  if (!graph) throw new Error('no drawing');
-  const cx = graph.x + graph.width / 2;
-  const cy = graph.y + graph.height / 2;
-  for (let i = 0; i < 20; i++) {
+  let last: { x: number; y: number } | undefined;
+  // a large graph (other tests' namespaces too) may need many drags
+  for (let i = 0; i < 100; i++) {
+    const graph = await page.locator('#graph').boundingBox();
     const box = await page.locator(`[id="${id}"]`).boundingBox();
+    if (!graph) throw new Error('no drawing');
     if (!box) throw new Error(`${id} is not drawn`);
+    if (box.width === 0 || box.height === 0) {
+      // a large graph zoomed out hides its labels, and a table row is only
+      // text: zoom to 1x, as a user would to read it, and wait for the labels
+      await page.keyboard.press('1');
+      await page.waitForFunction(
+        () => {
+          const g = (
+            globalThis as unknown as {
+              document: { getElementById(id: string): { classList: DOMTokenListLike } | null };
+            }
+          ).document.getElementById('graph');
+          return !!g && !g.classList.contains('far') && !g.classList.contains('zooming');
+        },
+        null,
+        { timeout: 30_000 },
+      );
+      continue;
+    }
     const x = box.x + box.width / 2;
     const y = box.y + box.height / 2;
     const inside =
@@ -112,10 +157,26 @@ export async function clickElement(page: Page, id: string): Promise<void> {
       await page.mouse.click(x, y);
       return;
     }
-    const clamp = (v: number) => Math.max(-300, Math.min(300, v));
+    if (last && Math.abs(last.x - x) < 1 && Math.abs(last.y - y) < 1) {
+      throw new Error(`a drag did not move the graph (${id} stays at ${x}, ${y})`);
+    }
+    last = { x, y };
+    const cx = graph.x + graph.width / 2;
+    const cy = graph.y + graph.height / 2;
+    // as far as the drawing's own area allows: the pointer stays over it
+    const clamp = (v: number, half: number) => {
+      const most = Math.max(100, half - 30);
+      return Math.max(-most, Math.min(most, v));
+    };
     await page.mouse.move(cx, cy);
     await page.mouse.down();
-    await page.mouse.move(cx + clamp(cx - x), cy + clamp(cy - y), { steps: 4 });
+    await page.mouse.move(
+      cx + clamp(cx - x, graph.width / 2),
+      cy + clamp(cy - y, graph.height / 2),
+      {
+        steps: 4,
+      },
+    );
     await page.mouse.up();
     await page.evaluate(
       'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
@@ -126,3 +187,73 @@ export async function clickElement(page: Page, id: string): Promise<void> {
 
 /** The SVG id of a model key, as main/emit/dot.ts gives it. */
 export const svgIdOf = (key: string): string => key.replace(/:/g, '-');
+
+/** How the overlay (#marks, renderer/marks.ts) outlines the drawing's elements of one kind of mark. */
+export interface MarkCheck {
+  /** Outlines drawn for the kind: one per node or row box; edges' curves count one per path of the overlay. */
+  outlines: number;
+  /** The ids asked about that no outline sits on, each with why. */
+  off: string[];
+}
+
+/**
+ * Whether the overlay's outlines of `kind` (sel, rel, rel-edge, match,
+ * match-current) sit on the drawing's elements `ids`, as Chromium places
+ * those on screen now: a node's or row's screen box must lie inside one
+ * outline box that is at most a few pixels larger on each side; an edge's
+ * curve must be in the outline and land on the same screen points. Read
+ * after svg-pan-zoom has applied its last change (at the next frame).
+ */
+export async function checkMarks(
+  page: Page,
+  kind: string,
+  ids: readonly string[],
+): Promise<MarkCheck> {
+  return page.evaluate(`(async () => {
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const zoom = Number(document.documentElement.dataset.zoom) || 1;
+    const slack = 4 + 6 * zoom;
+    const paths = [...document.querySelectorAll('#marks .mark-' + ${JSON.stringify(kind)} + ' path')];
+    const boxes = [];
+    const curves = [];
+    const RECT = /M(-?[\\d.]+) (-?[\\d.]+)h(-?[\\d.]+)v(-?[\\d.]+)h-?[\\d.]+z/g;
+    for (const p of paths) {
+      const m = p.getScreenCTM();
+      const d = p.getAttribute('d') || '';
+      let n = 0;
+      for (const r of d.matchAll(RECT)) {
+        n++;
+        const [x, y, w, h] = r.slice(1).map(Number);
+        const a = new DOMPoint(x, y).matrixTransform(m);
+        const b = new DOMPoint(x + w, y + h).matrixTransform(m);
+        boxes.push({ l: Math.min(a.x, b.x), t: Math.min(a.y, b.y), r: Math.max(a.x, b.x), b: Math.max(a.y, b.y) });
+      }
+      if (n === 0) curves.push({ d, m });
+    }
+    const off = [];
+    for (const id of ${JSON.stringify(ids)}) {
+      const el = document.getElementById(id);
+      if (!el) { off.push(id + ': not drawn'); continue; }
+      if (el.classList.contains('edge')) {
+        const own = el.querySelector('path');
+        const d = own.getAttribute('d');
+        const start = /^M(-?[\\d.]+),(-?[\\d.]+)/.exec(d);
+        const at = new DOMPoint(Number(start[1]), Number(start[2])).matrixTransform(own.getScreenCTM());
+        const hit = curves.find((c) => {
+          if (!c.d.includes(d)) return false;
+          const p = new DOMPoint(Number(start[1]), Number(start[2])).matrixTransform(c.m);
+          return Math.abs(p.x - at.x) < 1 && Math.abs(p.y - at.y) < 1;
+        });
+        if (!hit) off.push(id + ': no outline on its curve');
+        continue;
+      }
+      const e = el.getBoundingClientRect();
+      if (e.width === 0 && e.height === 0) { off.push(id + ': no box on screen'); continue; }
+      const on = boxes.find((b) =>
+        b.l <= e.left + 1 && b.t <= e.top + 1 && b.r >= e.right - 1 && b.b >= e.bottom - 1 &&
+        e.left - b.l <= slack && e.top - b.t <= slack && b.r - e.right <= slack && b.b - e.bottom <= slack);
+      if (!on) off.push(id + ': box ' + JSON.stringify([e.left, e.top, e.right, e.bottom].map(Math.round)) + ' in no outline');
+    }
+    return { outlines: boxes.length + curves.length, off };
+  })()`);
+}
