@@ -125,26 +125,20 @@ export async function clickElement(page: Page, id: string): Promise<void> {
   // a large graph (other tests' namespaces too) may need many drags
   for (let i = 0; i < 100; i++) {
     const graph = await page.locator('#graph').boundingBox();
-    const box = await page.locator(`[id="${id}"]`).boundingBox();
     if (!graph) throw new Error('no drawing');
+    let box = await page.locator(`[id="${id}"]`).boundingBox();
     if (!box) throw new Error(`${id} is not drawn`);
-    if (box.width === 0 || box.height === 0) {
-      // a large graph zoomed out hides its labels, and a table row is only
-      // text: zoom to 1x, as a user would to read it, and wait for the labels
-      await page.keyboard.press('1');
-      await page.waitForFunction(
-        () => {
-          const g = (
-            globalThis as unknown as {
-              document: { getElementById(id: string): { classList: DOMTokenListLike } | null };
-            }
-          ).document.getElementById('graph');
-          return !!g && !g.classList.contains('far') && !g.classList.contains('zooming');
-        },
-        null,
-        { timeout: 30_000 },
-      );
-      continue;
+    // a large graph zoomed out hides its labels, and a table row is only
+    // text: aim at its table, and once that is in view zoom in around it,
+    // as a user would to read it (zooming to 1x first would leave a wide
+    // graph's far side dozens of drags away)
+    const unreadable = box.width === 0 || box.height === 0;
+    if (unreadable) {
+      box = await page
+        .locator(`[id="${id}"]`)
+        .locator('xpath=ancestor::*[contains(@class, "node")][1]')
+        .boundingBox();
+      if (!box) throw new Error(`${id} has no box, nor has its node`);
     }
     const x = box.x + box.width / 2;
     const y = box.y + box.height / 2;
@@ -153,16 +147,36 @@ export async function clickElement(page: Page, id: string): Promise<void> {
       x < graph.x + graph.width - 20 &&
       y > graph.y + 20 &&
       y < graph.y + graph.height - 20;
-    if (inside) {
+    const cx = graph.x + graph.width / 2;
+    const cy = graph.y + graph.height / 2;
+    const centred = Math.abs(x - cx) < graph.width / 4 && Math.abs(y - cy) < graph.height / 4;
+    if (inside && !unreadable) {
       await page.mouse.click(x, y);
       return;
+    }
+    if (unreadable && centred) {
+      // one step in around the middle of what is seen; labels come back once it settles
+      await page.keyboard.press('+');
+      await page.waitForFunction(
+        () => {
+          const g = (
+            globalThis as unknown as {
+              document: { getElementById(id: string): { classList: DOMTokenListLike } | null };
+            }
+          ).document.getElementById('graph');
+          return !!g && (g.classList.contains('far') || !g.classList.contains('zooming'));
+        },
+        null,
+        { timeout: 30_000 },
+      );
+      last = undefined;
+      continue;
     }
     if (last && Math.abs(last.x - x) < 1 && Math.abs(last.y - y) < 1) {
       throw new Error(`a drag did not move the graph (${id} stays at ${x}, ${y})`);
     }
     last = { x, y };
-    const cx = graph.x + graph.width / 2;
-    const cy = graph.y + graph.height / 2;
+    // towards the middle (a row's table all the way, to zoom in around it),
     // as far as the drawing's own area allows: the pointer stays over it
     const clamp = (v: number, half: number) => {
       const most = Math.max(100, half - 30);
@@ -173,9 +187,7 @@ export async function clickElement(page: Page, id: string): Promise<void> {
     await page.mouse.move(
       cx + clamp(cx - x, graph.width / 2),
       cy + clamp(cy - y, graph.height / 2),
-      {
-        steps: 4,
-      },
+      { steps: 4 },
     );
     await page.mouse.up();
     await page.evaluate(
