@@ -37,6 +37,7 @@ function bind(candidate: LibCandidate) {
     // in the register, and the kernel takes them as unsigned int either way.
     ioctlNoArg: lib.func('ioctl', 'int', ['int', 'unsigned long']),
     ioctlPtr: lib.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
+    readlink: lib.func('readlink', 'long', ['str', 'void *', 'size_t']),
     getpwuidR: lib.func('getpwuid_r', 'int', [
       'uint32_t',
       koffi.out(koffi.pointer(Passwd)),
@@ -120,4 +121,22 @@ export function userName(uid: number): string | undefined {
     return (pwd as { pw_name: string }).pw_name;
   }
   throw systemError(ERANGE, 'getpwuid_r');
+}
+
+// readlink's buffer, shared the same way; 4096 bytes hold any link (PATH_MAX)
+const linkBuf = Buffer.alloc(4096);
+
+/**
+ * readlink(2) of `path`, the bytes as latin1 (one character per byte), for
+ * links whose text is ASCII by form (`net:[4026531840]`, or any link tested
+ * for that form). About 1.6 us a call cheaper than fs.readlinkSync, which
+ * validates and normalises the path and decodes UTF-8: discovery reads ten
+ * links per process and one per open fd. A link that fills the buffer is
+ * returned truncated, which no nsfs link does. Throws a SystemError (ENOENT
+ * when the process is gone, EACCES, ...) on failure.
+ */
+export function readlinkLatin1(path: string): string {
+  const n = Number(libc().readlink(path, linkBuf, linkBuf.length));
+  if (n < 0) throw systemError(koffi.errno(), 'readlink');
+  return linkBuf.toString('latin1', 0, n);
 }

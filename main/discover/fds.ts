@@ -12,6 +12,7 @@
  */
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import type { Process } from '../model/types';
+import { readlinkLatin1 } from '../../native-shim';
 import { ownFds } from './held';
 import { parseNsLink } from './procfs';
 import type { Registry } from './registry';
@@ -52,7 +53,8 @@ function readLinks(
   const out: [name: string, link: string][] = [];
   for (const name of names) {
     try {
-      out.push([name, readlinkSync(`${dir}/${name}`)]);
+      // latin1: only links of the ASCII form `type:[inode]` are kept (native-shim)
+      out.push([name, readlinkLatin1(`${dir}/${name}`)]);
     } catch {
       if (strict) return undefined;
       // closed meanwhile

@@ -5,15 +5,8 @@
  * Everything is synchronous: /proc answers from memory, and sync calls are
  * several times faster than promise round trips for thousands of tiny reads.
  */
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readlinkSync,
-  readSync,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { readlinkLatin1 } from '../../native-shim';
 import { decodeBytes } from '../model/names';
 import { NS_TYPES } from '../relations/constants';
 import type { NsKey, NsTypeName } from '../model/types';
@@ -60,7 +53,7 @@ export type NsLink = { type: NsTypeName; ino: number; key: NsKey };
  * of ten per process, and makes that much less garbage.
  */
 export function readNsLink(path: string, cache?: Map<string, NsLink>): NsLink {
-  const link = readlinkSync(path);
+  const link = readlinkLatin1(path); // ASCII by form; cheaper than readlinkSync (native-shim)
   let parsed = cache?.get(link);
   if (parsed) return parsed;
   parsed = parseNsLink(link);
