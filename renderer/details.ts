@@ -279,7 +279,14 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
       const head = table.createTHead().insertRow();
       // a container column only where some process runs in one
       const inContainer = d.processes.some((p) => p.container !== undefined);
-      for (const c of ['PID', 'name', 'user', ...(inContainer ? ['container'] : [])]) {
+      // a user column where the model has uids (a snapshot older than model v3 has none)
+      const withUser = d.processes.some((p) => p.uid !== undefined);
+      for (const c of [
+        'PID',
+        'name',
+        ...(withUser ? ['user'] : []),
+        ...(inContainer ? ['container'] : []),
+      ]) {
         head.append(h('th', undefined, c));
       }
       const tbody = table.createTBody();
@@ -292,11 +299,8 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
           const tr = h('tr');
           tr.dataset.pid = String(p.pid);
           const c = p.container !== undefined ? g.containerByKey.get(p.container) : undefined;
-          tr.append(
-            h('td', 'pid', String(p.pid)),
-            h('td', 'name', esc(p.name)),
-            h('td', 'user', userText(p)),
-          );
+          tr.append(h('td', 'pid', String(p.pid)), h('td', 'name', esc(p.name)));
+          if (withUser) tr.append(h('td', 'user', userText(p)));
           if (inContainer) tr.append(h('td', 'container', c ? esc(containerName(c)) : ''));
           return tr;
         },

@@ -69,7 +69,7 @@ function panelProcesses(
   return page.evaluate(`[...document.querySelectorAll('#details tr[data-pid]')].map((tr) => ({
     pid: Number(tr.dataset.pid),
     name: tr.querySelector('td.name').textContent,
-    user: tr.querySelector('td.user').textContent,
+    user: tr.querySelector('td.user')?.textContent ?? '',
     container: tr.querySelector('td.container')?.textContent ?? '',
   }))`);
 }

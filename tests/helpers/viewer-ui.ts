@@ -91,6 +91,9 @@ export async function waitData(
 export async function offCentre(page: Page, id: string): Promise<{ dx: number; dy: number }> {
   return page.evaluate(`(async () => {
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // a large graph hides its labels while a zoom settles (view.ts): measure the node as shown after
+    for (let i = 0; i < 300 && document.getElementById('graph').classList.contains('zooming'); i++)
+      await new Promise((r) => setTimeout(r, 20));
     const el = document.getElementById(${JSON.stringify(id)});
     if (!el) throw new Error('no element ' + ${JSON.stringify(id)});
     const e = el.getBoundingClientRect();
@@ -123,7 +126,9 @@ export async function emptyPoint(page: Page): Promise<{ x: number; y: number }> 
 export async function clickElement(page: Page, id: string): Promise<void> {
   let last: { x: number; y: number } | undefined;
   // a large graph (other tests' namespaces too) may need many drags
-  for (let i = 0; i < 100; i++) {
+  // zoomed in for a row's labels: from then on drags only (zooming out again could loop)
+  let zoomedIn = false;
+  for (let i = 0; i < 200; i++) {
     const graph = await page.locator('#graph').boundingBox();
     if (!graph) throw new Error('no drawing');
     let box = await page.locator(`[id="${id}"]`).boundingBox();
@@ -150,12 +155,26 @@ export async function clickElement(page: Page, id: string): Promise<void> {
     const cx = graph.x + graph.width / 2;
     const cy = graph.y + graph.height / 2;
     const centred = Math.abs(x - cx) < graph.width / 4 && Math.abs(y - cy) < graph.height / 4;
+    // far away (a busy host's graph is tens of thousands of pixels wide at 1x):
+    // zoom out first, as a user would, rather than drag hundreds of times
+    const far = Math.abs(x - cx) > 4 * graph.width || Math.abs(y - cy) > 4 * graph.height;
+    if (far && !zoomedIn) {
+      const before = (await dataset(page)).zoom;
+      await page.keyboard.press('-');
+      await page.evaluate(
+        'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
+      );
+      // at the least zoom already: drag from here
+      if ((await dataset(page)).zoom !== before) continue;
+      zoomedIn = true;
+    }
     if (inside && !unreadable) {
       await page.mouse.click(x, y);
       return;
     }
     if (unreadable && centred) {
       // one step in around the middle of what is seen; labels come back once it settles
+      zoomedIn = true;
       await page.keyboard.press('+');
       await page.waitForFunction(
         () => {
@@ -194,7 +213,13 @@ export async function clickElement(page: Page, id: string): Promise<void> {
       'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
     );
   }
-  throw new Error(`could not bring ${id} into the window`);
+  const state: unknown = await page.evaluate(`(() => {
+    const g = document.getElementById('graph');
+    const r = document.getElementById(${JSON.stringify(id)}).getBoundingClientRect();
+    return { zoom: document.documentElement.dataset.zoom, classes: g.className,
+             graph: [g.clientWidth, g.clientHeight], row: [r.left, r.top, r.width, r.height].map(Math.round) };
+  })()`);
+  throw new Error(`could not bring ${id} into the window: ${JSON.stringify(state)}`);
 }
 
 /** The SVG id of a model key, as main/emit/dot.ts gives it. */
