@@ -21,9 +21,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
-import { readlinkLatin1, userName } from '../../native-shim';
+import { userName } from '../../native-shim';
 import { NS_TYPES } from '../relations/constants';
-import type { Model, NsKey, NsTypeName, Process } from '../model/types';
+import type { Model, Namespace, NsKey, NsTypeName, Process } from '../model/types';
 import { parseCgroupFile } from './containers/cgroup';
 import { liveContext, resolveContainers, type ProcInfo } from './containers';
 import type { CgroupLine } from './containers/source';
@@ -40,7 +40,6 @@ import {
 } from './memo';
 import {
   listIds,
-  parseNsLink,
   parseNsMounts,
   parseStat,
   parseStatusEuid,
@@ -49,9 +48,12 @@ import {
   readProcFile,
   readProcView,
   type NsLink,
+  type ReadStop,
 } from './procfs';
-import { Registry } from './registry';
-import { isVanished, Warnings } from './warnings';
+import { HeldFiles } from './held';
+import { MAX_REFS, Registry, type Entry } from './registry';
+import { isVanished, Warnings, who } from './warnings';
+import { scanFds, type FdMemo } from './fds';
 
 /** What to scan; every source is on by default. */
 export interface DiscoverOptions {
@@ -100,6 +102,7 @@ export function discover(options: DiscoverOptions = {}): Model {
   const reuse: Reuse | undefined = record
     ? {
         last: last && last.proc === proc && restProvable(last) ? last : undefined,
+        held: (last?.proc === proc ? last.held : undefined) ?? new HeldFiles(),
         procs: new Map(),
         pinned: new Set(),
         reused: new Set(),
@@ -117,7 +120,10 @@ export function discover(options: DiscoverOptions = {}): Model {
       warnings,
     );
   }
-  if (options.fds !== false) scanFds(proc, registry, processes, warnings);
+  const fdReuse = reuse
+    ? { last: last?.proc === proc ? last.fds : undefined, next: new Map<number, FdMemo>() }
+    : undefined;
+  if (options.fds !== false) scanFds(proc, registry, processes, warnings, fdReuse);
   if (options.mounts !== false) scanMounts(proc, registry, processes, warnings);
   const learnt = reuse ? new Map<NsKey, NsFacts>() : undefined;
   const tally: HierarchyTally = { same: 0, verified: 0, asked: 0 };
@@ -133,6 +139,13 @@ export function discover(options: DiscoverOptions = {}): Model {
   resolveOwnerNames(registry, processes, warnings);
 
   const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const root = options.root ?? '/';
+  const texts = reuse
+    ? {
+        previous: last?.proc === proc && last.root === root ? last.texts : undefined,
+        next: new Map(),
+      }
+    : undefined;
   const containers = cgroups
     ? resolveContainers(
         processes.map((p): ProcInfo => ({
@@ -145,14 +158,19 @@ export function discover(options: DiscoverOptions = {}): Model {
           root: options.root,
           proc,
           warn: (message) => warnings.add('container state unusable', message),
+          ...(texts ? { texts } : {}),
         }),
       )
     : [];
   for (const c of containers) for (const pid of c.pids) byPid.get(pid)!.container = c.key;
   const namespaces = [...registry.entries.values()].map((e) => e.ns);
   assignLabels(namespaces, byPid);
-  const typeOrder = new Map(NS_TYPES.map((t, i) => [t, i]));
-  namespaces.sort((a, b) => typeOrder.get(a.type)! - typeOrder.get(b.type)! || a.ino - b.ino);
+  // by type, then inode: one number each (inodes are 32-bit), computed once, not per comparison
+  const typeOrder = new Map(NS_TYPES.map((t, i) => [t, i * 2 ** 32]));
+  const sorted = namespaces
+    .map((n): [number, Namespace] => [typeOrder.get(n.type)! + n.ino, n])
+    .sort((a, b) => a[0] - b[0]);
+  for (let i = 0; i < sorted.length; i++) namespaces[i] = sorted[i]![1];
   for (const ns of namespaces) {
     ns.pids.sort((a, b) => a - b);
     ns.tasks.sort((a, b) => a.pid - b.pid || a.tid - b.tid);
@@ -187,8 +205,13 @@ export function discover(options: DiscoverOptions = {}): Model {
     warnings: warnings.lines(),
   };
   if (reuse) {
+    reuse.held.endScan();
     remember(model, {
+      held: reuse.held,
       proc,
+      fds: fdReuse!.next,
+      root,
+      texts: texts!.next,
       procs: reuse.procs,
       facts: learnt!,
       nsidSupported,
@@ -204,8 +227,13 @@ export function discover(options: DiscoverOptions = {}): Model {
   return model;
 }
 
+/** How step 1 reads the files it reads for every process: a view, valid until the next read. */
+type Reader = (path: string, stop: ReadStop, owner?: { uid?: number }) => Buffer;
+
 /** A rescan's state while step 1 runs. */
 interface Reuse {
+  /** The /proc files this series keeps open. */
+  held: HeldFiles;
   /** The last scan's memo, when its processes may be reused. */
   last: ScanMemo | undefined;
   /** What the next scan may reuse (filled here). */
@@ -249,10 +277,10 @@ function isTickless(): boolean {
  * /proc/PID/schedstat (`run_ns wait_ns timeslices`), or undefined when it
  * cannot prove anything: unreadable, or all zero (scheduler statistics off).
  */
-function readSched(dir: string): string | undefined {
+function readSched(dir: string, read: Reader): string | undefined {
   let text: string;
   try {
-    text = readProcFile(`${dir}/schedstat`, 'whole').toString('latin1');
+    text = read(`${dir}/schedstat`, 'whole').toString('latin1');
   } catch {
     return undefined;
   }
@@ -283,10 +311,6 @@ function effectiveUid(dir: string, owner: number | undefined, prev: ProcMemo | u
   }
 }
 
-/** A short, escaped-later name for warnings: `pid 42 (name)`. */
-const who = (p: { pid: number; name?: string }) =>
-  p.name ? `pid ${p.pid} (${p.name})` : `pid ${p.pid}`;
-
 /** Step 1: every process, its name, parent, start time and namespaces. */
 function scanProcesses(
   proc: string,
@@ -306,16 +330,20 @@ function scanProcesses(
   }
   const parsedCgroups = new Map<string, CgroupLine[] | null>();
   const parsedLinks = new Map<string, NsLink>();
+  // a series of scans keeps the files read for every process open (held.ts)
+  const read: Reader = reuse
+    ? (path, stop, owner) => reuse.held.read(path, stop, owner)
+    : readProcView;
   for (const pid of pids) {
     const dir = `${proc}/${pid}`;
     // before the stat line: whatever the process does after this read shows next time
-    const sched = reuse ? readSched(dir) : undefined;
+    const sched = reuse ? readSched(dir, read) : undefined;
     let stat;
     let name;
     let prev: ProcMemo | undefined;
     const owner: { uid?: number } = {};
     try {
-      stat = parseStat(readProcFile(`${dir}/stat`, 'whole', owner));
+      stat = parseStat(read(`${dir}/stat`, 'whole', owner));
       prev = sched !== undefined ? reuse!.last?.procs.get(pid) : undefined;
       if (
         prev &&
@@ -327,7 +355,7 @@ function scanProcesses(
         name = prev.name; // it has not run: no exec, no new title
       } else {
         prev = undefined;
-        name = processName(readProcFile(`${dir}/cmdline`, 'nul'), stat.comm);
+        name = processName(readProcView(`${dir}/cmdline`, 'nul'), stat.comm);
       }
     } catch (err) {
       if (!isVanished(err)) warnings.addError('cannot read process', `pid ${pid}`, err);
@@ -337,21 +365,11 @@ function scanProcesses(
     const uid = effectiveUid(dir, owner.uid, prev);
     if (uid !== undefined) p.uid = uid;
     if (stat.threads > 1) multiThreaded.add(pid);
-    if (cgroups) readCgroups(dir, p, cgroups, parsedCgroups, warnings);
-    const note = (index: number, key: NsKey, ino: number) => {
-      const [link, type, own] = LINKS[index]!;
-      if (own) {
-        p.ns[type] = key;
-        registry.note(key, type, ino, 'process', `${dir}/ns/${link}`).ns.pids.push(pid);
-      } else if (key !== p.ns[type]) {
-        // pid_for_children after unshare(CLONE_NEWPID) without a child yet
-        registry.note(key, type, ino, 'process', `${dir}/ns/${link}`);
-      }
-    };
+    if (cgroups) readCgroups(dir, p, cgroups, parsedCgroups, warnings, read);
     if (prev) {
       // it cannot have left the namespaces it was in, so it held them all along
       for (const [index, key, ino] of prev.links) {
-        note(index, key, ino);
+        noteLink(registry, p, dir, index, key, ino);
         reuse!.pinned.add(key);
       }
       reuse!.procs.set(pid, prev);
@@ -361,17 +379,18 @@ function scanProcesses(
     }
     let failed: unknown;
     const links: [number, NsKey, number][] = [];
-    LINKS.forEach(([link, , own], index) => {
+    for (let index = 0; index < LINKS.length; index++) {
+      const [link, , own] = LINKS[index]!;
       let ns;
       try {
         ns = readNsLink(`${dir}/ns/${link}`, parsedLinks);
       } catch (err) {
         if (own && !isVanished(err)) failed ??= err;
-        return;
+        continue;
       }
       links.push([index, ns.key, ns.ino]);
-      note(index, ns.key, ns.ino);
-    });
+      noteLink(registry, p, dir, index, ns.key, ns.ino);
+    }
     // zombies keep no namespace links: not a fault, they are on their way out
     if (failed !== undefined && stat.state !== 'Z')
       warnings.addError('cannot read namespaces', who(p), failed);
@@ -388,6 +407,29 @@ function scanProcesses(
   }
 }
 
+/** One namespace link of `p` (LINKS[index]): its own namespace, or a "for children" one that differs. */
+function noteLink(
+  registry: Registry,
+  p: Process,
+  dir: string,
+  index: number,
+  key: NsKey,
+  ino: number,
+): void {
+  const [link, type, own] = LINKS[index]!;
+  let entry: Entry;
+  if (own) {
+    p.ns[type] = key;
+    entry = registry.note(key, type, ino, 'process');
+    entry.ns.pids.push(p.pid);
+  } else if (key !== p.ns[type]) {
+    // pid_for_children after unshare(CLONE_NEWPID) without a child yet
+    entry = registry.note(key, type, ino, 'process');
+  } else return;
+  // the path only while it is kept: the host's namespaces have every process in them
+  if (entry.refs.length < MAX_REFS) entry.refs.push(`${dir}/ns/${link}`);
+}
+
 /**
  * The process's cgroup lines, for step 8: the one extra file read per
  * process. A file refused as forged (see parseCgroupFile) is a warning.
@@ -398,10 +440,11 @@ function readCgroups(
   out: Map<number, CgroupLine[]>,
   parsed: Map<string, CgroupLine[] | null>,
   warnings: Warnings,
+  read: Reader,
 ): void {
   let buf: Buffer;
   try {
-    buf = readProcFile(`${dir}/cgroup`, 'whole');
+    buf = read(`${dir}/cgroup`, 'whole');
   } catch (err) {
     if (!isVanished(err)) warnings.addError('cannot read cgroup', who(p), err);
     return;
@@ -454,34 +497,6 @@ function scanTasks(
         if (ns.key === p.ns[type]) continue;
         registry.note(ns.key, type, ns.ino, 'task', path).ns.tasks.push({ pid: p.pid, tid });
       }
-    }
-  }
-}
-
-/** Step 3: open fds that refer to namespaces. */
-function scanFds(proc: string, registry: Registry, processes: Process[], warnings: Warnings): void {
-  for (const p of processes) {
-    const dir = `${proc}/${p.pid}/fd`;
-    let fds: number[];
-    try {
-      fds = listIds(dir);
-    } catch (err) {
-      if (!isVanished(err)) warnings.addError('cannot list fds', who(p), err);
-      continue;
-    }
-    for (const fd of fds) {
-      let link: string;
-      try {
-        // latin1: only links of the ASCII form `type:[inode]` are kept (native-shim)
-        link = readlinkLatin1(`${dir}/${fd}`);
-      } catch {
-        continue; // closed meanwhile
-      }
-      // cheap pre-check: nsfs links end in ']' and contain ':['
-      if (link.charCodeAt(link.length - 1) !== 93) continue;
-      const ns = parseNsLink(link);
-      if (!ns) continue;
-      registry.note(ns.key, ns.type, ns.ino, 'fd', `${dir}/${fd}`).ns.fds.push({ pid: p.pid, fd });
     }
   }
 }

@@ -26,12 +26,23 @@
  *   sits in it (the process held it all along), when its parent or owner
  *   is reused that way, or when NS_GET_ID (unique since boot) answers the
  *   id the memo has.
+ * - Engine state files are reused while stat() shows the same device,
+ *   inode, size, mtime and ctime, and only when their ctime was over a
+ *   second old when read (containers/index.ts says why).
  * - User names are asked from NSS every scan: a passwd change during a
  *   viewer session is rare but real, NSS may be a directory service whose
  *   answers no file date reveals, and the few distinct owner uids cost
  *   microseconds each.
+ *
+ * What is reread is read more cheaply: a series keeps every process's
+ * stat, schedstat and cgroup file open and reads them again with pread()
+ * (held.ts), and an fd table whose open-fd count and known fds are
+ * unchanged is not listed again (fds.ts).
  */
 import type { Model, NsKey, NsTypeName } from '../model/types';
+import type { TextCache } from './containers';
+import type { FdMemo } from './fds';
+import type { HeldFiles } from './held';
 
 /** One process as the last scan read it, when it was reusable. */
 export interface ProcMemo {
@@ -62,6 +73,14 @@ export interface NsFacts {
 export interface ScanMemo {
   /** The procfs the scan read: another one is another system. */
   proc: string;
+  /** Where engine state files were read (DiscoverOptions.root). */
+  root: string;
+  /** Engine state files as read, with their identity (containers/index.ts). */
+  texts: TextCache;
+  /** The /proc files the series keeps open (held.ts). */
+  held: HeldFiles;
+  /** Every process's fd names (fds.ts). */
+  fds: ReadonlyMap<number, FdMemo>;
   /** Processes that could be reused, by PID. */
   procs: ReadonlyMap<number, ProcMemo>;
   /** Namespaces whose relations were resolved cleanly, by key. */

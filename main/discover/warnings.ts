@@ -16,6 +16,10 @@ export function isVanished(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ESRCH';
 }
 
+/** A short, escaped-later name for warnings: `pid 42 (name)`. */
+export const who = (p: { pid: number; name?: string }): string =>
+  p.name ? `pid ${p.pid} (${p.name})` : `pid ${p.pid}`;
+
 /** Collects scan problems grouped by cause. */
 export class Warnings {
   readonly #byCause = new Map<string, string[]>();

@@ -7,7 +7,7 @@
  * readRegularFile (regular files only, capped, never blocking on a fifo),
  * each path at most once per scan; argv read once per process per scan.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularFile } from '../../files';
 import { decodeBytes } from '../../model/names';
@@ -25,6 +25,24 @@ export const DEFAULT_MAX_BYTES = 4 << 20;
 /** Errors meaning "not there": the engine is not installed or the container is gone. */
 const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
 
+/**
+ * State files as a rescan may reuse them: the text, and what the file was
+ * when it was read (device, inode, size, change and modification times).
+ */
+export type TextCache = Map<
+  string,
+  { dev: bigint; ino: bigint; size: bigint; mtime: bigint; ctime: bigint; text: string }
+>;
+
+/**
+ * A state file whose ctime is at least this much older than our read of it
+ * may be reused while it keeps its identity: a write within the same
+ * timestamp tick as an earlier one (a few ms where timestamps are coarse)
+ * could otherwise leave size and times unchanged ("racy" files, as git
+ * calls them). Files changed that recently are simply read again.
+ */
+const SETTLED_NS = 1_000_000_000n;
+
 /** What a live context needs. */
 export interface ContextOptions {
   /** Where engine state lives; `/` on a live host. */
@@ -32,7 +50,36 @@ export interface ContextOptions {
   /** Where procfs is mounted (for argv). */
   proc?: string;
   warn(message: string): void;
+  /**
+   * Across scans: `previous` is what the last scan read, `next` is filled
+   * for the next one. A file is taken from `previous` when stat() still
+   * shows the same device, inode, size, mtime and ctime (any write moves
+   * ctime, and nobody can set it back), else read again. Limit: a file
+   * changed only through a shared writable mapping gets its times when
+   * the kernel notices the dirty page, not at every store.
+   */
+  texts?: { previous?: TextCache; next: TextCache };
 }
+
+type Ident = { dev: bigint; ino: bigint; size: bigint; mtime: bigint; ctime: bigint };
+
+/** The identity of the file at `path` (links followed), or undefined. */
+function identity(path: string): Ident | undefined {
+  try {
+    const st = statSync(path, { bigint: true });
+    if (!st.isFile()) return undefined;
+    return { dev: st.dev, ino: st.ino, size: st.size, mtime: st.mtimeNs, ctime: st.ctimeNs };
+  } catch {
+    return undefined;
+  }
+}
+
+const same = (a: Ident, b: Ident) =>
+  a.dev === b.dev &&
+  a.ino === b.ino &&
+  a.size === b.size &&
+  a.mtime === b.mtime &&
+  a.ctime === b.ctime;
 
 /** A ScanContext over the real filesystem under `root`. */
 export function liveContext(options: ContextOptions): ScanContext {
@@ -47,10 +94,23 @@ export function liveContext(options: ContextOptions): ScanContext {
       const cacheKey = `${maxBytes}\0${path}`;
       if (texts.has(cacheKey)) return texts.get(cacheKey);
       let text: string | undefined;
+      const cache = options.texts;
+      const before = cache ? identity(at(path)) : undefined;
+      const known = before && cache?.previous?.get(cacheKey);
+      if (known && same(known, before!)) {
+        cache!.next.set(cacheKey, known);
+        texts.set(cacheKey, known.text);
+        return known.text;
+      }
       try {
+        const now = BigInt(Date.now()) * 1_000_000n; // ctime's clock (CLOCK_REALTIME), in ns
         const buf = readRegularFile(at(path), maxBytes);
         // the same string decodeBytes gives, fast for large files (text.ts)
         text = decodeText(buf);
+        // reusable next time if nothing touched it while we read, nor shortly before
+        const after = before && identity(at(path));
+        if (after && same(before!, after) && after.ctime < now - SETTLED_NS)
+          cache!.next.set(cacheKey, { ...after, text });
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (!(code && ABSENT.has(code))) options.warn((err as Error).message);

@@ -1,0 +1,134 @@
+/**
+ * /proc files a series of scans keeps open: each process's stat, schedstat
+ * and cgroup file, opened once and read again with pread() at offset 0,
+ * which makes the kernel print them anew (seq_file starts over at offset
+ * 0). One system call per file and rescan instead of open, read and close.
+ *
+ * An open /proc/PID file pins the PID's `struct pid` only, not the process
+ * or anything it holds: when the process ends, the read fails with ESRCH,
+ * and a new process given the same PID is never read through the old fd
+ * (the path is opened again). Files of processes a scan did not see are
+ * closed at its end; all are closed when the last model of the series is
+ * garbage-collected. They are close-on-exec (libuv opens everything so), so
+ * no child inherits them, and they never exceed a quarter of the fd limit,
+ * so the application keeps fds for everything else.
+ *
+ * The scan of our own process skips them (`ownFds`): they are /proc files,
+ * never namespaces, so a fresh scan's model has nothing from them either.
+ */
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readProcView, type ReadStop } from './procfs';
+import { isVanished } from './warnings';
+
+/** Every fd held by any series, for the scan of our own fd table. */
+export const ownFds = new Set<number>();
+
+const closing = new FinalizationRegistry<Map<string, number>>((fds) => {
+  for (const fd of fds.values()) release(fd);
+});
+
+function release(fd: number): void {
+  ownFds.delete(fd);
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
+
+let budget: number | undefined;
+
+/** A quarter of the soft fd limit (Node raises it to the hard one at start), at most 60000. */
+function fdBudget(): number {
+  if (budget === undefined) {
+    budget = 256;
+    try {
+      const line = readFileSync('/proc/self/limits', 'latin1')
+        .split('\n')
+        .find((l) => l.startsWith('Max open files'));
+      const soft = Number(line?.split(/\s+/)[3]);
+      if (Number.isSafeInteger(soft) && soft > 0) budget = Math.min(60_000, Math.floor(soft / 4));
+    } catch {
+      // keep the small budget
+    }
+  }
+  return budget;
+}
+
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** The /proc files one series of scans keeps open. */
+export class HeldFiles {
+  readonly #fds = new Map<string, number>();
+  /** Paths read during the current scan; the others are closed at its end. */
+  #seen = new Set<string>();
+
+  constructor() {
+    closing.register(this, this.#fds, this);
+  }
+
+  /**
+   * The file at `path` as readProcView gives it (a view valid until the
+   * next read), through a held fd when there is one. Throws what a fresh
+   * open and read would (ENOENT when the process is gone).
+   */
+  read(path: string, stop: ReadStop, owner?: { uid?: number }): Buffer {
+    this.#seen.add(path);
+    const held = this.#fds.get(path);
+    if (held !== undefined) {
+      try {
+        // the owner as of now: fstat on /proc files asks the task (credentials, dumpable) each time
+        if (owner) owner.uid = fstatSync(held).uid;
+        return readAt(held, stop);
+      } catch (err) {
+        // the process ended (ESRCH): a process now on this PID is another one
+        if (!isVanished(err)) throw err;
+        this.#fds.delete(path);
+        release(held);
+      }
+    }
+    if (ownFds.size >= fdBudget()) return readProcView(path, stop, owner);
+    const fd = openSync(path, constants.O_RDONLY);
+    this.#fds.set(path, fd);
+    ownFds.add(fd);
+    if (owner) owner.uid = fstatSync(fd).uid;
+    return readAt(fd, stop);
+  }
+
+  /** End of a scan: close what it did not read (processes that ended). */
+  endScan(): void {
+    for (const [path, fd] of this.#fds) {
+      if (this.#seen.has(path)) continue;
+      this.#fds.delete(path);
+      release(fd);
+    }
+    this.#seen = new Set();
+  }
+
+  /** Close everything now. */
+  close(): void {
+    for (const fd of this.#fds.values()) release(fd);
+    this.#fds.clear();
+    closing.unregister(this);
+  }
+}
+
+/** pread from offset 0 into the scratch buffer, stopping as readProcView does. */
+function readAt(fd: number, stop: ReadStop): Buffer {
+  let len = 0;
+  for (;;) {
+    if (len === scratch.length) {
+      const bigger = Buffer.allocUnsafe(scratch.length * 2);
+      scratch.copy(bigger, 0, 0, len);
+      scratch = bigger;
+    }
+    const room = scratch.length - len;
+    const n = readSync(fd, scratch, len, room, len);
+    if (n === 0) break;
+    len += n;
+    if (stop === 'eof') continue;
+    if (n < room) break;
+    if (stop === 'nul' && scratch.subarray(len - n, len).includes(0)) break;
+  }
+  return scratch.subarray(0, len);
+}
