@@ -22,6 +22,24 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const norm = (m: Model) => serializeModel({ ...m, host: { ...m.host, time: '' } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The entries (namespaces, processes, ...) one serialized model has and the other has not. */
+function entriesDiff(warm: string, fresh: string): string {
+  const w = JSON.parse(warm) as Record<string, unknown>;
+  const f = JSON.parse(fresh) as Record<string, unknown>;
+  const out: string[] = [];
+  for (const k of Object.keys(f)) {
+    const list = (m: Record<string, unknown>) =>
+      Array.isArray(m[k])
+        ? (m[k] as unknown[]).map((x) => JSON.stringify(x))
+        : [JSON.stringify(m[k])];
+    const [a, b] = [list(w), list(f)];
+    const [sa, sb] = [new Set(a), new Set(b)];
+    for (const x of a) if (!sb.has(x)) out.push(`rescan only, ${k}: ${x.slice(0, 2000)}`);
+    for (const x of b) if (!sa.has(x)) out.push(`fresh only, ${k}: ${x.slice(0, 2000)}`);
+  }
+  return out.slice(0, 20).join('\n') || '(same entries, another order)';
+}
+
 describe('rescan', { skip: needRoot }, () => {
   test('a changing scene in its own PID namespace: rescan = fresh scan, whole model', () => {
     const r = spawnSync(
@@ -45,7 +63,10 @@ describe('rescan', { skip: needRoot }, () => {
       const warm = discover({ previous });
       const after = norm(discover());
       if (before === after) {
-        assert.equal(norm(warm), after);
+        const got = norm(warm);
+        // the models are too long for assert's own diff (it cuts them at 10k characters)
+        if (got !== after)
+          assert.fail(`rescan differs from both fresh scans:\n${entriesDiff(got, after)}`);
         assert.ok(rescanStats(warm)!.processes.length > 0, 'something was reused');
         return;
       }
