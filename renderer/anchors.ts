@@ -26,8 +26,16 @@ export interface Point {
 
 const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
 
-/** The middle of the bounding box of a list of x,y pairs (`d` of Graphviz's paths, `points`). */
-function middleOf(text: string): Point | undefined {
+/** A box in the coordinates of the attribute it was read from. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The bounding box of a list of x,y pairs: `d` of Graphviz's paths (all absolute), `points`. */
+export function geometryBox(text: string): Box | undefined {
   const n = text.match(NUMBER);
   if (!n || n.length < 2) return undefined;
   let x0 = Infinity;
@@ -42,7 +50,12 @@ function middleOf(text: string): Point | undefined {
     if (y < y0) y0 = y;
     if (y > y1) y1 = y;
   }
-  return { x: (x0 + x1) / 2, y: (y0 + y1) / 2 };
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+function middleOf(text: string): Point | undefined {
+  const b = geometryBox(text);
+  return b && { x: b.x + b.width / 2, y: b.y + b.height / 2 };
 }
 
 /** An element's anchor in the coordinates its own attributes are written in. */

@@ -9,13 +9,17 @@
  * of it again (seconds per keystroke in software rendering, measured in
  * tests/bench/viewer-ui-bench.ts); a change in the overlay repaints the
  * overlay only. The outlines of one kind in one cell of the drawing share
- * a path, so a keystroke that marks 4000 namespaces sets a few dozen
- * attributes, and Chromium still rasterizes only the cells in view.
+ * a path, and only the cells whose marks reach into the view (and a
+ * margin around it) are in the overlay at all: a keystroke that marks 4000
+ * namespaces of a wide drawing puts a handful of paths on screen, where
+ * all of them cost one frame of 120-220 ms to record and paint. A pan or
+ * zoom brings in the cells that come into view.
  *
  * The marked `<g>` elements still get a class (sel, rel, rel-edge, match,
  * match-current) for whoever asks the drawing what is marked; no style
  * uses those classes, so setting them costs no repaint.
  */
+import { geometryBox, type Box } from './anchors';
 import type { PageState } from './page';
 import type { GraphView, ViewMatrix } from './view';
 
@@ -28,11 +32,24 @@ export type MarkKind = (typeof MARK_KINDS)[number];
 /** Outline margin around a node's box, in drawing units. */
 const PAD = 3;
 
-/** An element's outline: path data, and the cell of the drawing it lies in. */
+/** An element's outline: path data, its box, and the cell of the drawing it lies in. */
 interface Shape {
   d: string;
+  box: Box;
   cell: string;
 }
+
+/** What one cell of one kind would draw: its path data and the box of all its outlines. */
+interface Cell {
+  d: string;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** Around the view, this much more of it (a fraction of its size) is kept marked, for small pans. */
+const MARGIN = 0.5;
 
 /** The side of a cell (drawing units): marks are grouped by where they are. */
 const CELL = 500;
@@ -42,10 +59,15 @@ export class Marks {
   readonly #svg: SVGSVGElement;
   readonly #g: SVGGElement;
   /** Per kind: its group, and one path per cell of the drawing that has marks of it. */
-  readonly #layers = new Map<MarkKind, { g: SVGGElement; cells: Map<string, SVGPathElement> }>();
+  readonly #layers = new Map<
+    MarkKind,
+    { g: SVGGElement; want: Map<string, Cell>; cells: Map<string, SVGPathElement> }
+  >();
   /** The drawing's own transform (Graphviz's `g.graph`), under the pan and zoom. */
   #base = new DOMMatrix();
   #view: ViewMatrix = { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 };
+  /** The part of the drawing that is marked: what is seen and a margin (drawing units). */
+  #seen = { x0: -Infinity, y0: -Infinity, x1: Infinity, y1: Infinity };
   /** Outline per element of the current drawing, computed once. */
   #shapes = new WeakMap<Element, Shape | null>();
 
@@ -58,7 +80,7 @@ export class Marks {
     for (const kind of MARK_KINDS) {
       const g = document.createElementNS(SVG_NS, 'g');
       g.classList.add(`mark-${kind}`);
-      this.#layers.set(kind, { g, cells: new Map() });
+      this.#layers.set(kind, { g, want: new Map(), cells: new Map() });
       this.#g.append(g);
     }
     this.#svg.append(this.#g);
@@ -87,6 +109,42 @@ export class Marks {
     const v = this.#view;
     const m = new DOMMatrix([v.a, v.b, v.c, v.d, v.e, v.f]).multiply(this.#base);
     this.#g.setAttribute('transform', `matrix(${m.a} ${m.b} ${m.c} ${m.d} ${m.e} ${m.f})`);
+    // what is seen, in the drawing's coordinates, with a margin
+    const inv = m.inverse();
+    const w = this.#svg.clientWidth || window.innerWidth;
+    const h = this.#svg.clientHeight || window.innerHeight;
+    const a = new DOMPoint(-MARGIN * w, -MARGIN * h).matrixTransform(inv);
+    const b = new DOMPoint((1 + MARGIN) * w, (1 + MARGIN) * h).matrixTransform(inv);
+    this.#seen = {
+      x0: Math.min(a.x, b.x),
+      y0: Math.min(a.y, b.y),
+      x1: Math.max(a.x, b.x),
+      y1: Math.max(a.y, b.y),
+    };
+    for (const kind of MARK_KINDS) this.#sync(kind);
+  }
+
+  /** Put exactly the cells of `kind` that reach into the seen part in the overlay. */
+  #sync(kind: MarkKind): void {
+    const layer = this.#layers.get(kind)!;
+    const s = this.#seen;
+    const seen = (c: Cell) => c.x1 >= s.x0 && c.x0 <= s.x1 && c.y1 >= s.y0 && c.y0 <= s.y1;
+    for (const [key, path] of layer.cells) {
+      const c = layer.want.get(key);
+      if (c && seen(c)) continue;
+      path.remove();
+      layer.cells.delete(key);
+    }
+    for (const [key, c] of layer.want) {
+      if (!seen(c)) continue;
+      let path = layer.cells.get(key);
+      if (!path) {
+        path = document.createElementNS(SVG_NS, 'path');
+        layer.cells.set(key, path);
+        layer.g.append(path);
+      }
+      if (path.getAttribute('d') !== c.d) path.setAttribute('d', c.d);
+    }
   }
 
   /**
@@ -98,31 +156,34 @@ export class Marks {
    */
   set(kind: MarkKind, els: readonly Element[]): void {
     const layer = this.#layers.get(kind)!;
-    if (els.length === 0 && layer.cells.size === 0) return;
+    if (els.length === 0 && layer.want.size === 0) return;
     this.#measure(els);
-    const byCell = new Map<string, string[]>();
+    const byCell = new Map<string, { ds: string[]; c: Cell }>();
     for (const el of els) {
       const shape = this.#shapes.get(el);
       if (!shape) continue;
-      const list = byCell.get(shape.cell);
-      if (list) list.push(shape.d);
-      else byCell.set(shape.cell, [shape.d]);
-    }
-    for (const [cell, path] of layer.cells) {
-      if (byCell.has(cell)) continue;
-      path.remove();
-      layer.cells.delete(cell);
-    }
-    for (const [cell, ds] of byCell) {
-      let path = layer.cells.get(cell);
-      if (!path) {
-        path = document.createElementNS(SVG_NS, 'path');
-        layer.cells.set(cell, path);
-        layer.g.append(path);
+      const { x, y, width, height } = shape.box;
+      const at = byCell.get(shape.cell);
+      if (at) {
+        at.ds.push(shape.d);
+        const c = at.c;
+        c.x0 = Math.min(c.x0, x);
+        c.y0 = Math.min(c.y0, y);
+        c.x1 = Math.max(c.x1, x + width);
+        c.y1 = Math.max(c.y1, y + height);
+      } else {
+        byCell.set(shape.cell, {
+          ds: [shape.d],
+          c: { d: '', x0: x, y0: y, x1: x + width, y1: y + height },
+        });
       }
-      const d = ds.join('');
-      if (path.getAttribute('d') !== d) path.setAttribute('d', d);
     }
+    layer.want = new Map();
+    for (const [key, { ds, c }] of byCell) {
+      c.d = ds.join('');
+      layer.want.set(key, c);
+    }
+    this.#sync(kind);
   }
 
   /**
@@ -160,24 +221,6 @@ export class Marks {
   }
 }
 
-const NUMBER = /-?\d+(?:\.\d+)?/g;
-
-/** The box of the numbers in a Graphviz path or points attribute (pairs of x, y). */
-function boxOf(geometry: string): DOMRect | undefined {
-  const n = geometry.match(NUMBER);
-  if (!n || n.length < 4) return undefined;
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (let i = 0; i + 1 < n.length; i += 2) {
-    const x = Number(n[i]);
-    const y = Number(n[i + 1]);
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-  }
-  return new DOMRect(x0, y0, x1 - x0, y1 - y0);
-}
-
 const cellOf = (x: number, y: number): string => `${Math.floor(x / CELL)},${Math.floor(y / CELL)}`;
 
 /**
@@ -192,21 +235,22 @@ function shapeOf(el: Element): Shape | null {
       const pts = (p.getAttribute('points') ?? '').trim();
       if (pts) d += `M${pts.replace(/\s+/g, ' L')}Z`;
     }
-    const b = boxOf(d);
-    return d && b ? { d, cell: cellOf(b.x, b.y) } : null;
+    const b = geometryBox(d);
+    return d && b ? { d, box: b, cell: cellOf(b.x, b.y) } : null;
   }
-  let b: DOMRect | undefined;
+  let b: Box | undefined;
   if (el.classList.contains('node')) {
     // Graphviz draws a node's shape first: a path (rounded box) or polygon
     const shape = el.querySelector(':scope > path, :scope > polygon');
     const geometry = shape?.getAttribute(shape.localName === 'path' ? 'd' : 'points');
-    if (geometry) b = boxOf(geometry);
+    if (geometry) b = geometryBox(geometry);
   }
   if (!b && el instanceof SVGGraphicsElement) b = el.getBBox();
   if (!b || (b.width === 0 && b.height === 0)) return null;
   const [x, y, w, h] = [b.x - PAD, b.y - PAD, b.width + 2 * PAD, b.height + 2 * PAD];
   return {
     d: `M${x.toFixed(1)} ${y.toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`,
+    box: { x, y, width: w, height: h },
     cell: cellOf(b.x, b.y),
   };
 }

@@ -92,7 +92,12 @@ async function marksOn(page: Page, want: Record<string, readonly string[]>): Pro
   for (const [kind, ids] of Object.entries(want)) {
     const got = await checkMarks(page, kind, ids);
     assert.deepEqual(got.off, [], `${kind} outlines sit on their elements`);
-    if (kind !== 'rel-edge') assert.equal(got.outlines, ids.length, `${kind}: one outline each`);
+    if (kind !== 'rel-edge') {
+      assert.ok(
+        got.outlines >= got.seen && got.outlines <= ids.length,
+        `${kind}: ${got.outlines} outlines for ${got.seen} in view of ${ids.length}`,
+      );
+    }
   }
 }
 

@@ -229,8 +229,10 @@ export const svgIdOf = (key: string): string => key.replace(/:/g, '-');
 export interface MarkCheck {
   /** Outlines drawn for the kind: one per node or row box; edges' curves count one per path of the overlay. */
   outlines: number;
-  /** The ids asked about that no outline sits on, each with why. */
+  /** The ids asked about that no outline sits on, each with why (of those in view). */
   off: string[];
+  /** How many of the ids are nodes or rows in view (the overlay outlines only what reaches the view). */
+  seen: number;
 }
 
 /**
@@ -238,8 +240,10 @@ export interface MarkCheck {
  * match-current) sit on the drawing's elements `ids`, as Chromium places
  * those on screen now: a node's or row's screen box must lie inside one
  * outline box that is at most a few pixels larger on each side; an edge's
- * curve must be in the outline and land on the same screen points. Read
- * after svg-pan-zoom has applied its last change (at the next frame).
+ * curve must be in the outline and land on the same screen points. Only
+ * elements in view (inside #graph) are checked for an outline: the overlay
+ * leaves out what lies far from the view (renderer/marks.ts). Read after
+ * svg-pan-zoom has applied its last change (at the next frame).
  */
 export async function checkMarks(
   page: Page,
@@ -268,6 +272,8 @@ export async function checkMarks(
       if (n === 0) curves.push({ d, m });
     }
     const off = [];
+    let seen = 0;
+    const g = document.getElementById('graph').getBoundingClientRect();
     for (const id of ${JSON.stringify(ids)}) {
       const el = document.getElementById(id);
       if (!el) { off.push(id + ': not drawn'); continue; }
@@ -286,11 +292,13 @@ export async function checkMarks(
       }
       const e = el.getBoundingClientRect();
       if (e.width === 0 && e.height === 0) { off.push(id + ': no box on screen'); continue; }
+      if (e.right < g.left || e.left > g.right || e.bottom < g.top || e.top > g.bottom) continue;
+      seen++;
       const on = boxes.find((b) =>
         b.l <= e.left + 1 && b.t <= e.top + 1 && b.r >= e.right - 1 && b.b >= e.bottom - 1 &&
         e.left - b.l <= slack && e.top - b.t <= slack && b.r - e.right <= slack && b.b - e.bottom <= slack);
       if (!on) off.push(id + ': box ' + JSON.stringify([e.left, e.top, e.right, e.bottom].map(Math.round)) + ' in no outline');
     }
-    return { outlines: boxes.length + curves.length, off };
+    return { outlines: boxes.length + curves.length, off, seen };
   })()`);
 }
