@@ -190,6 +190,11 @@ export function installFind(ctx: FindContext): FindBox {
   // a new drawing: the same query over the new SVG (and, after a scan, the new model)
   page.onDrawn(() => {
     if (!box.hidden) update();
+    // build the index (and parse the model) while the page is idle, not at the
+    // first letter typed: at 5000 namespaces that is a 100 ms task, a frame gap
+    // the user would see while typing
+    const later = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
+    later(() => void indexNow());
   });
   return api;
 }

@@ -39,9 +39,10 @@ interface Shape {
   cell: string;
 }
 
-/** What one cell of one kind would draw: its path data and the box of all its outlines. */
+/** What one cell of one kind would draw: its outlines' path data and the box of all of them. */
 interface Cell {
-  d: string;
+  /** Joined only when the cell comes into view (most never do). */
+  ds: string[];
   x0: number;
   y0: number;
   x1: number;
@@ -143,7 +144,8 @@ export class Marks {
         layer.cells.set(key, path);
         layer.g.append(path);
       }
-      if (path.getAttribute('d') !== c.d) path.setAttribute('d', c.d);
+      const d = c.ds.join('');
+      if (path.getAttribute('d') !== d) path.setAttribute('d', d);
     }
   }
 
@@ -158,31 +160,23 @@ export class Marks {
     const layer = this.#layers.get(kind)!;
     if (els.length === 0 && layer.want.size === 0) return;
     this.#measure(els);
-    const byCell = new Map<string, { ds: string[]; c: Cell }>();
+    const want = new Map<string, Cell>();
     for (const el of els) {
       const shape = this.#shapes.get(el);
       if (!shape) continue;
       const { x, y, width, height } = shape.box;
-      const at = byCell.get(shape.cell);
-      if (at) {
-        at.ds.push(shape.d);
-        const c = at.c;
+      const c = want.get(shape.cell);
+      if (c) {
+        c.ds.push(shape.d);
         c.x0 = Math.min(c.x0, x);
         c.y0 = Math.min(c.y0, y);
         c.x1 = Math.max(c.x1, x + width);
         c.y1 = Math.max(c.y1, y + height);
       } else {
-        byCell.set(shape.cell, {
-          ds: [shape.d],
-          c: { d: '', x0: x, y0: y, x1: x + width, y1: y + height },
-        });
+        want.set(shape.cell, { ds: [shape.d], x0: x, y0: y, x1: x + width, y1: y + height });
       }
     }
-    layer.want = new Map();
-    for (const [key, { ds, c }] of byCell) {
-      c.d = ds.join('');
-      layer.want.set(key, c);
-    }
+    layer.want = want;
     this.#sync(kind);
   }
 
