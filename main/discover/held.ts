@@ -16,8 +16,8 @@
  * The scan of our own process skips them (`ownFds`): they are /proc files,
  * never namespaces, so a fresh scan's model has nothing from them either.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { readProcView, type ReadStop } from './procfs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { readFdView, readProcView, type ReadStop, type Scratch } from './procfs';
 import { isVanished } from './warnings';
 
 /** Every fd held by any series, for the scan of our own fd table. */
@@ -55,7 +55,8 @@ function fdBudget(): number {
   return budget;
 }
 
-let scratch = Buffer.allocUnsafe(64 * 1024);
+/** Held files are read into a buffer of their own: a view from readProcView stays valid. */
+const scratch: Scratch = { buf: Buffer.allocUnsafe(64 * 1024) };
 
 /** The /proc files one series of scans keeps open. */
 export class HeldFiles {
@@ -113,22 +114,7 @@ export class HeldFiles {
   }
 }
 
-/** pread from offset 0 into the scratch buffer, stopping as readProcView does. */
+/** pread from offset 0 into the held files' buffer, stopping as readProcView does. */
 function readAt(fd: number, stop: ReadStop): Buffer {
-  let len = 0;
-  for (;;) {
-    if (len === scratch.length) {
-      const bigger = Buffer.allocUnsafe(scratch.length * 2);
-      scratch.copy(bigger, 0, 0, len);
-      scratch = bigger;
-    }
-    const room = scratch.length - len;
-    const n = readSync(fd, scratch, len, room, len);
-    if (n === 0) break;
-    len += n;
-    if (stop === 'eof') continue;
-    if (n < room) break;
-    if (stop === 'nul' && scratch.subarray(len - n, len).includes(0)) break;
-  }
-  return scratch.subarray(0, len);
+  return readFdView(fd, stop, true, scratch);
 }

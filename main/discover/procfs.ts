@@ -138,7 +138,11 @@ export function processName(cmdline: Buffer, comm: string): string {
   return name === '' ? `[${comm}]` : name;
 }
 
-let scratch = Buffer.allocUnsafe(64 * 1024);
+/** A reused read buffer, grown when a file fills it. */
+export interface Scratch {
+  buf: Buffer;
+}
+const scratch: Scratch = { buf: Buffer.allocUnsafe(64 * 1024) };
 
 /**
  * Where a /proc read may stop before read() returns 0:
@@ -181,22 +185,7 @@ export function readProcView(
   const fd = openSync(path, constants.O_RDONLY);
   try {
     if (owner) owner.uid = fstatSync(fd).uid;
-    let len = 0;
-    for (;;) {
-      if (len === scratch.length) {
-        const bigger = Buffer.allocUnsafe(scratch.length * 2);
-        scratch.copy(bigger, 0, 0, len);
-        scratch = bigger;
-      }
-      const room = scratch.length - len;
-      const n = readSync(fd, scratch, len, room, null);
-      if (n === 0) break;
-      len += n;
-      if (stop === 'eof') continue;
-      if (n < room) break;
-      if (stop === 'nul' && scratch.subarray(len - n, len).includes(0)) break;
-    }
-    return scratch.subarray(0, len);
+    return readFdView(fd, stop, false, scratch);
   } finally {
     closeSync(fd);
   }
@@ -251,4 +240,29 @@ export function parseNsMounts(mountinfo: string): NsMount[] {
 export function parseStatusEuid(status: string): number | undefined {
   const m = /^Uid:\t\d+\t(\d+)\t/m.exec(status);
   return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Read an open /proc file into `into` (grown when the file fills it),
+ * stopping as `stop` says; from offset 0 with `fromStart` (pread: a held
+ * fd read again), else from the file position. A view of the buffer,
+ * valid until the next read into it.
+ */
+export function readFdView(fd: number, stop: ReadStop, fromStart: boolean, into: Scratch): Buffer {
+  let len = 0;
+  for (;;) {
+    if (len === into.buf.length) {
+      const bigger = Buffer.allocUnsafe(into.buf.length * 2);
+      into.buf.copy(bigger, 0, 0, len);
+      into.buf = bigger;
+    }
+    const room = into.buf.length - len;
+    const n = readSync(fd, into.buf, len, room, fromStart ? len : null);
+    if (n === 0) break;
+    len += n;
+    if (stop === 'eof') continue;
+    if (n < room) break;
+    if (stop === 'nul' && into.buf.subarray(len - n, len).includes(0)) break;
+  }
+  return into.buf.subarray(0, len);
 }
