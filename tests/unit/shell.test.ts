@@ -449,9 +449,9 @@ test('privilege drop: whom to drop to, what to keep, and that it sticks', () => 
   assert.throws(() => dropPrivileges({ uid: 1000, gid: 1001 }, fake(true).creds), /reversible/);
 });
 
-test('brokers: over the pipe, the window may open on `open` alone; in-process, scans start when told', async () => {
-  // over a real socket pair, as between graphns and the host
-  const [a, b] = await new Promise<[Socket, Socket]>((resolve) => {
+/** Two ends of a real loopback TCP connection, as between graphns and the host. */
+function socketPair(): Promise<[Socket, Socket]> {
+  return new Promise((resolve) => {
     const server = createServer((s) => {
       server.close();
       resolve([client, s]);
@@ -461,6 +461,11 @@ test('brokers: over the pipe, the window may open on `open` alone; in-process, s
       client = connect((server.address() as AddressInfo).port, '127.0.0.1');
     });
   });
+}
+
+test('brokers: over the pipe, the window may open on `open` alone; in-process, scans start when told', async () => {
+  // over a real socket pair, as between graphns and the host
+  const [a, b] = await socketPair();
   const broker = pipeBroker(a);
   let opened = false;
   void broker.opened().then(() => (opened = true));
@@ -476,16 +481,7 @@ test('brokers: over the pipe, the window may open on `open` alone; in-process, s
   b.destroy();
 
   // the privileged side going away first: the window must not open
-  const [c, d] = await new Promise<[Socket, Socket]>((resolve) => {
-    const server = createServer((s) => {
-      server.close();
-      resolve([client, s]);
-    });
-    let client: Socket;
-    server.listen(0, '127.0.0.1', () => {
-      client = connect((server.address() as AddressInfo).port, '127.0.0.1');
-    });
-  });
+  const [c, d] = await socketPair();
   const orphan = pipeBroker(c);
   d.end();
   await assert.rejects(orphan.opened(), /ended/);
