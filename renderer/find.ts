@@ -20,8 +20,7 @@ import { findIndex, type FindIndex } from '../main/emit/find';
 import type { NsKey } from '../main/model/types';
 import { findActionForKey, type FindAction } from './keys';
 import type { Marks } from './marks';
-import { elementFor, type PageState } from './page';
-import { Marked } from './selection';
+import { elementFor, indexElements, type PageState } from './page';
 import type { GraphView } from './view';
 
 /** The zoom a match is centred at (at least): 1x, where 10-point labels are 10 px. */
@@ -56,8 +55,6 @@ export function installFind(ctx: FindContext): FindBox {
   const box = byId('find');
   const input = byId<HTMLInputElement>('find-input');
   const count = byId('find-count');
-  const marks = new Marked('match', overlay);
-  const currentMark = new Marked('match-current', overlay);
   let index: { of: object; find: FindIndex } | undefined;
   /** The drawn matches, in drawing order. */
   let shown: { key: NsKey; el: Element }[] = [];
@@ -105,8 +102,11 @@ export function installFind(ctx: FindContext): FindBox {
         else hidden++;
       }
     }
-    marks.set(shown.map((s) => s.el));
-    currentMark.clear();
+    overlay.set(
+      'match',
+      shown.map((s) => s.el),
+    );
+    overlay.set('match-current', []);
     say();
     root.dataset.findQuery = q;
     root.dataset.findMs = String(Math.round(performance.now() - t0));
@@ -132,7 +132,7 @@ export function installFind(ctx: FindContext): FindBox {
     if (n === 0) return;
     current = current < 0 ? (by > 0 ? 0 : n - 1) : (current + by + n) % n;
     const { el } = shown[current]!;
-    currentMark.set([el]);
+    overlay.set('match-current', [el]);
     view.centreOn(el, READABLE);
     say();
   };
@@ -155,8 +155,8 @@ export function installFind(ctx: FindContext): FindBox {
       if (box.hidden) return false;
       box.hidden = true;
       delete root.dataset.find;
-      marks.clear();
-      currentMark.clear();
+      overlay.set('match', []);
+      overlay.set('match-current', []);
       shown = [];
       hidden = 0;
       current = -1;
@@ -190,11 +190,14 @@ export function installFind(ctx: FindContext): FindBox {
   // a new drawing: the same query over the new SVG (and, after a scan, the new model)
   page.onDrawn(() => {
     if (!box.hidden) update();
-    // build the index (and parse the model) while the page is idle, not at the
-    // first letter typed: at 5000 namespaces that is a 100 ms task, a frame gap
-    // the user would see while typing
+    // build the indexes (and parse the model) while the page is idle, not at
+    // the first letter typed: at 5000 namespaces that is a 100 ms task, a frame
+    // gap the user would see while typing
     const later = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
-    later(() => void indexNow());
+    later(() => {
+      indexNow();
+      if (page.svg) indexElements(page.svg);
+    });
   });
   return api;
 }

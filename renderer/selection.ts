@@ -2,8 +2,8 @@
  * The selection in the drawing: a click on a namespace (its node, or its
  * row of a group table) selects it, a click on empty space clears it, and
  * the selected namespace and its relations (parent, children, owning user
- * namespace, and the edges between them) carry CSS classes on their `<g>`
- * elements. The classes go on again after every redraw (page.onDrawn),
+ * namespace, and the edges between them) are outlined in the overlay
+ * (marks.ts). They are marked again after every redraw (page.onDrawn),
  * since a new layout is a new SVG.
  *
  * What is related comes from the model (page.model), never from the SVG's
@@ -11,40 +11,8 @@
  */
 import { edgeSvgId } from '../main/emit/dot';
 import type { NsKey } from '../main/model/types';
-import type { MarkKind, Marks } from './marks';
+import type { Marks } from './marks';
 import { elementFor, keyAt, type PageState } from './page';
-
-/**
- * A set of elements of the drawing marked as one kind: outlined in the
- * overlay (marks.ts), and carrying the kind as a class (no style uses it:
- * it says what is marked, and costs no repaint). Only the difference from
- * before touches the DOM: a find query typed letter by letter narrows a
- * set of thousands by a few at a time.
- */
-export class Marked {
-  readonly #kind: MarkKind;
-  readonly #marks: Marks;
-  #els: Element[] = [];
-
-  constructor(kind: MarkKind, marks: Marks) {
-    this.#kind = kind;
-    this.#marks = marks;
-  }
-
-  /** Mark exactly `els` (and unmark the ones marked before). */
-  set(els: readonly Element[]): void {
-    const next = new Set(els);
-    for (const e of this.#els) if (!next.has(e)) e.classList.remove(this.#kind);
-    const before = new Set(this.#els);
-    for (const e of next) if (!before.has(e)) e.classList.add(this.#kind);
-    this.#els = [...next];
-    this.#marks.set(this.#kind, this.#els);
-  }
-
-  clear(): void {
-    this.set([]);
-  }
-}
 
 /** The id of the node an element belongs to: its own, or a table row's table. */
 function nodeIdOf(el: Element): string {
@@ -66,9 +34,6 @@ export interface SelectionContext {
 /** Hook the selection up: clicks select, and every drawing shows the selection. */
 export function installSelection(ctx: SelectionContext): void {
   const { page, host, root, marks } = ctx;
-  const selected = new Marked('sel', marks);
-  const related = new Marked('rel', marks);
-  const edges = new Marked('rel-edge', marks);
 
   const apply = (): void => {
     const key = page.selected;
@@ -76,13 +41,11 @@ export function installSelection(ctx: SelectionContext): void {
     const g = key !== undefined ? page.model?.graph : undefined;
     const ns = key !== undefined ? g?.byKey.get(key) : undefined;
     if (key === undefined || !svg || !g || !ns) {
-      selected.clear();
-      related.clear();
-      edges.clear();
+      for (const kind of ['sel', 'rel', 'rel-edge'] as const) marks.set(kind, []);
       return;
     }
     const own = elementFor(svg, key);
-    selected.set(own ? [own] : []);
+    marks.set('sel', own ? [own] : []);
     const rel = new Set<NsKey>(g.children(key).map((c) => c.key));
     if (ns.parent !== undefined) rel.add(ns.parent);
     if (ns.owner !== undefined) rel.add(ns.owner);
@@ -102,8 +65,8 @@ export function installSelection(ctx: SelectionContext): void {
         if (e && svg.contains(e)) edgeEls.push(e);
       }
     }
-    related.set(relEls);
-    edges.set(edgeEls);
+    marks.set('rel', relEls);
+    marks.set('rel-edge', edgeEls);
   };
 
   page.onSelect((key) => {

@@ -27,6 +27,7 @@ import {
   offCentre,
   pidsIn,
   svgIdOf,
+  markedIds,
   waitData,
 } from '../helpers/viewer-ui';
 
@@ -215,29 +216,22 @@ test(
           Math.abs(graph.x + graph.width - panel.x) < 2,
           'the panel starts where the drawing ends',
         );
-        // selection and relations highlighted in the drawing
-        const classes = await page.evaluate(`({
-          sel: document.getElementById(${JSON.stringify(svgIdOf(ns.pid))}).classList.contains('sel'),
-          owner: document.getElementById(${JSON.stringify(svgIdOf(ns.user))}).classList.contains('rel'),
-          parent: document.getElementById(${JSON.stringify(svgIdOf(ns.hostPid))}).classList.contains('rel'),
-          edges: [...document.querySelectorAll('#graph g.edge.rel-edge')].map((e) => e.id).sort(),
-          sels: document.querySelectorAll('#graph .sel').length,
-        })`);
-        assert.deepEqual(classes, {
-          sel: true,
-          owner: true,
-          parent: true,
-          edges: [
-            `e__${svgIdOf(ns.pid)}__${svgIdOf(ns.hostPid)}`,
-            `e__${svgIdOf(ns.pid)}__${svgIdOf(ns.user)}`,
-          ].sort(),
-          sels: 1,
-        });
+        // selection and relations marked: the namespace, its owner and parent, the edges between
+        const edges = [
+          `e__${svgIdOf(ns.pid)}__${svgIdOf(ns.hostPid)}`,
+          `e__${svgIdOf(ns.pid)}__${svgIdOf(ns.user)}`,
+        ].sort();
+        assert.deepEqual(await markedIds(page, 'sel'), [svgIdOf(ns.pid)]);
+        assert.deepEqual(
+          (await markedIds(page, 'rel')).sort(),
+          [svgIdOf(ns.user), svgIdOf(ns.hostPid)].sort(),
+        );
+        assert.deepEqual((await markedIds(page, 'rel-edge')).sort(), edges);
         // ...and outlined in the overlay, on the nodes Chromium draws, one outline each
         await marksOn(page, {
           sel: [svgIdOf(ns.pid)],
           rel: [svgIdOf(ns.user), svgIdOf(ns.hostPid)],
-          'rel-edge': classes.edges,
+          'rel-edge': edges,
         });
         // still on them after a drag and a zoom step
         const at = await emptyPoint(page);
@@ -249,7 +243,7 @@ test(
         await marksOn(page, {
           sel: [svgIdOf(ns.pid)],
           rel: [svgIdOf(ns.user), svgIdOf(ns.hostPid)],
-          'rel-edge': classes.edges,
+          'rel-edge': edges,
         });
         await page.screenshot({ path: join(shots, 'viewer-details-selection.png') });
       });
@@ -372,7 +366,8 @@ test(
           await page.keyboard.press('Escape');
           await waitData(page, 'details', undefined);
           assert.equal(await page.locator('#details').isHidden(), true);
-          assert.equal(await page.locator('#graph .sel, #graph .rel, #graph .rel-edge').count(), 0);
+          for (const kind of ['sel', 'rel', 'rel-edge'])
+            assert.deepEqual(await markedIds(page, kind), [], `no ${kind} marked`);
           assert.equal(await page.locator('#marks path').count(), 0, 'no outline left');
 
           await open(page, ns.net);

@@ -24,6 +24,7 @@ import {
   namespacesOf,
   offCentre,
   svgIdOf,
+  markedIds,
   waitData,
 } from '../helpers/viewer-ui';
 
@@ -55,9 +56,7 @@ async function find(page: Page, query: string): Promise<void> {
  * overlay outlines on screen too, one outline on each.
  */
 async function marked(page: Page): Promise<string[]> {
-  const ids: string[] = await page.evaluate(
-    `[...document.querySelectorAll('#graph .match')].map((e) => e.id)`,
-  );
+  const ids = await markedIds(page, 'match');
   const on = await checkMarks(page, 'match', ids);
   assert.deepEqual(on.off, [], 'match outlines sit on their elements');
   // every match in view outlined, none twice (those far from the view are left out)
@@ -155,7 +154,7 @@ test(
             `${cur} centred: ${JSON.stringify(off)}`,
           );
           assert.ok(Number(d.zoom) >= 0.999, `readable zoom: ${d.zoom}`);
-          assert.equal(await page.locator('#graph .match-current').count(), 1);
+          assert.deepEqual(await markedIds(page, 'match-current'), [svgIdOf(cur)]);
           const on = await checkMarks(page, 'match-current', [svgIdOf(cur)]);
           assert.deepEqual(on, { outlines: 1, off: [], seen: 1 }, 'the current match outlined');
         }
@@ -228,7 +227,8 @@ test(
         await page.keyboard.press('Escape');
         await waitData(page, 'find', undefined);
         assert.equal(await page.locator('#find').isHidden(), true);
-        assert.equal(await page.locator('#graph .match, #graph .match-current').count(), 0);
+        assert.deepEqual(await markedIds(page, 'match'), []);
+        assert.deepEqual(await markedIds(page, 'match-current'), []);
         assert.equal(await page.locator('#marks path').count(), 0, 'no outline left');
       });
 

@@ -236,6 +236,19 @@ export interface MarkCheck {
 }
 
 /**
+ * The ids of the drawing's elements marked as `kind` (sel, rel, rel-edge,
+ * match, match-current), every one and not only those near the view: the
+ * list the overlay keeps on its layer (renderer/marks.ts). `checkMarks`
+ * then says whether the outlines on screen agree.
+ */
+export async function markedIds(page: Page, kind: string): Promise<string[]> {
+  const ids: string = await page.evaluate(
+    `document.querySelector('#marks .mark-' + ${JSON.stringify(kind)})?.dataset.ids ?? ''`,
+  );
+  return ids.split(' ').filter((id) => id !== '');
+}
+
+/**
  * Whether the overlay's outlines of `kind` (sel, rel, rel-edge, match,
  * match-current) sit on the drawing's elements `ids`, as Chromium places
  * those on screen now: a node's or row's screen box must lie inside one
