@@ -1,0 +1,61 @@
+/**
+ * The README's viewer screenshots (docs/viewer-*.png), taken again from
+ * the same scene every time (`npm run docs:screenshots`): the engines
+ * fixture of the DOT tests (Docker with compose, podman with a pod,
+ * containerd, LXC, nspawn, bubblewrap), all namespace types drawn, in the
+ * browser shell at 1400x850. Run it after a change to the page's look, and
+ * look at the pictures before committing them.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serializeModel } from '../../main/model';
+import { enginesModel } from '../unit/fixtures/dot-models';
+import { HEADLESS_ARGS, launchViewer, ROOT } from './viewer';
+import { clickElement, svgIdOf, waitData } from './viewer-ui';
+
+const dir = mkdtempSync(join(tmpdir(), 'graphns-shots-'));
+const docs = join(ROOT, 'docs');
+try {
+  const snapshot = join(dir, 'engines.json');
+  const model = enginesModel();
+  writeFileSync(snapshot, serializeModel(model));
+  const viewer = await launchViewer(['--open', snapshot, '-d'], {
+    GRAPHNS_BROWSER_ARGS: HEADLESS_ARGS.replace(/--window-size=\S+/, '--window-size=1400,850'),
+  });
+  try {
+    const { page } = viewer;
+    await page.setViewportSize({ width: 1400, height: 850 });
+    await page.waitForTimeout(800);
+
+    // find: a compose project and pod name
+    await page.keyboard.press('/');
+    await waitData(page, 'find', 'open');
+    await page.locator('#find-input').pressSequentially('shop');
+    await waitData(page, 'findQuery', 'shop');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(docs, 'viewer-find.png') });
+    await page.keyboard.press('Escape');
+    await waitData(page, 'find', undefined);
+
+    // details: the PID namespace of the container "web-side"
+    const web = model.namespaces.find(
+      (ns) =>
+        ns.type === 'pid' &&
+        ns.pids.some((pid) => {
+          const c = model.processes.find((p) => p.pid === pid)?.container;
+          return model.containers.find((k) => k.key === c)?.name === 'web-side';
+        }),
+    );
+    if (!web) throw new Error('the engines fixture lost its web-side container');
+    await clickElement(page, svgIdOf(web.key));
+    await waitData(page, 'details', web.key);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(docs, 'viewer-details.png') });
+    console.log(`wrote ${join(docs, 'viewer-find.png')} and ${join(docs, 'viewer-details.png')}`);
+  } finally {
+    await viewer.close();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
