@@ -45,5 +45,6 @@ export function electronPlan(o: {
     // fail), no NODE_OPTIONS, no LD_PRELOAD
     env: windowEnv(o.env),
     fds: ['ignore', 'inherit', 'inherit', o.pipe ?? PIPE_FD],
+    endsWithParent: true, // a host (or graphns) killed outright takes its window along
   };
 }

@@ -15,7 +15,7 @@
  *   NODE_OPTIONS, LD_PRELOAD) never reach a window.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 
 /** What one fd of the child is: inherited from us, /dev/null, a new pipe, or our fd N. */
 export type FdPlan = 'inherit' | 'ignore' | 'pipe' | 'null' | number;
@@ -31,6 +31,29 @@ export interface ChildPlan {
   cwd?: string;
   /** Its own process group (so all of it can be ended at once). */
   detached?: boolean;
+  /**
+   * The kernel sends it SIGTERM when the process that spawned it dies,
+   * however that dies (SIGKILL, a crash, the OOM killer): a window must not
+   * outlive the process that serves or feeds it. See commandOf.
+   */
+  endsWithParent?: boolean;
+}
+
+/** util-linux's setpriv (Debian's util-linux is essential: always there). */
+export const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * The program and argv that run `plan`. A plan that ends with its parent
+ * runs through `setpriv --pdeathsig TERM`, which sets PR_SET_PDEATHSIG and
+ * execs the program: same PID, same process group, same argv in /proc.
+ * Node cannot run code in a child between fork and exec, and libuv forks
+ * from the main thread, whose end is the one the kernel watches. Where
+ * setpriv is missing the plan runs as it is and a parent killed outright
+ * leaves the window behind (the host still ends it on every other way out).
+ */
+export function commandOf(plan: ChildPlan, setpriv = SETPRIV): [program: string, args: string[]] {
+  if (!plan.endsWithParent || !existsSync(setpriv)) return [plan.program, plan.args];
+  return [setpriv, ['--pdeathsig', 'TERM', '--', plan.program, ...plan.args]];
 }
 
 /** Variables that turn a program into something else, dropped from every window's environment. */
@@ -57,7 +80,8 @@ export function spawnPlan(plan: ChildPlan): ChildProcess {
   let devNull = -1;
   const open = () => (devNull >= 0 ? devNull : (devNull = openSync('/dev/null', 'r+')));
   try {
-    return spawn(plan.program, plan.args, {
+    const [program, args] = commandOf(plan);
+    return spawn(program, args, {
       env: plan.env,
       stdio: stdioOf(plan.fds, open),
       cwd: plan.cwd,

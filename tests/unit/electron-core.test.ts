@@ -332,7 +332,7 @@ test('permissions: the clipboard write for our page in our window, nothing else'
   }
 });
 
-test("electronPlan: main.cjs first, the user's switches, no sandbox only as root, pipe on fd 3, clean env", () => {
+test("electronPlan: main.cjs first, the user's switches, no sandbox only as root, pipe on fd 3, clean env, ends with its parent", () => {
   const env = {
     PATH: '/usr/bin',
     DISPLAY: ':0',
@@ -350,6 +350,7 @@ test("electronPlan: main.cjs first, the user's switches, no sandbox only as root
     GRAPHNS_ELECTRON_ARGS: ' --a  --b=1 ',
   });
   assert.deepEqual(p.fds, ['ignore', 'inherit', 'inherit', 3]);
+  assert.equal(p.endsWithParent, true, 'a host killed outright takes Electron along');
   assert.equal(env.ELECTRON_RUN_AS_NODE, '1', 'the caller’s environment is not changed');
   const root = electronPlan({ program: '/e', mainScript: '/m', env: {}, asRoot: true });
   assert.deepEqual(root.args, ['/m', '--no-sandbox']);

@@ -46,7 +46,8 @@ async function groupGone(pgid: number, ms: number): Promise<boolean> {
  * private profile (`file://`, so the secret is on no command line), its
  * own process group, stderr piped for the DevTools address, and fd 3 —
  * where this host holds the privileged pipe — replaced by /dev/null, so
- * the browser and its helpers never inherit that pipe.
+ * the browser and its helpers never inherit that pipe; and SIGTERM from
+ * the kernel when this host dies, even by SIGKILL (plan.ts commandOf).
  */
 export function browserPlan(o: {
   browser: string;
@@ -68,6 +69,7 @@ export function browserPlan(o: {
     env: windowEnv(o.env),
     fds: ['null', 'null', 'pipe', 'null'],
     detached: true, // its own process group, see end() in runBrowserShell
+    endsWithParent: true, // a host killed outright takes its window along
   };
 }
 
