@@ -21,6 +21,7 @@ import { Engines } from '../helpers/engines';
 import { descendantsOf } from '../helpers/proc';
 import { inodeOf, needRoot, nsInode, Scene } from '../helpers/scene';
 import { launchViewer, ROOT, viewerSkip, viewTransform, type Viewer } from '../helpers/viewer';
+import { waitData } from '../helpers/viewer-ui';
 import type { PageDocument } from '../helpers/page-dom';
 
 // page.evaluate() callbacks run in the browser (see page-dom.ts)
@@ -225,6 +226,72 @@ test(
         assert.match(state ?? '', /\d+ of \d+ shown, \d+ hidden/);
         await page.screenshot({ path: join(ROOT, 'test-results', 'viewer-filters-bar.png') });
       });
+
+      await t.test(
+        'however many lines the bar wraps to, the drawing, overlay, panel and find box sit below it',
+        async () => {
+          // the window's own size, narrowed by emulation and given back after
+          const size: { width: number; height: number } = await page.evaluate(
+            '({ width: innerWidth, height: innerHeight })',
+          );
+          const cdp = await page.context().newCDPSession(page);
+          const resize = (width: number) =>
+            cdp.send('Emulation.setDeviceMetricsOverride', {
+              width,
+              height: size.height,
+              deviceScaleFactor: 0,
+              mobile: false,
+            });
+          // a string: the tests' type world has no DOM
+          const places = (): Promise<
+            Record<'bar' | 'graph' | 'marks' | 'details' | 'find', number>
+          > =>
+            page.evaluate(`(() => {
+              const box = (id) => document.getElementById(id).getBoundingClientRect();
+              return { bar: box('filters').bottom, graph: box('graph').top, marks: box('marks').top,
+                       details: box('details').top, find: box('find').top };
+            })()`);
+          try {
+            // the find box open on the host's user namespace, its details beside the drawing
+            await page.keyboard.press('/');
+            await waitData(page, 'find', 'open');
+            await page.locator('#find-input').fill('4026531837');
+            await waitData(page, 'findQuery', '4026531837');
+            await page.keyboard.press('Control+Enter');
+            await waitData(page, 'details', 'user:4026531837');
+            const ends: number[] = [];
+            for (const width of [size.width, 560, 380]) {
+              await resize(width);
+              // the bar's ResizeObserver runs with the next frames
+              let p = await places();
+              for (let i = 0; i < 50 && Math.abs(p.graph - p.bar) >= 1; i++) {
+                await page.waitForTimeout(50);
+                p = await places();
+              }
+              ends.push(p.bar);
+              for (const k of ['graph', 'marks', 'details'] as const) {
+                assert.ok(
+                  Math.abs(p[k] - p.bar) < 1,
+                  `${width} px wide: #${k} starts at ${p[k]}, the bar ends at ${p.bar}`,
+                );
+              }
+              assert.ok(
+                p.find > p.bar,
+                `${width} px wide: the find box (${p.find}) is below the bar`,
+              );
+            }
+            assert.ok(ends[2]! > ends[0]! + 10, `the bar wrapped: it ends at ${ends.join(', ')}`);
+            await page.keyboard.press('Escape');
+            await page.keyboard.press('Escape');
+            await waitData(page, 'details', undefined);
+          } finally {
+            await cdp.send('Emulation.clearDeviceMetricsOverride');
+            await cdp.detach();
+            // whatever failed, no find box or panel left open for the next subtest
+            for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
+          }
+        },
+      );
 
       await t.test('d turns the flat namespaces off and on, keys in the bar too', async () => {
         checkTypes(await drawn(page), ALL);

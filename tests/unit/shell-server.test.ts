@@ -12,7 +12,7 @@ import type { Asset } from '../../main/shell/assets';
 import { CSP } from '../../main/shell/assets';
 import { createHandlers } from '../../main/shell/handlers';
 import { decodeAddress, parseProcNetTcp, peerUid } from '../../main/shell/browser/peer';
-import { startServer } from '../../main/shell/browser/server';
+import { asciiJson, startServer } from '../../main/shell/browser/server';
 
 interface Reply {
   status: number;
@@ -263,6 +263,24 @@ test(
     }
   },
 );
+
+test('answers are JSON in ASCII alone that parses back to the very same strings', () => {
+  const hostile = [
+    'plain',
+    'legend → ⇢ — ·',
+    '\u007f\u0080\u00ff\u0100\uffff',
+    'pair 😀 and lone \udc80 \ud800 surrogates',
+    'line\u2028sep\u2029 and "quotes" \\ \n\t\u0000',
+  ];
+  const value = { ok: true, dot: hostile.join('\n'), list: hostile, n: 5000, none: null };
+  const text = asciiJson(value);
+  assert.match(text, /^[\x00-\x7e]*$/, 'nothing above U+007E');
+  assert.deepEqual(JSON.parse(text), value);
+  for (const s of hostile) assert.equal(JSON.parse(asciiJson(s)), s, JSON.stringify(s));
+  assert.equal(asciiJson(undefined), 'null');
+  // bytes Chromium decodes on the fast path: what the page's TextDecoder gets
+  assert.equal(Buffer.byteLength(text, 'utf8'), text.length);
+});
 
 test('/proc/net/tcp lines decode in either byte order, IPv4-mapped IPv6 as IPv4', () => {
   assert.equal(decodeAddress('0100007F', true), '127.0.0.1');
