@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { serializeModel, type ContainerKey, type Model } from '../../main/model';
 import { launchViewer } from '../helpers/viewer';
+import { launchBare } from './bare-cdp';
 import type { PageDocument } from '../helpers/page-dom';
 import { median } from './measure';
 import { syntheticModel } from './synthetic';
@@ -108,33 +109,48 @@ interface Check {
 }
 
 /**
- * Wait for the next refresh check whose outcome is `outcome` (any, when
- * undefined); the longest frame gap while waiting for that check.
+ * In the page: wait for the next refresh check whose outcome is `want`
+ * (any, when null); that check's figures and the longest frame gap while
+ * waiting for it. Source text, for Playwright and the bare socket alike.
  */
-async function nextCheck(page: Page, outcome?: string): Promise<Check> {
-  return page.evaluate(async (want) => {
-    const d = document.documentElement.dataset;
-    let last = performance.now();
-    let gap: number;
-    for (;;) {
-      const before = Number(d.checks ?? 0);
-      gap = 0;
-      while (Number(d.checks ?? 0) === before) {
-        await new Promise<void>((r) => requestAnimationFrame(() => r()));
-        const now = performance.now();
-        gap = Math.max(gap, now - last);
-        last = now;
-      }
-      if (want === undefined || d.checkOutcome === want) break;
+const NEXT_CHECK = `async (want) => {
+  const d = document.documentElement.dataset;
+  let last = performance.now();
+  let gap;
+  for (;;) {
+    const before = Number(d.checks ?? 0);
+    gap = 0;
+    while (Number(d.checks ?? 0) === before) {
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      const now = performance.now();
+      gap = Math.max(gap, now - last);
+      last = now;
     }
-    return {
-      outcome: d.checkOutcome ?? '',
-      checkMs: Number(d.checkMs),
-      pageMs: Number(d.checkPageMs),
-      maxGapMs: gap,
-      layouts: Number(d.layouts),
-    };
-  }, outcome);
+    if (want === null || d.checkOutcome === want) break;
+  }
+  return { outcome: d.checkOutcome ?? '', checkMs: Number(d.checkMs),
+           pageMs: Number(d.checkPageMs), maxGapMs: gap, layouts: Number(d.layouts) };
+}`;
+
+/** In the page: the longest frame gap over 5 s of nothing happening. */
+const IDLE_GAP = `(async () => {
+  let last = performance.now();
+  const t0 = last;
+  let gap = 0;
+  while (performance.now() - t0 < 5000) {
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    const now = performance.now();
+    gap = Math.max(gap, now - last);
+    last = now;
+  }
+  return gap;
+})()`;
+
+const checkIn = (outcome?: string) => `(${NEXT_CHECK})(${JSON.stringify(outcome ?? null)})`;
+
+/** Wait for the next refresh check whose outcome is `outcome` (any, when undefined). */
+function nextCheck(page: Page, outcome?: string): Promise<Check> {
+  return page.evaluate(checkIn(outcome));
 }
 
 function writeSnapshot(path: string, m: Model): void {
@@ -198,18 +214,7 @@ try {
   }
 
   // the floor for frame gaps: the drawing at rest, nothing running
-  const idle = await page.evaluate(async () => {
-    let last = performance.now();
-    const t0 = last;
-    let gap = 0;
-    while (performance.now() - t0 < 5000) {
-      await new Promise<void>((r) => requestAnimationFrame(() => r()));
-      const now = performance.now();
-      gap = Math.max(gap, now - last);
-      last = now;
-    }
-    return gap;
-  });
+  const idle: number = await page.evaluate(IDLE_GAP);
 
   // live refresh: every 2 s, the snapshot read again
   await page.locator('#f-live').selectOption({ label: '2 s' });
@@ -259,6 +264,24 @@ try {
   await page.locator('#f-live').selectOption({ label: 'off' });
   void page.keyboard.press('q').catch(() => undefined);
   await viewer.exited;
+
+  // the same refresh in a window no Playwright inspects (bare-cdp.ts says why)
+  writeSnapshot(snap, base);
+  const bare = await launchBare(['--open', snap, '-d']);
+  try {
+    const bareIdle = await bare.evaluate<number>(IDLE_GAP);
+    await bare.evaluate(
+      `(() => { const s = document.getElementById('f-live'); s.value = '1'; s.dispatchEvent(new Event('change')); })()`,
+    );
+    await bare.evaluate(checkIn());
+    const bareSame: Check[] = [];
+    for (let i = 0; i < RUNS; i++) bareSame.push(await bare.evaluate<Check>(checkIn('same scan')));
+    if (new Set(bareSame.map((c) => c.layouts)).size !== 1) throw new Error('a refresh laid out');
+    console.log(`| (floor, no Playwright attached) | — | — | ${Math.round(bareIdle)} ms |`);
+    row('nothing changed, no Playwright attached (a window as users have it)', bareSame);
+  } finally {
+    await bare.close();
+  }
 } finally {
   await viewer.close();
   rmSync(dir, { recursive: true, force: true });
