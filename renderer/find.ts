@@ -5,10 +5,11 @@
  * centred at a readable zoom; Escape closes it and clears the highlight.
  *
  * A keystroke costs one pass of the index over short strings plus work in
- * the number of matches (and of the previous ones, to unmark them): at
- * thousands of namespaces it must leave the page painting (the bench,
- * tests/bench/viewer-ui-bench.ts, measures the longest frame gap while
- * typing). Matches the filters do not draw are counted apart, not hidden
+ * the number of matches (a lookup each in the drawing's element index, an
+ * outline each in the overlay, which draws only the cells near the view,
+ * marks.ts): at thousands of namespaces it must leave the page painting
+ * (the bench, tests/bench/viewer-ui-bench.ts, measures the longest frame
+ * gap while typing). Matches the filters do not draw are counted apart, not hidden
  * in the count.
  *
  * `<html data-find-query>` is the query the highlight shows (set once the
@@ -46,6 +47,8 @@ function byId<T extends HTMLElement>(id: string): T {
   if (!el) throw new Error(`page lacks #${id}`);
   return el as T;
 }
+
+const elementOf = (m: { el: Element }): Element => m.el;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -102,10 +105,7 @@ export function installFind(ctx: FindContext): FindBox {
         else hidden++;
       }
     }
-    overlay.set(
-      'match',
-      shown.map((s) => s.el),
-    );
+    overlay.set('match', shown.map(elementOf));
     overlay.set('match-current', []);
     say();
     root.dataset.findQuery = q;
