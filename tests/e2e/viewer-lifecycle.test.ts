@@ -16,30 +16,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeModel } from '../../main/model';
 import { needRoot } from '../helpers/scene';
-import {
-  childrenOf,
-  descendantsOf,
-  makeUser,
-  noUseradd,
-  removeUser,
-  type TestUser,
-} from '../helpers/users';
+import { childrenOf, descendantsOf, isRunning } from '../helpers/proc';
+import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
 import { launchViewer, viewerSkip, type Viewer } from '../helpers/viewer';
 import { seedModel } from '../unit/fixtures/dot-models';
-
-const running = (pid: number): boolean => {
-  try {
-    return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return false;
-  }
-};
 
 /** Wait until none of `pids` runs; the ones still running after `ms`. */
 async function goneWithin(pids: readonly number[], ms: number): Promise<number[]> {
   const deadline = Date.now() + ms;
-  while (pids.some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return pids.filter(running);
+  while (pids.some(isRunning) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return pids.filter(isRunning);
 }
 
 const describe = (pid: number) => {

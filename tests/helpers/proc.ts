@@ -14,6 +14,15 @@ export function commOf(pid: number): string | undefined {
   }
 }
 
+/** Whether `pid` runs: it exists and is not a zombie (Z) or dead (X), which run nothing. */
+export function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return false;
+  }
+}
+
 /** The direct children of `pid`. */
 export function childrenOf(pid: number): number[] {
   try {

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commandOf, SETPRIV, type ChildPlan } from '../../main/shell/plan';
+import { isRunning } from '../helpers/proc';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const plan: ChildPlan = { program: '/usr/bin/sleep', args: ['60'], env: {}, fds: ['null'] };
@@ -25,15 +26,6 @@ test('commandOf: a plan that ends with its parent runs through setpriv --pdeaths
     ['60'],
   ]);
 });
-
-const alive = (pid: number): boolean => {
-  try {
-    // a zombie is gone for our purpose: it runs nothing
-    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return false;
-  }
-};
 
 /** Spawn `p` from a middle process, SIGKILL the middle, and say whether `p` outlives it (2 s). */
 async function outlivesKilledParent(p: ChildPlan): Promise<{ pid: number; outlived: boolean }> {
@@ -61,8 +53,8 @@ async function outlivesKilledParent(p: ChildPlan): Promise<{ pid: number; outliv
   middle.kill('SIGKILL');
   await new Promise((r) => middle.once('exit', r));
   const deadline = Date.now() + 2000;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  return { pid, outlived: alive(pid) };
+  while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return { pid, outlived: isRunning(pid) };
 }
 
 test('a child that ends with its parent goes when the parent is SIGKILLed; one that does not, stays', async () => {
@@ -73,6 +65,6 @@ test('a child that ends with its parent goes when the parent is SIGKILLed; one t
   try {
     assert.equal(stays.outlived, true, 'a plain child outlives its parent');
   } finally {
-    if (alive(stays.pid)) process.kill(stays.pid, 'SIGKILL');
+    if (isRunning(stays.pid)) process.kill(stays.pid, 'SIGKILL');
   }
 });
