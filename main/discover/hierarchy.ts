@@ -14,21 +14,36 @@
  *
  * Every fd opened here is closed before the step returns, on every path.
  */
-import { closeSync, fstatSync, openSync, constants } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { hasCode, ioctl, ioctlUint32, ioctlUint64 } from '../../native-shim';
 import { nsIoctlsFor } from '../relations/constants';
+import { openNamespace } from '../relations/open';
 import type { NsKey, NsTypeName } from '../model/types';
 import type { NsFacts } from './memo';
 import type { Entry, Registry } from './registry';
 import { isVanished, type Warnings } from './warnings';
 
-/** Open the first of `refs` that still opens; undefined when none does. */
-function openFirst(refs: readonly string[], warnings: Warnings, key: NsKey): number | undefined {
+/**
+ * Open the first of `refs` that still opens the namespace `ino`; undefined
+ * when none does. Each is opened as relations/open.ts does: never a fifo
+ * or a device a user stacked on a bind mount or swapped into an fd, and
+ * never another namespace than the one the scan named (ESTALE: the process
+ * moved or the mount changed since, as good as vanished).
+ */
+function openFirst(
+  refs: readonly string[],
+  ino: number,
+  warnings: Warnings,
+  key: NsKey,
+): number | undefined {
   for (const ref of refs) {
     try {
-      return openSync(ref, constants.O_RDONLY);
+      return openNamespace(ref, ino);
     } catch (err) {
-      if (!isVanished(err)) warnings.addError('cannot open namespace', `${key} via ${ref}`, err);
+      // a user's fifo or device where a namespace was: said, never opened
+      if (hasCode(err, 'ENOTTY')) warnings.add('skipped, not a namespace', `${ref} (for ${key})`);
+      else if (!isVanished(err) && !hasCode(err, 'ESTALE'))
+        warnings.addError('cannot open namespace', `${key} via ${ref}`, err);
     }
   }
   return undefined;
@@ -165,7 +180,7 @@ export function resolveHierarchy(
         tally.same++;
         continue;
       }
-      const fd = item.fd ?? openFirst(entry.refs, warnings, item.key);
+      const fd = item.fd ?? openFirst(entry.refs, entry.ns.ino, warnings, item.key);
       item.fd = undefined; // owned by `fd` now
       if (fd === undefined) continue;
       let clean = true;

@@ -5,3 +5,4 @@
 export * from './constants';
 export { NamespaceFile } from './nsfile';
 export { getNsType, getUserNs, getParentNs, getOwnerUid, getNsId, type NsRef } from './relations';
+export { openNamespace, checkNamespaceFd, NSFS_MAGIC } from './open';

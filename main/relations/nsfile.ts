@@ -5,9 +5,10 @@
  * not paths, so the answer is an object that owns its fd and must be closed.
  * It supports `using` (Symbol.dispose) so scopes close it on every path.
  */
-import { closeSync, fstatSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import type { NsTypeName } from './constants';
 import { nsTypeName } from './constants';
+import { checkNamespaceFd } from './open';
 
 /** An open namespace file descriptor with its type and id. */
 export class NamespaceFile {
@@ -24,7 +25,7 @@ export class NamespaceFile {
    */
   constructor(fd: number, type: number) {
     try {
-      this.id = fstatSync(fd).ino;
+      this.id = checkNamespaceFd(fd).ino;
       nsTypeName(type);
     } catch (err) {
       closeSync(fd);

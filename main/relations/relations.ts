@@ -5,12 +5,16 @@
  *
  * A reference is a path, an open fd, or a NamespaceFile. A path is opened
  * and closed inside the call; fds and NamespaceFiles stay the caller's.
+ * Whatever the reference, no ioctl is sent before the file is proven a
+ * namespace (open.ts): a fifo, a device or a regular file gives ENOTTY at
+ * once, without being opened.
  * Request numbers are this architecture's, results are read in its byte order.
  */
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { ioctl, ioctlUint32, ioctlUint64, hasCode } from '../../native-shim';
 import { nsIoctlsFor, type NsIoctls } from './constants';
 import { NamespaceFile } from './nsfile';
+import { checkNamespaceFd, openNamespace } from './open';
 
 let host: NsIoctls | undefined;
 
@@ -34,11 +38,13 @@ function withFd<T>(ref: NsRef, fn: (fd: number) => T): T {
     if (!Number.isSafeInteger(ref) || ref < 0) {
       throw new TypeError(`not a file descriptor: ${String(ref)}`);
     }
+    // the caller's fd may be anything: no ioctl reaches a device or a fifo
+    checkNamespaceFd(ref);
     return fn(ref);
   }
   if (typeof ref === 'string') {
-    // libuv opens every fd with O_CLOEXEC, so none leaks into child processes.
-    const fd = openSync(ref, constants.O_RDONLY);
+    // opened without side effects and proven a namespace (open.ts)
+    const fd = openNamespace(ref);
     try {
       return fn(fd);
     } finally {

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBrowserShell } from './browser/run';
+import { displayProblem, isHeadless } from './display';
 import { electronPlan, PIPE_FD } from './electron-plan';
 import { fdBroker } from './host-broker';
 import { spawnPlan } from './plan';
@@ -40,6 +41,15 @@ async function main(): Promise<number> {
   const here = dirname(fileURLToPath(import.meta.url));
 
   if (values.shell === 'electron') {
+    // as the user who shows the window: can they reach the display?
+    const problem = displayProblem(process.env, {
+      headless: isHeadless(process.env.GRAPHNS_ELECTRON_ARGS),
+      readAuth: true,
+    });
+    if (problem) {
+      process.stderr.write(`graphns: ${problem}\n`);
+      return 1;
+    }
     const child = spawnPlan(
       electronPlan({
         program,

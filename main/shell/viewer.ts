@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { GraphResult } from '../contract';
 import { escapeDisplay, serializeModel, type Model } from '../model';
 import { findBrowser } from './browser/find';
+import { displayProblem, isHeadless } from './display';
 import { runBrowserShell } from './browser/run';
 import { electronPackageDir, findElectron } from './electron-binary';
 import { electronPlan } from './electron-plan';
@@ -109,8 +110,9 @@ export function chooseShell(
 
 /**
  * Open the viewer and wait until it is closed. Resolves with the exit code
- * for graphns: 0 when the window was closed or `q` pressed, 1 when no shell
- * could be started. Rejects with `ready`'s error when that rejects (before
+ * for graphns: 0 when the window was closed or `q` pressed, 1 when no
+ * window could be shown (no display, no shell, a browser that ended before
+ * the page had the graph). Rejects with `ready`'s error when that rejects (before
  * any window has opened).
  *
  * Under sudo the shell host, a process of its own, drops to the user and
@@ -130,6 +132,18 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
   }
   const euid = process.geteuid?.() ?? -1;
   const target = sudoTarget(env, euid);
+  // before any process starts: no display is an error, never a window that silently was not
+  const noWindow = displayProblem(env, {
+    headless: isHeadless(
+      choice.shell === 'browser' ? env.GRAPHNS_BROWSER_ARGS : env.GRAPHNS_ELECTRON_ARGS,
+    ),
+    readAuth: !target, // under sudo, the host checks as the user who will show the window
+  });
+  if (noWindow) {
+    await ready;
+    say(noWindow);
+    return 1;
+  }
   const notes = () => {
     if (choice.note) say(choice.note);
     if (target) say(`discovery runs as root; the window runs as uid ${target.uid}`);

@@ -184,14 +184,58 @@ test('the cap: exactly the limit is read, one byte more or a sparse giant is ref
   }
 });
 
-test('a file reporting size 0 (/proc) is still read, up to the cap', () => {
-  const status = readRegularFile('/proc/self/status', 1 << 20).toString();
-  assert.match(status, /^Name:/);
-  assert.match(
-    readError('/proc/self/status', 10) ?? '',
-    /\/proc\/self\/status: larger than 10 bytes$/,
-  );
+test('files of procfs and sysfs are never read, whatever link leads there; other size-0 files are', () => {
+  const d = scratch();
+  try {
+    // /proc/kmsg: reading it as root would consume the kernel log's unread queue
+    symlinkSync('/proc/kmsg', join(d, 'state.json'));
+    symlinkSync('/proc/self/status', join(d, 'status.json'));
+    symlinkSync('/sys/kernel/uevent_seqnum', join(d, 'sys.json'));
+    assert.equal(
+      readError(join(d, 'state.json'), 1 << 20),
+      `cannot read ${join(d, 'state.json')}: a file of the kernel's procfs, not data`,
+    );
+    assert.equal(
+      readError('/proc/self/status', 1 << 20),
+      "cannot read /proc/self/status: a file of the kernel's procfs, not data",
+    );
+    assert.match(readError(join(d, 'status.json'), 1 << 20) ?? '', /procfs, not data$/);
+    assert.match(readError(join(d, 'sys.json'), 1 << 20) ?? '', /sysfs, not data$/);
+    // a regular file that grows past its st_size while read is still capped by the bytes read
+    writeFileSync(join(d, 'data.json'), '{}');
+    assert.equal(readRegularFile(join(d, 'data.json'), 2).toString(), '{}');
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 });
+
+test(
+  'a link to /proc/kmsg is refused before a byte is read: the kernel log keeps its unread records',
+  { skip: !isRoot && 'needs root to read /proc/kmsg' },
+  () => {
+    const d = scratch();
+    const kmsg = join(d, 'kmsg.json');
+    symlinkSync('/proc/kmsg', kmsg);
+    // /dev/kmsg readers see every record; a record written now is unread in /proc/kmsg's queue
+    const mark = `graphns-test-${process.pid}-${Date.now()}`;
+    try {
+      writeFileSync('/dev/kmsg', `${mark}\n`);
+      assert.match(readError(kmsg, 1 << 20) ?? '', /procfs, not data$/);
+      // what the refusal left: the record is still there for /proc/kmsg's real reader
+      const r = spawnSync(
+        'sh',
+        [
+          '-c',
+          `timeout 2 dd if=/proc/kmsg bs=64k count=64 iflag=nonblock 2>/dev/null | grep -c ${mark}`,
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(r.stdout.trim(), '1', 'the record is still unread in /proc/kmsg');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  },
+);
 
 test(
   'a file another user cannot read: permission denied, one line',

@@ -4,8 +4,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSync, closeSync, readdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   CLONE_NEWCGROUP,
@@ -93,6 +95,65 @@ describe('relations on this process', () => {
     rejectsWith(() => getNsType('/etc/hostname'), 'ENOTTY');
     rejectsWith(() => getNsId('/etc/hostname'), 'ENOTTY');
     rejectsWith(() => getNsType(987654), 'EBADF');
+  });
+
+  test('a fifo, a device or a regular file is refused before any ioctl, and a fifo never blocks', () => {
+    const d = mkdtempSync(join(tmpdir(), 'graphns-rel-'));
+    try {
+      const fifo = join(d, 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      // in a child: a plain open() of a fifo with no writer would hang this test runner
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          `import('${RELATIONS_MODULE}').then((m) => { for (const f of ['getNsType', 'getUserNs', 'getParentNs', 'getOwnerUid', 'getNsId']) {` +
+            ` try { m[f](${JSON.stringify(fifo)}); console.log(f, 'answered'); } catch (e) { console.log(f, e.code, e.syscall, e.message); } } })`,
+        ],
+        { encoding: 'utf8', timeout: 20_000 },
+      );
+      assert.equal(r.signal, null, `the child hung on the fifo: ${r.stderr}`);
+      const lines = r.stdout.trim().split('\n');
+      assert.equal(lines.length, 5, r.stdout + r.stderr);
+      for (const line of lines)
+        assert.match(line, /^\w+ ENOTTY open not a namespace: .*fifo is a fifo$/);
+      // a device and a regular file: ENOTTY from our check (syscall open), not from an ioctl sent to them
+      for (const [path, kind] of [
+        ['/dev/null', 'a character device'],
+        ['/etc/hostname', 'a regular file'],
+        [d, 'a directory'],
+      ]) {
+        assert.throws(
+          () => getNsType(path!),
+          (err: NodeJS.ErrnoException) =>
+            err.code === 'ENOTTY' &&
+            err.syscall === 'open' &&
+            err.message === `not a namespace: ${path} is ${kind}`,
+          path,
+        );
+      }
+      // the caller's own fds are checked too: no ioctl reaches the fifo or /dev/null
+      const fifoFd = openSync(fifo, 'r+'); // O_RDWR: a fifo opens without a writer
+      const nullFd = openSync('/dev/null', 'r');
+      try {
+        for (const fd of [fifoFd, nullFd]) {
+          assert.throws(
+            () => getUserNs(fd),
+            (err: NodeJS.ErrnoException) => err.code === 'ENOTTY' && err.syscall === 'fstat',
+          );
+        }
+        // and a NamespaceFile cannot be made of one
+        const dup = openSync('/dev/null', 'r');
+        assert.throws(() => new NamespaceFile(dup, CLONE_NEWNET), /not a namespace/);
+      } finally {
+        closeSync(fifoFd);
+        closeSync(nullFd);
+      }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   test('a NamespaceFile closes once, and its fd is unusable after', () => {

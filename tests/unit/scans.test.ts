@@ -30,6 +30,7 @@ test('a flood of requests costs one running and one pending scan, and every requ
       return n;
     },
     (upTo, scan) => answers.push([upTo, scan]),
+    0, // no gap between scans: this test is about the queue (the gap has its own below)
   );
   request(0);
   requested = 1;
@@ -62,6 +63,7 @@ test('a request after the queue went idle starts a scan at once; a failed scan s
       return calls;
     },
     (upTo) => answers.push(upTo),
+    0,
   );
   request(1);
   await tick(30);
@@ -69,4 +71,43 @@ test('a request after the queue went idle starts a scan at once; a failed scan s
   await tick(30);
   assert.equal(calls, 2);
   assert.deepEqual(answers, [2], 'the failed scan answers nothing; the next one runs');
+});
+
+test('scans start at least the gap apart, however a page floods: root runs at most one scan a gap', async () => {
+  const GAP = 150;
+  const starts: number[] = [];
+  const answered: number[] = [];
+  const request = scanQueue(
+    async () => {
+      starts.push(performance.now());
+      await tick(1); // a quick scan: without the gap, a flood would start the next at once
+      return starts.length;
+    },
+    (upTo) => answered.push(upTo),
+    GAP,
+  );
+  // six "pages" asking in parallel loops, as the attack did, for about five gaps
+  let id = 0;
+  const until = performance.now() + 5 * GAP;
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      while (performance.now() < until) {
+        request(++id);
+        await tick(2);
+      }
+    }),
+  );
+  // the last request is still answered, by a scan that starts once the gap has passed
+  for (let i = 0; i < 200 && answered.at(-1) !== id; i++) await tick(10);
+  assert.equal(answered.at(-1), id, 'the last request is answered');
+  for (let i = 1; i < starts.length; i++) {
+    // timers may fire a millisecond early by performance.now()'s reckoning
+    assert.ok(
+      starts[i]! - starts[i - 1]! >= GAP - 2,
+      `scan ${i} started ${starts[i]! - starts[i - 1]!} ms after the one before`,
+    );
+  }
+  // a loaded machine can only make this fewer; about 5 gaps of flooding allow at most 7 scans
+  assert.ok(starts.length <= 7, `${starts.length} scans`);
+  assert.ok(starts.length >= 2, 'the flood was answered by more than the first scan');
 });

@@ -5,7 +5,7 @@
  * on SIGINT/SIGTERM/SIGHUP, or when the privileged side goes away.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +15,8 @@ import { createHandlers } from '../handlers';
 import type { GraphBroker } from '../host-broker';
 import { defaultSaveDir, saveBaseName, saveInDefaultDir, saveNewFile } from '../save';
 import { spawnPlan, windowEnv, type ChildPlan } from '../plan';
+import { escapeDisplay } from '../../model';
+import { displayProblem, isHeadless } from '../display';
 import { browserArgs, splitArgs } from './find';
 import { startServer } from './server';
 
@@ -42,6 +44,28 @@ async function groupGone(pgid: number, ms: number): Promise<boolean> {
 }
 
 /**
+ * The browser's environment: the window's (plan.ts), with everything
+ * Chromium would write outside its profile moved into it, so removing the
+ * profile leaves nothing behind: its singleton directory
+ * (`org.chromium.Chromium.XXXXXX`, made in $TMPDIR), its crash reports
+ * (`<config>/chromium/Crash Reports`, found through CHROME_CONFIG_HOME,
+ * whatever --user-data-dir says) and GTK's dconf cache
+ * (`~/.cache/dconf`; the memory backend writes nothing). The user's own
+ * XDG_CONFIG_HOME stays, for their GTK and font settings.
+ */
+export function browserEnv(env: NodeJS.ProcessEnv, profile: string): NodeJS.ProcessEnv {
+  return {
+    ...windowEnv(env),
+    TMPDIR: join(profile, 'tmp'),
+    CHROME_CONFIG_HOME: join(profile, 'config'),
+    GSETTINGS_BACKEND: 'memory',
+  };
+}
+
+/** How many of the browser's last stderr lines say why it ended too early. */
+const LAST_LINES = 5;
+
+/**
  * How the browser is started: an app window on the launch page in its
  * private profile (`file://`, so the secret is on no command line), its
  * own process group, stderr piped for the DevTools address, and fd 3 —
@@ -66,7 +90,7 @@ export function browserPlan(o: {
       bounds: o.bounds,
       extra: splitArgs(o.env.GRAPHNS_BROWSER_ARGS),
     }),
-    env: windowEnv(o.env),
+    env: browserEnv(o.env, o.profile),
     fds: ['null', 'null', 'pipe', 'null'],
     detached: true, // its own process group, see end() in runBrowserShell
     endsWithParent: true, // a host killed outright takes its window along
@@ -94,6 +118,10 @@ export async function runBrowserShell(o: {
   const boundsPath = boundsFile(o.env, homedir());
 
   const profile = mkdtempSync(join(tmpdir(), 'graphns-browser-')); // 0700, ours alone
+  mkdirSync(join(profile, 'tmp'), { mode: 0o700 }); // the browser's TMPDIR (browserEnv)
+  // whether the page has asked for its graph: a browser ending before that never showed one
+  let asked = false;
+  const lastLines: string[] = [];
   const launchFile = join(profile, 'launch.html');
   const server = await startServer({
     onLaunch: () => {
@@ -105,7 +133,10 @@ export async function runBrowserShell(o: {
     },
     assets: loadAssets(o.rendererDir),
     handlers: createHandlers({
-      graph: () => o.broker.current(),
+      graph: () => {
+        asked = true;
+        return o.broker.current();
+      },
       rediscover: () => o.broker.rediscover(),
       save: async (svgText) => {
         try {
@@ -167,6 +198,16 @@ export async function runBrowserShell(o: {
     return done;
   }
   if (ending) return done;
+  // as the user who shows the window (after the host's privilege drop)
+  const problem = displayProblem(o.env, {
+    headless: isHeadless(o.env.GRAPHNS_BROWSER_ARGS),
+    readAuth: true,
+  });
+  if (problem) {
+    process.stderr.write(`graphns: ${problem}\n`);
+    void end(1);
+    return done;
+  }
 
   browser = spawnPlan(
     browserPlan({
@@ -185,15 +226,26 @@ export async function runBrowserShell(o: {
   browser.stderr?.setEncoding('utf8');
   browser.stderr?.on('data', (text: string) => {
     for (const line of text.split('\n')) {
-      if (line && (verbose || line.startsWith('DevTools listening on '))) {
-        process.stderr.write(`${line}\n`);
-      }
+      if (!line) continue;
+      if (verbose || line.startsWith('DevTools listening on ')) process.stderr.write(`${line}\n`);
+      if (lastLines.push(line) > LAST_LINES) lastLines.shift();
     }
   });
   browser.once('error', (err) => {
     process.stderr.write(`graphns: cannot start ${o.browser}: ${err.message}\n`);
     void end(1);
   });
-  browser.once('exit', () => void end(0));
+  browser.once('exit', (code, signal) => {
+    if (ending || asked) return void end(0); // closed by the user, or by us
+    // it never showed the graph: say so, with what it said, and fail
+    const how = signal ? `on ${signal}` : `with code ${code}`;
+    const said = lastLines.map((l) => `\n  ${escapeDisplay(l)}`).join('');
+    process.stderr.write(
+      `graphns: ${o.browser} exited ${how} before the window showed the graph` +
+        (said ? `; its last words:${said}` : '') +
+        '\n',
+    );
+    void end(1);
+  });
   return done;
 }
