@@ -49,15 +49,18 @@ async function groupGone(pgid: number, ms: number): Promise<boolean> {
  * profile leaves nothing behind: its singleton directory
  * (`org.chromium.Chromium.XXXXXX`, made in $TMPDIR), its crash reports
  * (`<config>/chromium/Crash Reports`, found through CHROME_CONFIG_HOME,
- * whatever --user-data-dir says) and GTK's dconf cache
- * (`~/.cache/dconf`; the memory backend writes nothing). The user's own
- * XDG_CONFIG_HOME stays, for their GTK and font settings.
+ * whatever --user-data-dir says), GTK's dconf cache (`~/.cache/dconf`;
+ * the memory backend writes nothing) and every other cache (Mesa's shader
+ * cache in `~/.cache/mesa_shader_cache`: caches are disposable by
+ * definition). The user's own XDG_CONFIG_HOME stays, for their GTK and
+ * font settings.
  */
 export function browserEnv(env: NodeJS.ProcessEnv, profile: string): NodeJS.ProcessEnv {
   return {
     ...windowEnv(env),
     TMPDIR: join(profile, 'tmp'),
     CHROME_CONFIG_HOME: join(profile, 'config'),
+    XDG_CACHE_HOME: join(profile, 'cache'),
     GSETTINGS_BACKEND: 'memory',
   };
 }
