@@ -263,6 +263,22 @@ async function answer(m) {
     case 'close':
       windows[0].close();
       return {};
+    // the window went away (Electron emits this once the last window closed)
+    case 'all-closed':
+      emit('app', 'window-all-closed');
+      return {};
+    // the page's renderer died
+    case 'page-gone':
+      emit(
+        windows[0].webContents.owner,
+        'render-process-gone',
+        {},
+        {
+          reason: 'crashed',
+          exitCode: 139,
+        },
+      );
+      return {};
     default:
       throw new Error(`unknown query ${m.q}`);
   }

@@ -379,6 +379,41 @@ describe('the built Electron main process under a recording stand-in', { timeout
   });
 });
 
+test('a window that closes, or a page that dies, before the page had its graph: exit 1 with why', async () => {
+  for (const q of ['all-closed', 'page-gone'] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'graphns-electron-main-'));
+    const run = new Run({ HOME: dir, XDG_CONFIG_HOME: dir });
+    try {
+      await run.ready;
+      run.child.send({ q, id: -1 }); // its answer never comes: the process ends
+      assert.equal(await run.exited, 1, `${q}: ${run.stderr}`);
+      assert.equal(run.exitReport?.exit, 1);
+      assert.match(
+        run.stderr,
+        q === 'all-closed'
+          ? /the viewer window closed before the window showed the graph/
+          : /the viewer page ended \(crashed, exit code 139\) before the window showed the graph/,
+      );
+    } finally {
+      await run.end();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // once the page has asked for its graph, closing is the user's normal way out
+  const dir = mkdtempSync(join(tmpdir(), 'graphns-electron-main-'));
+  const run = new Run({ HOME: dir, XDG_CONFIG_HOME: dir });
+  try {
+    await run.ready;
+    await run.ask({ q: 'ipc', sender: 'main', channel: CHANNELS.getGraph });
+    await run.ask({ q: 'all-closed' });
+    await run.quit;
+    assert.equal(run.exitReport, undefined, 'no app.exit');
+  } finally {
+    await run.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("on a dark desktop the window's first colour is the dark page's", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'graphns-electron-main-'));
   const run = new Run({ HOME: dir, XDG_CONFIG_HOME: dir, STAND_IN_DARK: '1' });

@@ -51,6 +51,20 @@ protocol.registerSchemesAsPrivileged([
 ]);
 Menu.setApplicationMenu(null);
 
+/**
+ * Whether the page has asked for its graph. A window that closes, or a page
+ * that dies, before that never showed one: graphns must not exit 0 then.
+ */
+let shown = false;
+
+/** End with 1 and the reason when the window goes before it showed the graph. */
+function failIfNotShown(why: string): boolean {
+  if (shown) return false;
+  process.stderr.write(`graphns: ${why} before the window showed the graph\n`);
+  app.exit(1);
+  return true;
+}
+
 function start(): void {
   const graphs = fdBroker(PIPE_FD);
   const assets = loadAssets(join(__dirname, '..', '..', 'renderer'));
@@ -96,8 +110,9 @@ function start(): void {
     hostname: hostname(),
   });
   for (const name of CHANNEL_NAMES) {
-    ipcMain.handle(CHANNELS[name], (event, arg: unknown) =>
-      answerIpc(
+    ipcMain.handle(CHANNELS[name], (event, arg: unknown) => {
+      if (name === 'getGraph' && event.sender === win.webContents) shown = true;
+      return answerIpc(
         handlers,
         name,
         {
@@ -106,9 +121,12 @@ function start(): void {
           frameUrl: event.senderFrame?.url,
         },
         arg,
-      ),
-    );
+      );
+    });
   }
+  win.webContents.on('render-process-gone', (_event, details) => {
+    failIfNotShown(`the viewer page ended (${details.reason}, exit code ${details.exitCode})`);
+  });
   graphs.onClose(() => app.quit());
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore();
@@ -123,7 +141,9 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
-app.on('window-all-closed', () => app.quit());
+app.on('window-all-closed', () => {
+  if (!failIfNotShown('the viewer window closed')) app.quit();
+});
 
 if (!app.requestSingleInstanceLock()) {
   process.stderr.write('graphns: a viewer window is already open; it has been raised\n');
