@@ -113,6 +113,7 @@ test('the shell host starts Electron from its plan: main.cjs, the pipe on fd 3, 
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
+      DISPLAY: ':97', // the stand-in needs none; without one graphns would stop before starting it
       HOME: scratch,
       // an editor's terminal, an Electron-as-Node tool: none of it may reach the window
       ELECTRON_RUN_AS_NODE: '1',
@@ -167,6 +168,7 @@ test('without a privilege drop graphns starts Electron itself, from the same pla
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
+      DISPLAY: ':97', // the stand-in needs none; without one graphns would stop before starting it
       HOME: scratch,
       ELECTRON_OVERRIDE_DIST_PATH: scratch,
       ELECTRON_RUN_AS_NODE: '1',
@@ -202,6 +204,7 @@ test('electron-with-pipe.mjs starts the binary with its arguments and serves the
     stdio: ['pipe', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
+      DISPLAY: ':97', // the stand-in needs none; without one graphns would stop before starting it
       GRAPHNS_TEST_ELECTRON: electron,
       GRAPHNS_TEST_GRAPH: graphFile,
       ELECTRON_RUN_AS_NODE: '1',

@@ -209,12 +209,15 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
 
     testInstalledCommands(run, scratch);
 
+    // a display nobody serves: the stand-ins never connect, and without one graphns stops first
+    const DISPLAY = ':97';
+
     test('graphns starts the packaged Electron as the window, not as Node', (t) => {
       if (dist.real) {
         skip(t, 'with a real Electron this opens a window; see "launching the packaged app"');
         return;
       }
-      const r = run('graphns', []);
+      const r = run('graphns', [], { ...process.env, DISPLAY });
       const seen = /stand-in window: (.*)/.exec(r.stderr)?.[1];
       // graphns opens the viewer without flags: not reaching the window is a failure
       assert.ok(seen, `graphns did not try to open a window: ${r.stderr}`);
@@ -225,19 +228,22 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     });
 
     test('graphns --shell browser finds the page beside the unpacked shell host', () => {
-      // a stand-in browser: notes it was started and closes at once, which
-      // ends the viewer with 0; a host without its page fails before that
+      // a stand-in browser: notes it was started and closes at once, before it
+      // asked for the graph: the viewer ends with 1 and says so; a host
+      // without its page fails before the browser starts
       const browser = join(scratch, 'stand-in-browser');
       const started = join(scratch, 'stand-in-browser-started');
       writeFileSync(browser, `#!/bin/sh\necho "$*" > '${started}'\nexit 0\n`);
       chmodSync(browser, 0o755);
       const r = run('graphns', ['--shell', 'browser'], {
         ...process.env,
+        DISPLAY,
         GRAPHNS_BROWSER: browser,
       });
       assert.doesNotMatch(r.stderr, /ENOENT|renderer/, r.stderr);
       assert.ok(existsSync(started), `the browser was started: ${r.stderr}`);
-      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /exited with code 0 before the window showed the graph/);
     });
 
     test('under sudo, the window is started as the invoking user, still as Electron', (t) => {
@@ -254,6 +260,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
         const gid = execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim();
         const r = run('graphns', [], {
           PATH: process.env.PATH,
+          DISPLAY,
           SUDO_UID: uid,
           SUDO_GID: gid,
           SUDO_USER: name,
