@@ -126,6 +126,6 @@ export function localBroker(scan: () => Promise<GraphResult>): GraphBroker & { s
     },
     // the discovering side is this process: it cannot go away first
     onClose: () => undefined,
-    close: () => undefined,
+    close: () => request.close(),
   };
 }

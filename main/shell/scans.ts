@@ -21,6 +21,9 @@
  */
 export const MIN_SCAN_GAP_MS = 1000;
 
+/** The function to call with each request's id; `close()` drops a scan still waiting for its gap. */
+export type ScanRequest = ((id: number) => void) & { close(): void };
+
 /**
  * Start the queue; returns the function to call with each request's id.
  * A scan starts at the earliest `minGapMs` after the one before it started.
@@ -29,22 +32,22 @@ export function scanQueue<R>(
   scan: () => Promise<R>,
   answer: (upToId: number, result: R) => void,
   minGapMs = MIN_SCAN_GAP_MS,
-): (id: number) => void {
+): ScanRequest {
   let running = false;
   let pending: number | undefined;
   let lastStart = -Infinity;
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
 
   /** Start the pending scan if nothing runs and the gap has passed, else wait for that. */
   const next = (): void => {
-    if (running || pending === undefined || timer !== undefined) return;
+    if (closed || running || pending === undefined || timer !== undefined) return;
     const wait = lastStart + minGapMs - performance.now();
     if (wait > 0) {
-      // unref: a viewer that is closing is not kept alive to run a scan nobody will see
       timer = setTimeout(() => {
         timer = undefined;
         next();
-      }, wait).unref();
+      }, wait);
       return;
     }
     const id = pending;
@@ -65,8 +68,16 @@ export function scanQueue<R>(
       });
   };
 
-  return (id) => {
+  const request = (id: number): void => {
     pending = Math.max(pending ?? id, id);
     next();
   };
+  return Object.assign(request, {
+    close: () => {
+      // a viewer that is closing is not kept alive to run a scan nobody will see
+      closed = true;
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  });
 }

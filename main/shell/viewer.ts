@@ -259,6 +259,7 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
     return await exited;
   } finally {
     process.off('SIGINT', ignoreSignal);
+    request.close();
     channel.close();
   }
 }
