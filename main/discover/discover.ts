@@ -19,7 +19,7 @@
  * A rescan (`previous`) skips what cannot have changed since; memo.ts says
  * what that is and why.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { userName } from '../../native-shim';
 import { NS_TYPES } from '../relations/constants';
@@ -27,6 +27,7 @@ import type { Model, Namespace, NsKey, NsTypeName, Process } from '../model/type
 import { parseCgroupFile } from './containers/cgroup';
 import { liveContext, resolveContainers, type ProcInfo } from './containers';
 import type { CgroupLine } from './containers/source';
+import { CgroupTrust } from './containers/delegation';
 import { assignLabels } from './labels';
 import { resolveHierarchy, type HierarchyTally } from './hierarchy';
 import {
@@ -40,7 +41,9 @@ import {
 } from './memo';
 import {
   listIds,
+  parseCgroupMounts,
   parseNsMounts,
+  type CgroupMount,
   parseStat,
   parseStatusEuid,
   processName,
@@ -146,13 +149,15 @@ export function discover(options: DiscoverOptions = {}): Model {
         next: new Map(),
       }
     : undefined;
+  const trust = cgroups ? cgroupTrust(proc) : undefined;
   const containers = cgroups
     ? resolveContainers(
         processes.map((p): ProcInfo => ({
           pid: p.pid,
           ppid: p.ppid,
           name: p.name,
-          cgroups: cgroups.get(p.pid) ?? [],
+          cgroups: trust!.lines(cgroups.get(p.pid) ?? []),
+          ...(p.uid !== undefined ? { uid: p.uid } : {}),
         })),
         liveContext({
           root: options.root,
@@ -535,6 +540,26 @@ function scanMounts(
       }
     }
   }
+}
+
+/**
+ * What root made of the cgroup hierarchies mounted here (delegation.ts):
+ * the mounts as this process sees them, each directory's owner by stat().
+ */
+function cgroupTrust(proc: string): CgroupTrust {
+  let mounts: CgroupMount[] = [];
+  try {
+    mounts = parseCgroupMounts(readProcFile(`${proc}/self/mountinfo`).toString('latin1'));
+  } catch {
+    // no mountinfo: nothing to check against, paths are taken as they read
+  }
+  return new CgroupTrust(mounts, (dir) => {
+    try {
+      return statSync(dir).uid;
+    } catch {
+      return undefined;
+    }
+  });
 }
 
 /** Step 6: user names for the owner uids of user namespaces and the uids of processes. */

@@ -233,6 +233,41 @@ export function parseNsMounts(mountinfo: string): NsMount[] {
   return mounts;
 }
 
+/** A cgroup hierarchy's mount, from a mountinfo file. */
+export interface CgroupMount {
+  /** Its controllers and name (`cpu`, `cpuacct`, `name=systemd`); empty for cgroup2. */
+  options: ReadonlySet<string>;
+  /** cgroup2 (the v2 line `0::`) or a v1 hierarchy. */
+  v2: boolean;
+  /** The directory of the hierarchy's part the mount shows (its root field). */
+  root: string;
+  mountPoint: string;
+}
+
+/**
+ * The cgroup and cgroup2 mounts in a mountinfo text, in order (the first of
+ * a hierarchy mounted twice is the one to use).
+ */
+export function parseCgroupMounts(mountinfo: string): CgroupMount[] {
+  const mounts: CgroupMount[] = [];
+  for (const line of mountinfo.split('\n')) {
+    if (!line.includes(' - cgroup')) continue;
+    const fields = line.split(' ');
+    const sep = fields.indexOf('-');
+    const type = fields[sep + 1];
+    if (sep < 0 || (type !== 'cgroup' && type !== 'cgroup2')) continue;
+    const [root, mountPoint] = [fields[3], fields[4]];
+    if (root === undefined || mountPoint === undefined) continue;
+    mounts.push({
+      options: new Set(type === 'cgroup' ? (fields[sep + 3] ?? '').split(',') : []),
+      v2: type === 'cgroup2',
+      root: decodeBytes(unescapeMountinfo(root)),
+      mountPoint: decodeBytes(unescapeMountinfo(mountPoint)),
+    });
+  }
+  return mounts;
+}
+
 /**
  * The effective uid in a /proc/PID/status text (`Uid:` real, effective,
  * saved, fs), or undefined when the line is missing or malformed.

@@ -42,8 +42,10 @@ export function proc(
   ppid: number,
   name: string,
   cgroups: CgroupLine[] = cgroupLines('/'),
+  /** Its uid: root's unless said (a user's sandbox passes the user's). */
+  uid = 0,
 ): ProcInfo {
-  return { pid, ppid, name, cgroups };
+  return { pid, ppid, name, cgroups, uid };
 }
 
 export interface FakeHost {

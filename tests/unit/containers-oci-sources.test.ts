@@ -33,10 +33,12 @@ function hostRoot(t: { after(fn: () => void): void }) {
 }
 
 /** A process whose cgroup lines are this host's hybrid layout with `path` in the v1 hierarchies. */
-const proc = (pid: number, ppid: number, path: string, name = 'sleep'): ProcInfo => ({
+// uid 0 unless said: the rootful engines' processes (a rootless scene passes its user's)
+const proc = (pid: number, ppid: number, path: string, name = 'sleep', uid = 0): ProcInfo => ({
   pid,
   ppid,
   name,
+  uid,
   cgroups: [
     { hierarchy: 9, controllers: 'name=systemd', path },
     { hierarchy: 8, controllers: 'pids', path },
@@ -264,7 +266,15 @@ test('podman pods: pod name from libpod’s database text (bolt), infra marked; 
   const procs = [
     proc(7001, 7000, `/libpod_parent/${POD}/libpod-${ID}`, 'catatonit'),
     proc(7101, 7100, `/machine.slice/machine-libpod_pod_${POD}.slice/libpod-${ID2}.scope`),
-    proc(7501, 7500, `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${R}.scope`),
+    // the rootless container and its conmon run as the user: conmon is believed for its own uid
+    proc(7500, 1, '/user.slice/user-1000.slice/user@1000.service/user.slice', 'conmon', 1000),
+    proc(
+      7501,
+      7500,
+      `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${R}.scope`,
+      'sleep',
+      1000,
+    ),
   ];
   const got = run(procs, ctx);
   assert.deepEqual(
@@ -542,3 +552,101 @@ test('a source that throws costs its containers and a warning, not the scan', (t
   assert.equal(got.length, 1);
   assert.deepEqual(warnings, ['container source bad failed: boom']);
 });
+
+test("a rootless cgroup named after root's podman container joins nothing; the clash is said", (t) => {
+  const { root, put } = hostRoot(t);
+  put(
+    '/var/lib/containers/storage/overlay-containers/containers.json',
+    containersJson([[ID, 'web1']]),
+  );
+  const { ctx, warnings } = context(root, {
+    6000: conmonArgv(ID, 'web1'),
+    7000: conmonArgv(ID, 'EVIL'),
+  });
+  const userCgroup = `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${ID}.scope`;
+  const procs = [
+    proc(6000, 1, '/libpod_parent/conmon', 'conmon'),
+    proc(6001, 6000, `/libpod_parent/libpod-${ID}`),
+    // the user's own "container" of the same id, with its own conmon: a forgery
+    proc(7000, 1, '/user.slice/user-1000.slice/user@1000.service', 'conmon', 1000),
+    proc(7001, 7000, userCgroup, 'sleep', 1000),
+  ];
+  // the cut paths delegation.ts gives for systemd's delegation to uid 1000
+  for (const p of procs.slice(2)) {
+    p.cgroups = p.cgroups.map((l) =>
+      l.path.startsWith('/user.slice/')
+        ? {
+            ...l,
+            path: '/user.slice/user-1000.slice/user@1000.service',
+            ...(l.path === userCgroup ? { delegated: { uid: 1000, path: userCgroup } } : {}),
+          }
+        : l,
+    );
+  }
+  const got = run(procs, ctx);
+  assert.deepEqual(
+    got.map((c) => [c.key, c.name, c.pids]),
+    [[`podman:${ID}`, 'web1', [6001]]],
+  );
+  assert.deepEqual(warnings, [`uid 1000 has a podman cgroup named after container ${ID}: ignored`]);
+});
+
+test('a conmon is believed only as root or as the uid of its container', (t) => {
+  const { root } = hostRoot(t);
+  const { ctx } = context(root, { 6000: conmonArgv(ID, 'EVIL') });
+  // root's container whose parent is a user's process calling itself conmon (a reparented
+  // container is no real case, but the rule must hold whatever the tree)
+  const got = run(
+    [proc(6000, 1, '/', 'conmon', 1000), proc(6001, 6000, `/libpod_parent/libpod-${ID}`)],
+    ctx,
+  );
+  assert.equal(got[0]?.name, undefined);
+});
+
+test('JSON nested past 64 levels is refused before parsing; 64 levels still parse', (t) => {
+  const { root, put } = hostRoot(t);
+  put(`/var/lib/docker/containers/${ID}/config.v2.json`, `{"Name":"/x","a":${'['.repeat(1 << 20)}`);
+  const deep = `{"Name":"/web","a":${'['.repeat(63)}"]]]{{"${']'.repeat(63)}}`;
+  put(`/var/lib/docker/containers/${ID2}/config.v2.json`, deep);
+  const { ctx, warnings } = context(root);
+  const got = run([proc(2001, 1, `/docker/${ID}`), proc(2002, 1, `/docker/${ID2}`)], ctx);
+  assert.deepEqual(
+    got.map((c) => c.name),
+    [undefined, 'web'],
+  );
+  assert.deepEqual(warnings, [
+    `cannot read /var/lib/docker/containers/${ID}/config.v2.json: JSON nested deeper than 64 levels`,
+  ]);
+});
+
+test(
+  'state files users own are read up to a budget per scan; root’s are not counted',
+  { skip: process.geteuid?.() !== 0 && 'needs root to give files to another uid' },
+  (t) => {
+    const { root, put } = hostRoot(t);
+    const big = JSON.stringify({ Name: '/n', pad: 'x'.repeat(3000) });
+    const ids = ['1', '2', '3', '4'].map((d) => d.repeat(64));
+    for (const id of ids) put(`/var/lib/docker/containers/${id}/config.v2.json`, big);
+    // the second and third are a user's: 2 x 3 KiB against a budget of 5 KiB
+    for (const id of ids.slice(1, 3))
+      execFileSync('chown', [
+        '65534',
+        join(root, `/var/lib/docker/containers/${id}/config.v2.json`),
+      ]);
+    const warnings: string[] = [];
+    const live = liveContext({ root, warn: (m) => warnings.push(m), userBytes: 5 << 10 });
+    const got = run(
+      ids.map((id, i) => proc(3000 + i, 1, `/docker/${id}`)),
+      { ...live, argv: () => undefined },
+    );
+    assert.deepEqual(
+      got.map((c) => c.name),
+      ['n', 'n', undefined, 'n'],
+    );
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(
+      warnings[0]!,
+      /state files users own in this scan: \S+3{64}\/config\.v2\.json and any more are not read/,
+    );
+  },
+);

@@ -31,11 +31,11 @@ test('flatpak: the app scope names the app; the instance directory confirms it',
     const scope = cgroupLines(`${APP_SLICE}/app-flatpak-org.gnome.Calculator-4242.scope`, true);
     const dashed = cgroupLines(`${APP_SLICE}/app-flatpak-org.example.my\\x2dapp-4300.scope`, true);
     const procs = [
-      proc(4242, 1, 'bwrap', scope),
-      proc(4250, 4242, 'bwrap', scope),
-      proc(4251, 4250, 'gnome-calculator', scope),
-      proc(4300, 1, 'bwrap', dashed),
-      proc(4301, 4300, 'my-app', dashed),
+      proc(4242, 1, 'bwrap', scope, 1000),
+      proc(4250, 4242, 'bwrap', scope, 1000),
+      proc(4251, 4250, 'gnome-calculator', scope, 1000),
+      proc(4300, 1, 'bwrap', dashed, 1000),
+      proc(4301, 4300, 'my-app', dashed, 1000),
     ];
     assert.deepEqual(flatpakSource.scan(procs, h.ctx), [
       {
@@ -71,11 +71,11 @@ test('flatpak without a scope: the instance’s bwrap and all below it; stale an
     h.file('/run/user/1001/.flatpak/444/pid', '12; rm -rf /');
     h.file('/run/user/1001/.flatpak/555/pid', 'x'.repeat(1 << 16)); // over the 64 bytes asked
     const procs = [
-      proc(5000, 1, 'bwrap'),
-      proc(5001, 5000, 'bwrap'),
-      proc(5002, 5001, 'gnome-calculator'),
-      proc(6000, 1, 'bash'),
-      proc(6001, 6000, 'sleep'),
+      proc(5000, 1, 'bwrap', undefined, 1000),
+      proc(5001, 5000, 'bwrap', undefined, 1000),
+      proc(5002, 5001, 'gnome-calculator', undefined, 1000),
+      proc(6000, 1, 'bash', undefined, 1000),
+      proc(6001, 6000, 'sleep', undefined, 1000),
     ];
     assert.deepEqual(
       flatpakSource.scan(procs, h.ctx).map((c) => [c.id, c.name, c.pids, c.sources]),
@@ -89,6 +89,57 @@ test('flatpak without a scope: the instance’s bwrap and all below it; stale an
       ],
     );
     assert.equal(h.warnings.length, 2, h.warnings.join('\n'));
+  } finally {
+    h.done();
+  }
+});
+
+test("a user's instance naming another user's (or root's) bwrap names nothing, nor hides the owner's", () => {
+  const h = fakeHost();
+  try {
+    // uid 1001 plants an instance naming root's bwrap 5000 and uid 1000's bwrap 7000
+    h.file('/run/user/1001/.flatpak/1/info', INFO);
+    h.file('/run/user/1001/.flatpak/1/pid', '5000');
+    h.file('/run/user/1001/.flatpak/2/info', INFO);
+    h.file('/run/user/1001/.flatpak/2/pid', '7000');
+    // and a second instance for uid 1000's own bwrap 8000, besides uid 1000's real one
+    h.file('/run/user/1000/.flatpak/3/info', INFO);
+    h.file('/run/user/1000/.flatpak/3/pid', '8000');
+    h.file('/run/user/1001/.flatpak/4/info', INFO);
+    h.file('/run/user/1001/.flatpak/4/pid', '8000');
+    const procs = [
+      proc(5000, 1, 'bwrap', undefined, 0),
+      proc(7000, 1, 'bwrap', undefined, 1000),
+      proc(8000, 1, 'bwrap', undefined, 1000),
+    ];
+    assert.deepEqual(
+      flatpakSource.scan(procs, h.ctx).map((c) => [c.id, c.pids]),
+      [['org.gnome.Calculator-8000', [8000]]],
+    );
+  } finally {
+    h.done();
+  }
+});
+
+test('at most 256 instances a user are read, the newest; the rest is said once', () => {
+  const h = fakeHost();
+  try {
+    for (let i = 1; i <= 300; i++) h.file(`/run/user/1000/.flatpak/${i}/pid`, '1');
+    h.file('/run/user/1000/.flatpak/300/info', INFO);
+    h.file('/run/user/1000/.flatpak/300/pid', '5000');
+    h.file('/run/user/1000/.flatpak/1/info', INFO);
+    h.file('/run/user/1000/.flatpak/1/pid', '6000'); // the oldest: past the budget
+    const got = flatpakSource.scan(
+      [proc(5000, 1, 'bwrap', undefined, 1000), proc(6000, 1, 'bwrap', undefined, 1000)],
+      h.ctx,
+    );
+    assert.deepEqual(
+      got.map((c) => c.id),
+      ['org.gnome.Calculator-5000'],
+    );
+    assert.deepEqual(h.warnings, [
+      '/run/user/1000/.flatpak holds 300 flatpak instances: only the newest 256 are read',
+    ]);
   } finally {
     h.done();
   }

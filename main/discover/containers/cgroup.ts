@@ -185,7 +185,11 @@ function classifyKube(seg: string[]): CgroupMatch | undefined {
 // (discover.ts), so the paths of a service's hundred processes are classified once
 const memo = new WeakMap<readonly CgroupLine[], CgroupMatch | null>();
 
-/** A process's match over its candidate paths (best first), memoised per cgroup file. */
+/**
+ * A process's match over its candidate paths (best first), memoised per
+ * cgroup file. Below a user's own systemd delegation (delegation.ts) only a
+ * rootless podman container of that very user is believed.
+ */
 export function classify(p: ProcInfo): CgroupMatch | undefined {
   let m = memo.get(p.cgroups);
   if (m === undefined) {
@@ -193,6 +197,14 @@ export function classify(p: ProcInfo): CgroupMatch | undefined {
     for (const path of candidatePaths(p.cgroups)) {
       const c = classifyPath(path);
       if (c) {
+        m = c;
+        break;
+      }
+    }
+    for (const line of m ? [] : p.cgroups) {
+      if (!line.delegated) continue;
+      const c = classifyPath(line.delegated.path);
+      if (c?.kind === 'podman' && c.rootlessUid === line.delegated.uid) {
         m = c;
         break;
       }

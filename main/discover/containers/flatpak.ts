@@ -51,17 +51,41 @@ export function keyfileValue(text: string, group: string, key: string): string |
 
 interface Instance {
   dir: string;
+  /** The bwrap it names. */
+  pid: number;
+  /** Whose runtime directory it is in: only that user's bwrap can be its app. */
+  uid: number;
   app?: string;
 }
 
-/** Every instance directory's bwrap PID and app id, once per scan. */
-function instances(ctx: ScanContext): Map<number, Instance> {
-  const byPid = new Map<number, Instance>();
+/**
+ * The most instance directories read per user and scan. Each is two small
+ * files; a user can make thousands (17 000 once ran root out of memory),
+ * and runs a few apps at a time.
+ */
+export const MAX_INSTANCES_PER_USER = 256;
+
+/**
+ * Every instance directory's bwrap PID and app id, once per scan, keyed by
+ * PID and uid: a user's directory can only ever speak for that user's own
+ * bwrap, and can neither relabel nor hide another's.
+ */
+function instances(ctx: ScanContext): Map<string, Instance> {
+  const byPid = new Map<string, Instance>();
   for (const uid of ctx.list('/run/user')) {
-    if (!/^\d+$/.test(uid)) continue;
+    if (!/^\d{1,10}$/.test(uid)) continue;
     const base = `/run/user/${uid}/.flatpak`;
-    for (const inst of ctx.list(base)) {
-      if (!/^\d+$/.test(inst)) continue; // flatpak's instance ids are numbers
+    // newest instance ids last: the ones read are the most recent
+    const ids = ctx
+      .list(base)
+      .filter((inst) => /^\d{1,18}$/.test(inst)) // flatpak's instance ids are numbers
+      .sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+    if (ids.length > MAX_INSTANCES_PER_USER) {
+      ctx.warn(
+        `${base} holds ${ids.length} flatpak instances: only the newest ${MAX_INSTANCES_PER_USER} are read`,
+      );
+    }
+    for (const inst of ids.slice(-MAX_INSTANCES_PER_USER)) {
       const dir = `${base}/${inst}`;
       const pidText = ctx.readText(`${dir}/pid`, 64)?.trim();
       if (pidText === undefined) continue;
@@ -72,7 +96,9 @@ function instances(ctx: ScanContext): Map<number, Instance> {
       const pid = Number(pidText);
       const info = ctx.readText(`${dir}/info`, 256 * 1024);
       const app = info !== undefined ? keyfileValue(info, 'Application', 'name') : undefined;
-      byPid.set(pid, app !== undefined ? { dir, app } : { dir });
+      const entry: Instance = { dir, pid, uid: Number(uid) };
+      if (app !== undefined) entry.app = app;
+      if (!byPid.has(`${pid}:${uid}`)) byPid.set(`${pid}:${uid}`, entry);
     }
   }
   return byPid;
@@ -100,21 +126,28 @@ export const flatpakSource: ContainerSource = {
         scopePids.add(scope.pid);
       }
     }
+    // instance directories matter only for a bwrap (or a scope) to confirm
+    if (found.size === 0 && !procs.some((p) => p.name === 'bwrap' || p.name === 'flatpak-bwrap'))
+      return [];
     const byPid = instances(ctx);
+    const uidOf = new Map(procs.map((p) => [p.pid, p.uid]));
     for (const c of found.values()) {
       const pid = Number(c.id.slice(c.id.lastIndexOf('-') + 1));
-      const inst = byPid.get(pid);
-      if (inst?.app === c.name) c.sources.push('flatpak instance info');
+      if (byPid.get(`${pid}:${uidOf.get(pid)}`)?.app === c.name)
+        c.sources.push('flatpak instance info');
     }
     // instances without a scope: the bwrap flatpak started and all below it
     const claimed = new Set([...found.values()].flatMap((c) => c.pids));
     const tree = procTree(procs);
-    for (const [pid, inst] of [...byPid].sort((a, b) => a[0] - b[0])) {
+    const byNumber = [...byPid.values()].map((inst) => [inst.pid, inst] as const);
+    for (const [pid, inst] of byNumber.sort((a, b) => a[0] - b[0])) {
       const bwrap = tree.byPid.get(pid);
       if (!bwrap || scopePids.has(pid) || claimed.has(pid) || inst.app === undefined) continue;
       // instance directories outlive their app until flatpak's next cleanup,
       // so a recycled PID must still be a bwrap to count
       if (bwrap.name !== 'bwrap' && bwrap.name !== 'flatpak-bwrap') continue;
+      // a user's runtime directory names only that user's own sandboxes
+      if (bwrap.uid !== inst.uid) continue;
       const pids = [pid, ...tree.descendants(pid).map((d) => d.pid)].filter((q) => !claimed.has(q));
       for (const q of pids) claimed.add(q);
       const id = `${inst.app}-${pid}`;

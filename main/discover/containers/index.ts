@@ -22,6 +22,17 @@ export type { ProcInfo, ScanContext } from './source';
 /** The largest state file read unless a source asks for less. */
 export const DEFAULT_MAX_BYTES = 4 << 20;
 
+/**
+ * What one scan reads, in all, of state files that are not root's: a user
+ * can plant files (a rootless engine's state, flatpak instances) and must
+ * not make root's scan read without bound (24 planted 64 MiB files once
+ * crashed graphns). Root's own files are bounded per file only.
+ */
+export const USER_BYTES_PER_SCAN = 64 << 20;
+
+/** The most names one directory listing gives (17 000 planted flatpak dirs ran root out of memory). */
+export const MAX_LIST = 4096;
+
 /** Errors meaning "not there": the engine is not installed or the container is gone. */
 const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
 
@@ -59,16 +70,25 @@ export interface ContextOptions {
    * the kernel notices the dirty page, not at every store.
    */
   texts?: { previous?: TextCache; next: TextCache };
+  /** USER_BYTES_PER_SCAN unless testing. */
+  userBytes?: number;
 }
 
 type Ident = { dev: bigint; ino: bigint; size: bigint; mtime: bigint; ctime: bigint };
 
-/** The identity of the file at `path` (links followed), or undefined. */
-function identity(path: string): Ident | undefined {
+/** The identity of the file at `path` (links followed) and its owner, or undefined. */
+function identity(path: string): (Ident & { uid: number }) | undefined {
   try {
     const st = statSync(path, { bigint: true });
     if (!st.isFile()) return undefined;
-    return { dev: st.dev, ino: st.ino, size: st.size, mtime: st.mtimeNs, ctime: st.ctimeNs };
+    return {
+      dev: st.dev,
+      ino: st.ino,
+      size: st.size,
+      mtime: st.mtimeNs,
+      ctime: st.ctimeNs,
+      uid: Number(st.uid),
+    };
   } catch {
     return undefined;
   }
@@ -88,6 +108,8 @@ export function liveContext(options: ContextOptions): ScanContext {
   const texts = new Map<string, string | undefined>();
   const argvs = new Map<number, readonly string[] | undefined>();
   const at = (path: string) => (root === '/' ? path : join(root, path));
+  let userBytes = options.userBytes ?? USER_BYTES_PER_SCAN;
+  const said = new Set<string>(); // budget warnings, once per scan each
   return {
     root,
     readText(path, maxBytes = DEFAULT_MAX_BYTES) {
@@ -95,20 +117,34 @@ export function liveContext(options: ContextOptions): ScanContext {
       if (texts.has(cacheKey)) return texts.get(cacheKey);
       let text: string | undefined;
       const cache = options.texts;
-      const before = cache ? identity(at(path)) : undefined;
-      const known = before && cache?.previous?.get(cacheKey);
+      const before = identity(at(path));
+      const known = cache && before && cache.previous?.get(cacheKey);
       if (known && same(known, before!)) {
         cache!.next.set(cacheKey, known);
         texts.set(cacheKey, known.text);
         return known.text;
       }
+      // a user's file counts against what the scan may read of users' files
+      const users = before !== undefined && before.uid !== 0;
+      if (users && before.size > BigInt(userBytes)) {
+        if (!said.has('bytes')) {
+          said.add('bytes');
+          options.warn(
+            `read ${USER_BYTES_PER_SCAN >> 20} MiB of state files users own in this scan: ` +
+              `${path} and any more are not read`,
+          );
+        }
+        texts.set(cacheKey, undefined);
+        return undefined;
+      }
       try {
         const now = BigInt(Date.now()) * 1_000_000n; // ctime's clock (CLOCK_REALTIME), in ns
-        const buf = readRegularFile(at(path), maxBytes);
+        const buf = readRegularFile(at(path), users ? Math.min(maxBytes, userBytes) : maxBytes);
+        if (users) userBytes -= buf.length;
         // the same string decodeBytes gives, fast for large files (text.ts)
         text = decodeText(buf);
         // reusable next time if nothing touched it while we read, nor shortly before
-        const after = before && identity(at(path));
+        const after = cache && before && identity(at(path));
         if (after && same(before!, after) && after.ctime < now - SETTLED_NS)
           cache!.next.set(cacheKey, { ...after, text });
       } catch (err) {
@@ -119,11 +155,18 @@ export function liveContext(options: ContextOptions): ScanContext {
       return text;
     },
     list(path) {
+      let names: string[];
       try {
-        return readdirSync(at(path));
+        names = readdirSync(at(path));
       } catch {
         return [];
       }
+      if (names.length <= MAX_LIST) return names;
+      options.warn(`${path} holds ${names.length} entries: only ${MAX_LIST} are looked at`);
+      // the last by length, then text: for numbered entries (flatpak's instances), the newest
+      return names
+        .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
+        .slice(-MAX_LIST);
     },
     argv(pid) {
       if (argvs.has(pid)) return argvs.get(pid);

@@ -19,12 +19,41 @@ export type StringMap = Record<string, string>;
 export function readJson(ctx: ScanContext, path: string, maxBytes?: number): unknown {
   const text = ctx.readText(path, maxBytes);
   if (text === undefined) return undefined;
+  if (!nestedWithin(text, MAX_JSON_DEPTH)) {
+    ctx.warn(`cannot read ${path}: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    return undefined;
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
     ctx.warn(`cannot read ${path}: not valid JSON`);
     return undefined;
   }
+}
+
+/**
+ * How deep an engine's JSON may nest. Theirs nest a few levels; a planted
+ * file of 64 MiB of brackets took JSON.parse 51 s and 3.3 GB.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `text`'s arrays and objects nest at most `max` deep (strings skipped), in one pass. */
+export function nestedWithin(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: skip to its closing quote, over escapes
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return false;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return true;
 }
 
 /** obj[key] when obj is an object, else undefined. */

@@ -63,13 +63,18 @@ function podName(ctx: ScanContext, graphRoot: string, podId: string): string | u
 export const podman: ContainerSource = {
   name: 'podman',
   scan(procs, ctx) {
+    // a rootless container is its user's: keyed apart, so that no cgroup of a
+    // user's can join (or rename) root's container of the same id
     const groups = groupBy(procs, (p) => {
       const m = classify(p);
-      return m?.kind === 'podman' ? m.id : undefined;
+      if (m?.kind !== 'podman') return undefined;
+      return m.rootlessUid === undefined ? m.id : `${m.id}@${m.rootlessUid}`;
     });
     if (groups.size === 0) return [];
-    // ppids of every process, supervisors included (they are no container's)
+    // ppids and uids of every process, supervisors included (they are no container's)
     const ppid = new Map(procs.map((p) => [p.pid, p.ppid]));
+    const uidOf = new Map(procs.map((p) => [p.pid, p.uid]));
+    const claims = new Map<string, number>(); // container id -> how many groups claim it
     const storages = new Map<string, Map<string, string>>();
     const namesIn = (root: string) => {
       let m = storages.get(root);
@@ -78,9 +83,20 @@ export const podman: ContainerSource = {
     };
     const pods = new Map<string, string | undefined>();
     const out: FoundContainer[] = [];
-    for (const [id, members] of groups) {
+    for (const members of groups.values()) {
+      const m = classify(members[0]!)!;
+      if (m.kind === 'podman') claims.set(m.id, (claims.get(m.id) ?? 0) + 1);
+    }
+    for (const members of groups.values()) {
       const m = classify(members[0]!)!;
       if (m.kind !== 'podman') continue;
+      const id = m.id;
+      if (claims.get(id)! > 1 && m.rootlessUid !== undefined) {
+        // root's container, or two users', by the same id: a user's claim is a forgery or a clash
+        ctx.warn(`uid ${m.rootlessUid} has a podman cgroup named after container ${id}: ignored`);
+        continue;
+      }
+      const memberUids = new Set(members.map((p) => p.uid));
       const c: FoundContainer = {
         engine: 'podman',
         id,
@@ -89,6 +105,9 @@ export const podman: ContainerSource = {
       };
       let graphRoot = m.rootlessUid === undefined ? PODMAN_STORAGE : undefined;
       for (const sup of supervisors(c.pids, (pid) => ppid.get(pid) ?? 0)) {
+        // conmon is believed as root's, or as the uid its container runs as
+        const supUid = uidOf.get(sup);
+        if (supUid !== 0 && (supUid === undefined || !memberUids.has(supUid))) continue;
         const argv = ctx.argv(sup);
         if (!argv || command(argv) !== 'conmon' || option(argv, '-c', '--cid') !== id) continue;
         const name = option(argv, '-n', '--name');

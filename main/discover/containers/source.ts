@@ -22,8 +22,13 @@ export interface ProcInfo {
   ppid: number;
   /** Process name as in the model (escape before showing). */
   name: string;
-  /** Its cgroup paths: the v2 path (`0::/path`) and each v1 hierarchy's, as read. */
+  /**
+   * Its cgroup paths: the v2 path (`0::/path`) and each v1 hierarchy's, each
+   * cut to the part root made (delegation.ts).
+   */
   cgroups: readonly CgroupLine[];
+  /** Its effective uid, when read. */
+  uid?: number;
 }
 
 /** One line of /proc/PID/cgroup: `N:controllers:/path`. */
@@ -32,6 +37,12 @@ export interface CgroupLine {
   /** Controllers of a v1 hierarchy (`cpu,cpuacct`, `name=systemd`); empty for v2. */
   controllers: string;
   path: string;
+  /**
+   * Below systemd's delegation of a user's own cgroups (`user@UID.service`),
+   * the whole path, which `path` stops at: good only for a rootless
+   * container of that uid (delegation.ts).
+   */
+  delegated?: { uid: number; path: string };
 }
 
 /** What a source may use besides the processes. */
