@@ -23,6 +23,7 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   rmdirSync,
   rmSync,
   writeFileSync,
@@ -34,6 +35,16 @@ import { Engines, type EngineGroup } from '../helpers/engines';
 import { commOf } from '../helpers/proc';
 import { Scene, needRoot, type SceneProcess } from '../helpers/scene';
 import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
+
+/** The parent of `pid` (0 when gone). */
+function ppidOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
 
 const GROUPS: readonly EngineGroup[] = ['docker', 'lxc', 'podman', 'bubblewrap'];
 const PYTHON = '/usr/bin/python3';
@@ -177,6 +188,10 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
   test("a flatpak instance in the user's /run/user naming root's bwrap relabels nothing", async (t) => {
     if (!victim('bubblewrap', t)) return;
     const bw = engines.of('bubblewrap')[0]!;
+    // the outermost bwrap of the sandbox, as flatpak's instance pid file names it
+    let bwrap = bw.pid;
+    for (let up = ppidOf(bwrap); up > 1 && commOf(up) === 'bwrap'; up = ppidOf(up)) bwrap = up;
+    assert.equal(commOf(bwrap), 'bwrap');
     const run = `/run/user/${user.uid}`;
     mkdirSync(run, { recursive: true, mode: 0o700 });
     chownSync(run, user.uid, user.gid);
@@ -184,7 +199,7 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
       ...asUser.slice(1),
       'sh',
       '-c',
-      `mkdir -p ${run}/.flatpak/7 && printf '${bw.pid}' > ${run}/.flatpak/7/pid && ` +
+      `mkdir -p ${run}/.flatpak/7 && printf '${bwrap}' > ${run}/.flatpak/7/pid && ` +
         `printf '[Application]\\nname=org.evil.App\\n' > ${run}/.flatpak/7/info`,
     ]);
     assert.equal(plant.status, 0, String(plant.stderr));
