@@ -101,6 +101,46 @@ function otherNamespace(path: string, ino: number, found: number): SystemError {
 }
 
 /**
+ * `/proc/PID/ns/TYPE` and `/proc/PID/task/TID/ns/TYPE`: procfs's own links,
+ * which resolve to nothing but an nsfs file (the kernel's ns_get_path), in
+ * our mount namespace, where no user can mount anything over /proc. These,
+ * most of what discovery opens, are opened directly; only the namespace
+ * found is checked (two system calls fewer than O_PATH and a reopen).
+ */
+const MAGIC_NS_LINK = /^\/proc\/[1-9]\d*\/(?:task\/[1-9]\d*\/)?ns\/[a-z_]+$/;
+
+/** procfs's magic number (<linux/magic.h>). */
+const PROC_SUPER_MAGIC = 0x9fa0;
+
+let procfs: boolean | undefined;
+
+/** Whether /proc here is procfs (in a chroot or container it might be anything). */
+function procIsProcfs(): boolean {
+  if (procfs === undefined) {
+    try {
+      procfs = statfsSync('/proc').type === PROC_SUPER_MAGIC;
+    } catch {
+      procfs = false;
+    }
+  }
+  return procfs;
+}
+
+/** Open a procfs namespace link directly; it is still proven the namespace named. */
+function openMagicLink(path: string, ino: number | undefined): number {
+  const fd = openSync(path, constants.O_RDONLY);
+  try {
+    const st = fstatSync(fd);
+    if (!isNamespaceStat(st)) throw notANamespace(path, st, 'open');
+    if (ino !== undefined && st.ino !== ino) throw otherNamespace(path, ino, st.ino);
+    return fd;
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/**
  * Open the namespace at `path` read-only, never opening anything else.
  * @param ino - the inode the reference was found with (a readlink's
  *   `net:[ino]`, a mountinfo line); another namespace there is refused.
@@ -110,6 +150,7 @@ function otherNamespace(path: string, ino: number, found: number): SystemError {
  *   than `ino`, and what open() says (ENOENT, EACCES) otherwise.
  */
 export function openNamespace(path: string, ino?: number): number {
+  if (MAGIC_NS_LINK.test(path) && procIsProcfs()) return openMagicLink(path, ino);
   // libuv adds O_CLOEXEC to every open, so neither fd reaches a child process
   const pathFd = openSync(path, O_PATH);
   try {
