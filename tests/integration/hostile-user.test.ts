@@ -216,6 +216,13 @@ describe('root scans and what an unprivileged user plants', { skip }, () => {
         `mkdir -p ${inst} && ln -s /proc/kmsg ${inst}/pid`,
       ]);
       assert.equal(plant.status, 0, String(plant.stderr));
+      // flatpak's instances are looked at when a bwrap runs: one of the user's (by its argv[0])
+      const bwrap = await scene.start(
+        [...asUser, 'bash', '-c', 'exec -a bwrap sleep infinity'],
+        'sleep',
+        10_000,
+        true,
+      );
       const mark = `graphns-kmsg-${process.pid}-${Date.now()}`;
       writeFileSync('/dev/kmsg', `${mark}\n`);
       const r = rootRun([process.execPath, bin('lsuserns'), '--json']);
@@ -231,6 +238,7 @@ describe('root scans and what an unprivileged user plants', { skip }, () => {
         { encoding: 'utf8', timeout: 10_000 },
       );
       assert.equal(left.stdout.trim(), '1', 'the mark is still in the unread log');
+      await scene.kill(bwrap);
     } finally {
       rmSync(run, { recursive: true, force: true });
     }
