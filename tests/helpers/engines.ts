@@ -175,7 +175,7 @@ const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('he
  * tar, named `ref` through containerd's `io.containerd.image.name`
  * annotation, so `ctr images import` needs neither Docker nor a registry.
  */
-async function makeOciArchive(dir: string, rootfsTar: string, ref: string): Promise<string> {
+export async function makeOciArchive(dir: string, rootfsTar: string, ref: string): Promise<string> {
   const lay = join(dir, 'oci');
   const blobs = join(lay, 'blobs/sha256');
   mkdirSync(blobs, { recursive: true });

@@ -1,9 +1,8 @@
 /**
  * containerd (ctr, nerdctl, and Kubernetes through its CRI plugin when the
- * cgroup is containerd's own): the runtime v2 task directories
- * `/run/containerd/io.containerd.runtime.v2.task/<namespace>/<id>/` (seen
- * here; containerd runtime/v2/bundle.go) list the running tasks, listed
- * once per scan. A process belongs to one when its cgroup path is
+ * cgroup is containerd's own): the running tasks, found once per scan in
+ * the default state directory and through every shim wherever containerd
+ * keeps its state (tasks.ts). A process belongs to one when its cgroup path is
  * containerd's default for it, `/<namespace>/<id>` (containerd
  * cmd/ctr/commands/run/run_unix.go; pkg/cri/server/helpers_linux.go), or
  * systemd's `<namespace>-<id>.scope`, so that a host cgroup of the same
@@ -18,20 +17,20 @@
 import { candidatePaths } from './cgroup';
 import { bundleAnnotations, describe, stateLabels } from './oci';
 import type { ContainerSource, FoundContainer, ScanContext } from './source';
+import { CONTAINERD_TASKS, containerdTasks, type Task } from './tasks';
 
-export const CONTAINERD_TASKS = '/run/containerd/io.containerd.runtime.v2.task';
+export { CONTAINERD_TASKS };
+/** runc's state stays here whatever containerd's state directory (runc v2 shim defaults). */
 export const CONTAINERD_RUNC = '/run/containerd/runc';
-
-// containerd identifiers/validate.go: namespaces and ids
-const IDENT = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
 
 /**
  * Fill `c` from the task's bundle annotations (or runc's state.json): its
  * name, compose project, and, for a CRI pod member, engine `kubernetes`
  * with its pod. Returns whether either file was read.
  */
-export function fillFromTask(ctx: ScanContext, ns: string, id: string, c: FoundContainer): boolean {
-  let ann = bundleAnnotations(ctx, `${CONTAINERD_TASKS}/${ns}/${id}`);
+export function fillFromTask(ctx: ScanContext, task: Task, c: FoundContainer): boolean {
+  const { ns, id } = task;
+  let ann = bundleAnnotations(ctx, task.dir);
   if (ann) c.sources.push('config.json');
   else {
     ann = stateLabels(ctx, `${CONTAINERD_RUNC}/${ns}/${id}`);
@@ -50,31 +49,27 @@ export function fillFromTask(ctx: ScanContext, ns: string, id: string, c: FoundC
 export const containerd: ContainerSource = {
   name: 'containerd',
   scan(procs, ctx) {
-    // `<ns>/<id>` and `<ns>-<id>.scope` of every running task
-    const tasks = new Map<string, [ns: string, id: string]>();
-    for (const ns of ctx.list(CONTAINERD_TASKS)) {
-      if (!IDENT.test(ns)) continue;
-      for (const id of ctx.list(`${CONTAINERD_TASKS}/${ns}`)) {
-        if (!IDENT.test(id)) continue;
-        tasks.set(`/${ns}/${id}`, [ns, id]);
-        tasks.set(`${ns}-${id}.scope`, [ns, id]);
-      }
+    // `/<ns>/<id>` and `<ns>-<id>.scope` of every running task
+    const tasks = new Map<string, Task>();
+    for (const t of containerdTasks(procs, ctx).values()) {
+      tasks.set(`/${t.ns}/${t.id}`, t);
+      tasks.set(`${t.ns}-${t.id}.scope`, t);
     }
     if (tasks.size === 0) return [];
     const found = new Map<string, FoundContainer>();
     for (const p of procs) {
-      let task: [string, string] | undefined;
+      let task: Task | undefined;
       for (const path of candidatePaths(p.cgroups)) {
         task = tasks.get(path) ?? tasks.get(path.slice(path.lastIndexOf('/') + 1));
         if (task) break;
       }
       if (!task) continue;
-      const [ns, id] = task;
+      const { ns, id } = task;
       const key = `${ns}/${id}`;
       let c = found.get(key);
       if (!c) {
         c = { engine: 'containerd', id, engineNamespace: ns, pids: [], sources: ['cgroup'] };
-        fillFromTask(ctx, ns, id, c);
+        fillFromTask(ctx, task, c);
         found.set(key, c);
       }
       c.pids.push(p.pid);

@@ -10,6 +10,7 @@
  */
 import { classify } from './cgroup';
 import { fillFromTask } from './containerd';
+import { CONTAINERD_TASKS, containerdTasks } from './tasks';
 import { fillFromCrio } from './crio';
 import { fillFromConfig } from './docker';
 import { groupBy } from './oci';
@@ -35,7 +36,18 @@ export const kubernetes: ContainerSource = {
       };
       const fromCgroup = c.pod!;
       if (m.runtime === 'docker') fillFromConfig(ctx, id, c);
-      else if (m.runtime !== 'cri-o' && fillFromTask(ctx, 'k8s.io', id, c)) {
+      else if (
+        m.runtime !== 'cri-o' &&
+        fillFromTask(
+          ctx,
+          containerdTasks(procs, ctx).get(`k8s.io/${id}`) ?? {
+            ns: 'k8s.io',
+            id,
+            dir: `${CONTAINERD_TASKS}/k8s.io/${id}`,
+          },
+          c,
+        )
+      ) {
         c.engine = 'kubernetes';
         c.engineNamespace = 'k8s.io';
       } else if (m.runtime !== 'containerd') fillFromCrio(ctx, id, c);

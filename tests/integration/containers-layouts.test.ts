@@ -1,0 +1,219 @@
+/**
+ * Containers where real hosts keep them, not where the defaults do. Here:
+ * containerd laid out as k3s lays it out (its root under
+ * /var/lib/rancher-like directories, its state and socket under a
+ * directory of its own, as `/run/k3s/containerd`), running a plain
+ * container with a nerdctl name and a CRI-annotated pod under containerd's
+ * own cgroups, and a pod sandbox under a kubelet-shaped cgroup. Before,
+ * none of them was named: the task directory was hard-coded. Names are
+ * checked against what was given to the engine (`ctr run --label`) and the
+ * PIDs against `ctr task ls`. Under CI=true an engine that cannot start
+ * fails the run. Everything is removed by id and PID.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { discover } from '../../main/discover';
+import { makeOciArchive, makeRootfs } from '../helpers/engines';
+import { needRoot } from '../helpers/scene';
+
+const exec = promisify(execFile);
+const inCI = process.env.CI === 'true';
+
+/** Skip, or under CI fail: a green CI must mean the layout was tried. */
+function cannot(t: { skip(why: string): void }, why: string): void {
+  if (inCI) assert.fail(`under CI this layout must run: ${why}`);
+  t.skip(why);
+}
+
+describe('containerd laid out like k3s', { skip: needRoot }, () => {
+  const tag = randomBytes(3).toString('hex');
+  const base = mkdtempSync(join(tmpdir(), 'graphns-k3s-'));
+  const state = `/run/graphns-k3s-${tag}/containerd`; // as /run/k3s/containerd
+  const rootDir = join(base, 'var/lib/rancher/k3s/agent/containerd');
+  const address = join(state, 'containerd.sock');
+  let daemon: ChildProcess | undefined;
+  let why: string | undefined;
+  const made: { ns: string; id: string }[] = [];
+  const ids = {
+    api: `api-${tag}`,
+    sandbox: randomBytes(32).toString('hex'),
+    member: randomBytes(32).toString('hex'),
+    kubeSandbox: randomBytes(32).toString('hex'),
+  };
+  const podUid = [8, 4, 4, 4, 12].map((n) => randomBytes(n / 2).toString('hex')).join('-');
+  const pids = new Map<string, number>();
+  const ctr = (ns: string, args: string[]) =>
+    exec('ctr', ['--address', address, '-n', ns, ...args], { timeout: 60_000 });
+
+  before(async () => {
+    try {
+      await exec('which', ['containerd', 'ctr', 'containerd-shim-runc-v2']);
+    } catch {
+      why = 'containerd is not installed (apt-get install containerd)';
+      return;
+    }
+    const conf = join(base, 'config.toml');
+    const def = (await exec('containerd', ['config', 'default'])).stdout;
+    writeFileSync(
+      conf,
+      def
+        .replace(/^root = .*$/m, `root = "${rootDir}"`)
+        .replace(/^state = .*$/m, `state = "${state}"`)
+        .replace(/address = "\/run\/containerd\/containerd\.sock"/, `address = "${address}"`)
+        .replace(/^disabled_plugins = \[\]/m, 'disabled_plugins = ["io.containerd.grpc.v1.cri"]'),
+    );
+    mkdirSync(state, { recursive: true });
+    daemon = spawn('containerd', ['--config', conf], { stdio: 'ignore' });
+    for (let i = 0; ; i++) {
+      try {
+        await ctr('default', ['version']);
+        break;
+      } catch (err) {
+        if (daemon.exitCode !== null || i > 300) {
+          why = `containerd with its own root and state did not start: ${(err as Error).message}`;
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const rootfs = makeRootfs(base);
+    const ref = `docker.io/library/graphns-k3s:${tag}`;
+    const archive = await makeOciArchive(base, await rootfs.tar, ref);
+    for (const ns of ['demo', 'k8s.io']) await ctr(ns, ['images', 'import', archive]);
+    const runTask = async (ns: string, id: string, args: string[]) => {
+      await ctr(ns, ['run', '-d', ...args, ref, id, '/bin/sleep', '100700']);
+      made.push({ ns, id });
+      for (;;) {
+        const row = (await ctr(ns, ['task', 'ls'])).stdout
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/))
+          .find((r) => r[0] === id);
+        if (row?.[2] === 'RUNNING' && Number(row[1]) > 0) {
+          pids.set(id, Number(row[1]));
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const pod = (name: string, uid: string, sandbox: string) => [
+      '--label',
+      `io.kubernetes.cri.sandbox-id=${sandbox}`,
+      '--label',
+      `io.kubernetes.cri.sandbox-name=${name}`,
+      '--label',
+      'io.kubernetes.cri.sandbox-namespace=prod',
+      '--label',
+      `io.kubernetes.cri.sandbox-uid=${uid}`,
+    ];
+    await runTask('demo', ids.api, ['--label', 'nerdctl/name=api-k3s']);
+    // a pod under containerd's own cgroups (/k8s.io/<id>)
+    const uidA = [8, 4, 4, 4, 12].map((n) => randomBytes(n / 2).toString('hex')).join('-');
+    await runTask('k8s.io', ids.sandbox, [
+      '--label',
+      'io.kubernetes.cri.container-type=sandbox',
+      ...pod('shop-k3s', uidA, ids.sandbox),
+    ]);
+    await runTask('k8s.io', ids.member, [
+      '--with-ns',
+      `network:/proc/${pids.get(ids.sandbox)}/ns/net`,
+      '--label',
+      'io.kubernetes.cri.container-type=container',
+      '--label',
+      'io.kubernetes.cri.container-name=web',
+      ...pod('shop-k3s', uidA, ids.sandbox),
+    ]);
+    // a pod's sandbox under a kubelet-shaped cgroup
+    await runTask('k8s.io', ids.kubeSandbox, [
+      '--cgroup',
+      `/kubepods/besteffort/pod${podUid}/${ids.kubeSandbox}`,
+      '--label',
+      'io.kubernetes.cri.container-type=sandbox',
+      ...pod('cart-k3s', podUid, ids.kubeSandbox),
+    ]);
+  });
+
+  after(async () => {
+    for (const { ns, id } of made.reverse()) {
+      await ctr(ns, ['task', 'kill', '-s', 'SIGKILL', id]).catch(() => undefined);
+      for (let i = 0; i < 100; i++) {
+        const gone = await ctr(ns, ['task', 'delete', '-f', id]).then(
+          () => true,
+          (e: Error) => /not found/.test(e.message),
+        );
+        if (gone) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await ctr(ns, ['containers', 'rm', id]).catch(() => undefined);
+    }
+    if (daemon && daemon.exitCode === null) {
+      const exited = new Promise((r) => daemon!.once('exit', r));
+      daemon.kill('SIGTERM');
+      await exited;
+    }
+    // the cgroups made for our tasks, by their ids
+    for (const h of readdirSync('/sys/fs/cgroup').map((d) => join('/sys/fs/cgroup', d))) {
+      for (const d of [
+        ...made.map(({ ns, id }) => join(h, ns, id)),
+        join(h, 'kubepods/besteffort', `pod${podUid}`, ids.kubeSandbox),
+        join(h, 'kubepods/besteffort', `pod${podUid}`),
+      ]) {
+        try {
+          if (existsSync(d)) rmdirSync(d);
+        } catch {
+          /* busy or shared */
+        }
+      }
+    }
+    rmSync(`/run/graphns-k3s-${tag}`, { recursive: true, force: true });
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  test('every container is named from its bundle, found through its shim', (t) => {
+    if (why) return cannot(t, why);
+    const m = discover({ tasks: false, fds: false, mounts: false });
+    const of = (id: string) => {
+      const pid = pids.get(id)!;
+      const key = m.processes.find((p) => p.pid === pid)?.container;
+      return m.containers.find((c) => c.key === key);
+    };
+    const api = of(ids.api);
+    assert.deepEqual(
+      [api?.engine, api?.name, api?.engineNamespace],
+      ['containerd', 'api-k3s', 'demo'],
+      JSON.stringify(api),
+    );
+    const sandbox = of(ids.sandbox);
+    const member = of(ids.member);
+    assert.deepEqual(
+      [sandbox?.engine, sandbox?.sandbox, sandbox?.pod?.name, sandbox?.pod?.namespace],
+      ['kubernetes', true, 'shop-k3s', 'prod'],
+      JSON.stringify(sandbox),
+    );
+    assert.deepEqual(
+      [member?.engine, member?.name, member?.pod?.name],
+      ['kubernetes', 'web', 'shop-k3s'],
+      JSON.stringify(member),
+    );
+    const kube = of(ids.kubeSandbox);
+    assert.deepEqual(
+      [kube?.engine, kube?.pod?.name, kube?.pod?.id],
+      ['kubernetes', 'cart-k3s', podUid],
+      JSON.stringify(kube),
+    );
+    for (const c of [api, sandbox, member, kube]) assert.ok(c!.sources.includes('config.json'));
+  });
+});
