@@ -5,7 +5,7 @@
  * fs.protected_symlinks would). Node only; imports nothing of the project,
  * so layout (graphns --output) and the shell (saves, window.json) both use it.
  */
-export { FileReadError, readRegularFile } from './read';
+export { FileReadError, kindOf, readRegularFile } from './read';
 export {
   checkReplaceTarget,
   FileWriteError,

@@ -53,8 +53,9 @@ const REASONS: Readonly<Record<string, string>> = {
   EOVERFLOW: 'too large for this system',
 };
 
-/** "a fifo", "a device", ...: what a non-regular file is, in words. */
+/** "a fifo", "a character device", ...: what kind of file it is, in words. */
 export function kindOf(st: Stats): string {
+  if (st.isFile()) return 'a regular file';
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a fifo';
   if (st.isCharacterDevice()) return 'a character device';

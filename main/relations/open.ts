@@ -23,6 +23,7 @@
 import { closeSync, constants, fstatSync, openSync, statfsSync, type Stats } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { systemError, type SystemError } from '../../native-shim';
+import { kindOf } from '../files';
 
 /** The nsfs superblock's magic number (<linux/magic.h>). */
 export const NSFS_MAGIC = 0x6e736673;
@@ -52,17 +53,6 @@ function nsfsDevice(): number {
     }
   }
   return nsfsDev;
-}
-
-/** "a fifo", "a character device", ...: what a file that is no namespace is. */
-function kindOf(st: Stats): string {
-  if (st.isFIFO()) return 'a fifo';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFile()) return 'a regular file';
-  return 'another kind of file';
 }
 
 /**

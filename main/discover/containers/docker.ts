@@ -1,15 +1,42 @@
 /**
  * Docker: the cgroup path gives the id (`/docker/<id>`, `docker-<id>.scope`);
- * `/var/lib/docker/containers/<id>/config.v2.json` (moby
- * container/container.go, written by the daemon for each container) gives
- * `Name` ("/web") and `Config.Labels` (compose project and service). Read
- * once per container id per scan; no daemon is asked.
+ * `<data-root>/containers/<id>/config.v2.json` (moby container/container.go,
+ * written by the daemon for each container) gives `Name` ("/web") and
+ * `Config.Labels` (compose project and service). Read once per container
+ * id per scan; no daemon is asked.
+ *
+ * The data root is `/var/lib/docker` unless a daemon was told otherwise:
+ * every dockerd of root's says where its own is (`--data-root`, or `-g`
+ * from before Docker 17), so a second daemon, or one whose data moved to
+ * another disk, is read where it keeps its containers.
  */
 import { classify } from './cgroup';
-import { describe, field, groupBy, readJson, str, stringMap } from './oci';
-import type { ContainerSource, FoundContainer, ScanContext } from './source';
+import { command, describe, field, groupBy, option, readJson, str, stringMap } from './oci';
+import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
 
 export const DOCKER_ROOT = '/var/lib/docker';
+
+const roots = new WeakMap<ScanContext, string[]>();
+
+/** The data roots of this scan's dockerds (root's only), the default first. */
+export function dockerRoots(procs: readonly ProcInfo[], ctx: ScanContext): string[] {
+  let out = roots.get(ctx);
+  if (out) return out;
+  out = [DOCKER_ROOT];
+  for (const p of procs) {
+    if (p.uid !== 0 || p.name !== 'dockerd') continue;
+    const argv = ctx.argv(p.pid);
+    if (!argv || command(argv) !== 'dockerd') continue;
+    const dir = option(argv, '-g', '--data-root') ?? option(argv, '-g', '--graph');
+    // an absolute path without `..`: the daemon's own words, but no way out of it
+    if (dir !== undefined && dir.startsWith('/') && !dir.split('/').includes('..')) {
+      const clean = dir.replace(/\/+$/, '') || '/';
+      if (!out.includes(clean)) out.push(clean);
+    }
+  }
+  roots.set(ctx, out);
+  return out;
+}
 
 export const docker: ContainerSource = {
   name: 'docker',
@@ -26,16 +53,28 @@ export const docker: ContainerSource = {
         pids: members.map((p) => p.pid),
         sources: ['cgroup'],
       };
-      fillFromConfig(ctx, id, c);
+      fillFromConfig(ctx, id, c, dockerRoots(procs, ctx));
       out.push(c);
     }
     return out;
   },
 };
 
-/** Name, compose project (and a dockershim pod) from the container's config.v2.json. */
-export function fillFromConfig(ctx: ScanContext, id: string, c: FoundContainer): void {
-  const config = readJson(ctx, `${DOCKER_ROOT}/containers/${id}/config.v2.json`);
+/**
+ * Name, compose project (and a dockershim pod) from the container's
+ * config.v2.json, in the first of `dataRoots` that has it.
+ */
+export function fillFromConfig(
+  ctx: ScanContext,
+  id: string,
+  c: FoundContainer,
+  dataRoots: readonly string[] = [DOCKER_ROOT],
+): void {
+  let config: unknown;
+  for (const root of dataRoots) {
+    config = readJson(ctx, `${root}/containers/${id}/config.v2.json`);
+    if (config !== undefined) break;
+  }
   if (config !== undefined) {
     c.sources.push('config.v2.json');
     const name = str(field(config, 'Name'));

@@ -12,7 +12,7 @@ import { classify } from './cgroup';
 import { fillFromTask } from './containerd';
 import { CONTAINERD_TASKS, containerdTasks } from './tasks';
 import { fillFromCrio } from './crio';
-import { fillFromConfig } from './docker';
+import { dockerRoots, fillFromConfig } from './docker';
 import { groupBy } from './oci';
 import type { ContainerSource, FoundContainer } from './source';
 
@@ -35,7 +35,7 @@ export const kubernetes: ContainerSource = {
         sources: ['cgroup'],
       };
       const fromCgroup = c.pod!;
-      if (m.runtime === 'docker') fillFromConfig(ctx, id, c);
+      if (m.runtime === 'docker') fillFromConfig(ctx, id, c, dockerRoots(procs, ctx));
       else if (
         m.runtime !== 'cri-o' &&
         fillFromTask(
