@@ -1,5 +1,7 @@
 /**
- * Containers where real hosts keep them, not where the defaults do. Here:
+ * Containers where real hosts keep them, not where the defaults do. A
+ * second dockerd with its own data root, exec root and socket, named from
+ * its --data-root. And
  * containerd laid out as k3s lays it out (its root under
  * /var/lib/rancher-like directories, its state and socket under a
  * directory of its own, as `/run/k3s/containerd`), running a plain
@@ -217,3 +219,108 @@ describe('containerd laid out like k3s', { skip: needRoot }, () => {
     for (const c of [api, sandbox, member, kube]) assert.ok(c!.sources.includes('config.json'));
   });
 });
+
+describe(
+  'a second dockerd with its own data root, exec root and socket',
+  { skip: needRoot },
+  () => {
+    const tag = randomBytes(3).toString('hex');
+    const base = mkdtempSync(join(tmpdir(), 'graphns-dockerd2-'));
+    const sock = join(base, 'docker.sock');
+    const dataRoot = join(base, 'data');
+    const docker = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+    const d = (args: string[]) =>
+      exec(docker, ['-H', `unix://${sock}`, ...args], { timeout: 60_000 });
+    const name = `web2-${tag}`;
+    let daemon: ChildProcess | undefined;
+    let why: string | undefined;
+    let id: string | undefined;
+    let pid = 0;
+
+    before(async () => {
+      try {
+        await exec('which', ['dockerd', docker]);
+      } catch {
+        why = 'Docker is not installed (apt-get install docker.io)';
+        return;
+      }
+      daemon = spawn(
+        'dockerd',
+        [
+          '--data-root',
+          dataRoot,
+          '--exec-root',
+          join(base, 'exec'),
+          '-H',
+          `unix://${sock}`,
+          '--pidfile',
+          join(base, 'docker.pid'),
+          '--bridge=none',
+          '--iptables=false',
+          '--ip6tables=false',
+          '--exec-opt',
+          'native.cgroupdriver=cgroupfs',
+        ],
+        { stdio: 'ignore' },
+      );
+      for (let i = 0; ; i++) {
+        try {
+          await d(['version']);
+          break;
+        } catch (err) {
+          if (daemon.exitCode !== null || i > 300) {
+            why = `a second dockerd did not start: ${(err as Error).message}`;
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      const rootfs = makeRootfs(base);
+      await d(['import', await rootfs.tar, `graphns-bb2:${tag}`]);
+      id = (
+        await d([
+          'run',
+          '-d',
+          '--name',
+          name,
+          '--network',
+          'none',
+          `graphns-bb2:${tag}`,
+          '/bin/sleep',
+          '100800',
+        ])
+      ).stdout.trim();
+      pid = Number((await d(['inspect', '-f', '{{.State.Pid}}', id])).stdout.trim());
+    });
+
+    after(async () => {
+      if (id) await d(['rm', '-f', id]).catch(() => undefined);
+      await d(['rmi', '-f', `graphns-bb2:${tag}`]).catch(() => undefined);
+      if (daemon && daemon.exitCode === null) {
+        const exited = new Promise((r) => daemon!.once('exit', r));
+        daemon.kill('SIGTERM');
+        await exited;
+      }
+      if (id) {
+        for (const h of readdirSync('/sys/fs/cgroup').map((x) => join('/sys/fs/cgroup', x))) {
+          try {
+            rmdirSync(join(h, 'docker', id));
+          } catch {
+            /* gone, or never made in this hierarchy */
+          }
+        }
+      }
+      rmSync(base, { recursive: true, force: true });
+    });
+
+    test("its container is named from the daemon's own data root", (t) => {
+      if (why) return cannot(t, why);
+      assert.ok(pid > 0, 'docker inspect gave the container PID');
+      const m = discover({ tasks: false, fds: false, mounts: false });
+      const key = m.processes.find((p) => p.pid === pid)?.container;
+      const c = m.containers.find((x) => x.key === key);
+      assert.deepEqual([c?.engine, c?.id, c?.name], ['docker', id, name], JSON.stringify(c));
+      assert.ok(c!.sources.includes('config.v2.json'));
+    });
+  },
+);
