@@ -376,10 +376,17 @@ export class Engines {
 
   #onDown = () => {};
 
-  /** Why an engine's cases must skip, or false when its containers run. */
+  /**
+   * Why an engine's cases must skip, or false when its containers run.
+   * Under CI=true an engine that could not start fails the test that asks
+   * instead: a green CI must mean the containers were tested.
+   */
   skip(g: EngineGroup): string | false {
     const st = this.#state.get(g);
     if (!st) return `${g} was not asked for`;
+    if (st.skip && process.env.CI === 'true') {
+      throw new Error(`under CI every engine must start, and ${g} did not: ${st.skip}`);
+    }
     return st.skip ?? false;
   }
 

@@ -101,11 +101,10 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
     await engines?.down();
   });
 
-  /** Fail under CI when a victim could not start (a green CI must mean it was tried); else skip. */
+  /** Skip when a victim could not start (under CI, Engines.skip fails the test instead). */
   function victim(g: EngineGroup, t: { skip(why: string): void }): boolean {
     const why = engines.skip(g);
     if (!why) return true;
-    if (process.env.CI === 'true') assert.fail(`under CI every engine must start: ${why}`);
     t.skip(why);
     return false;
   }

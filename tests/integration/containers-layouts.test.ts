@@ -17,6 +17,8 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -31,6 +33,7 @@ import { promisify } from 'node:util';
 import { discover } from '../../main/discover';
 import { makeOciArchive, makeRootfs } from '../helpers/engines';
 import { needRoot } from '../helpers/scene';
+import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
 
 const exec = promisify(execFile);
 const inCI = process.env.CI === 'true';
@@ -321,6 +324,86 @@ describe(
       const c = m.containers.find((x) => x.key === key);
       assert.deepEqual([c?.engine, c?.id, c?.name], ['docker', id, name], JSON.stringify(c));
       assert.ok(c!.sources.includes('config.v2.json'));
+    });
+  },
+);
+
+describe(
+  'rootless podman without systemd (cgroupfs, vfs), as a throwaway user',
+  { skip: needRoot || noUseradd },
+  () => {
+    const tag = randomBytes(3).toString('hex');
+    const name = `rl-${tag}`;
+    let user: TestUser | undefined;
+    let base: string | undefined;
+    let why: string | undefined;
+    let id = '';
+    let pid = 0;
+    const asUser = (script: string) =>
+      exec(
+        'su',
+        [
+          '-s',
+          '/bin/sh',
+          user!.name,
+          '-c',
+          `cd ~ && export XDG_RUNTIME_DIR=/run/user/${user!.uid} && ${script}`,
+        ],
+        {
+          timeout: 120_000,
+        },
+      );
+    const P = 'podman --runtime runc --cgroup-manager=cgroupfs';
+
+    before(async () => {
+      try {
+        await exec('which', ['podman', 'newuidmap', 'su']);
+      } catch {
+        why = 'rootless podman needs podman and uidmap (apt-get install podman uidmap)';
+        return;
+      }
+      user = makeUser();
+      const run = `/run/user/${user.uid}`;
+      mkdirSync(run, { recursive: true, mode: 0o700 });
+      chownSync(run, user.uid, user.gid);
+      base = mkdtempSync(join(tmpdir(), 'graphns-rootless-'));
+      chmodSync(base, 0o755);
+      const rootfs = makeRootfs(base);
+      const tar = await rootfs.tar;
+      chmodSync(tar, 0o644);
+      try {
+        await asUser(`${P} import ${tar} localhost/graphns-rl:${tag}`);
+        const started = await asUser(
+          `${P} run -d --network none --ulimit nofile=1024:20000 --ulimit nproc=1024:1024 --name ${name} localhost/graphns-rl:${tag} /bin/sleep 100900`,
+        );
+        id = started.stdout.trim().split('\n').pop()!;
+        pid = Number((await asUser(`${P} inspect -f '{{.State.Pid}}' ${name}`)).stdout.trim());
+      } catch (err) {
+        why = `rootless podman could not run a container here: ${(err as Error).message}`;
+      }
+    });
+
+    after(async () => {
+      if (user) {
+        await asUser(`${P} rm -f ${name}; ${P} rmi -f localhost/graphns-rl:${tag}`).catch(
+          () => undefined,
+        );
+        // the user's pause process and anything left: removeUser ends them by uid
+        await removeUser(user);
+        rmSync(`/run/user/${user.uid}`, { recursive: true, force: true });
+      }
+      if (base) rmSync(base, { recursive: true, force: true });
+    });
+
+    test('its container is named from its conmon, as its user’s own', (t) => {
+      if (why) return cannot(t, why);
+      assert.ok(pid > 0 && /^[0-9a-f]{64}$/.test(id), `podman inspect: ${pid} ${id}`);
+      const m = discover({ tasks: false, fds: false, mounts: false });
+      const proc = m.processes.find((p) => p.pid === pid);
+      assert.equal(proc?.uid, user!.uid, 'the container runs as its user');
+      const c = m.containers.find((x) => x.key === proc?.container);
+      assert.deepEqual([c?.engine, c?.id, c?.name], ['podman', id, name], JSON.stringify(c));
+      assert.ok(c!.sources.includes('conmon argv'));
     });
   },
 );

@@ -588,7 +588,11 @@ test("a rootless cgroup named after root's podman container joins nothing; the c
     got.map((c) => [c.key, c.name, c.pids]),
     [[`podman:${ID}`, 'web1', [6001]]],
   );
-  assert.deepEqual(warnings, [`uid 1000 has a podman cgroup named after container ${ID}: ignored`]);
+  // the cgroup's claim, then the user's conmon's for its own process: both refused
+  assert.deepEqual(warnings, [
+    `uid 1000 has a podman cgroup named after container ${ID}: ignored`,
+    `uid 1000 claims container podman:${ID} of another owner: ignored`,
+  ]);
 });
 
 test('a conmon is believed only as root or as the uid of its container', (t) => {

@@ -112,8 +112,8 @@ export function liveContext(options: ContextOptions): ScanContext {
   const said = new Set<string>(); // budget warnings, once per scan each
   return {
     root,
-    readText(path, maxBytes = DEFAULT_MAX_BYTES) {
-      const cacheKey = `${maxBytes}\0${path}`;
+    readText(path, maxBytes = DEFAULT_MAX_BYTES, owner) {
+      const cacheKey = `${maxBytes}\0${owner ?? ''}\0${path}`;
       if (texts.has(cacheKey)) return texts.get(cacheKey);
       let text: string | undefined;
       const cache = options.texts;
@@ -123,6 +123,11 @@ export function liveContext(options: ContextOptions): ScanContext {
         cache!.next.set(cacheKey, known);
         texts.set(cacheKey, known.text);
         return known.text;
+      }
+      if (owner !== undefined && before !== undefined && before.uid !== owner) {
+        options.warn(`${path} belongs to uid ${before.uid}, not ${owner}: not read`);
+        texts.set(cacheKey, undefined);
+        return undefined;
       }
       // a user's file counts against what the scan may read of users' files
       const users = before !== undefined && before.uid !== 0;
@@ -204,6 +209,7 @@ export function resolveContainers(
 ): Container[] {
   const claimed = new Set<number>();
   const byKey = new Map<ContainerKey, Container>();
+  const owners = new Map<ContainerKey, number | undefined>();
   for (const source of sources) {
     const left = procs.filter((p) => !claimed.has(p.pid));
     if (left.length === 0) break;
@@ -223,12 +229,19 @@ export function resolveContainers(
       for (const pid of pids) claimed.add(pid);
       const known = byKey.get(key);
       if (known) {
+        // one user's claim never joins a container of root's or of another user
+        if (owners.get(key) !== f.ownerUid) {
+          ctx.warn(`uid ${f.ownerUid ?? 0} claims container ${key} of another owner: ignored`);
+          continue;
+        }
         known.pids.push(...pids);
         for (const s of f.sources) if (!known.sources.includes(s)) known.sources.push(s);
         continue;
       }
-      const c: Container = { ...f, key, pids };
+      const { ownerUid, ...found } = f;
+      const c: Container = { ...found, key, pids };
       byKey.set(key, c);
+      owners.set(key, ownerUid);
     }
   }
   const containers = [...byKey.values()];

@@ -16,8 +16,13 @@ export type StringMap = Record<string, string>;
  * last gets a warning). The parser's own message is not used: it quotes
  * the file's first bytes, and a state file may be a link to anything.
  */
-export function readJson(ctx: ScanContext, path: string, maxBytes?: number): unknown {
-  const text = ctx.readText(path, maxBytes);
+export function readJson(
+  ctx: ScanContext,
+  path: string,
+  maxBytes?: number,
+  owner?: number,
+): unknown {
+  const text = ctx.readText(path, maxBytes, owner);
   if (text === undefined) return undefined;
   if (!nestedWithin(text, MAX_JSON_DEPTH)) {
     ctx.warn(`cannot read ${path}: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);

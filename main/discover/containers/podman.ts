@@ -22,10 +22,29 @@ import type { ContainerSource, FoundContainer, ScanContext } from './source';
 export const PODMAN_STORAGE = '/var/lib/containers/storage';
 const DB_MAX = 64 << 20;
 
-/** id -> first name, from a containers.json. */
-function storageNames(ctx: ScanContext, graphRoot: string): Map<string, string> {
+/**
+ * The storage root conmon's `-b <graphroot>/<driver>-containers/<id>/userdata`
+ * names (overlay, vfs, btrfs, zfs: containers/storage names the directory
+ * after its driver), or undefined.
+ */
+export function graphRootOf(argv: readonly string[], id: string): string | undefined {
+  const bundle = option(argv, '-b', '--bundle') ?? '';
+  const m = /^(\/.*)\/(?:overlay|vfs|btrfs|zfs)-containers\/([0-9a-f]{64})\/userdata$/.exec(bundle);
+  return m && m[2] === id && !m[1]!.split('/').includes('..') ? m[1] : undefined;
+}
+
+/** id -> first name, from a containers.json of any storage driver (owned by `owner`, when given). */
+export function storageNames(
+  ctx: ScanContext,
+  graphRoot: string,
+  owner?: number,
+): Map<string, string> {
   const out = new Map<string, string>();
-  const list = readJson(ctx, `${graphRoot}/overlay-containers/containers.json`, 64 << 20);
+  let list: unknown;
+  for (const driver of ['overlay', 'vfs', 'btrfs', 'zfs']) {
+    list = readJson(ctx, `${graphRoot}/${driver}-containers/containers.json`, 16 << 20, owner);
+    if (list !== undefined) break;
+  }
   if (!Array.isArray(list)) return out;
   for (const e of list) {
     const id = str(field(e, 'id'));
@@ -102,6 +121,7 @@ export const podman: ContainerSource = {
         id,
         pids: members.map((p) => p.pid),
         sources: ['cgroup'],
+        ...(m.rootlessUid !== undefined ? { ownerUid: m.rootlessUid } : {}),
       };
       let graphRoot = m.rootlessUid === undefined ? PODMAN_STORAGE : undefined;
       for (const sup of supervisors(c.pids, (pid) => ppid.get(pid) ?? 0)) {
@@ -115,11 +135,7 @@ export const podman: ContainerSource = {
           c.name = name;
           c.sources.push('conmon argv');
         }
-        // -b <graphroot>/overlay-containers/<id>/userdata
-        const bundle = option(argv, '-b', '--bundle') ?? '';
-        const tail = `/overlay-containers/${id}/userdata`;
-        if (bundle.endsWith(tail) && bundle.startsWith('/'))
-          graphRoot = bundle.slice(0, -tail.length);
+        graphRoot = graphRootOf(argv, id) ?? graphRoot;
         break;
       }
       if (c.name === undefined && graphRoot !== undefined) {

@@ -53,9 +53,11 @@ export interface ScanContext {
    * A small state file under `root` (`path` is absolute, as on the host),
    * as text; undefined when missing or unusable (unusable ones: a warning
    * is recorded). Never follows into fifos or devices, never reads more
-   * than `maxBytes` (default 4 MiB).
+   * than `maxBytes` (default 4 MiB). With `owner`, a file another uid owns
+   * is not read (a warning): state under a user's directory counts only as
+   * that user's word.
    */
-  readText(path: string, maxBytes?: number): string | undefined;
+  readText(path: string, maxBytes?: number, owner?: number): string | undefined;
   /** The names in a directory under `root`, or [] when it cannot be listed. */
   list(path: string): string[];
   /** A process's argv (split on NUL), read once per scan and cached; undefined when gone. */
@@ -64,8 +66,15 @@ export interface ScanContext {
   warn(message: string): void;
 }
 
-/** A container a source found, without its key (engine:id) and before pids are sorted. */
-export type FoundContainer = Omit<Container, 'key' | 'pids'> & { pids: number[] };
+/**
+ * A container a source found, without its key (engine:id) and before pids
+ * are sorted. `ownerUid`: a rootless engine's container, its user's: it is
+ * never merged with a container of root's or of another user of the same key.
+ */
+export type FoundContainer = Omit<Container, 'key' | 'pids'> & {
+  pids: number[];
+  ownerUid?: number;
+};
 
 /** One engine's (or family's) way of finding containers. */
 export interface ContainerSource {

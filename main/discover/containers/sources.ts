@@ -2,6 +2,7 @@
  * The container sources, in the order they claim processes (source.ts):
  * cgroup-based engines first, then those that infer from argv or ancestry.
  */
+import { conmonSource } from './conmon';
 import { containerd } from './containerd';
 import { docker } from './docker';
 import { kubernetes } from './kubernetes';
@@ -18,6 +19,7 @@ export const SOURCES: readonly ContainerSource[] = [
   kubernetes, // before docker: a dockershim pod member's scope is docker-<id>.scope too
   docker,
   podman,
+  conmonSource, // podman containers no cgroup names (rootless without systemd): from their conmon
   containerd, // last of the OCI engines: its path is only trusted with a running task
   lxcSource, // lxc.payload.<name>: LXC, LXD, Incus
   nspawnRegisteredSource, // machine-<name>.scope, systemd-nspawn@<name>.service

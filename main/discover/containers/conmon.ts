@@ -1,0 +1,97 @@
+/**
+ * podman containers found from the process that runs each one: conmon,
+ * podman's monitor, started as `conmon … -c <id> … -n <name> -b
+ * <graphroot>/<driver>-containers/<id>/userdata` (podman
+ * libpod/oci_conmon_common.go; seen here, rootful and rootless alike). Its
+ * container's processes are below it (runc's init is reparented to conmon,
+ * its subreaper). This names what the cgroup path cannot: a rootless
+ * container started without a systemd session (cgroupfs: the container
+ * stays in its user's cgroup, or `/user/<name>/0/<id>` under pam_cgfs),
+ * and any container whose cgroup names no engine.
+ *
+ * Trust: a conmon of root's speaks for any process below it; a user's
+ * conmon only for processes of that user (their own uid, or the subordinate
+ * uids /etc/subuid gives them, which their containers run as), and its
+ * container is its user's (`ownerUid`): it can neither join nor rename a
+ * container of root's or another user's of the same id (index.ts). A file
+ * of a user's storage is read only when that user owns it.
+ */
+import { userName } from '../../../native-shim';
+import { command, option } from './oci';
+import { graphRootOf, storageNames } from './podman';
+import { procTree } from './sandbox-common';
+import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Subordinate uid ranges by user name and by uid, from /etc/subuid (root's file). */
+function subordinateUids(ctx: ScanContext): Map<string, [start: number, count: number][]> {
+  const out = new Map<string, [number, number][]>();
+  for (const line of (ctx.readText('/etc/subuid', 1 << 20) ?? '').split('\n')) {
+    const [who, start, count] = line.trim().split(':');
+    if (!who || !/^\d{1,10}$/.test(start ?? '') || !/^\d{1,10}$/.test(count ?? '')) continue;
+    const list = out.get(who) ?? [];
+    list.push([Number(start), Number(count)]);
+    out.set(who, list);
+  }
+  return out;
+}
+
+/** Whether a process of `uid` may belong to a container whose conmon runs as `owner`. */
+function mayBelong(
+  owner: number,
+  uid: number | undefined,
+  subuids: () => Map<string, [number, number][]>,
+): boolean {
+  if (owner === 0) return true;
+  if (uid === undefined) return false;
+  if (uid === owner) return true;
+  let name: string | undefined;
+  try {
+    name = userName(owner);
+  } catch {
+    name = undefined;
+  }
+  const ranges = [
+    ...(subuids().get(String(owner)) ?? []),
+    ...(name ? (subuids().get(name) ?? []) : []),
+  ];
+  return ranges.some(([start, count]) => uid >= start && uid < start + count);
+}
+
+export const conmonSource: ContainerSource = {
+  name: 'conmon',
+  scan(procs: readonly ProcInfo[], ctx: ScanContext): FoundContainer[] {
+    const conmons = procs.filter((p) => p.name === 'conmon' && p.uid !== undefined);
+    if (conmons.length === 0) return [];
+    const tree = procTree(procs);
+    let subuids: Map<string, [number, number][]> | undefined;
+    const ranges = () => (subuids ??= subordinateUids(ctx));
+    const out: FoundContainer[] = [];
+    for (const sup of conmons) {
+      const argv = ctx.argv(sup.pid);
+      const id = argv && command(argv) === 'conmon' ? option(argv, '-c', '--cid') : undefined;
+      if (id === undefined || !HEX64.test(id)) continue;
+      const owner = sup.uid!;
+      const pids = tree
+        .descendants(sup.pid)
+        .filter((d) => d.name !== 'conmon' && mayBelong(owner, d.uid, ranges))
+        .map((d) => d.pid);
+      if (pids.length === 0) continue;
+      const c: FoundContainer = { engine: 'podman', id, pids, sources: ['conmon argv'] };
+      if (owner !== 0) c.ownerUid = owner;
+      const name = option(argv!, '-n', '--name');
+      if (name !== undefined && name !== '') c.name = name;
+      else {
+        const root = graphRootOf(argv!, id);
+        const stored = root !== undefined ? storageNames(ctx, root, owner).get(id) : undefined;
+        if (stored !== undefined) {
+          c.name = stored;
+          c.sources.push('containers.json');
+        }
+      }
+      out.push(c);
+    }
+    return out;
+  },
+};
