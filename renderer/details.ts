@@ -77,6 +77,8 @@ function containerText(c: Container): string {
   const extra: string[] = [c.engine];
   if (c.sandbox) extra.push('pod sandbox');
   if (c.engineNamespace !== undefined) extra.push(`namespace ${esc(c.engineNamespace)}`);
+  if (c.owner)
+    extra.push(c.owner.user !== undefined ? `user ${esc(c.owner.user)}` : `uid ${c.owner.uid}`);
   if (c.compose)
     extra.push(
       `compose ${esc(c.compose.project)}${c.compose.service !== undefined ? `/${esc(c.compose.service)}` : ''}`,

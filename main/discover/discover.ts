@@ -23,7 +23,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { userName } from '../../native-shim';
 import { NS_TYPES } from '../relations/constants';
-import type { Model, Namespace, NsKey, NsTypeName, Process } from '../model/types';
+import type { Container, Model, Namespace, NsKey, NsTypeName, Process } from '../model/types';
 import { parseCgroupFile } from './containers/cgroup';
 import { liveContext, resolveContainers, type ProcInfo } from './containers';
 import type { CgroupLine } from './containers/source';
@@ -168,6 +168,7 @@ export function discover(options: DiscoverOptions = {}): Model {
       )
     : [];
   for (const c of containers) for (const pid of c.pids) byPid.get(pid)!.container = c.key;
+  nameContainerOwners(containers, processes);
   const namespaces = [...registry.entries.values()].map((e) => e.ns);
   assignLabels(namespaces, byPid);
   // by type, then inode: one number each (inodes are 32-bit), computed once, not per comparison
@@ -560,6 +561,26 @@ function cgroupTrust(proc: string): CgroupTrust {
       return undefined;
     }
   });
+}
+
+/** A rootless container's user name: as its processes' (step 6 asked NSS), else NSS now. */
+function nameContainerOwners(
+  containers: readonly Container[],
+  processes: readonly Process[],
+): void {
+  for (const c of containers) {
+    if (!c.owner) continue;
+    const uid = c.owner.uid;
+    let user = processes.find((p) => p.uid === uid && p.user !== undefined)?.user;
+    if (user === undefined) {
+      try {
+        user = userName(uid);
+      } catch {
+        // no name: the uid says it
+      }
+    }
+    if (user !== undefined) c.owner.user = user;
+  }
 }
 
 /** Step 6: user names for the owner uids of user namespaces and the uids of processes. */

@@ -60,6 +60,9 @@ export function qualifier(c: Container, m: Marks): string {
     c.engineNamespace !== 'default'
   )
     parts.push(`namespace ${m.token(c.engineNamespace)}`);
+  // a rootless engine's container is its user's: said, so it is never taken for root's
+  if (c.owner)
+    parts.push(c.owner.user !== undefined ? `user ${m.token(c.owner.user)}` : `uid ${c.owner.uid}`);
   if (c.compose) parts.push(`compose ${m.token(c.compose.project)}`);
   if (c.pod) parts.push(`pod ${podText(c.pod, m)}`);
   return parts.join(', ');

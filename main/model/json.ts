@@ -2,8 +2,9 @@
  * The one JSON form of the model, shared by every consumer: `--json`
  * output, the viewer's IPC payload and saved snapshots.
  *
- * `{ "format": "graphns-model", "version": 2, host, namespaces, processes,
- * containers, warnings }`; version 1 (no containers) is still read. parseModel() checks everything it reads and names the first
+ * `{ "format": "graphns-model", "version": 4, host, namespaces, processes,
+ * containers, warnings }`; versions 1-3 (no containers, no process users,
+ * no container owners) are still read. parseModel() checks everything it reads and names the first
  * thing wrong (`namespaces[3].owner: ...`), so a snapshot from elsewhere is
  * either a whole model or a clear error, never a half-read one.
  */
@@ -30,9 +31,9 @@ import type {
 /** The `format` field of every serialized model. */
 export const MODEL_FORMAT = 'graphns-model';
 /** The format version this code writes and reads. */
-export const MODEL_VERSION = 3;
+export const MODEL_VERSION = 4;
 /** Older versions this code still reads. */
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4];
 
 /** A snapshot that is not a model this version can read. */
 export class ModelFormatError extends Error {
@@ -217,6 +218,7 @@ const CONTAINER_KEYS = keys<Container>(
   'sandbox',
   'compose',
   'engineNamespace',
+  'owner',
   'pids',
   'sources',
 );
@@ -345,6 +347,16 @@ function compose(v: Json, base: string, field: string): void {
   only(o, COMPOSE_KEYS);
 }
 
+const OWNER_KEYS = keys<NonNullable<Container['owner']>>('uid', 'user');
+
+function owner(v: Json, base: string, field: string): void {
+  const o = obj(v, base, field);
+  const path = `${base}.${field}`;
+  int(o.uid, path, 'uid');
+  opt(o, path, 'user', str);
+  only(o, OWNER_KEYS);
+}
+
 function container(v: Json, base: string): Container {
   const o = obj(v, base);
   const k = containerKey(o.key, base, 'key');
@@ -359,6 +371,7 @@ function container(v: Json, base: string): Container {
   opt(o, base, 'sandbox', bool);
   opt(o, base, 'compose', compose);
   opt(o, base, 'engineNamespace', str);
+  opt(o, base, 'owner', owner);
   only(o, CONTAINER_KEYS);
   return o as unknown as Container;
 }

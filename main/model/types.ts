@@ -148,6 +148,12 @@ export interface Container {
   compose?: { project: string; service?: string };
   /** The engine's own namespace: containerd's (`default`, `k8s.io`, `moby`, ...), or an LXD/Incus project. */
   engineNamespace?: string;
+  /**
+   * A rootless engine's container: the user whose engine runs it (their
+   * uid, and its name through NSS when it has one). Absent for a rootful
+   * engine's. Two containers of one key never have different owners.
+   */
+  owner?: { uid: number; user?: string };
   /** Its processes' PIDs (sorted). */
   pids: number[];
   /** Where the facts came from, e.g. `cgroup`, `config.v2.json`, `conmon argv`. */

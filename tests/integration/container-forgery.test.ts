@@ -95,9 +95,11 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
   });
   after(async () => {
     await scene.teardown();
+    // while the uid is still this user's: once userdel frees it, a test running beside
+    // this one may be given the same uid and its own /run/user/UID
+    if (user) rmSync(`/run/user/${user.uid}`, { recursive: true, force: true, maxRetries: 5 });
     await removeUser(user);
     for (const d of delegated) rmCgroup(d);
-    rmSync(`/run/user/${user?.uid}`, { recursive: true, force: true });
     await engines?.down();
   });
 

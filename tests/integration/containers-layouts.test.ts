@@ -388,9 +388,10 @@ describe(
         await asUser(`${P} rm -f ${name}; ${P} rmi -f localhost/graphns-rl:${tag}`).catch(
           () => undefined,
         );
+        // before userdel frees the uid for a test running beside this one
+        rmSync(`/run/user/${user.uid}`, { recursive: true, force: true, maxRetries: 5 });
         // the user's pause process and anything left: removeUser ends them by uid
         await removeUser(user);
-        rmSync(`/run/user/${user.uid}`, { recursive: true, force: true });
       }
       if (base) rmSync(base, { recursive: true, force: true });
     });

@@ -104,7 +104,7 @@ test('serialize then parse gives the same model', () => {
   const m = model();
   const text = serializeModel(m);
   assert.equal(JSON.parse(text).format, 'graphns-model');
-  assert.equal(JSON.parse(text).version, 3);
+  assert.equal(JSON.parse(text).version, 4);
   assert.deepEqual(parseModel(text), m);
   assert.deepEqual(parseModel(serializeModel(m, 2)), m);
 });
@@ -160,8 +160,8 @@ test('bad snapshots are refused with the reason', () => {
   bad((d) => (d.format = 'lsns'), /^format: expected "graphns-model", found "lsns"/);
   bad((d) => delete d.format, /^format: .*found nothing/);
   bad(
-    (d) => (d.version = 4),
-    /^version: this graphns reads versions 1, 2, 3, the snapshot is version 4/,
+    (d) => (d.version = 5),
+    /^version: this graphns reads versions 1, 2, 3, 4, the snapshot is version 5/,
   );
   bad((d) => (d.processes[0].uid = -1), /^processes\[0\]\.uid: not a non-negative integer/);
   bad((d) => (d.processes[0].user = 7), /^processes\[0\]\.user: not a string/);
@@ -260,4 +260,29 @@ test('a long preview is cut between characters, never inside a surrogate pair', 
       return true;
     },
   );
+});
+
+test("version 4: a rootless container's owner round-trips, is checked, and version 3 still opens", () => {
+  const m = parseModel(serializeModel(model()));
+  m.containers.push({
+    key: `podman:${'a'.repeat(64)}`,
+    engine: 'podman',
+    id: 'a'.repeat(64),
+    name: 'rl',
+    owner: { uid: 1000, user: 'alice' },
+    pids: [],
+    sources: ['conmon argv'],
+  });
+  const at = m.containers.length - 1;
+  const back = parseModel(serializeModel(m));
+  assert.deepEqual(back.containers[at]!.owner, { uid: 1000, user: 'alice' });
+  const d = JSON.parse(serializeModel(m));
+  d.containers[at].owner = { uid: -1 };
+  assert.throws(
+    () => parseModel(JSON.stringify(d)),
+    (err: Error) => err.message.includes(`containers[${at}].owner.uid: not a non-negative integer`),
+  );
+  const v3 = JSON.parse(serializeModel(model()));
+  v3.version = 3;
+  assert.equal(parseModel(JSON.stringify(v3)).containers.length, model().containers.length);
 });

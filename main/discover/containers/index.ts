@@ -240,6 +240,7 @@ export function resolveContainers(
       }
       const { ownerUid, ...found } = f;
       const c: Container = { ...found, key, pids };
+      if (ownerUid !== undefined) c.owner = { uid: ownerUid };
       byKey.set(key, c);
       owners.set(key, ownerUid);
     }
