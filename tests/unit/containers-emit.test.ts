@@ -129,3 +129,15 @@ test('netns names: /run/netns, /var/run/netns, rootless podman; once each; nothi
   assert.equal(netnsWords(blue, M), 'netns [blue]');
   assert.ok(blue.pids.length > 0, 'blue is held by a process too');
 });
+
+test("a rootless engine's container says whose it is: user name, else uid", () => {
+  const m = podmanModel();
+  const c = m.containers[0]!;
+  const pid = c.pids[0]!;
+  c.owner = { uid: 1000, user: 'alice' };
+  assert.match(wordsOf(m, pid, 'pid'), /\(podman, user alice(, |\))/);
+  c.owner = { uid: 1234 };
+  assert.match(wordsOf(m, pid, 'pid'), /\(podman, uid 1234(, |\))/);
+  delete c.owner;
+  assert.doesNotMatch(wordsOf(m, pid, 'pid'), /user|uid/);
+});
