@@ -94,13 +94,21 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
     }
   });
   after(async () => {
-    await scene.teardown();
-    // while the uid is still this user's: once userdel frees it, a test running beside
-    // this one may be given the same uid and its own /run/user/UID
-    if (user) rmSync(`/run/user/${user.uid}`, { recursive: true, force: true, maxRetries: 5 });
-    await removeUser(user);
-    for (const d of delegated) rmCgroup(d);
-    await engines?.down();
+    // each step whatever the one before did: the engines must go down in every case
+    // (a daemon left running keeps this test file alive)
+    try {
+      await scene.teardown();
+      // while the uid is still this user's: once userdel frees it, a test running beside
+      // this one may be given the same uid and its own /run/user/UID
+      if (user) rmSync(`/run/user/${user.uid}`, { recursive: true, force: true, maxRetries: 5 });
+    } finally {
+      try {
+        await removeUser(user);
+        for (const d of delegated) rmCgroup(d);
+      } finally {
+        await engines?.down();
+      }
+    }
   });
 
   /** Skip when a victim could not start (under CI, Engines.skip fails the test instead). */
