@@ -408,3 +408,90 @@ describe(
     });
   },
 );
+
+describe('podman with its own --root and --runroot (vfs), with a pod', { skip: needRoot }, () => {
+  const tag = randomBytes(3).toString('hex');
+  const base = mkdtempSync(join(tmpdir(), 'graphns-podroot-'));
+  const conf = join(base, 'containers.conf');
+  const P = [
+    'podman',
+    '--runtime',
+    'runc',
+    '--cgroup-manager=cgroupfs',
+    '--root',
+    join(base, 'root'),
+    '--runroot',
+    join(base, 'run'),
+    '--storage-driver',
+    'vfs',
+  ];
+  // a pod's infra container needs podman's default nofile limit lowered here
+  const p = (args: string[]) =>
+    exec(P[0]!, [...P.slice(1), ...args], {
+      timeout: 120_000,
+      env: { ...process.env, CONTAINERS_CONF: conf },
+    });
+  const pod = `pod-${tag}`;
+  const name = `web-${tag}`;
+  let why: string | undefined;
+  let pid = 0;
+  let podId = '';
+
+  before(async () => {
+    try {
+      await exec('which', ['podman', 'catatonit']);
+    } catch {
+      why = 'podman with pods needs podman and catatonit (apt-get install podman catatonit)';
+      return;
+    }
+    writeFileSync(
+      conf,
+      '[containers]\ndefault_ulimits = ["nofile=1024:20000", "nproc=1024:1024"]\n',
+    );
+    try {
+      const rootfs = makeRootfs(base);
+      await p(['import', '-q', await rootfs.tar, `localhost/graphns-pr:${tag}`]);
+      podId = (await p(['pod', 'create', '--name', pod])).stdout.trim().split('\n').pop()!;
+      await p([
+        'run',
+        '-d',
+        '--pod',
+        pod,
+        '--name',
+        name,
+        '--ulimit',
+        'nofile=1024:20000',
+        '--ulimit',
+        'nproc=1024:1024',
+        `localhost/graphns-pr:${tag}`,
+        '/bin/sleep',
+        '101000',
+      ]);
+      pid = Number((await p(['inspect', '-f', '{{.State.Pid}}', name])).stdout.trim());
+    } catch (err) {
+      why = `podman with its own root could not run a pod here: ${(err as Error).message}`;
+    }
+  });
+
+  after(async () => {
+    try {
+      await p(['pod', 'rm', '-f', pod]).catch(() => undefined);
+      await p(['rmi', '-af']).catch(() => undefined);
+    } finally {
+      rmSync(base, { recursive: true, force: true, maxRetries: 5 });
+    }
+  });
+
+  test("its container and pod are named from its own root's files", (t) => {
+    if (why) return cannot(t, why);
+    assert.ok(pid > 0 && /^[0-9a-f]{64}$/.test(podId), `podman: pid ${pid}, pod ${podId}`);
+    const m = discover({ tasks: false, fds: false, mounts: false });
+    const key = m.processes.find((x) => x.pid === pid)?.container;
+    const c = m.containers.find((x) => x.key === key);
+    assert.deepEqual(
+      [c?.engine, c?.name, c?.pod],
+      ['podman', name, { kind: 'podman', name: pod, id: podId }],
+      JSON.stringify(c),
+    );
+  });
+});
