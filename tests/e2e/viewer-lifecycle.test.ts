@@ -11,7 +11,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeModel } from '../../main/model';
@@ -45,10 +45,11 @@ async function killAndCheck(
   env: NodeJS.ProcessEnv,
   hostOf: (graphns: number) => number,
   victim: (graphns: number, host: number) => number,
-): Promise<void> {
+): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'graphns-lifecycle-'));
   let viewer: Viewer | undefined;
   let left: number[] = [];
+  let profile: string;
   try {
     const snapshot = join(dir, 'seed.json');
     writeFileSync(snapshot, serializeModel(seedModel()));
@@ -62,6 +63,9 @@ async function killAndCheck(
       /--app=/,
       'the host’s child is the browser itself (setpriv execs it in place)',
     );
+    profile = /--user-data-dir=(\S+)/.exec(
+      readFileSync(`/proc/${browser[0]}/cmdline`, 'latin1').replace(/\0/g, ' '),
+    )![1]!;
     process.kill(victim(graphns, host), 'SIGKILL');
     left = await goneWithin([host, ...browser], 10_000);
     assert.deepEqual(left.map(describe), [], 'nothing of the viewer left running');
@@ -76,17 +80,31 @@ async function killAndCheck(
     await viewer?.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  return profile;
 }
 
 test(
   'without a privilege drop graphns is the shell host: killed with SIGKILL, it takes the browser along',
-  { skip: viewerSkip(), timeout: 90_000 },
-  () =>
-    killAndCheck(
+  { skip: viewerSkip(), timeout: 120_000 },
+  async () => {
+    const profile = await killAndCheck(
       {},
       (graphns) => graphns,
       (graphns) => graphns,
-    ),
+    );
+    // no code of the killed host ran to remove its profile; the next viewer does (profile.ts)
+    assert.ok(existsSync(profile), `the killed host's profile ${profile} is still there`);
+    const dir = mkdtempSync(join(tmpdir(), 'graphns-lifecycle-'));
+    const snapshot = join(dir, 'seed.json');
+    writeFileSync(snapshot, serializeModel(seedModel()));
+    const next = await launchViewer(['--open', snapshot]);
+    try {
+      assert.equal(existsSync(profile), false, 'the next viewer removed it');
+    } finally {
+      await next.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
 );
 
 test(
@@ -103,9 +121,13 @@ test(
         return hosts[0]!;
       };
       // the kernel's parent-death signal ends the browser
-      await t.test('the shell host', () => killAndCheck(env, hostOf, (_, host) => host));
+      await t.test('the shell host', async () => {
+        await killAndCheck(env, hostOf, (_, host) => host);
+      });
       // the host sees the privileged pipe close and ends the browser
-      await t.test('graphns', () => killAndCheck(env, hostOf, (graphns) => graphns));
+      await t.test('graphns', async () => {
+        await killAndCheck(env, hostOf, (graphns) => graphns);
+      });
     } finally {
       await removeUser(user);
     }

@@ -6,7 +6,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
@@ -31,6 +41,7 @@ import {
   writeBounds,
 } from '../../main/shell/bounds';
 import { browserArgs, findBrowser, splitArgs } from '../../main/shell/browser/find';
+import { makeProfile, sweepProfiles } from '../../main/shell/browser/profile';
 import { findElectron } from '../../main/shell/electron-binary';
 import { createHandlers, isTrustedSender } from '../../main/shell/handlers';
 import { localBroker, pipeBroker } from '../../main/shell/host-broker';
@@ -509,4 +520,39 @@ test('brokers: over the pipe, the window may open on `open` alone; in-process, s
   assert.ok(answers.every((r) => !r.ok && r.error === 'scan 2'));
   local.close();
   assert.deepEqual(await local.current(), answers.at(-1));
+});
+
+test("stale browser profiles: a dead maker's are removed, a live maker's, a link and others' are not", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'graphns-profiles-'));
+  try {
+    const live = makeProfile(dir);
+    // a maker that is gone: a child that has exited (its PID and start time name no process now)
+    const dead = makeProfile(dir);
+    const child = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => child.once('exit', r));
+    writeFileSync(join(dead, 'owner'), `${child.pid} 1\n`);
+    // the maker's PID alive, but another process by its start time: a recycled PID
+    const recycled = makeProfile(dir);
+    writeFileSync(join(recycled, 'owner'), `${process.pid} 1\n`);
+    // being made this instant: no owner file yet
+    const making = join(dir, 'graphns-browser-making');
+    mkdirSync(making);
+    // a link to a directory of ours, named like a profile: never followed
+    const target = mkdtempSync(join(dir, 'target-'));
+    writeFileSync(join(target, 'owner'), `${child.pid} 1\n`);
+    symlinkSync(target, join(dir, 'graphns-browser-link'));
+    const removed = sweepProfiles(dir);
+    assert.deepEqual(removed.sort(), [dead, recycled].sort());
+    for (const kept of [live, making, target, join(dir, 'graphns-browser-link')])
+      assert.ok(existsSync(kept), kept);
+    if (process.geteuid?.() === 0) {
+      // another uid's, even with a dead maker: not ours to remove
+      const theirs = makeProfile(dir);
+      writeFileSync(join(theirs, 'owner'), `${child.pid} 1\n`);
+      execFileSync('chown', ['-R', '65534', theirs]);
+      assert.deepEqual(sweepProfiles(dir), []);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -5,7 +5,7 @@
  * on SIGINT/SIGTERM/SIGHUP, or when the privileged side goes away.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +18,7 @@ import { spawnPlan, windowEnv, type ChildPlan } from '../plan';
 import { escapeDisplay } from '../../model';
 import { displayProblem, isHeadless } from '../display';
 import { browserArgs, splitArgs } from './find';
+import { makeProfile, sweepProfiles } from './profile';
 import { startServer } from './server';
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -120,8 +121,9 @@ export async function runBrowserShell(o: {
   // the window's place, remembered in the user's config dir (this process runs as that user)
   const boundsPath = boundsFile(o.env, homedir());
 
-  const profile = mkdtempSync(join(tmpdir(), 'graphns-browser-')); // 0700, ours alone
-  mkdirSync(join(profile, 'tmp'), { mode: 0o700 }); // the browser's TMPDIR (browserEnv)
+  // what an earlier viewer killed outright left behind, then ours (profile.ts)
+  sweepProfiles(tmpdir());
+  const profile = makeProfile(tmpdir());
   // whether the page has asked for its graph: a browser ending before that never showed one
   let asked = false;
   const lastLines: string[] = [];
