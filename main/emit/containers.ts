@@ -90,6 +90,7 @@ interface Item {
   /** `container`, `sandbox` or `pod`; containers of one qualifier share one word. */
   word: 'container' | 'sandbox' | 'pod';
   text: string;
+  /** The parenthesised part, and for a nested container what follows it (` in container "kind" (podman)`). */
   qualifier: string;
 }
 
@@ -129,6 +130,15 @@ export function containerWords(g: ModelGraph): ContainerWords {
       return p !== undefined && (p.container === undefined || !g.containerByKey.has(p.container));
     });
 
+  // a nested container names the one its engine runs in: `) in container "kind" (podman`,
+  // inside the parentheses list() puts around the qualifier
+  const outerWords = (c: Container, m: Marks): string => {
+    const outer = c.outer !== undefined ? g.containerByKey.get(c.outer) : undefined;
+    return outer
+      ? `) in ${outer.sandbox ? 'sandbox' : 'container'} ${m.name(containerName(outer))} (${qualifier(outer, m)}`
+      : '';
+  };
+
   const list = (given: readonly Container[], m: Marks): string => {
     const cs = [...given].sort(byDisplay);
     // every container of a pod (two or more) here: the pod once
@@ -161,7 +171,7 @@ export function containerWords(g: ModelGraph): ContainerWords {
       items.push({
         word: c.sandbox ? 'sandbox' : 'container',
         text: m.name(containerName(c)),
-        qualifier: qualifier(c, m),
+        qualifier: qualifier(c, m) + outerWords(c, m),
       });
     }
     const shown = items.slice(0, MAX_ITEMS);

@@ -219,6 +219,7 @@ const CONTAINER_KEYS = keys<Container>(
   'compose',
   'engineNamespace',
   'owner',
+  'outer',
   'pids',
   'sources',
 );
@@ -372,6 +373,7 @@ function container(v: Json, base: string): Container {
   opt(o, base, 'compose', compose);
   opt(o, base, 'engineNamespace', str);
   opt(o, base, 'owner', owner);
+  opt(o, base, 'outer', containerKey);
   only(o, CONTAINER_KEYS);
   return o as unknown as Container;
 }

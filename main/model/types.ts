@@ -154,6 +154,11 @@ export interface Container {
    * engine's. Two containers of one key never have different owners.
    */
   owner?: { uid: number; user?: string };
+  /**
+   * The container the engine running this one runs in (kind, k3d, a
+   * containerd in a privileged container): its key.
+   */
+  outer?: ContainerKey;
   /** Its processes' PIDs (sorted). */
   pids: number[];
   /** Where the facts came from, e.g. `cgroup`, `config.v2.json`, `conmon argv`. */

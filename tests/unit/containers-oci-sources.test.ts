@@ -15,6 +15,8 @@ import { dirname, join } from 'node:path';
 import { liveContext, resolveContainers } from '../../main/discover/containers';
 import type { CgroupLine, ProcInfo, ScanContext } from '../../main/discover/containers/source';
 import { SOURCES } from '../../main/discover/containers/sources';
+import { containerWords } from '../../main/emit/containers';
+import { graphOf } from '../../main/model';
 
 const ID = '4f3c' + 'a'.repeat(56) + '0001';
 const ID2 = '4f3c' + 'b'.repeat(56) + '0002';
@@ -654,3 +656,70 @@ test(
     );
   },
 );
+
+test('a containerd inside a podman container: its container is named, in the outer one, not taken for it', (t) => {
+  const { root, put } = hostRoot(t);
+  const OUTER = 'c'.repeat(64);
+  put(
+    '/var/lib/containers/storage/overlay-containers/containers.json',
+    containersJson([[OUTER, 'kind-control-plane']]),
+  );
+  // the inner containerd's task, as tasks.ts finds it (here in the default state directory)
+  put(
+    `${TASKS}/k8s.io/${ID2}/config.json`,
+    bundle({
+      'io.kubernetes.cri.container-type': 'container',
+      'io.kubernetes.cri.container-name': 'cart',
+      'io.kubernetes.cri.sandbox-name': 'cart-7d9f',
+      'io.kubernetes.cri.sandbox-namespace': 'prod',
+      'io.kubernetes.cri.sandbox-id': ID,
+    }),
+  );
+  const { ctx } = context(root);
+  const outerPath = `/libpod_parent/libpod-${OUTER}`;
+  const procs = [
+    proc(9001, 9000, outerPath, 'systemd'), // the outer container's own
+    proc(9101, 9100, `${outerPath}/k8s.io/${ID2}`), // the inner container's
+  ];
+  const got = run(procs, ctx);
+  assert.deepEqual(
+    got.map((c) => [c.key, c.name, c.pids, c.outer]),
+    [
+      [`kubernetes:${ID2}`, 'cart', [9101], `podman:${OUTER}`],
+      [`podman:${OUTER}`, 'kind-control-plane', [9001], undefined],
+    ],
+  );
+  // and the words say where it runs
+  const model = {
+    host: { hostname: 'h', kernel: 'k', time: 't', uid: 0, nsidSupported: true },
+    namespaces: [
+      {
+        key: 'pid:1' as const,
+        type: 'pid' as const,
+        ino: 1,
+        origin: 'process' as const,
+        pids: [9101],
+        tasks: [],
+        fds: [],
+        mounts: [],
+      },
+    ],
+    processes: [
+      {
+        pid: 9101,
+        ppid: 9100,
+        name: 'sleep',
+        start: 1,
+        ns: { pid: 'pid:1' as const },
+        container: `kubernetes:${ID2}` as const,
+      },
+    ],
+    containers: got,
+    warnings: [],
+  };
+  const g = graphOf(model);
+  assert.equal(
+    containerWords(g).of(g.byKey.get('pid:1')!, { name: (s) => `"${s}"`, token: (s) => s }),
+    'container "cart" (kubernetes, pod prod/cart-7d9f) in container "kind-control-plane" (podman)',
+  );
+});

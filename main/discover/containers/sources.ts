@@ -3,6 +3,7 @@
  * cgroup-based engines first, then those that infer from argv or ancestry.
  */
 import { conmonSource } from './conmon';
+import { nestedSource } from './nested';
 import { containerd } from './containerd';
 import { docker } from './docker';
 import { kubernetes } from './kubernetes';
@@ -15,6 +16,7 @@ import { nspawnRegisteredSource, nspawnUnregisteredSource } from './nspawn';
 import { snapSource } from './snap';
 
 export const SOURCES: readonly ContainerSource[] = [
+  nestedSource, // an engine inside a container: its containers, before the outer one claims them
   // engines named by the cgroup path (OCI engines, LXC family, flatpak, snap, registered nspawn)
   kubernetes, // before docker: a dockershim pod member's scope is docker-<id>.scope too
   docker,
