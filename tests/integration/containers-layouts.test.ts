@@ -31,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { discover } from '../../main/discover';
+import { runBin } from '../helpers/bins';
 import { makeOciArchive, makeRootfs } from '../helpers/engines';
 import { needRoot } from '../helpers/scene';
 import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
@@ -405,6 +406,14 @@ describe(
       const c = m.containers.find((x) => x.key === proc?.container);
       assert.deepEqual([c?.engine, c?.id, c?.name], ['podman', id, name], JSON.stringify(c));
       assert.ok(c!.sources.includes('conmon argv'));
+      assert.deepEqual(c!.owner, { uid: user!.uid, user: user!.name }, 'its user’s own container');
+      // and the presentations say whose it is
+      const tree = runBin('lspidns', []);
+      assert.equal(tree.status, 0, tree.stderr);
+      assert.ok(
+        tree.stdout.includes(`container "${name}" (podman, user ${user!.name})`),
+        tree.stdout,
+      );
     });
   },
 );
@@ -492,6 +501,139 @@ describe('podman with its own --root and --runroot (vfs), with a pod', { skip: n
       [c?.engine, c?.name, c?.pod],
       ['podman', name, { kind: 'podman', name: pod, id: podId }],
       JSON.stringify(c),
+    );
+  });
+});
+
+describe('a containerd inside a privileged podman container, like kind', { skip: needRoot }, () => {
+  const tag = randomBytes(3).toString('hex');
+  const base = mkdtempSync(join(tmpdir(), 'graphns-nested-'));
+  const conf = join(base, 'containers.conf');
+  const outer = `kind-${tag}`;
+  const image = `localhost/graphns-nest:${tag}`;
+  const P = ['--runtime', 'runc', '--cgroup-manager=cgroupfs'];
+  const p = (args: string[]) =>
+    exec('podman', [...P, ...args], {
+      timeout: 120_000,
+      env: { ...process.env, CONTAINERS_CONF: conf },
+    });
+  let why: string | undefined;
+  let innerPid = 0;
+
+  before(async () => {
+    let bins: string[];
+    try {
+      bins = (
+        await exec('which', ['podman', 'containerd', 'containerd-shim-runc-v2', 'runc', 'ctr'])
+      ).stdout
+        .trim()
+        .split('\n');
+    } catch {
+      why = 'needs podman and containerd (apt-get install podman containerd runc)';
+      return;
+    }
+    writeFileSync(
+      conf,
+      '[containers]\ndefault_ulimits = ["nofile=1024:20000", "nproc=1024:1024"]\n',
+    );
+    try {
+      const rootfs = makeRootfs(base);
+      const tar = await rootfs.tar;
+      const archive = await makeOciArchive(base, tar, `docker.io/library/graphns-inner:${tag}`);
+      await p(['import', '-q', tar, image]);
+      // the host's engine binaries and their libraries, read-only, as kind's node image has its own
+      const mounts = [...bins.slice(1), '/lib/x86_64-linux-gnu', '/lib64']
+        .filter((x) => existsSync(x))
+        .flatMap((x) => ['-v', `${x}:${x}:ro`]);
+      await p([
+        'run',
+        '-d',
+        '--privileged',
+        '--name',
+        outer,
+        '--network',
+        'none',
+        '--ulimit',
+        'nofile=1024:20000',
+        '--ulimit',
+        'nproc=1024:1024',
+        ...mounts,
+        '-v',
+        `${archive}:/inner.tar:ro`,
+        '--tmpfs',
+        '/run',
+        '--tmpfs',
+        '/var/lib/containerd',
+        '--tmpfs',
+        '/tmp',
+        image,
+        '/bin/sh',
+        '-c',
+        'containerd > /tmp/containerd.log 2>&1 & exec sleep 101200',
+      ]);
+      for (let i = 0; ; i++) {
+        try {
+          await p(['exec', outer, 'ctr', 'version']);
+          break;
+        } catch (err) {
+          if (i > 100) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      await p(['exec', outer, 'ctr', 'images', 'import', '/inner.tar']);
+      await p([
+        'exec',
+        outer,
+        'ctr',
+        'run',
+        '-d',
+        '--label',
+        'nerdctl/name=cart',
+        `docker.io/library/graphns-inner:${tag}`,
+        'cart1',
+        '/bin/sleep',
+        '101300',
+      ]);
+      const row = (await p(['exec', outer, 'ctr', 'task', 'ls'])).stdout;
+      // the task's PID is in the outer container's PID namespace: find ours by its argv
+      for (let i = 0; i < 100 && innerPid === 0; i++) {
+        const hit = (
+          await exec('pgrep', ['-f', 'sleep 101300']).catch(() => ({ stdout: '' }))
+        ).stdout.trim();
+        innerPid = Number(hit.split('\n')[0] || 0);
+        if (innerPid === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      if (innerPid === 0) throw new Error(`no inner task: ${row}`);
+    } catch (err) {
+      why = `a containerd in a podman container could not run here: ${(err as Error).message}`;
+    }
+  });
+
+  after(async () => {
+    try {
+      // the outer container takes the inner containerd and its task along
+      await p(['rm', '-f', '-t', '0', outer]).catch(() => undefined);
+      await p(['rmi', '-f', image]).catch(() => undefined);
+    } finally {
+      rmSync(base, { recursive: true, force: true, maxRetries: 5 });
+    }
+  });
+
+  test('the inner container is named, in the outer one, and not taken for it', (t) => {
+    if (why) return cannot(t, why);
+    const m = discover({ tasks: false, fds: false, mounts: false });
+    const key = m.processes.find((x) => x.pid === innerPid)?.container;
+    const c = m.containers.find((x) => x.key === key);
+    const o = m.containers.find((x) => x.key === c?.outer);
+    assert.deepEqual(
+      [c?.engine, c?.id, c?.name, c?.engineNamespace, o?.engine, o?.name],
+      ['containerd', 'cart1', 'cart', 'default', 'podman', outer],
+      JSON.stringify([c, o]),
+    );
+    const tree = runBin('lspidns', []);
+    assert.ok(
+      tree.stdout.includes(`container "cart" (containerd) in container "${outer}" (podman)`),
+      tree.stdout,
     );
   });
 });
