@@ -16,7 +16,7 @@ import { systemError } from './errors';
 import { decodeUint32, decodeUint64, NATIVE_ORDER } from './endian';
 import { LIBC_CANDIDATES, loadFirst, type LibCandidate } from './load';
 
-// struct passwd from <pwd.h>; only pw_name is read, the layout must still be
+// struct passwd from <pwd.h>; pw_name and pw_dir are read, the layout must still be
 // whole. glibc and musl lay it out alike: two pointers, uid_t and gid_t
 // (32-bit on every Linux arch), three pointers.
 const Passwd = koffi.struct('graphns_passwd', {
@@ -109,6 +109,20 @@ export function ioctlUint64(fd: number, request: number): bigint {
  * there is no such user; throws a SystemError when the lookup itself fails.
  */
 export function userName(uid: number): string | undefined {
+  return passwdOf(uid)?.pw_name;
+}
+
+/**
+ * The home directory of `uid` through NSS (getpwuid_r), as `ls ~user`
+ * would find it. Undefined when there is no such user; throws a
+ * SystemError when the lookup itself fails.
+ */
+export function userHome(uid: number): string | undefined {
+  return passwdOf(uid)?.pw_dir;
+}
+
+/** The passwd entry of `uid` (the fields graphns reads), or undefined. */
+function passwdOf(uid: number): { pw_name: string; pw_dir: string } | undefined {
   const { getpwuidR } = libc();
   for (let size = 1024; size <= 1 << 20; size *= 4) {
     const pwd = {};
@@ -118,7 +132,7 @@ export function userName(uid: number): string | undefined {
     if (rc === ERANGE) continue;
     if (rc !== 0) throw systemError(rc, 'getpwuid_r');
     if (result[0] === null) return undefined;
-    return (pwd as { pw_name: string }).pw_name;
+    return pwd as { pw_name: string; pw_dir: string };
   }
   throw systemError(ERANGE, 'getpwuid_r');
 }

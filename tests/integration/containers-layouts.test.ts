@@ -637,3 +637,106 @@ describe('a containerd inside a privileged podman container, like kind', { skip:
     );
   });
 });
+
+describe(
+  'rootless Docker (dockerd-rootless.sh under rootlesskit), as a throwaway user',
+  { skip: needRoot || noUseradd },
+  () => {
+    const SCRIPT = '/usr/share/docker.io/contrib/dockerd-rootless.sh';
+    const tag = randomBytes(3).toString('hex');
+    const name = `rd-${tag}`;
+    let user: TestUser | undefined;
+    let base: string | undefined;
+    let why: string | undefined;
+    let id = '';
+    let pid = 0;
+    const env = () =>
+      [
+        'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+        `XDG_RUNTIME_DIR=/run/user/${user!.uid}`,
+        `DOCKER_HOST=unix:///run/user/${user!.uid}/docker.sock`,
+        // no tap device for slirp4netns here: the host's network, no port forwarding
+        'DOCKERD_ROOTLESS_ROOTLESSKIT_NET=host',
+        'DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER=none',
+        'DOCKERD_ROOTLESS_ROOTLESSKIT_MTU=0',
+      ].join(' ');
+    const asUser = (script: string) =>
+      exec('su', ['-', user!.name, '-c', `export ${env()}; ${script}`], { timeout: 120_000 });
+
+    before(async () => {
+      try {
+        await exec('which', ['rootlesskit', 'dockerd', 'newuidmap', 'su']);
+        if (!existsSync(SCRIPT)) throw new Error(`no ${SCRIPT}`);
+      } catch {
+        why =
+          'rootless Docker needs docker.io, rootlesskit and uidmap (apt-get install rootlesskit uidmap)';
+        return;
+      }
+      user = makeUser();
+      const run = `/run/user/${user.uid}`;
+      mkdirSync(run, { recursive: true, mode: 0o700 });
+      chownSync(run, user.uid, user.gid);
+      base = mkdtempSync(join(tmpdir(), 'graphns-rootless-docker-'));
+      chmodSync(base, 0o755);
+      const tar = await makeRootfs(base).tar;
+      chmodSync(tar, 0o644);
+      try {
+        await asUser(
+          `nohup ${SCRIPT} --iptables=false --ip6tables=false --bridge=none > ~/dockerd.log 2>&1 &`,
+        );
+        for (let i = 0; ; i++) {
+          try {
+            await asUser('/usr/bin/docker version');
+            break;
+          } catch (err) {
+            if (i > 200) throw err;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+        await asUser(`/usr/bin/docker import ${tar} graphns-rd:${tag}`);
+        id = (
+          await asUser(
+            `/usr/bin/docker run -d --name ${name} --network none graphns-rd:${tag} /bin/sleep 101400`,
+          )
+        ).stdout
+          .trim()
+          .split('\n')
+          .pop()!;
+        pid = Number(
+          (await asUser(`/usr/bin/docker inspect -f '{{.State.Pid}}' ${name}`)).stdout.trim(),
+        );
+      } catch (err) {
+        why = `rootless Docker could not run a container here: ${(err as Error).message}`;
+      }
+    });
+
+    after(async () => {
+      try {
+        if (user) {
+          await asUser(
+            `/usr/bin/docker rm -f ${name}; /usr/bin/docker rmi -f graphns-rd:${tag}`,
+          ).catch(() => undefined);
+          // before userdel frees the uid for a test running beside this one
+          rmSync(`/run/user/${user.uid}`, { recursive: true, force: true, maxRetries: 5 });
+        }
+      } finally {
+        // its dockerd, rootlesskit and containerd: removeUser ends them by uid
+        await removeUser(user);
+        if (base) rmSync(base, { recursive: true, force: true });
+      }
+    });
+
+    test('its container is named from its shim and its data root, as its user’s own', (t) => {
+      if (why) return cannot(t, why);
+      assert.ok(pid > 0 && /^[0-9a-f]{64}$/.test(id), `docker inspect: ${pid} ${id}`);
+      const m = discover({ tasks: false, fds: false, mounts: false });
+      const proc = m.processes.find((p) => p.pid === pid);
+      const c = m.containers.find((x) => x.key === proc?.container);
+      assert.deepEqual(
+        [c?.engine, c?.id, c?.name, c?.owner],
+        ['docker', id, name, { uid: user!.uid, user: user!.name }],
+        JSON.stringify(c),
+      );
+    });
+  },
+);

@@ -16,48 +16,13 @@
  * container of root's or another user's of the same id (index.ts). A file
  * of a user's storage is read only when that user owns it.
  */
-import { userName } from '../../../native-shim';
 import { command, option } from './oci';
 import { graphRootOf, storageNames } from './podman';
+import { userProcesses } from './owners';
 import { procTree } from './sandbox-common';
 import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
 
 const HEX64 = /^[0-9a-f]{64}$/;
-
-/** Subordinate uid ranges by user name and by uid, from /etc/subuid (root's file). */
-function subordinateUids(ctx: ScanContext): Map<string, [start: number, count: number][]> {
-  const out = new Map<string, [number, number][]>();
-  for (const line of (ctx.readText('/etc/subuid', 1 << 20) ?? '').split('\n')) {
-    const [who, start, count] = line.trim().split(':');
-    if (!who || !/^\d{1,10}$/.test(start ?? '') || !/^\d{1,10}$/.test(count ?? '')) continue;
-    const list = out.get(who) ?? [];
-    list.push([Number(start), Number(count)]);
-    out.set(who, list);
-  }
-  return out;
-}
-
-/** Whether a process of `uid` may belong to a container whose conmon runs as `owner`. */
-function mayBelong(
-  owner: number,
-  uid: number | undefined,
-  subuids: () => Map<string, [number, number][]>,
-): boolean {
-  if (owner === 0) return true;
-  if (uid === undefined) return false;
-  if (uid === owner) return true;
-  let name: string | undefined;
-  try {
-    name = userName(owner);
-  } catch {
-    name = undefined;
-  }
-  const ranges = [
-    ...(subuids().get(String(owner)) ?? []),
-    ...(name ? (subuids().get(name) ?? []) : []),
-  ];
-  return ranges.some(([start, count]) => uid >= start && uid < start + count);
-}
 
 export const conmonSource: ContainerSource = {
   name: 'conmon',
@@ -65,8 +30,7 @@ export const conmonSource: ContainerSource = {
     const conmons = procs.filter((p) => p.name === 'conmon' && p.uid !== undefined);
     if (conmons.length === 0) return [];
     const tree = procTree(procs);
-    let subuids: Map<string, [number, number][]> | undefined;
-    const ranges = () => (subuids ??= subordinateUids(ctx));
+    const mayBelong = userProcesses(ctx);
     const out: FoundContainer[] = [];
     for (const sup of conmons) {
       const argv = ctx.argv(sup.pid);
@@ -75,7 +39,7 @@ export const conmonSource: ContainerSource = {
       const owner = sup.uid!;
       const pids = tree
         .descendants(sup.pid)
-        .filter((d) => d.name !== 'conmon' && mayBelong(owner, d.uid, ranges))
+        .filter((d) => d.name !== 'conmon' && mayBelong(owner, d.uid))
         .map((d) => d.pid);
       if (pids.length === 0) continue;
       const c: FoundContainer = { engine: 'podman', id, pids, sources: ['conmon argv'] };

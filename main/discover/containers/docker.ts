@@ -69,10 +69,11 @@ export function fillFromConfig(
   id: string,
   c: FoundContainer,
   dataRoots: readonly string[] = [DOCKER_ROOT],
+  owner?: number,
 ): void {
   let config: unknown;
   for (const root of dataRoots) {
-    config = readJson(ctx, `${root}/containers/${id}/config.v2.json`);
+    config = readJson(ctx, `${root}/containers/${id}/config.v2.json`, undefined, owner);
     if (config !== undefined) break;
   }
   if (config !== undefined) {

@@ -4,6 +4,7 @@
  */
 import { conmonSource } from './conmon';
 import { nestedSource } from './nested';
+import { rootlessDockerSource } from './rootless-docker';
 import { containerd } from './containerd';
 import { docker } from './docker';
 import { kubernetes } from './kubernetes';
@@ -22,6 +23,7 @@ export const SOURCES: readonly ContainerSource[] = [
   docker,
   podman,
   conmonSource, // podman containers no cgroup names (rootless without systemd): from their conmon
+  rootlessDockerSource, // a user's dockerd: from that user's shims
   containerd, // last of the OCI engines: its path is only trusted with a running task
   lxcSource, // lxc.payload.<name>: LXC, LXD, Incus
   nspawnRegisteredSource, // machine-<name>.scope, systemd-nspawn@<name>.service

@@ -25,7 +25,8 @@ export const CONTAINERD_TASKS = '/run/containerd/io.containerd.runtime.v2.task';
 // containerd identifiers/validate.go: namespaces and ids
 export const IDENT = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
 
-const SHIM = /^containerd-shim(?:-runc-v[12])?$/;
+/** containerd's shim commands (argv[0]'s file name). */
+export const SHIM = /^containerd-shim(?:-runc-v[12])?$/;
 
 /** One running task: its containerd namespace, id and bundle directory. */
 export interface Task {
