@@ -20,6 +20,7 @@ import {
   chmodSync,
   chownSync,
   existsSync,
+  readFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -38,6 +39,47 @@ import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users
 
 const exec = promisify(execFile);
 const inCI = process.env.CI === 'true';
+
+/**
+ * Every presentation names the container where users look: lspidns,
+ * lsuserns -d, graphns -d --output, and a --json snapshot opened again
+ * with --open. `words` is how the trees say it (`container "web" (podman,
+ * user alice)`); the drawings must hold the container's `name`.
+ */
+function namedEverywhere(words: string, name: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'graphns-layout-out-'));
+  try {
+    for (const [cmd, args] of [
+      ['lspidns', []],
+      ['lsuserns', ['-d']],
+    ] as const) {
+      const r = runBin(cmd, [...args]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.stdout.includes(words), `${cmd} ${args.join(' ')} says ${words}:\n${r.stdout}`);
+    }
+    const snap = join(dir, 'host.json');
+    const json = runBin('graphns', ['--json']);
+    assert.equal(json.status, 0, json.stderr);
+    writeFileSync(snap, json.stdout);
+    for (const args of [
+      ['-d', '--output'],
+      ['--open', snap, '-d', '--output'],
+    ]) {
+      const svg = join(dir, 'g.svg');
+      const r = runBin('graphns', [...args, svg]);
+      assert.equal(r.status, 0, r.stderr);
+      // the drawing names it (its labels and the legend's index; a label may be split in lines)
+      // (Graphviz writes '-' in SVG text as &#45;)
+      const text = readFileSync(svg, 'utf8');
+      assert.ok(
+        text.includes(name) || text.includes(name.replace(/-/g, '&#45;')),
+        `graphns ${args.join(' ')} names ${name}`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Skip, or under CI fail: a green CI must mean the layout was tried. */
 function cannot(t: { skip(why: string): void }, why: string): void {
@@ -221,6 +263,7 @@ describe('containerd laid out like k3s', { skip: needRoot }, () => {
       JSON.stringify(kube),
     );
     for (const c of [api, sandbox, member, kube]) assert.ok(c!.sources.includes('config.json'));
+    namedEverywhere('container "api-k3s" (containerd, namespace demo)', 'api-k3s');
   });
 });
 
@@ -325,6 +368,7 @@ describe(
       const c = m.containers.find((x) => x.key === key);
       assert.deepEqual([c?.engine, c?.id, c?.name], ['docker', id, name], JSON.stringify(c));
       assert.ok(c!.sources.includes('config.v2.json'));
+      namedEverywhere(`container "${name}" (docker)`, name);
     });
   },
 );
@@ -414,6 +458,7 @@ describe(
         tree.stdout.includes(`container "${name}" (podman, user ${user!.name})`),
         tree.stdout,
       );
+      namedEverywhere(`container "${name}" (podman, user ${user!.name})`, name);
     });
   },
 );
@@ -502,6 +547,7 @@ describe('podman with its own --root and --runroot (vfs), with a pod', { skip: n
       ['podman', name, { kind: 'podman', name: pod, id: podId }],
       JSON.stringify(c),
     );
+    namedEverywhere(`container "${name}" (podman, pod ${pod})`, name);
   });
 });
 
@@ -635,6 +681,7 @@ describe('a containerd inside a privileged podman container, like kind', { skip:
       tree.stdout.includes(`container "cart" (containerd) in container "${outer}" (podman)`),
       tree.stdout,
     );
+    namedEverywhere(`container "cart" (containerd) in container "${outer}" (podman)`, 'cart');
   });
 });
 
@@ -737,6 +784,7 @@ describe(
         ['docker', id, name, { uid: user!.uid, user: user!.name }],
         JSON.stringify(c),
       );
+      namedEverywhere(`container "${name}" (docker, user ${user!.name})`, name);
     });
   },
 );
