@@ -330,8 +330,11 @@ function containerIndex(g: ModelGraph, w: ContainerWords): string {
       .map((s) => `${s.types.join(' ')} with ${namesText(s.with)}`)
       .join('; ');
     const kind = c.sandbox ? 'sandbox ' : '';
+    // a nested container says which container its engine runs in
+    const outer = c.outer !== undefined ? g.containerByKey.get(c.outer) : undefined;
+    const inOuter = outer ? ` in ${MARKS.name(containerName(outer))}` : '';
     rows.push(
-      `<TR><TD ALIGN="LEFT">${kind}${MARKS.name(containerName(c))} (${qualifier(c, MARKS)})</TD>` +
+      `<TR><TD ALIGN="LEFT">${kind}${MARKS.name(containerName(c))} (${qualifier(c, MARKS)})${inOuter}</TD>` +
         `<TD ALIGN="LEFT">${own.join(' ') || '\u2013'}</TD>` +
         `<TD ALIGN="LEFT">${sharedText || '\u2013'}</TD>` +
         `<TD ALIGN="LEFT">${host.join(' ') || '\u2013'}</TD></TR>`,

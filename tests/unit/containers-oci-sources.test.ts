@@ -16,6 +16,7 @@ import { liveContext, resolveContainers } from '../../main/discover/containers';
 import type { CgroupLine, ProcInfo, ScanContext } from '../../main/discover/containers/source';
 import { SOURCES } from '../../main/discover/containers/sources';
 import { containerWords } from '../../main/emit/containers';
+import { modelToDot } from '../../main/emit/dot';
 import { graphOf } from '../../main/model';
 
 const ID = '4f3c' + 'a'.repeat(56) + '0001';
@@ -721,5 +722,11 @@ test('a containerd inside a podman container: its container is named, in the out
   assert.equal(
     containerWords(g).of(g.byKey.get('pid:1')!, { name: (s) => `"${s}"`, token: (s) => s }),
     'container "cart" (kubernetes, pod prod/cart-7d9f) in container "kind-control-plane" (podman)',
+  );
+  // the drawing's index of containers says it too
+  assert.ok(
+    modelToDot(model, { details: true }).includes(
+      '<B>cart</B> (kubernetes, pod prod/cart-7d9f) in <B>kind-control-plane</B>',
+    ),
   );
 });
