@@ -73,7 +73,7 @@ function podText(p: PodRef): string {
   return `${name} (${p.kind} pod)`;
 }
 
-function containerText(c: Container): string {
+function containerText(c: Container, outer?: Container): string {
   const extra: string[] = [c.engine];
   if (c.sandbox) extra.push('pod sandbox');
   if (c.engineNamespace !== undefined) extra.push(`namespace ${esc(c.engineNamespace)}`);
@@ -84,7 +84,9 @@ function containerText(c: Container): string {
       `compose ${esc(c.compose.project)}${c.compose.service !== undefined ? `/${esc(c.compose.service)}` : ''}`,
     );
   const id = c.name !== undefined ? `, id ${esc(shortId(c.id))}` : '';
-  return `${esc(containerName(c))} (${extra.join(', ')}${id})`;
+  // a nested container: the one its engine runs in
+  const within = outer ? ` in ${esc(containerName(outer))} (${outer.engine})` : '';
+  return `${esc(containerName(c))} (${extra.join(', ')}${id})${within}`;
 }
 
 /** A process's user as the panel shows it: `1000 (alice)`, the uid alone without a name, nothing when the model has no uid (an older snapshot). */
@@ -262,7 +264,11 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
 
     if (d.containers.length > 0) {
       list(part('containers', d.containers.length), d.containers, (c) =>
-        h('li', undefined, containerText(c)),
+        h(
+          'li',
+          undefined,
+          containerText(c, c.outer !== undefined ? g.containerByKey.get(c.outer) : undefined),
+        ),
       );
     }
     if (d.pods.length > 0) {
