@@ -64,10 +64,14 @@ test(
 
       const p = await scene.start(['unshare', '-n', 'sleep', '1000']);
       const key = `net:${nsInode(p.pid, 'net')}`;
+      // the mark comes with the drawing, the notice's count once the check is done: wait for both
       await page.waitForFunction(
         (id) => {
           const el = document.getElementById(id) ?? document.getElementById(`a_row-${id}`);
-          return el?.classList.contains('fresh') ?? false;
+          return (
+            (el?.classList.contains('fresh') ?? false) &&
+            Number(document.documentElement.dataset.fresh ?? 0) >= 1
+          );
         },
         key.replace(':', '-'),
         { polling: 100, timeout: 60_000 },

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 
 /** Skip reason when no throwaway user can be made here, or false. */
 export const noUseradd = existsSync('/usr/sbin/useradd')
@@ -66,6 +66,30 @@ export async function removeUser(user: TestUser | undefined): Promise<void> {
     execFileSync('userdel', ['--remove', user.name], { stdio: 'ignore' });
   } catch {
     process.stderr.write(`test: could not remove user ${user.name}\n`);
+  }
+}
+
+/** A user as a login gives them: with their runtime directory /run/user/UID (0700, theirs). */
+export function makeSessionUser(): TestUser {
+  const user = makeUser();
+  const run = `/run/user/${user.uid}`;
+  mkdirSync(run, { recursive: true, mode: 0o700 });
+  chownSync(run, user.uid, user.gid);
+  return user;
+}
+
+/**
+ * Remove a session user: their /run/user/UID first, while the uid is still
+ * theirs (once userdel frees it, a test running beside may be given the
+ * same uid and its own /run/user/UID), then whatever of theirs runs, then
+ * the user.
+ */
+export async function removeSessionUser(user: TestUser | undefined): Promise<void> {
+  if (!user) return;
+  try {
+    rmSync(`/run/user/${user.uid}`, { recursive: true, force: true, maxRetries: 5 });
+  } finally {
+    await removeUser(user);
   }
 }
 

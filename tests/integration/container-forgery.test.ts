@@ -34,7 +34,7 @@ import type { Model } from '../../main/model';
 import { Engines, type EngineGroup } from '../helpers/engines';
 import { commOf } from '../helpers/proc';
 import { Scene, needRoot, type SceneProcess } from '../helpers/scene';
-import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
+import { makeUser, noUseradd, removeSessionUser, type TestUser } from '../helpers/users';
 
 /** The parent of `pid` (0 when gone). */
 function ppidOf(pid: number): number {
@@ -98,12 +98,9 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
     // (a daemon left running keeps this test file alive)
     try {
       await scene.teardown();
-      // while the uid is still this user's: once userdel frees it, a test running beside
-      // this one may be given the same uid and its own /run/user/UID
-      if (user) rmSync(`/run/user/${user.uid}`, { recursive: true, force: true, maxRetries: 5 });
     } finally {
       try {
-        await removeUser(user);
+        await removeSessionUser(user); // its /run/user/UID too, while the uid is still theirs
         for (const d of delegated) rmCgroup(d);
       } finally {
         await engines?.down();

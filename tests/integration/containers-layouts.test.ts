@@ -18,7 +18,6 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
-  chownSync,
   existsSync,
   readFileSync,
   mkdirSync,
@@ -35,7 +34,7 @@ import { discover } from '../../main/discover';
 import { runBin } from '../helpers/bins';
 import { makeOciArchive, makeRootfs } from '../helpers/engines';
 import { needRoot } from '../helpers/scene';
-import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
+import { makeSessionUser, noUseradd, removeSessionUser, type TestUser } from '../helpers/users';
 
 const exec = promisify(execFile);
 const inCI = process.env.CI === 'true';
@@ -407,10 +406,7 @@ describe(
         why = 'rootless podman needs podman and uidmap (apt-get install podman uidmap)';
         return;
       }
-      user = makeUser();
-      const run = `/run/user/${user.uid}`;
-      mkdirSync(run, { recursive: true, mode: 0o700 });
-      chownSync(run, user.uid, user.gid);
+      user = makeSessionUser();
       base = mkdtempSync(join(tmpdir(), 'graphns-rootless-'));
       chmodSync(base, 0o755);
       const rootfs = makeRootfs(base);
@@ -433,10 +429,8 @@ describe(
         await asUser(`${P} rm -f ${name}; ${P} rmi -f localhost/graphns-rl:${tag}`).catch(
           () => undefined,
         );
-        // before userdel frees the uid for a test running beside this one
-        rmSync(`/run/user/${user.uid}`, { recursive: true, force: true, maxRetries: 5 });
-        // the user's pause process and anything left: removeUser ends them by uid
-        await removeUser(user);
+        // the user's pause process and anything left: ended by uid
+        await removeSessionUser(user);
       }
       if (base) rmSync(base, { recursive: true, force: true });
     });
@@ -719,10 +713,7 @@ describe(
           'rootless Docker needs docker.io, rootlesskit and uidmap (apt-get install rootlesskit uidmap)';
         return;
       }
-      user = makeUser();
-      const run = `/run/user/${user.uid}`;
-      mkdirSync(run, { recursive: true, mode: 0o700 });
-      chownSync(run, user.uid, user.gid);
+      user = makeSessionUser();
       base = mkdtempSync(join(tmpdir(), 'graphns-rootless-docker-'));
       chmodSync(base, 0o755);
       const tar = await makeRootfs(base).tar;
@@ -763,12 +754,10 @@ describe(
           await asUser(
             `/usr/bin/docker rm -f ${name}; /usr/bin/docker rmi -f graphns-rd:${tag}`,
           ).catch(() => undefined);
-          // before userdel frees the uid for a test running beside this one
-          rmSync(`/run/user/${user.uid}`, { recursive: true, force: true, maxRetries: 5 });
         }
       } finally {
-        // its dockerd, rootlesskit and containerd: removeUser ends them by uid
-        await removeUser(user);
+        // its dockerd, rootlesskit and containerd: ended by uid
+        await removeSessionUser(user);
         if (base) rmSync(base, { recursive: true, force: true });
       }
     });
