@@ -39,6 +39,16 @@ import { makeSessionUser, noUseradd, removeSessionUser, type TestUser } from '..
 const exec = promisify(execFile);
 const inCI = process.env.CI === 'true';
 
+/** A fresh scan: the model, and the container (with its process) of a PID. */
+function scan() {
+  const m = discover({ tasks: false, fds: false, mounts: false });
+  const of = (pid: number) => {
+    const proc = m.processes.find((p) => p.pid === pid);
+    return { proc, c: m.containers.find((x) => x.key === proc?.container) };
+  };
+  return { m, of };
+}
+
 /**
  * Every presentation names the container where users look: lspidns,
  * lsuserns -d, graphns -d --output, and a --json snapshot opened again
@@ -231,12 +241,8 @@ describe('containerd laid out like k3s', { skip: needRoot }, () => {
 
   test('every container is named from its bundle, found through its shim', (t) => {
     if (why) return cannot(t, why);
-    const m = discover({ tasks: false, fds: false, mounts: false });
-    const of = (id: string) => {
-      const pid = pids.get(id)!;
-      const key = m.processes.find((p) => p.pid === pid)?.container;
-      return m.containers.find((c) => c.key === key);
-    };
+    const { of: ofPid } = scan();
+    const of = (id: string) => ofPid(pids.get(id)!).c;
     const api = of(ids.api);
     assert.deepEqual(
       [api?.engine, api?.name, api?.engineNamespace],
@@ -362,9 +368,7 @@ describe(
     test("its container is named from the daemon's own data root", (t) => {
       if (why) return cannot(t, why);
       assert.ok(pid > 0, 'docker inspect gave the container PID');
-      const m = discover({ tasks: false, fds: false, mounts: false });
-      const key = m.processes.find((p) => p.pid === pid)?.container;
-      const c = m.containers.find((x) => x.key === key);
+      const { c } = scan().of(pid);
       assert.deepEqual([c?.engine, c?.id, c?.name], ['docker', id, name], JSON.stringify(c));
       assert.ok(c!.sources.includes('config.v2.json'));
       namedEverywhere(`container "${name}" (docker)`, name);
@@ -438,10 +442,9 @@ describe(
     test('its container is named from its conmon, as its user’s own', (t) => {
       if (why) return cannot(t, why);
       assert.ok(pid > 0 && /^[0-9a-f]{64}$/.test(id), `podman inspect: ${pid} ${id}`);
-      const m = discover({ tasks: false, fds: false, mounts: false });
-      const proc = m.processes.find((p) => p.pid === pid);
+      const { proc, c } = scan().of(pid);
       assert.equal(proc?.uid, user!.uid, 'the container runs as its user');
-      const c = m.containers.find((x) => x.key === proc?.container);
+
       assert.deepEqual([c?.engine, c?.id, c?.name], ['podman', id, name], JSON.stringify(c));
       assert.ok(c!.sources.includes('conmon argv'));
       assert.deepEqual(c!.owner, { uid: user!.uid, user: user!.name }, 'its user’s own container');
@@ -533,9 +536,7 @@ describe('podman with its own --root and --runroot (vfs), with a pod', { skip: n
   test("its container and pod are named from its own root's files", (t) => {
     if (why) return cannot(t, why);
     assert.ok(pid > 0 && /^[0-9a-f]{64}$/.test(podId), `podman: pid ${pid}, pod ${podId}`);
-    const m = discover({ tasks: false, fds: false, mounts: false });
-    const key = m.processes.find((x) => x.pid === pid)?.container;
-    const c = m.containers.find((x) => x.key === key);
+    const { c } = scan().of(pid);
     assert.deepEqual(
       [c?.engine, c?.name, c?.pod],
       ['podman', name, { kind: 'podman', name: pod, id: podId }],
@@ -661,9 +662,8 @@ describe('a containerd inside a privileged podman container, like kind', { skip:
 
   test('the inner container is named, in the outer one, and not taken for it', (t) => {
     if (why) return cannot(t, why);
-    const m = discover({ tasks: false, fds: false, mounts: false });
-    const key = m.processes.find((x) => x.pid === innerPid)?.container;
-    const c = m.containers.find((x) => x.key === key);
+    const { m, of } = scan();
+    const { c } = of(innerPid);
     const o = m.containers.find((x) => x.key === c?.outer);
     assert.deepEqual(
       [c?.engine, c?.id, c?.name, c?.engineNamespace, o?.engine, o?.name],
@@ -765,9 +765,8 @@ describe(
     test('its container is named from its shim and its data root, as its user’s own', (t) => {
       if (why) return cannot(t, why);
       assert.ok(pid > 0 && /^[0-9a-f]{64}$/.test(id), `docker inspect: ${pid} ${id}`);
-      const m = discover({ tasks: false, fds: false, mounts: false });
-      const proc = m.processes.find((p) => p.pid === pid);
-      const c = m.containers.find((x) => x.key === proc?.container);
+      const { c } = scan().of(pid);
+
       assert.deepEqual(
         [c?.engine, c?.id, c?.name, c?.owner],
         ['docker', id, name, { uid: user!.uid, user: user!.name }],

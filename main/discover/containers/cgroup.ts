@@ -113,7 +113,8 @@ export type CgroupMatch =
       qos?: 'burstable' | 'besteffort';
     };
 
-const HEX64 = /^[0-9a-f]{64}$/;
+/** An OCI engine's container id: 64 hex digits. */
+export const HEX64 = /^[0-9a-f]{64}$/;
 const DOCKER_SCOPE = /^docker-([0-9a-f]{64})\.scope$/;
 const LIBPOD = /^libpod-([0-9a-f]{64})(?:\.scope)?$/;
 const LIBPOD_CONMON = /^libpod-conmon-([0-9a-f]{64})(?:\.scope)?$/;

@@ -16,13 +16,12 @@
  * container of root's or another user's of the same id (index.ts). A file
  * of a user's storage is read only when that user owns it.
  */
+import { HEX64 } from './cgroup';
 import { command, option } from './oci';
 import { graphRootOf, storageNames } from './podman';
 import { userProcesses } from './owners';
 import { procTree } from './sandbox-common';
 import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
-
-const HEX64 = /^[0-9a-f]{64}$/;
 
 export const conmonSource: ContainerSource = {
   name: 'conmon',

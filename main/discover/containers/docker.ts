@@ -18,13 +18,15 @@ export const DOCKER_ROOT = '/var/lib/docker';
 
 const roots = new WeakMap<ScanContext, string[]>();
 
-/** The data roots of this scan's dockerds (root's only), the default first. */
-export function dockerRoots(procs: readonly ProcInfo[], ctx: ScanContext): string[] {
-  let out = roots.get(ctx);
-  if (out) return out;
-  out = [DOCKER_ROOT];
+/** The data roots the dockerds of `uid` were given (`--data-root`, `-g`, `--graph`), once each. */
+export function daemonDataRoots(
+  procs: readonly ProcInfo[],
+  ctx: ScanContext,
+  uid: number,
+): string[] {
+  const out: string[] = [];
   for (const p of procs) {
-    if (p.uid !== 0 || p.name !== 'dockerd') continue;
+    if (p.uid !== uid || p.name !== 'dockerd') continue;
     const argv = ctx.argv(p.pid);
     if (!argv || command(argv) !== 'dockerd') continue;
     const dir = option(argv, '-g', '--data-root') ?? option(argv, '-g', '--graph');
@@ -34,7 +36,16 @@ export function dockerRoots(procs: readonly ProcInfo[], ctx: ScanContext): strin
       if (!out.includes(clean)) out.push(clean);
     }
   }
-  roots.set(ctx, out);
+  return out;
+}
+
+/** The data roots of this scan's dockerds (root's only), the default first. */
+export function dockerRoots(procs: readonly ProcInfo[], ctx: ScanContext): string[] {
+  let out = roots.get(ctx);
+  if (!out) {
+    out = [DOCKER_ROOT, ...daemonDataRoots(procs, ctx, 0).filter((d) => d !== DOCKER_ROOT)];
+    roots.set(ctx, out);
+  }
   return out;
 }
 

@@ -12,24 +12,17 @@
  * subordinate uids only), never merged with root's of the same id.
  */
 import { userHome } from '../../../native-shim';
-import { fillFromConfig } from './docker';
+import { HEX64 } from './cgroup';
+import { daemonDataRoots, fillFromConfig } from './docker';
 import { command, option } from './oci';
 import { userProcesses } from './owners';
 import { procTree } from './sandbox-common';
 import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
 import { SHIM } from './tasks';
 
-const HEX64 = /^[0-9a-f]{64}$/;
-
 /** The data roots of `uid`'s own dockerds, the default one last. */
 function userDataRoots(procs: readonly ProcInfo[], ctx: ScanContext, uid: number): string[] {
-  const out: string[] = [];
-  for (const p of procs) {
-    if (p.uid !== uid || p.name !== 'dockerd') continue;
-    const argv = ctx.argv(p.pid);
-    const dir = argv && command(argv) === 'dockerd' ? option(argv, '-g', '--data-root') : undefined;
-    if (dir?.startsWith('/') && !dir.split('/').includes('..') && !out.includes(dir)) out.push(dir);
-  }
+  const out = daemonDataRoots(procs, ctx, uid);
   let home: string | undefined;
   try {
     home = userHome(uid);
