@@ -387,6 +387,10 @@ describe(
     let why: string | undefined;
     let id = '';
     let pid = 0;
+    const podName = `rlpod-${tag}`;
+    const inPod = `rlin-${tag}`;
+    let podPid = 0;
+    let podId = '';
     const asUser = (script: string) =>
       exec(
         'su',
@@ -423,6 +427,12 @@ describe(
         );
         id = started.stdout.trim().split('\n').pop()!;
         pid = Number((await asUser(`${P} inspect -f '{{.State.Pid}}' ${name}`)).stdout.trim());
+        await asUser(`${P} pod create --name ${podName} --network none`);
+        await asUser(
+          `${P} run -d --pod ${podName} --ulimit nofile=1024:20000 --ulimit nproc=1024:1024 --name ${inPod} localhost/graphns-rl:${tag} /bin/sleep 100901`,
+        );
+        podPid = Number((await asUser(`${P} inspect -f '{{.State.Pid}}' ${inPod}`)).stdout.trim());
+        podId = (await asUser(`${P} pod inspect -f '{{.Id}}' ${podName}`)).stdout.trim();
       } catch (err) {
         why = `rootless podman could not run a container here: ${(err as Error).message}`;
       }
@@ -430,9 +440,9 @@ describe(
 
     after(async () => {
       if (user) {
-        await asUser(`${P} rm -f ${name}; ${P} rmi -f localhost/graphns-rl:${tag}`).catch(
-          () => undefined,
-        );
+        await asUser(
+          `${P} pod rm -f ${podName}; ${P} rm -f ${name}; ${P} rmi -f localhost/graphns-rl:${tag}`,
+        ).catch(() => undefined);
         // the user's pause process and anything left: ended by uid
         await removeSessionUser(user);
       }
@@ -456,6 +466,16 @@ describe(
         tree.stdout,
       );
       namedEverywhere(`container "${name}" (podman, user ${user!.name})`, name);
+    });
+
+    test('its pod is named from its user’s libpod database, found through conmon', (t) => {
+      if (why) return cannot(t, why);
+      assert.ok(podPid > 0 && /^[0-9a-f]{64}$/.test(podId), `podman: ${podPid} ${podId}`);
+      const { c } = scan().of(podPid);
+      assert.deepEqual([c?.engine, c?.name], ['podman', inPod], JSON.stringify(c));
+      assert.deepEqual(c!.pod, { kind: 'podman', id: podId, name: podName });
+      assert.deepEqual(c!.owner, { uid: user!.uid, user: user!.name });
+      namedEverywhere(`container "${inPod}" (podman, user ${user!.name}, pod ${podName})`, inPod);
     });
   },
 );

@@ -9,7 +9,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { liveContext, resolveContainers } from '../../main/discover/containers';
@@ -239,75 +247,140 @@ test('podman: name from its real conmon parent, else containers.json; an imposto
   assert.deepEqual(warnings, []);
 });
 
-test('podman pods: pod name from libpod’s database text (bolt), infra marked; rootless storage from conmon -b', (t) => {
-  const { root, put } = hostRoot(t);
-  const infra = `${POD.slice(0, 12)}-infra`;
-  put(
-    '/var/lib/containers/storage/overlay-containers/containers.json',
-    containersJson([
-      [ID, infra],
-      [ID2, 'cart'],
-    ]),
-  );
-  // libpod/pod.go PodConfig as boltdb stores it: JSON text among binary pages
-  put(
-    '/var/lib/containers/storage/libpod/bolt_state.db',
-    Buffer.concat([
-      Buffer.from([0xed, 0xda, 0x0c, 0xed, 0, 0, 0, 0, 0xff]),
-      Buffer.from(
-        `{"id":"${POD}","name":"shop \\"pod\\"\\n","namespace":"","labels":{},"cgroupParent":"/libpod_parent"}`,
+test(
+  'podman pods: pod name from libpod’s database text (bolt), infra marked; rootless storage from conmon -b, when its user’s',
+  { skip: process.geteuid?.() !== 0 && 'needs root to give files to another uid' },
+  (t) => {
+    const { root, put } = hostRoot(t);
+    const infra = `${POD.slice(0, 12)}-infra`;
+    put(
+      '/var/lib/containers/storage/overlay-containers/containers.json',
+      containersJson([
+        [ID, infra],
+        [ID2, 'cart'],
+      ]),
+    );
+    // libpod/pod.go PodConfig as boltdb stores it: JSON text among binary pages
+    put(
+      '/var/lib/containers/storage/libpod/bolt_state.db',
+      Buffer.concat([
+        Buffer.from([0xed, 0xda, 0x0c, 0xed, 0, 0, 0, 0, 0xff]),
+        Buffer.from(
+          `{"id":"${POD}","name":"shop \\"pod\\"\\n","namespace":"","labels":{},"cgroupParent":"/libpod_parent"}`,
+        ),
+        Buffer.from([0, 0, 0xfe]),
+      ]),
+    );
+    const home = '/home/alice/.local/share/containers/storage';
+    const R = '7'.repeat(64);
+    put(`${home}/overlay-containers/containers.json`, containersJson([[R, 'mine']]));
+    // a user's storage is read only when it is theirs
+    chownSync(join(root, `${home}/overlay-containers/containers.json`), 1000, 1000);
+    const { ctx, warnings } = context(root, {
+      7500: ['/usr/bin/conmon', '-b', `${home}/overlay-containers/${R}/userdata`, '-c', R],
+    });
+    const procs = [
+      proc(7001, 7000, `/libpod_parent/${POD}/libpod-${ID}`, 'catatonit'),
+      proc(7101, 7100, `/machine.slice/machine-libpod_pod_${POD}.slice/libpod-${ID2}.scope`),
+      // the rootless container and its conmon run as the user: conmon is believed for its own uid
+      proc(7500, 1, '/user.slice/user-1000.slice/user@1000.service/user.slice', 'conmon', 1000),
+      proc(
+        7501,
+        7500,
+        `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${R}.scope`,
+        'sleep',
+        1000,
       ),
-      Buffer.from([0, 0, 0xfe]),
-    ]),
-  );
-  const home = '/home/alice/.local/share/containers/storage';
-  const R = '7'.repeat(64);
-  put(`${home}/overlay-containers/containers.json`, containersJson([[R, 'mine']]));
-  const { ctx, warnings } = context(root, {
-    7500: ['/usr/bin/conmon', '-b', `${home}/overlay-containers/${R}/userdata`, '-c', R],
-  });
-  const procs = [
-    proc(7001, 7000, `/libpod_parent/${POD}/libpod-${ID}`, 'catatonit'),
-    proc(7101, 7100, `/machine.slice/machine-libpod_pod_${POD}.slice/libpod-${ID2}.scope`),
-    // the rootless container and its conmon run as the user: conmon is believed for its own uid
-    proc(7500, 1, '/user.slice/user-1000.slice/user@1000.service/user.slice', 'conmon', 1000),
-    proc(
-      7501,
-      7500,
-      `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${R}.scope`,
-      'sleep',
-      1000,
-    ),
-  ];
-  const got = run(procs, ctx);
-  assert.deepEqual(
-    got.map((c) => [c.id, c.name, c.pod, c.sandbox, c.sources]),
-    [
+    ];
+    const got = run(procs, ctx);
+    assert.deepEqual(
+      got.map((c) => [c.id, c.name, c.pod, c.sandbox, c.sources]),
       [
-        ID,
-        infra,
-        { kind: 'podman', name: 'shop "pod"\n', id: POD },
-        true,
-        ['cgroup', 'containers.json', 'libpod db'],
+        [
+          ID,
+          infra,
+          { kind: 'podman', name: 'shop "pod"\n', id: POD },
+          true,
+          ['cgroup', 'containers.json', 'libpod db'],
+        ],
+        [
+          ID2,
+          'cart',
+          { kind: 'podman', name: 'shop "pod"\n', id: POD },
+          undefined,
+          ['cgroup', 'containers.json', 'libpod db'],
+        ],
+        [R, 'mine', undefined, undefined, ['cgroup', 'containers.json']],
       ],
-      [
-        ID2,
-        'cart',
-        { kind: 'podman', name: 'shop "pod"\n', id: POD },
-        undefined,
-        ['cgroup', 'containers.json', 'libpod db'],
-      ],
-      [R, 'mine', undefined, undefined, ['cgroup', 'containers.json']],
-    ],
-  );
-  assert.deepEqual(warnings, []);
-});
+    );
+    assert.deepEqual(warnings, []);
+  },
+);
 
 test('podman pod without a database: the pod is named by its id', (t) => {
   const { root } = hostRoot(t);
   const { ctx } = context(root);
   const [c] = run([proc(7001, 7000, `/libpod_parent/${POD}/libpod-${ID}`)], ctx);
   assert.deepEqual(c!.pod, { kind: 'podman', name: POD, id: POD });
+});
+
+// libpod's bolt_state.db as seen here (podman 4.3, rootless, a pod of an infra and one
+// container): each container's ContainerConfig and the pod's PodConfig as JSON text
+const boltDb = (pod: string, podName: string, members: [id: string, name: string][]) =>
+  Buffer.concat([
+    Buffer.from([0xed, 0xda, 0x0c, 0xed, 0, 0, 0, 0, 0xff]),
+    Buffer.from(`{"id":"${pod}","name":${JSON.stringify(podName)},"namespace":"","labels":{}}`),
+    ...members.map(([id, name]) =>
+      Buffer.from(
+        `\0\0{"spec":{"ociVersion":"1.0.2-dev"},"id":"${id}","name":${JSON.stringify(name)},` +
+          `"pod":"${pod}","lockID":2,"CreateCommand":["podman","run"]}\0`,
+      ),
+    ),
+  ]);
+
+test('podman pods no cgroup names (conmon, cgroupfs): from the container’s config in libpod’s database; a user’s conmon reads only its user’s', (t) => {
+  const { root, put } = hostRoot(t);
+  const infra = `${POD.slice(0, 12)}-infra`;
+  const graph = '/srv/podman';
+  put(
+    `${graph}/libpod/bolt_state.db`,
+    boltDb(POD, 'shop', [
+      [ID, infra],
+      [ID2, 'cart'],
+    ]),
+  );
+  const R = '7'.repeat(64);
+  const { ctx, warnings } = context(root, {
+    6000: conmonArgv(ID, infra, graph),
+    6100: conmonArgv(ID2, 'cart', graph),
+    // a user's conmon naming root's storage: the database is root's, not read for them
+    7500: conmonArgv(R, 'mine', graph),
+  });
+  const procs = [
+    proc(6000, 1, '/', 'conmon'),
+    proc(6001, 6000, '/', 'catatonit'),
+    proc(6100, 1, '/', 'conmon'),
+    proc(6101, 6100, '/'),
+    proc(7500, 1, '/user/alice/0', 'conmon', 1000),
+    proc(7501, 7500, '/user/alice/0', 'sleep', 1000),
+  ];
+  assert.deepEqual(
+    run(procs, ctx).map((c) => [c.id, c.name, c.pod, c.sandbox, c.sources]),
+    [
+      [ID, infra, { kind: 'podman', id: POD, name: 'shop' }, true, ['conmon argv', 'libpod db']],
+      [
+        ID2,
+        'cart',
+        { kind: 'podman', id: POD, name: 'shop' },
+        undefined,
+        ['conmon argv', 'libpod db'],
+      ],
+      [R, 'mine', undefined, undefined, ['conmon argv']],
+    ],
+  );
+  assert.deepEqual(warnings, [
+    `${graph}/libpod/bolt_state.db belongs to uid 0, not 1000: not read`,
+  ]);
 });
 
 // containerd runtime/v2 bundle (seen: `ctr run --label` labels become annotations)

@@ -18,7 +18,7 @@
  */
 import { HEX64 } from './cgroup';
 import { command, option } from './oci';
-import { graphRootOf, storageNames } from './podman';
+import { graphRootOf, podOf, storageNames } from './podman';
 import { userProcesses } from './owners';
 import { procTree } from './sandbox-common';
 import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
@@ -44,14 +44,20 @@ export const conmonSource: ContainerSource = {
       const c: FoundContainer = { engine: 'podman', id, pids, sources: ['conmon argv'] };
       if (owner !== 0) c.ownerUid = owner;
       const name = option(argv!, '-n', '--name');
+      const root = graphRootOf(argv!, id);
       if (name !== undefined && name !== '') c.name = name;
       else {
-        const root = graphRootOf(argv!, id);
         const stored = root !== undefined ? storageNames(ctx, root, owner).get(id) : undefined;
         if (stored !== undefined) {
           c.name = stored;
           c.sources.push('containers.json');
         }
+      }
+      const pod = root !== undefined ? podOf(ctx, root, id, owner) : undefined;
+      if (pod) {
+        c.pod = { kind: 'podman', ...pod };
+        c.sources.push('libpod db');
+        if (c.name === `${pod.id.slice(0, 12)}-infra`) c.sandbox = true;
       }
       out.push(c);
     }

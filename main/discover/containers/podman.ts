@@ -55,26 +55,64 @@ export function storageNames(
   return out;
 }
 
-/** The pod's name from libpod's database text, or undefined. */
-function podName(ctx: ScanContext, graphRoot: string, podId: string): string | undefined {
+/** libpod's database text under a storage root (read once per scan; a user's only when theirs). */
+function dbTexts(ctx: ScanContext, graphRoot: string, owner?: number): string[] {
+  const out: string[] = [];
   for (const db of [`${graphRoot}/libpod/bolt_state.db`, `${graphRoot}/db.sql`]) {
-    const text = ctx.readText(db, DB_MAX);
-    if (text === undefined) continue;
-    const marker = `{"id":"${podId}","name":"`;
+    const text = ctx.readText(db, DB_MAX, owner);
+    if (text !== undefined) out.push(text);
+  }
+  return out;
+}
+
+/** The JSON string whose opening quote is at `from`, decoded, and where it ends; or undefined. */
+function jsonStringAt(text: string, from: number): { value: string; end: number } | undefined {
+  if (text[from] !== '"') return undefined;
+  let end = from + 1;
+  while (end < text.length && end - from < 8192 && text[end] !== '"')
+    end += text[end] === '\\' ? 2 : 1;
+  if (text[end] !== '"') return undefined;
+  try {
+    const value = JSON.parse(text.slice(from, end + 1)) as unknown;
+    return typeof value === 'string' ? { value, end: end + 1 } : undefined;
+  } catch {
+    return undefined; // not a JSON string after all
+  }
+}
+
+/** The pod's name from libpod's database text, or undefined. */
+function podName(ctx: ScanContext, graphRoot: string, podId: string, owner?: number) {
+  for (const text of dbTexts(ctx, graphRoot, owner)) {
+    const marker = `{"id":"${podId}","name":`;
     const at = text.indexOf(marker);
-    if (at < 0) continue;
-    // the name as a JSON string: find its closing quote, then let JSON decode it
-    const from = at + marker.length - 1;
-    let end = from + 1;
-    while (end < text.length && end - from < 8192 && text[end] !== '"')
-      end += text[end] === '\\' ? 2 : 1;
-    if (text[end] !== '"') continue;
-    try {
-      const name = JSON.parse(text.slice(from, end + 1)) as unknown;
-      if (typeof name === 'string' && name !== '') return name;
-    } catch {
-      // not a JSON string after all
-    }
+    const name = at < 0 ? undefined : jsonStringAt(text, at + marker.length)?.value;
+    if (name) return name;
+  }
+  return undefined;
+}
+
+/**
+ * The pod a container belongs to, from its config in libpod's database
+ * (`"id":"<id>","name":"<name>","pod":"<podid>"`, libpod/container_config.go
+ * ContainerConfig in struct order; seen here in bolt_state.db, rootless),
+ * named from the pod's own config. For containers whose cgroup does not
+ * name their pod: any started without systemd (cgroupfs keeps them in
+ * their user's cgroup).
+ */
+export function podOf(
+  ctx: ScanContext,
+  graphRoot: string,
+  id: string,
+  owner?: number,
+): { id: string; name: string } | undefined {
+  for (const text of dbTexts(ctx, graphRoot, owner)) {
+    const marker = `"id":"${id}","name":`;
+    const at = text.indexOf(marker);
+    const name = at < 0 ? undefined : jsonStringAt(text, at + marker.length);
+    if (!name) continue;
+    const pod = /^,"pod":"([0-9a-f]{64})"/.exec(text.slice(name.end, name.end + 80));
+    if (!pod) return undefined; // a container of no pod
+    return { id: pod[1]!, name: podName(ctx, graphRoot, pod[1]!, owner) ?? pod[1]! };
   }
   return undefined;
 }
@@ -95,9 +133,10 @@ export const podman: ContainerSource = {
     const uidOf = new Map(procs.map((p) => [p.pid, p.uid]));
     const claims = new Map<string, number>(); // container id -> how many groups claim it
     const storages = new Map<string, Map<string, string>>();
-    const namesIn = (root: string) => {
-      let m = storages.get(root);
-      if (!m) storages.set(root, (m = storageNames(ctx, root)));
+    const namesIn = (root: string, owner: number | undefined) => {
+      const key = `${owner ?? ''}\0${root}`;
+      let m = storages.get(key);
+      if (!m) storages.set(key, (m = storageNames(ctx, root, owner)));
       return m;
     };
     const pods = new Map<string, string | undefined>();
@@ -139,7 +178,7 @@ export const podman: ContainerSource = {
         break;
       }
       if (c.name === undefined && graphRoot !== undefined) {
-        const name = namesIn(graphRoot).get(id);
+        const name = namesIn(graphRoot, m.rootlessUid).get(id);
         if (name !== undefined) {
           c.name = name;
           c.sources.push('containers.json');
@@ -148,7 +187,10 @@ export const podman: ContainerSource = {
       if (m.podId !== undefined) {
         const key = `${graphRoot ?? ''}\0${m.podId}`;
         if (!pods.has(key))
-          pods.set(key, graphRoot !== undefined ? podName(ctx, graphRoot, m.podId) : undefined);
+          pods.set(
+            key,
+            graphRoot !== undefined ? podName(ctx, graphRoot, m.podId, m.rootlessUid) : undefined,
+          );
         const name = pods.get(key);
         if (name !== undefined) c.sources.push('libpod db');
         c.pod = { kind: 'podman', name: name ?? m.podId, id: m.podId };
