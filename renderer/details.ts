@@ -74,7 +74,9 @@ function podText(p: PodRef): string {
 }
 
 function containerText(c: Container, outer?: Container): string {
-  const extra: string[] = [c.engine];
+  const extra: string[] = [
+    c.instance !== undefined ? `${c.engine} at ${esc(c.instance)}` : c.engine,
+  ];
   if (c.sandbox) extra.push('pod sandbox');
   if (c.engineNamespace !== undefined) extra.push(`namespace ${esc(c.engineNamespace)}`);
   if (c.owner)

@@ -27,6 +27,8 @@ export interface Marks {
   name(s: string): string;
   /** A pod, compose project or containerd namespace inside the parentheses. */
   token(s: string): string;
+  /** A path inside the parentheses (an engine instance's): its `/` kept. */
+  path(s: string): string;
 }
 
 /** Items named before `and N more`. */
@@ -53,7 +55,10 @@ function podText(p: PodRef, m: Marks): string {
 
 /** The parenthesised part: engine, then the groups it has. */
 export function qualifier(c: Container, m: Marks): string {
-  const parts: string[] = [c.engine];
+  // which of several instances of its engine: `docker at /srv/docker2`
+  const parts: string[] = [
+    c.instance !== undefined ? `${c.engine} at ${m.path(c.instance)}` : c.engine,
+  ];
   if (
     c.engine === 'containerd' &&
     c.engineNamespace !== undefined &&

@@ -173,6 +173,7 @@ function holderText(g: ModelGraph, ns: Namespace): string {
 const MARKS: Marks = {
   name: (s) => `<B>${dotText(s)}</B>`,
   token: (s) => dotText(s),
+  path: (s) => dotText(s),
 };
 
 /** The container and netns words of a namespace, or '' for one of the host only. */

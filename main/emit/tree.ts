@@ -76,11 +76,13 @@ const MARKS: Marks = {
   name: (s) => `"${escapeDisplay(s, '"')}"`,
   // unquoted, so what would end the token or the parentheses is escaped
   token: (s) => escapeDisplay(s, '"(), /'),
+  path: (s) => escapeDisplay(s, '"(), '),
 };
 /** The same with -c: names in bold, so each container stands out in a long line. */
 const COLOR_MARKS: Marks = {
   name: (s) => `\x1b[1m${MARKS.name(s)}\x1b[0m`,
   token: MARKS.token,
+  path: MARKS.path,
 };
 
 /** ` netns "blue" container "web1" (podman)`, or '' for a namespace of the host only. */

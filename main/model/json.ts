@@ -2,14 +2,14 @@
  * The one JSON form of the model, shared by every consumer: `--json`
  * output, the viewer's IPC payload and saved snapshots.
  *
- * `{ "format": "graphns-model", "version": 4, host, namespaces, processes,
- * containers, warnings }`; versions 1-3 (no containers, no process users,
- * no container owners) are still read. parseModel() checks everything it reads and names the first
+ * `{ "format": "graphns-model", "version": 5, host, namespaces, processes,
+ * containers, warnings }`; versions 1-4 (no containers, no process users,
+ * no container owners, no engine instances) are still read. parseModel() checks everything it reads and names the first
  * thing wrong (`namespaces[3].owner: ...`), so a snapshot from elsewhere is
  * either a whole model or a clear error, never a half-read one.
  */
 import { NS_TYPES } from '../relations/constants';
-import { ENGINES } from './types';
+import { ENGINES, containerKeyOf } from './types';
 import type {
   BindMountRef,
   Container,
@@ -31,9 +31,9 @@ import type {
 /** The `format` field of every serialized model. */
 export const MODEL_FORMAT = 'graphns-model';
 /** The format version this code writes and reads. */
-export const MODEL_VERSION = 4;
+export const MODEL_VERSION = 5;
 /** Older versions this code still reads. */
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4];
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
 
 /** A snapshot that is not a model this version can read. */
 export class ModelFormatError extends Error {
@@ -218,6 +218,7 @@ const CONTAINER_KEYS = keys<Container>(
   'sandbox',
   'compose',
   'engineNamespace',
+  'instance',
   'owner',
   'outer',
   'pids',
@@ -364,7 +365,6 @@ function container(v: Json, base: string): Container {
   const engine = str(o.engine, base, 'engine') as Engine;
   if (!ENGINES.includes(engine)) fail(`${base}.engine`, `unknown engine ${describeValue(engine)}`);
   const id = str(o.id, base, 'id');
-  if (k !== `${engine}:${id}`) fail(`${base}.key`, 'does not match its engine and id');
   ints(o, base, 'pids');
   strings(arr(o.sources, base, 'sources'), `${base}.sources`);
   opt(o, base, 'name', str);
@@ -372,6 +372,11 @@ function container(v: Json, base: string): Container {
   opt(o, base, 'sandbox', bool);
   opt(o, base, 'compose', compose);
   opt(o, base, 'engineNamespace', str);
+  opt(o, base, 'instance', str);
+  // keys before version 5 were always `<engine>:<id>`, and those of a default instance still are
+  const instanceKey = containerKeyOf(o as unknown as Container);
+  if (k !== instanceKey && k !== `${engine}:${id}`)
+    fail(`${base}.key`, 'does not match its engine and id');
   opt(o, base, 'owner', owner);
   opt(o, base, 'outer', containerKey);
   only(o, CONTAINER_KEYS);

@@ -149,6 +149,14 @@ export interface Container {
   /** The engine's own namespace: containerd's (`default`, `k8s.io`, `moby`, ...), or an LXD/Incus project. */
   engineNamespace?: string;
   /**
+   * Which of several rootful instances of its engine runs it, where it is
+   * not the engine's default one: a dockerd's data root (`/srv/docker2`),
+   * containerd's socket address (k3s: `/run/k3s/containerd/containerd.sock`),
+   * podman's storage root. Absent for the default instance, and for a
+   * rootless engine's container (`owner` says whose engine it is).
+   */
+  instance?: string;
+  /**
    * A rootless engine's container: the user whose engine runs it (their
    * uid, and its name through NSS when it has one). Absent for a rootful
    * engine's. Two containers of one key never have different owners.
@@ -220,4 +228,26 @@ export interface Model {
   containers: Container[];
   /** What the scan could not see, in plain words (e.g. "pid 1: ns/user: EACCES"). */
   warnings: string[];
+}
+
+/**
+ * A container's key: `<engine>:<id>`, where ids are the engine's own. Two
+ * engines' instances (a second dockerd, k3s's containerd beside the
+ * system's) or two containerd namespaces may hold the same id, so those
+ * are part of the key when they are not the default: `containerd:ns/id`
+ * (a containerd id has no `/`), then `@<instance>`. Keys of the default
+ * instance are what they were in every format version.
+ */
+export function containerKeyOf(
+  c: Pick<Container, 'engine' | 'id' | 'engineNamespace' | 'instance'>,
+): ContainerKey {
+  const ns =
+    (c.engine === 'containerd' &&
+      c.engineNamespace !== undefined &&
+      c.engineNamespace !== 'default') ||
+    (c.engine === 'kubernetes' && c.engineNamespace !== undefined && c.engineNamespace !== 'k8s.io')
+      ? `${c.engineNamespace}/`
+      : '';
+  const at = c.instance !== undefined ? `@${c.instance}` : '';
+  return `${c.engine}:${ns}${c.id}${at}`;
 }

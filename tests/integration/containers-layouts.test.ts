@@ -267,8 +267,12 @@ describe('containerd laid out like k3s', { skip: needRoot }, () => {
       ['kubernetes', 'cart-k3s', podUid],
       JSON.stringify(kube),
     );
-    for (const c of [api, sandbox, member, kube]) assert.ok(c!.sources.includes('config.json'));
-    namedEverywhere('container "api-k3s" (containerd, namespace demo)', 'api-k3s');
+    for (const c of [api, sandbox, member, kube]) {
+      assert.ok(c!.sources.includes('config.json'));
+      // which containerd runs it: the socket it was started with, as `ctr --address` takes it
+      assert.equal(c!.instance, address, JSON.stringify(c));
+    }
+    namedEverywhere(`container "api-k3s" (containerd at ${address}, namespace demo)`, 'api-k3s');
   });
 });
 
@@ -371,7 +375,8 @@ describe(
       const { c } = scan().of(pid);
       assert.deepEqual([c?.engine, c?.id, c?.name], ['docker', id, name], JSON.stringify(c));
       assert.ok(c!.sources.includes('config.v2.json'));
-      namedEverywhere(`container "${name}" (docker)`, name);
+      assert.equal(c!.instance, dataRoot, 'which dockerd: its data root');
+      namedEverywhere(`container "${name}" (docker at ${dataRoot})`, name);
     });
   },
 );
@@ -562,7 +567,8 @@ describe('podman with its own --root and --runroot (vfs), with a pod', { skip: n
       ['podman', name, { kind: 'podman', name: pod, id: podId }],
       JSON.stringify(c),
     );
-    namedEverywhere(`container "${name}" (podman, pod ${pod})`, name);
+    assert.equal(c!.instance, join(base, 'root'), 'which podman: its storage root');
+    namedEverywhere(`container "${name}" (podman at ${join(base, 'root')}, pod ${pod})`, name);
   });
 });
 

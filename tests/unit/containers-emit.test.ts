@@ -25,7 +25,7 @@ import {
 } from './fixtures/dot-models';
 
 /** Plain marks: names in brackets, so the structure around them is visible. */
-const M: Marks = { name: (s) => `[${s}]`, token: (s) => s };
+const M: Marks = { name: (s) => `[${s}]`, token: (s) => s, path: (s) => s };
 
 /** The words of the namespace `type` held by the process named `proc` (first one). */
 function wordsOf(model: Model, pid: number, type: Namespace['type']): string {

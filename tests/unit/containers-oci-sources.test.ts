@@ -403,6 +403,42 @@ const state = (id: string, labels: string[]) =>
 
 const TASKS = '/run/containerd/io.containerd.runtime.v2.task';
 
+test('containerd: one id in two namespaces is two containers; a containerd of its own (k3s) is named by its socket, from its shim', (t) => {
+  const { root, put } = hostRoot(t);
+  put(`${TASKS}/a/web/config.json`, bundle({ 'nerdctl/name': 'web-a' }));
+  put(`${TASKS}/b/web/config.json`, bundle({ 'nerdctl/name': 'web-b' }));
+  // k3s's task directory, reached only through its shim's working directory
+  const k3s = '/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io';
+  put(`${k3s}/${ID}/config.json`, bundle({ 'nerdctl/name': 'k3s-web' }));
+  // (under a test root, paths are joined lexically: `/proc/9000/cwd/..` is `/proc/9000`)
+  mkdirSync(join(root, '/proc/9000'), { recursive: true });
+  symlinkSync(join(root, k3s, ID), join(root, '/proc/9000', ID));
+  const shim = ['/var/lib/rancher/k3s/data/current/bin/containerd-shim-runc-v2'];
+  shim.push('-namespace', 'k8s.io', '-id', ID, '-address', '/run/k3s/containerd/containerd.sock');
+  const { ctx, warnings } = context(root, { 9000: shim });
+  const procs = [
+    proc(8001, 1, '/a/web'),
+    proc(8002, 1, '/b/web'),
+    proc(9000, 1, '/system.slice/k3s.service', 'containerd-shim'),
+    proc(9001, 9000, `/k8s.io/${ID}`),
+  ];
+  assert.deepEqual(
+    run(procs, ctx).map((c) => [c.key, c.name, c.engineNamespace, c.instance, c.pids]),
+    [
+      ['containerd:a/web', 'web-a', 'a', undefined, [8001]],
+      ['containerd:b/web', 'web-b', 'b', undefined, [8002]],
+      [
+        `containerd:k8s.io/${ID}@/run/k3s/containerd/containerd.sock`,
+        'k3s-web',
+        'k8s.io',
+        '/run/k3s/containerd/containerd.sock',
+        [9001],
+      ],
+    ],
+  );
+  assert.deepEqual(warnings, []);
+});
+
 test('containerd: nerdctl name and compose from the bundle; state.json when the bundle is unreadable; /process_api/<hex> is no container', (t) => {
   const { root, put } = hostRoot(t);
   put(
@@ -432,7 +468,7 @@ test('containerd: nerdctl name and compose from the bundle; state.json when the 
     {
       engine: 'containerd',
       id: 'api1',
-      key: 'containerd:api1',
+      key: 'containerd:demo/api1',
       engineNamespace: 'demo',
       name: 'api',
       compose: { project: 'shop', service: 'api' },
@@ -451,7 +487,7 @@ test('containerd: nerdctl name and compose from the bundle; state.json when the 
     {
       engine: 'containerd',
       id: 'unit9',
-      key: 'containerd:unit9',
+      key: 'containerd:sys/unit9',
       engineNamespace: 'sys',
       pids: [8201],
       sources: ['cgroup'],
@@ -793,7 +829,11 @@ test('a containerd inside a podman container: its container is named, in the out
   };
   const g = graphOf(model);
   assert.equal(
-    containerWords(g).of(g.byKey.get('pid:1')!, { name: (s) => `"${s}"`, token: (s) => s }),
+    containerWords(g).of(g.byKey.get('pid:1')!, {
+      name: (s) => `"${s}"`,
+      token: (s) => s,
+      path: (s) => s,
+    }),
     'container "cart" (kubernetes, pod prod/cart-7d9f) in container "kind-control-plane" (podman)',
   );
   // the drawing's index of containers says it too

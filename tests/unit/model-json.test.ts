@@ -104,7 +104,7 @@ test('serialize then parse gives the same model', () => {
   const m = model();
   const text = serializeModel(m);
   assert.equal(JSON.parse(text).format, 'graphns-model');
-  assert.equal(JSON.parse(text).version, 4);
+  assert.equal(JSON.parse(text).version, 5);
   assert.deepEqual(parseModel(text), m);
   assert.deepEqual(parseModel(serializeModel(m, 2)), m);
 });
@@ -160,8 +160,8 @@ test('bad snapshots are refused with the reason', () => {
   bad((d) => (d.format = 'lsns'), /^format: expected "graphns-model", found "lsns"/);
   bad((d) => delete d.format, /^format: .*found nothing/);
   bad(
-    (d) => (d.version = 5),
-    /^version: this graphns reads versions 1, 2, 3, 4, the snapshot is version 5/,
+    (d) => (d.version = 6),
+    /^version: this graphns reads versions 1, 2, 3, 4, 5, the snapshot is version 6/,
   );
   bad((d) => (d.processes[0].uid = -1), /^processes\[0\]\.uid: not a non-negative integer/);
   bad((d) => (d.processes[0].user = 7), /^processes\[0\]\.user: not a string/);
@@ -285,4 +285,49 @@ test("version 4: a rootless container's owner round-trips, is checked, and versi
   const v3 = JSON.parse(serializeModel(model()));
   v3.version = 3;
   assert.equal(parseModel(JSON.stringify(v3)).containers.length, model().containers.length);
+});
+
+test('version 5: an engine instance round-trips and is part of the key; version 4 keys still open', () => {
+  const m = parseModel(serializeModel(model()));
+  const id = 'b'.repeat(64);
+  m.containers.push(
+    {
+      key: `docker:${id}@/srv/docker2`,
+      engine: 'docker',
+      id,
+      name: 'web',
+      instance: '/srv/docker2',
+      pids: [],
+      sources: ['cgroup', 'config.v2.json'],
+    },
+    {
+      key: 'containerd:demo/api1',
+      engine: 'containerd',
+      id: 'api1',
+      engineNamespace: 'demo',
+      pids: [],
+      sources: ['cgroup'],
+    },
+  );
+  const back = parseModel(serializeModel(m));
+  assert.deepEqual(back.containers.slice(-2), m.containers.slice(-2));
+  const d = JSON.parse(serializeModel(m));
+  const at = d.containers.length - 2;
+  // a key naming another instance than the container's is refused
+  d.containers[at].key = `docker:${id}@/var/lib/docker`;
+  assert.throws(
+    () => parseModel(JSON.stringify(d)),
+    (err: Error) => err.message.includes(`containers[${at}].key: does not match its engine and id`),
+  );
+  // a version-4 snapshot keyed `<engine>:<id>` whatever the containerd namespace still opens
+  const v4 = JSON.parse(serializeModel(m));
+  v4.version = 4;
+  v4.containers[at + 1].key = 'containerd:api1';
+  delete v4.containers[at].instance;
+  v4.containers[at].key = `docker:${id}`;
+  const old = parseModel(JSON.stringify(v4));
+  assert.deepEqual(
+    old.containers.slice(-2).map((c) => c.key),
+    [`docker:${id}`, 'containerd:api1'],
+  );
 });

@@ -18,7 +18,7 @@
  */
 import { HEX64 } from './cgroup';
 import { command, option } from './oci';
-import { graphRootOf, podOf, storageNames } from './podman';
+import { PODMAN_STORAGE, graphRootOf, podOf, storageNames } from './podman';
 import { userProcesses } from './owners';
 import { procTree } from './sandbox-common';
 import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
@@ -45,6 +45,8 @@ export const conmonSource: ContainerSource = {
       if (owner !== 0) c.ownerUid = owner;
       const name = option(argv!, '-n', '--name');
       const root = graphRootOf(argv!, id);
+      // root's podman with its own --root is an instance of its own (a user's is theirs: owner)
+      if (owner === 0 && root !== undefined && root !== PODMAN_STORAGE) c.instance = root;
       if (name !== undefined && name !== '') c.name = name;
       else {
         const stored = root !== undefined ? storageNames(ctx, root, owner).get(id) : undefined;

@@ -30,6 +30,7 @@ export const CONTAINERD_RUNC = '/run/containerd/runc';
  */
 export function fillFromTask(ctx: ScanContext, task: Task, c: FoundContainer): boolean {
   const { ns, id } = task;
+  if (task.instance !== undefined) c.instance = task.instance;
   let ann = bundleAnnotations(ctx, task.dir);
   if (ann) c.sources.push('config.json');
   else {

@@ -64,7 +64,8 @@ export const docker: ContainerSource = {
         pids: members.map((p) => p.pid),
         sources: ['cgroup'],
       };
-      fillFromConfig(ctx, id, c, dockerRoots(procs, ctx));
+      const root = fillFromConfig(ctx, id, c, dockerRoots(procs, ctx));
+      if (root !== undefined && root !== DOCKER_ROOT) c.instance = root;
       out.push(c);
     }
     return out;
@@ -73,7 +74,8 @@ export const docker: ContainerSource = {
 
 /**
  * Name, compose project (and a dockershim pod) from the container's
- * config.v2.json, in the first of `dataRoots` that has it.
+ * config.v2.json, in the first of `dataRoots` that has it; returns that
+ * data root (which daemon's container it is), or undefined.
  */
 export function fillFromConfig(
   ctx: ScanContext,
@@ -81,11 +83,15 @@ export function fillFromConfig(
   c: FoundContainer,
   dataRoots: readonly string[] = [DOCKER_ROOT],
   owner?: number,
-): void {
+): string | undefined {
   let config: unknown;
+  let found: string | undefined;
   for (const root of dataRoots) {
     config = readJson(ctx, `${root}/containers/${id}/config.v2.json`, undefined, owner);
-    if (config !== undefined) break;
+    if (config !== undefined) {
+      found = root;
+      break;
+    }
   }
   if (config !== undefined) {
     c.sources.push('config.v2.json');
@@ -101,4 +107,5 @@ export function fillFromConfig(
       if (c.name === undefined && d.name !== undefined) c.name = d.name;
     }
   }
+  return found;
 }

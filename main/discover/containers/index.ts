@@ -11,7 +11,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularFile } from '../../files';
 import { decodeBytes } from '../../model/names';
-import type { Container, ContainerKey } from '../../model/types';
+import { containerKeyOf, type Container, type ContainerKey } from '../../model/types';
 import { readProcFile } from '../procfs';
 import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
 import { SOURCES } from './sources';
@@ -222,7 +222,7 @@ export function resolveContainers(
     }
     const mine = new Set(left.map((p) => p.pid));
     for (const f of found) {
-      const key = `${f.engine}:${f.id}` as ContainerKey;
+      const key = containerKeyOf(f);
       // only processes this source was shown and nobody claimed yet
       const pids = f.pids.filter((pid) => mine.has(pid) && !claimed.has(pid));
       if (pids.length === 0) continue;

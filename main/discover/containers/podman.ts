@@ -177,6 +177,9 @@ export const podman: ContainerSource = {
         graphRoot = graphRootOf(argv, id) ?? graphRoot;
         break;
       }
+      // a rootful podman with its own --root is an instance of its own
+      if (m.rootlessUid === undefined && graphRoot !== undefined && graphRoot !== PODMAN_STORAGE)
+        c.instance = graphRoot;
       if (c.name === undefined && graphRoot !== undefined) {
         const name = namesIn(graphRoot, m.rootlessUid).get(id);
         if (name !== undefined) {

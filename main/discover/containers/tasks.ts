@@ -34,6 +34,22 @@ export interface Task {
   id: string;
   /** The bundle (config.json, init.pid), as a path to read through the scan context. */
   dir: string;
+  /**
+   * The containerd that runs it, by its socket (the shim's `-address`),
+   * where that is not the default one's: k3s's, RKE2's, a second one's.
+   */
+  instance?: string;
+}
+
+/** containerd's default socket (containerd defaults/defaults_unix.go). */
+export const CONTAINERD_ADDRESS = '/run/containerd/containerd.sock';
+
+/** A shim's `-address` as an instance: an absolute path without `..`, not the default one. */
+function instanceOf(address: string | undefined): string | undefined {
+  if (address === undefined || !address.startsWith('/') || address.length > 4096) return undefined;
+  if (address.split('/').includes('..')) return undefined;
+  const clean = address.replace(/^\/var\/run\//, '/run/'); // /var/run is /run on every current distribution
+  return clean === CONTAINERD_ADDRESS ? undefined : clean;
 }
 
 /** The index of one scan, by `<ns>/<id>` (the first source to ask builds it). */
@@ -44,10 +60,15 @@ export function containerdTasks(procs: readonly ProcInfo[], ctx: ScanContext): M
   let tasks = perScan.get(ctx);
   if (tasks) return tasks;
   tasks = new Map();
-  const add = (ns: string, nsDir: string) => {
+  const add = (ns: string, nsDir: string, instance?: string) => {
     for (const id of ctx.list(nsDir)) {
       if (IDENT.test(id) && !tasks!.has(`${ns}/${id}`))
-        tasks!.set(`${ns}/${id}`, { ns, id, dir: `${nsDir}/${id}` });
+        tasks!.set(`${ns}/${id}`, {
+          ns,
+          id,
+          dir: `${nsDir}/${id}`,
+          ...(instance ? { instance } : {}),
+        });
     }
   };
   for (const ns of ctx.list(CONTAINERD_TASKS)) {
@@ -59,7 +80,7 @@ export function containerdTasks(procs: readonly ProcInfo[], ctx: ScanContext): M
     if (!argv || !SHIM.test(command(argv))) continue;
     const ns = option(argv, '-namespace', '--namespace');
     if (ns === undefined || !IDENT.test(ns)) continue;
-    add(ns, `/proc/${p.pid}/cwd/..`);
+    add(ns, `/proc/${p.pid}/cwd/..`, instanceOf(option(argv, '-address', '--address')));
   }
   perScan.set(ctx, tasks);
   return tasks;
