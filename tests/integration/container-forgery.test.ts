@@ -11,7 +11,11 @@
  *   cgroup named after that container: root's container keeps its name;
  * - a flatpak instance directory in their own /run/user/UID naming root's
  *   bwrap: root's sandbox stays bubblewrap's;
- * - 17 000 flatpak instance directories: read up to the budget, said once.
+ * - 17 000 flatpak instance directories: read up to the budget, said once;
+ * - 24 processes calling themselves conmon, each naming a storage root of
+ *   the user's with a containers.json as large as the user's byte budget,
+ *   nested 4 million deep, and a 64 MiB libpod database: read up to the
+ *   budget, said once; the nesting refused before parsing.
  * Everything made here is removed by what it is: the user's processes by
  * uid, the cgroups by path, the containers by Engines.down().
  */
@@ -30,6 +34,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { discover } from '../../main/discover';
+import { USER_BYTES_PER_SCAN } from '../../main/discover/containers';
 import type { Model } from '../../main/model';
 import { Engines, type EngineGroup } from '../helpers/engines';
 import { commOf } from '../helpers/proc';
@@ -242,5 +247,75 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
       m.warnings.some((w) => /holds \d+ flatpak instances: only the newest 256 are read/.test(w)),
       m.warnings.join('\n'),
     );
+  });
+
+  test('24 planted podman storage roots with files at the size limits cost the user’s byte budget, said once', async (t) => {
+    if (!victim('podman', t)) return;
+    const home = `/tmp/graphns-roots-${process.pid}`;
+    mkdirSync(home, { mode: 0o755 });
+    chownSync(home, user.uid, user.gid);
+    t.after(() => rmSync(home, { recursive: true, force: true }));
+    const ids = Array.from({ length: 24 }, (_, i) => (i + 1).toString(16).padStart(64, 'e'));
+    // made as the user: containers.json just under the budget, all '[' (no end to the
+    // nesting), and a sparse libpod database just under its 64 MiB cap
+    const plant = spawnSync(
+      asUser[0]!,
+      [
+        ...asUser.slice(1),
+        PYTHON,
+        '-c',
+        `import os\nids = ${JSON.stringify(ids)}\nfor i, id in enumerate(ids):\n` +
+          `    g = '${home}/g%d' % i\n` +
+          `    os.makedirs(g + '/vfs-containers/' + id + '/userdata')\n` +
+          `    os.makedirs(g + '/libpod')\n` +
+          `    open(g + '/vfs-containers/containers.json', 'w').write('[' * (${USER_BYTES_PER_SCAN} - 16))\n` +
+          `    with open(g + '/libpod/bolt_state.db', 'wb') as f: f.truncate((64 << 20) - 16)\n`,
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    assert.equal(plant.status, 0, plant.stderr);
+    // each a `conmon -c <id> -b <root>/vfs-containers/<id>/userdata` with a child, no -n
+    const py = `${home}/mon.py`;
+    writeFileSync(
+      py,
+      "import os, time\nif os.fork() == 0: os.execv('/bin/sleep', ['sleep', '3600'])\ntime.sleep(3600)\n",
+      { mode: 0o644 },
+    );
+    const mons: SceneProcess[] = [];
+    try {
+      for (const [i, id] of ids.entries()) {
+        const bundle = `${home}/g${i}/vfs-containers/${id}/userdata`;
+        mons.push(
+          await scene.start(
+            [...asUser, 'bash', '-c', `exec -a conmon ${PYTHON} ${py} -c ${id} -b ${bundle}`],
+            'python3',
+            10_000,
+            true,
+          ),
+        );
+      }
+      // each has forked its "container" (state, not time: its children file names it)
+      const children = (pid: number) =>
+        readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+      for (const p of mons)
+        while (children(p.pid) === '') await new Promise((r) => setTimeout(r, 10));
+      const web = engines.of('podman').find((c) => !c.sandbox)!;
+      const m = discover();
+      const budget = m.warnings.filter((w) =>
+        w.includes(`MiB of state files user ${user.name} owns in this scan`),
+      );
+      assert.equal(budget.length, 1, m.warnings.join('\n'));
+      assert.ok(
+        m.warnings.some((w) => /containers\.json: JSON nested deeper than 64 levels/.test(w)),
+        m.warnings.join('\n'),
+      );
+      // the user's 24 "containers" are theirs, unnamed; root's keeps its name
+      const theirs = m.containers.filter((c) => c.owner?.uid === user.uid);
+      assert.equal(theirs.length, 24, JSON.stringify(theirs.map((c) => c.key)));
+      assert.ok(theirs.every((c) => c.name === undefined && c.pod === undefined));
+      assert.equal(containerOf(m, web.pid)?.name, web.name);
+    } finally {
+      for (const p of mons) await scene.kill(p);
+    }
   });
 });

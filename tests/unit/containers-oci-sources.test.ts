@@ -736,18 +736,27 @@ test('JSON nested past 64 levels is refused before parsing; 64 levels still pars
 });
 
 test(
-  'state files users own are read up to a budget per scan; root’s are not counted',
+  'state files users own are read up to a budget per account and scan (a user and their subordinate uids); root’s are not counted',
   { skip: process.geteuid?.() !== 0 && 'needs root to give files to another uid' },
   (t) => {
     const { root, put } = hostRoot(t);
     const big = JSON.stringify({ Name: '/n', pad: 'x'.repeat(3000) });
-    const ids = ['1', '2', '3', '4'].map((d) => d.repeat(64));
+    const ids = ['1', '2', '3', '4', '5', '6'].map((d) => d.repeat(64));
     for (const id of ids) put(`/var/lib/docker/containers/${id}/config.v2.json`, big);
-    // the second and third are a user's: 2 x 3 KiB against a budget of 5 KiB
-    for (const id of ids.slice(1, 3))
+    // nobody (65534) has the subordinate uids 100000-165535
+    put('/etc/subuid', 'nobody:100000:65536\n');
+    // 3 KiB files against 5 KiB an account: the second and third are nobody's, the fifth
+    // another account's, the sixth one of nobody's subordinate uids'
+    const owners: [number, string][] = [
+      [1, '65534'],
+      [2, '65534'],
+      [4, '65533'],
+      [5, '100005'],
+    ];
+    for (const [i, uid] of owners)
       execFileSync('chown', [
-        '65534',
-        join(root, `/var/lib/docker/containers/${id}/config.v2.json`),
+        uid,
+        join(root, `/var/lib/docker/containers/${ids[i]}/config.v2.json`),
       ]);
     const warnings: string[] = [];
     const live = liveContext({ root, warn: (m) => warnings.push(m), userBytes: 5 << 10 });
@@ -757,12 +766,12 @@ test(
     );
     assert.deepEqual(
       got.map((c) => c.name),
-      ['n', 'n', undefined, 'n'],
+      ['n', 'n', undefined, 'n', 'n', undefined],
     );
     assert.equal(warnings.length, 1, warnings.join('\n'));
     assert.match(
       warnings[0]!,
-      /state files users own in this scan: \S+3{64}\/config\.v2\.json and any more are not read/,
+      /^read 5 KiB of state files user nobody owns in this scan: \S+3{64}\/config\.v2\.json and any more of theirs are not read$/,
     );
   },
 );

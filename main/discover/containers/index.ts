@@ -16,6 +16,7 @@ import { readProcFile } from '../procfs';
 import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
 import { SOURCES } from './sources';
 import { decodeText } from './text';
+import { accountOf } from './owners';
 
 export type { ProcInfo, ScanContext } from './source';
 
@@ -23,12 +24,17 @@ export type { ProcInfo, ScanContext } from './source';
 export const DEFAULT_MAX_BYTES = 4 << 20;
 
 /**
- * What one scan reads, in all, of state files that are not root's: a user
- * can plant files (a rootless engine's state, flatpak instances) and must
- * not make root's scan read without bound (24 planted 64 MiB files once
- * crashed graphns). Root's own files are bounded per file only.
+ * What one scan reads of the state files of one account (a user and their
+ * subordinate uids, owners.ts): a user can plant files (a rootless
+ * engine's state, flatpak instances) and must not make root's scan read
+ * without bound (24 planted 64 MiB files once crashed graphns), nor spend
+ * what another user's containers need to be named. A user's real state is
+ * small: a rootless container's config.v2.json a few KiB, libpod's
+ * database some 128 KiB for a few containers. Root's own files are
+ * bounded per file only. Sized so that a user at this budget keeps root's
+ * scan within 2x its time (docs/BENCHMARKS.md, bench:attacks).
  */
-export const USER_BYTES_PER_SCAN = 64 << 20;
+export const USER_BYTES_PER_SCAN = 2 << 20;
 
 /** The most names one directory listing gives (17 000 planted flatpak dirs ran root out of memory). */
 export const MAX_LIST = 4096;
@@ -70,7 +76,7 @@ export interface ContextOptions {
    * the kernel notices the dirty page, not at every store.
    */
   texts?: { previous?: TextCache; next: TextCache };
-  /** USER_BYTES_PER_SCAN unless testing. */
+  /** USER_BYTES_PER_SCAN (per account) unless testing. */
   userBytes?: number;
 }
 
@@ -108,9 +114,11 @@ export function liveContext(options: ContextOptions): ScanContext {
   const texts = new Map<string, string | undefined>();
   const argvs = new Map<number, readonly string[] | undefined>();
   const at = (path: string) => (root === '/' ? path : join(root, path));
-  let userBytes = options.userBytes ?? USER_BYTES_PER_SCAN;
-  const said = new Set<string>(); // budget warnings, once per scan each
-  return {
+  const budget = options.userBytes ?? USER_BYTES_PER_SCAN;
+  const left = new Map<string, number>(); // bytes each account may still have read
+  const said = new Set<string>(); // budget warnings, once per account per scan
+  let account: ((uid: number) => string) | undefined; // made at the first user's file
+  const ctx: ScanContext = {
     root,
     readText(path, maxBytes = DEFAULT_MAX_BYTES, owner) {
       const cacheKey = `${maxBytes}\0${owner ?? ''}\0${path}`;
@@ -129,14 +137,18 @@ export function liveContext(options: ContextOptions): ScanContext {
         texts.set(cacheKey, undefined);
         return undefined;
       }
-      // a user's file counts against what the scan may read of users' files
-      const users = before !== undefined && before.uid !== 0;
-      if (users && before.size > BigInt(userBytes)) {
-        if (!said.has('bytes')) {
-          said.add('bytes');
+      // a user's file counts against what the scan may read of their account's files
+      const who =
+        before !== undefined && before.uid !== 0
+          ? (account ??= accountOf(ctx))(before.uid)
+          : undefined;
+      const mayRead = who === undefined ? maxBytes : (left.get(who) ?? budget);
+      if (who !== undefined && before!.size > BigInt(mayRead)) {
+        if (!said.has(who)) {
+          said.add(who);
           options.warn(
-            `read ${USER_BYTES_PER_SCAN >> 20} MiB of state files users own in this scan: ` +
-              `${path} and any more are not read`,
+            `read ${formatBudget(budget)} of state files user ${who} owns in this scan: ` +
+              `${path} and any more of theirs are not read`,
           );
         }
         texts.set(cacheKey, undefined);
@@ -144,8 +156,8 @@ export function liveContext(options: ContextOptions): ScanContext {
       }
       try {
         const now = BigInt(Date.now()) * 1_000_000n; // ctime's clock (CLOCK_REALTIME), in ns
-        const buf = readRegularFile(at(path), users ? Math.min(maxBytes, userBytes) : maxBytes);
-        if (users) userBytes -= buf.length;
+        const buf = readRegularFile(at(path), Math.min(maxBytes, mayRead));
+        if (who !== undefined) left.set(who, mayRead - buf.length);
         // the same string decodeBytes gives, fast for large files (text.ts)
         text = decodeText(buf);
         // reusable next time if nothing touched it while we read, nor shortly before
@@ -195,7 +207,12 @@ export function liveContext(options: ContextOptions): ScanContext {
     },
     warn: options.warn,
   };
+  return ctx;
 }
+
+/** `4 MiB`, `5 KiB`. */
+const formatBudget = (n: number) =>
+  n >= 1 << 20 && n % (1 << 20) === 0 ? `${n >> 20} MiB` : `${Math.round(n / 1024)} KiB`;
 
 /**
  * Run the sources over `procs` (sorted by PID) and return the containers,

@@ -22,6 +22,40 @@ function subordinateUids(ctx: ScanContext): Map<string, [start: number, count: n
 }
 
 /**
+ * For one scan: the account a uid acts for, what a budget is kept per.
+ * A user's subordinate uids are theirs (files a rootless container writes
+ * in their home are owned by them), so one user cannot multiply a budget
+ * by 65 536 uids. The account's user name where it has one, else the uid.
+ */
+export function accountOf(ctx: ScanContext): (uid: number) => string {
+  let subuids: [who: string, start: number, count: number][] | undefined;
+  const nameOf = (uid: number) => {
+    try {
+      return userName(uid) ?? String(uid);
+    } catch {
+      return String(uid);
+    }
+  };
+  const memo = new Map<number, string>();
+  return (uid) => {
+    let account = memo.get(uid);
+    if (account === undefined) {
+      subuids ??= [...subordinateUids(ctx)].flatMap(([who, rs]) =>
+        rs.map(([s, c]) => [who, s, c] as [string, number, number]),
+      );
+      const range = subuids.find(([, start, count]) => uid >= start && uid < start + count);
+      account = range
+        ? /^\d+$/.test(range[0])
+          ? nameOf(Number(range[0]))
+          : range[0]
+        : nameOf(uid);
+      memo.set(uid, account);
+    }
+    return account;
+  };
+}
+
+/**
  * For one scan: whether a process of `uid` may belong to a container whose
  * supervisor runs as `owner` (root's may speak for anyone).
  */
