@@ -1,18 +1,28 @@
 /**
- * Containers where real hosts keep them, not where the defaults do. A
- * second dockerd with its own data root, exec root and socket, named from
- * its --data-root. And
- * containerd laid out as k3s lays it out (its root under
- * /var/lib/rancher-like directories, its state and socket under a
- * directory of its own, as `/run/k3s/containerd`), running a plain
- * container with a nerdctl name and a CRI-annotated pod under containerd's
- * own cgroups, and a pod sandbox under a kubelet-shaped cgroup. Before,
- * none of them was named: the task directory was hard-coded. Names are
- * checked against what was given to the engine (`ctr run --label`) and the
- * PIDs against `ctr task ls`. Under CI=true an engine that cannot start
- * fails the run. Everything is removed by id and PID.
+ * Containers where real hosts keep them, not where the defaults do, all
+ * running at once beside the six engines of the default scene (podman
+ * with a pod, Docker, containerd with a Kubernetes-style pod, LXC, nspawn,
+ * bubblewrap), as on a host that runs them all:
+ * - containerd laid out as k3s lays it out (root under rancher-like
+ *   directories, state and socket under a directory of its own, as
+ *   `/run/k3s/containerd`), with a plain container with a nerdctl name, a
+ *   CRI-annotated pod under containerd's own cgroups and a pod sandbox
+ *   under a kubelet-shaped cgroup;
+ * - a second dockerd with its own data root, exec root and socket;
+ * - rootless podman as a throwaway user without systemd (cgroupfs, vfs),
+ *   with a container and a pod;
+ * - podman with its own --root and --runroot (vfs), with a pod;
+ * - a containerd inside a privileged podman container, like kind, with its
+ *   own container;
+ * - rootless Docker (dockerd-rootless.sh under rootlesskit) as a
+ *   throwaway user.
+ * Each layout's test checks the model against what the engine says of
+ * itself (inspect, `ctr task ls`, the labels given); at the end one scan
+ * and every presentation must name every container of all of them. Under
+ * CI=true a layout or engine that cannot start fails the run. Everything
+ * is removed by id, PID or uid.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,7 +42,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { discover } from '../../main/discover';
 import { runBin } from '../helpers/bins';
-import { makeOciArchive, makeRootfs } from '../helpers/engines';
+import { ENGINE_GROUPS, Engines, makeOciArchive, makeRootfs } from '../helpers/engines';
 import { needRoot } from '../helpers/scene';
 import { makeSessionUser, noUseradd, removeSessionUser, type TestUser } from '../helpers/users';
 
@@ -49,14 +59,30 @@ function scan() {
   return { m, of };
 }
 
+/** What a layout's test expects every presentation to say of one container. */
+interface Named {
+  /** How the trees say it: `container "web" (podman, user alice)`. */
+  words: string;
+  /** The container's name, which the drawings must hold. */
+  name: string;
+}
+
+/** What the layouts' own tests found named in the model: checked in every presentation at the end. */
+const expected: Named[] = [];
+
+/** After the layout's own checks: the presentations must say `words` too (checked at the end, all at once). */
+function expectNamed(words: string, name: string): void {
+  expected.push({ words, name });
+}
+
 /**
- * Every presentation names the container where users look: lspidns,
+ * Every presentation names each container where users look: lspidns,
  * lsuserns -d, graphns -d --output, and a --json snapshot opened again
- * with --open. `words` is how the trees say it (`container "web" (podman,
- * user alice)`); the drawings must hold the container's `name`.
+ * with --open. Returns what is missing where (empty when all is said).
  */
-function namedEverywhere(words: string, name: string): void {
+function namedEverywhere(all: readonly Named[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'graphns-layout-out-'));
+  const missing: string[] = [];
   try {
     for (const [cmd, args] of [
       ['lspidns', []],
@@ -64,7 +90,9 @@ function namedEverywhere(words: string, name: string): void {
     ] as const) {
       const r = runBin(cmd, [...args]);
       assert.equal(r.status, 0, r.stderr);
-      assert.ok(r.stdout.includes(words), `${cmd} ${args.join(' ')} says ${words}:\n${r.stdout}`);
+      for (const { words } of all)
+        if (!r.stdout.includes(words))
+          missing.push(`${cmd} ${args.join(' ')} does not say ${words}`);
     }
     const snap = join(dir, 'host.json');
     const json = runBin('graphns', ['--json']);
@@ -80,14 +108,51 @@ function namedEverywhere(words: string, name: string): void {
       // the drawing names it (its labels and the legend's index; a label may be split in lines)
       // (Graphviz writes '-' in SVG text as &#45;)
       const text = readFileSync(svg, 'utf8');
-      assert.ok(
-        text.includes(name) || text.includes(name.replace(/-/g, '&#45;')),
-        `graphns ${args.join(' ')} names ${name}`,
-      );
+      for (const { name } of all)
+        if (!text.includes(name) && !text.includes(name.replace(/-/g, '&#45;')))
+          missing.push(`graphns ${args.join(' ')} does not name ${name}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  return missing;
+}
+
+type Check = (t: TestContext) => void | Promise<void>;
+
+/** One layout: started and stopped by the suite at the end of this file, with the others. */
+interface Layout {
+  title: string;
+  skip: string | boolean | undefined;
+  starts: (() => Promise<void>)[];
+  stops: (() => Promise<void>)[];
+  tests: [name: string, check: Check][];
+  /** What its start threw: its tests fail with it. */
+  failed?: unknown;
+}
+const layouts: Layout[] = [];
+
+/**
+ * A layout, written like a describe(): its before() starts it, its after()
+ * removes exactly what it started, its tests check it. They run all at once
+ * (the suite at the end), as a host running all of them would.
+ */
+function layout(
+  title: string,
+  options: { skip?: string | boolean },
+  body: (reg: {
+    before(fn: () => Promise<void>): void;
+    after(fn: () => Promise<void>): void;
+    test(name: string, check: Check): void;
+  }) => void,
+): void {
+  const l: Layout = { title, skip: options.skip, starts: [], stops: [], tests: [] };
+  body({
+    before: (fn) => l.starts.push(fn),
+    after: (fn) => l.stops.push(fn),
+    test: (name, check) => l.tests.push([name, check]),
+  });
+  layouts.push(l);
 }
 
 /** Skip, or under CI fail: a green CI must mean the layout was tried. */
@@ -96,7 +161,7 @@ function cannot(t: { skip(why: string): void }, why: string): void {
   t.skip(why);
 }
 
-describe('containerd laid out like k3s', { skip: needRoot }, () => {
+layout('containerd laid out like k3s', { skip: needRoot }, ({ before, after, test }) => {
   const tag = randomBytes(3).toString('hex');
   const base = mkdtempSync(join(tmpdir(), 'graphns-k3s-'));
   const state = `/run/graphns-k3s-${tag}/containerd`; // as /run/k3s/containerd
@@ -272,14 +337,14 @@ describe('containerd laid out like k3s', { skip: needRoot }, () => {
       // which containerd runs it: the socket it was started with, as `ctr --address` takes it
       assert.equal(c!.instance, address, JSON.stringify(c));
     }
-    namedEverywhere(`container "api-k3s" (containerd at ${address}, namespace demo)`, 'api-k3s');
+    expectNamed(`container "api-k3s" (containerd at ${address}, namespace demo)`, 'api-k3s');
   });
 });
 
-describe(
+layout(
   'a second dockerd with its own data root, exec root and socket',
   { skip: needRoot },
-  () => {
+  ({ before, after, test }) => {
     const tag = randomBytes(3).toString('hex');
     const base = mkdtempSync(join(tmpdir(), 'graphns-dockerd2-'));
     const sock = join(base, 'docker.sock');
@@ -376,15 +441,15 @@ describe(
       assert.deepEqual([c?.engine, c?.id, c?.name], ['docker', id, name], JSON.stringify(c));
       assert.ok(c!.sources.includes('config.v2.json'));
       assert.equal(c!.instance, dataRoot, 'which dockerd: its data root');
-      namedEverywhere(`container "${name}" (docker at ${dataRoot})`, name);
+      expectNamed(`container "${name}" (docker at ${dataRoot})`, name);
     });
   },
 );
 
-describe(
+layout(
   'rootless podman without systemd (cgroupfs, vfs), as a throwaway user',
   { skip: needRoot || noUseradd },
-  () => {
+  ({ before, after, test }) => {
     const tag = randomBytes(3).toString('hex');
     const name = `rl-${tag}`;
     let user: TestUser | undefined;
@@ -470,7 +535,7 @@ describe(
         tree.stdout.includes(`container "${name}" (podman, user ${user!.name})`),
         tree.stdout,
       );
-      namedEverywhere(`container "${name}" (podman, user ${user!.name})`, name);
+      expectNamed(`container "${name}" (podman, user ${user!.name})`, name);
     });
 
     test('its pod is named from its user’s libpod database, found through conmon', (t) => {
@@ -480,235 +545,243 @@ describe(
       assert.deepEqual([c?.engine, c?.name], ['podman', inPod], JSON.stringify(c));
       assert.deepEqual(c!.pod, { kind: 'podman', id: podId, name: podName });
       assert.deepEqual(c!.owner, { uid: user!.uid, user: user!.name });
-      namedEverywhere(`container "${inPod}" (podman, user ${user!.name}, pod ${podName})`, inPod);
+      expectNamed(`container "${inPod}" (podman, user ${user!.name}, pod ${podName})`, inPod);
     });
   },
 );
 
-describe('podman with its own --root and --runroot (vfs), with a pod', { skip: needRoot }, () => {
-  const tag = randomBytes(3).toString('hex');
-  const base = mkdtempSync(join(tmpdir(), 'graphns-podroot-'));
-  const conf = join(base, 'containers.conf');
-  const P = [
-    'podman',
-    '--runtime',
-    'runc',
-    '--cgroup-manager=cgroupfs',
-    '--root',
-    join(base, 'root'),
-    '--runroot',
-    join(base, 'run'),
-    '--storage-driver',
-    'vfs',
-  ];
-  // a pod's infra container needs podman's default nofile limit lowered here
-  const p = (args: string[]) =>
-    exec(P[0]!, [...P.slice(1), ...args], {
-      timeout: 120_000,
-      env: { ...process.env, CONTAINERS_CONF: conf },
+layout(
+  'podman with its own --root and --runroot (vfs), with a pod',
+  { skip: needRoot },
+  ({ before, after, test }) => {
+    const tag = randomBytes(3).toString('hex');
+    const base = mkdtempSync(join(tmpdir(), 'graphns-podroot-'));
+    const conf = join(base, 'containers.conf');
+    const P = [
+      'podman',
+      '--runtime',
+      'runc',
+      '--cgroup-manager=cgroupfs',
+      '--root',
+      join(base, 'root'),
+      '--runroot',
+      join(base, 'run'),
+      '--storage-driver',
+      'vfs',
+    ];
+    // a pod's infra container needs podman's default nofile limit lowered here
+    const p = (args: string[]) =>
+      exec(P[0]!, [...P.slice(1), ...args], {
+        timeout: 120_000,
+        env: { ...process.env, CONTAINERS_CONF: conf },
+      });
+    const pod = `pod-${tag}`;
+    const name = `web-${tag}`;
+    let why: string | undefined;
+    let pid = 0;
+    let podId = '';
+
+    before(async () => {
+      try {
+        await exec('which', ['podman', 'catatonit']);
+      } catch {
+        why = 'podman with pods needs podman and catatonit (apt-get install podman catatonit)';
+        return;
+      }
+      writeFileSync(
+        conf,
+        '[containers]\ndefault_ulimits = ["nofile=1024:20000", "nproc=1024:1024"]\n',
+      );
+      try {
+        const rootfs = makeRootfs(base);
+        await p(['import', '-q', await rootfs.tar, `localhost/graphns-pr:${tag}`]);
+        podId = (await p(['pod', 'create', '--name', pod])).stdout.trim().split('\n').pop()!;
+        await p([
+          'run',
+          '-d',
+          '--pod',
+          pod,
+          '--name',
+          name,
+          '--ulimit',
+          'nofile=1024:20000',
+          '--ulimit',
+          'nproc=1024:1024',
+          `localhost/graphns-pr:${tag}`,
+          '/bin/sleep',
+          '101000',
+        ]);
+        pid = Number((await p(['inspect', '-f', '{{.State.Pid}}', name])).stdout.trim());
+      } catch (err) {
+        why = `podman with its own root could not run a pod here: ${(err as Error).message}`;
+      }
     });
-  const pod = `pod-${tag}`;
-  const name = `web-${tag}`;
-  let why: string | undefined;
-  let pid = 0;
-  let podId = '';
 
-  before(async () => {
-    try {
-      await exec('which', ['podman', 'catatonit']);
-    } catch {
-      why = 'podman with pods needs podman and catatonit (apt-get install podman catatonit)';
-      return;
-    }
-    writeFileSync(
-      conf,
-      '[containers]\ndefault_ulimits = ["nofile=1024:20000", "nproc=1024:1024"]\n',
-    );
-    try {
-      const rootfs = makeRootfs(base);
-      await p(['import', '-q', await rootfs.tar, `localhost/graphns-pr:${tag}`]);
-      podId = (await p(['pod', 'create', '--name', pod])).stdout.trim().split('\n').pop()!;
-      await p([
-        'run',
-        '-d',
-        '--pod',
-        pod,
-        '--name',
-        name,
-        '--ulimit',
-        'nofile=1024:20000',
-        '--ulimit',
-        'nproc=1024:1024',
-        `localhost/graphns-pr:${tag}`,
-        '/bin/sleep',
-        '101000',
-      ]);
-      pid = Number((await p(['inspect', '-f', '{{.State.Pid}}', name])).stdout.trim());
-    } catch (err) {
-      why = `podman with its own root could not run a pod here: ${(err as Error).message}`;
-    }
-  });
-
-  after(async () => {
-    try {
-      await p(['pod', 'rm', '-f', pod]).catch(() => undefined);
-      await p(['rmi', '-af']).catch(() => undefined);
-    } finally {
-      rmSync(base, { recursive: true, force: true, maxRetries: 5 });
-    }
-  });
-
-  test("its container and pod are named from its own root's files", (t) => {
-    if (why) return cannot(t, why);
-    assert.ok(pid > 0 && /^[0-9a-f]{64}$/.test(podId), `podman: pid ${pid}, pod ${podId}`);
-    const { c } = scan().of(pid);
-    assert.deepEqual(
-      [c?.engine, c?.name, c?.pod],
-      ['podman', name, { kind: 'podman', name: pod, id: podId }],
-      JSON.stringify(c),
-    );
-    assert.equal(c!.instance, join(base, 'root'), 'which podman: its storage root');
-    namedEverywhere(`container "${name}" (podman at ${join(base, 'root')}, pod ${pod})`, name);
-  });
-});
-
-describe('a containerd inside a privileged podman container, like kind', { skip: needRoot }, () => {
-  const tag = randomBytes(3).toString('hex');
-  const base = mkdtempSync(join(tmpdir(), 'graphns-nested-'));
-  const conf = join(base, 'containers.conf');
-  const outer = `kind-${tag}`;
-  const image = `localhost/graphns-nest:${tag}`;
-  const P = ['--runtime', 'runc', '--cgroup-manager=cgroupfs'];
-  const p = (args: string[]) =>
-    exec('podman', [...P, ...args], {
-      timeout: 120_000,
-      env: { ...process.env, CONTAINERS_CONF: conf },
+    after(async () => {
+      try {
+        await p(['pod', 'rm', '-f', pod]).catch(() => undefined);
+        await p(['rmi', '-af']).catch(() => undefined);
+      } finally {
+        rmSync(base, { recursive: true, force: true, maxRetries: 5 });
+      }
     });
-  let why: string | undefined;
-  let innerPid = 0;
 
-  before(async () => {
-    let bins: string[];
-    try {
-      bins = (
-        await exec('which', ['podman', 'containerd', 'containerd-shim-runc-v2', 'runc', 'ctr'])
-      ).stdout
-        .trim()
-        .split('\n');
-    } catch {
-      why = 'needs podman and containerd (apt-get install podman containerd runc)';
-      return;
-    }
-    writeFileSync(
-      conf,
-      '[containers]\ndefault_ulimits = ["nofile=1024:20000", "nproc=1024:1024"]\n',
-    );
-    try {
-      const rootfs = makeRootfs(base);
-      const tar = await rootfs.tar;
-      const archive = await makeOciArchive(base, tar, `docker.io/library/graphns-inner:${tag}`);
-      await p(['import', '-q', tar, image]);
-      // the host's engine binaries and their libraries, read-only, as kind's node image has its own
-      const mounts = [...bins.slice(1), '/lib/x86_64-linux-gnu', '/lib64']
-        .filter((x) => existsSync(x))
-        .flatMap((x) => ['-v', `${x}:${x}:ro`]);
-      await p([
-        'run',
-        '-d',
-        '--privileged',
-        '--name',
-        outer,
-        '--network',
-        'none',
-        '--ulimit',
-        'nofile=1024:20000',
-        '--ulimit',
-        'nproc=1024:1024',
-        ...mounts,
-        '-v',
-        `${archive}:/inner.tar:ro`,
-        '--tmpfs',
-        '/run',
-        '--tmpfs',
-        '/var/lib/containerd',
-        '--tmpfs',
-        '/tmp',
-        image,
-        '/bin/sh',
-        '-c',
-        'containerd > /tmp/containerd.log 2>&1 & exec sleep 101200',
-      ]);
-      for (let i = 0; ; i++) {
-        try {
-          await p(['exec', outer, 'ctr', 'version']);
-          break;
-        } catch (err) {
-          if (i > 100) throw err;
-          await new Promise((r) => setTimeout(r, 100));
+    test("its container and pod are named from its own root's files", (t) => {
+      if (why) return cannot(t, why);
+      assert.ok(pid > 0 && /^[0-9a-f]{64}$/.test(podId), `podman: pid ${pid}, pod ${podId}`);
+      const { c } = scan().of(pid);
+      assert.deepEqual(
+        [c?.engine, c?.name, c?.pod],
+        ['podman', name, { kind: 'podman', name: pod, id: podId }],
+        JSON.stringify(c),
+      );
+      assert.equal(c!.instance, join(base, 'root'), 'which podman: its storage root');
+      expectNamed(`container "${name}" (podman at ${join(base, 'root')}, pod ${pod})`, name);
+    });
+  },
+);
+
+layout(
+  'a containerd inside a privileged podman container, like kind',
+  { skip: needRoot },
+  ({ before, after, test }) => {
+    const tag = randomBytes(3).toString('hex');
+    const base = mkdtempSync(join(tmpdir(), 'graphns-nested-'));
+    const conf = join(base, 'containers.conf');
+    const outer = `kind-${tag}`;
+    const image = `localhost/graphns-nest:${tag}`;
+    const P = ['--runtime', 'runc', '--cgroup-manager=cgroupfs'];
+    const p = (args: string[]) =>
+      exec('podman', [...P, ...args], {
+        timeout: 120_000,
+        env: { ...process.env, CONTAINERS_CONF: conf },
+      });
+    let why: string | undefined;
+    let innerPid = 0;
+
+    before(async () => {
+      let bins: string[];
+      try {
+        bins = (
+          await exec('which', ['podman', 'containerd', 'containerd-shim-runc-v2', 'runc', 'ctr'])
+        ).stdout
+          .trim()
+          .split('\n');
+      } catch {
+        why = 'needs podman and containerd (apt-get install podman containerd runc)';
+        return;
+      }
+      writeFileSync(
+        conf,
+        '[containers]\ndefault_ulimits = ["nofile=1024:20000", "nproc=1024:1024"]\n',
+      );
+      try {
+        const rootfs = makeRootfs(base);
+        const tar = await rootfs.tar;
+        const archive = await makeOciArchive(base, tar, `docker.io/library/graphns-inner:${tag}`);
+        await p(['import', '-q', tar, image]);
+        // the host's engine binaries and their libraries, read-only, as kind's node image has its own
+        const mounts = [...bins.slice(1), '/lib/x86_64-linux-gnu', '/lib64']
+          .filter((x) => existsSync(x))
+          .flatMap((x) => ['-v', `${x}:${x}:ro`]);
+        await p([
+          'run',
+          '-d',
+          '--privileged',
+          '--name',
+          outer,
+          '--network',
+          'none',
+          '--ulimit',
+          'nofile=1024:20000',
+          '--ulimit',
+          'nproc=1024:1024',
+          ...mounts,
+          '-v',
+          `${archive}:/inner.tar:ro`,
+          '--tmpfs',
+          '/run',
+          '--tmpfs',
+          '/var/lib/containerd',
+          '--tmpfs',
+          '/tmp',
+          image,
+          '/bin/sh',
+          '-c',
+          'containerd > /tmp/containerd.log 2>&1 & exec sleep 101200',
+        ]);
+        for (let i = 0; ; i++) {
+          try {
+            await p(['exec', outer, 'ctr', 'version']);
+            break;
+          } catch (err) {
+            if (i > 100) throw err;
+            await new Promise((r) => setTimeout(r, 100));
+          }
         }
+        await p(['exec', outer, 'ctr', 'images', 'import', '/inner.tar']);
+        await p([
+          'exec',
+          outer,
+          'ctr',
+          'run',
+          '-d',
+          '--label',
+          'nerdctl/name=cart',
+          `docker.io/library/graphns-inner:${tag}`,
+          'cart1',
+          '/bin/sleep',
+          '101300',
+        ]);
+        const row = (await p(['exec', outer, 'ctr', 'task', 'ls'])).stdout;
+        // the task's PID is in the outer container's PID namespace: find ours by its argv
+        for (let i = 0; i < 100 && innerPid === 0; i++) {
+          const hit = (
+            await exec('pgrep', ['-f', 'sleep 101300']).catch(() => ({ stdout: '' }))
+          ).stdout.trim();
+          innerPid = Number(hit.split('\n')[0] || 0);
+          if (innerPid === 0) await new Promise((r) => setTimeout(r, 50));
+        }
+        if (innerPid === 0) throw new Error(`no inner task: ${row}`);
+      } catch (err) {
+        why = `a containerd in a podman container could not run here: ${(err as Error).message}`;
       }
-      await p(['exec', outer, 'ctr', 'images', 'import', '/inner.tar']);
-      await p([
-        'exec',
-        outer,
-        'ctr',
-        'run',
-        '-d',
-        '--label',
-        'nerdctl/name=cart',
-        `docker.io/library/graphns-inner:${tag}`,
-        'cart1',
-        '/bin/sleep',
-        '101300',
-      ]);
-      const row = (await p(['exec', outer, 'ctr', 'task', 'ls'])).stdout;
-      // the task's PID is in the outer container's PID namespace: find ours by its argv
-      for (let i = 0; i < 100 && innerPid === 0; i++) {
-        const hit = (
-          await exec('pgrep', ['-f', 'sleep 101300']).catch(() => ({ stdout: '' }))
-        ).stdout.trim();
-        innerPid = Number(hit.split('\n')[0] || 0);
-        if (innerPid === 0) await new Promise((r) => setTimeout(r, 50));
+    });
+
+    after(async () => {
+      try {
+        // the outer container takes the inner containerd and its task along
+        await p(['rm', '-f', '-t', '0', outer]).catch(() => undefined);
+        await p(['rmi', '-f', image]).catch(() => undefined);
+      } finally {
+        rmSync(base, { recursive: true, force: true, maxRetries: 5 });
       }
-      if (innerPid === 0) throw new Error(`no inner task: ${row}`);
-    } catch (err) {
-      why = `a containerd in a podman container could not run here: ${(err as Error).message}`;
-    }
-  });
+    });
 
-  after(async () => {
-    try {
-      // the outer container takes the inner containerd and its task along
-      await p(['rm', '-f', '-t', '0', outer]).catch(() => undefined);
-      await p(['rmi', '-f', image]).catch(() => undefined);
-    } finally {
-      rmSync(base, { recursive: true, force: true, maxRetries: 5 });
-    }
-  });
+    test('the inner container is named, in the outer one, and not taken for it', (t) => {
+      if (why) return cannot(t, why);
+      const { m, of } = scan();
+      const { c } = of(innerPid);
+      const o = m.containers.find((x) => x.key === c?.outer);
+      assert.deepEqual(
+        [c?.engine, c?.id, c?.name, c?.engineNamespace, o?.engine, o?.name],
+        ['containerd', 'cart1', 'cart', 'default', 'podman', outer],
+        JSON.stringify([c, o]),
+      );
+      const tree = runBin('lspidns', []);
+      assert.ok(
+        tree.stdout.includes(`container "cart" (containerd) in container "${outer}" (podman)`),
+        tree.stdout,
+      );
+      expectNamed(`container "cart" (containerd) in container "${outer}" (podman)`, 'cart');
+    });
+  },
+);
 
-  test('the inner container is named, in the outer one, and not taken for it', (t) => {
-    if (why) return cannot(t, why);
-    const { m, of } = scan();
-    const { c } = of(innerPid);
-    const o = m.containers.find((x) => x.key === c?.outer);
-    assert.deepEqual(
-      [c?.engine, c?.id, c?.name, c?.engineNamespace, o?.engine, o?.name],
-      ['containerd', 'cart1', 'cart', 'default', 'podman', outer],
-      JSON.stringify([c, o]),
-    );
-    const tree = runBin('lspidns', []);
-    assert.ok(
-      tree.stdout.includes(`container "cart" (containerd) in container "${outer}" (podman)`),
-      tree.stdout,
-    );
-    namedEverywhere(`container "cart" (containerd) in container "${outer}" (podman)`, 'cart');
-  });
-});
-
-describe(
+layout(
   'rootless Docker (dockerd-rootless.sh under rootlesskit), as a throwaway user',
   { skip: needRoot || noUseradd },
-  () => {
+  ({ before, after, test }) => {
     const SCRIPT = '/usr/share/docker.io/contrib/dockerd-rootless.sh';
     const tag = randomBytes(3).toString('hex');
     const name = `rd-${tag}`;
@@ -798,7 +871,73 @@ describe(
         ['docker', id, name, { uid: user!.uid, user: user!.name }],
         JSON.stringify(c),
       );
-      namedEverywhere(`container "${name}" (docker, user ${user!.name})`, name);
+      expectNamed(`container "${name}" (docker, user ${user!.name})`, name);
+    });
+  },
+);
+
+describe(
+  'every layout at once, beside the six engines of the default scene',
+  { skip: needRoot },
+  () => {
+    let engines: Engines | undefined;
+    const running = layouts.filter((l) => !l.skip);
+
+    before(async () => {
+      engines = await Engines.up(ENGINE_GROUPS);
+      // one after the other: each layout's start says why it could not, its test reports it
+      for (const l of running)
+        for (const start of l.starts) await start().catch((err: unknown) => (l.failed ??= err));
+    });
+
+    after(async () => {
+      // every layout's removal, whatever another's did; the engines last
+      const failures: unknown[] = [];
+      for (const l of [...running].reverse())
+        for (const stop of l.stops) await stop().catch((err: unknown) => failures.push(err));
+      await engines?.down();
+      if (failures.length > 0) throw failures[0];
+    });
+
+    for (const l of layouts)
+      describe(l.title, { skip: l.skip }, () => {
+        for (const [name, check] of l.tests)
+          test(name, (t) => {
+            if (l.failed) throw l.failed;
+            return check(t);
+          });
+      });
+
+    test('one scan names every container of every layout and of the default scene, in every presentation', () => {
+      const all = [...expected];
+      // the default scene's containers, as their engines report them (a pod shown whole says its pod)
+      const m = discover({ tasks: false, fds: false, mounts: false });
+      for (const g of ENGINE_GROUPS) {
+        if (engines!.skip(g)) continue; // (under CI, skip() fails the run instead)
+        for (const e of engines!.of(g)) {
+          const proc = m.processes.find((p) => p.pid === e.pid);
+          const c = m.containers.find((x) => x.key === proc?.container);
+          assert.equal(
+            c?.name,
+            e.name,
+            `${g} ${e.name} is named in the model: ${JSON.stringify(c)}`,
+          );
+          if (e.pod) assert.equal(c?.pod?.name, e.pod.name, `${e.name} is in pod ${e.pod.name}`);
+          // a pod member may be shown as its pod (`pod shop-pod (podman)`, `pod prod/cart-7d9f`)
+          const pod = e.pod && (e.pod.namespace ? `${e.pod.namespace}/${e.pod.name}` : e.pod.name);
+          all.push(
+            pod
+              ? { words: `pod ${pod}`, name: e.pod!.name }
+              : { words: `"${e.name}"`, name: e.name },
+          );
+        }
+      }
+      // every layout's test ran and said what it expects
+      assert.ok(
+        expected.length >= running.length,
+        `${expected.length} expectations from ${running.length} layouts`,
+      );
+      assert.deepEqual(namedEverywhere(all), []);
     });
   },
 );
