@@ -779,6 +779,147 @@ layout(
 );
 
 layout(
+  'a dockerd inside a privileged podman container (Docker in Docker)',
+  { skip: needRoot },
+  ({ before, after, test }) => {
+    const tag = randomBytes(3).toString('hex');
+    const base = mkdtempSync(join(tmpdir(), 'graphns-dind-'));
+    const conf = join(base, 'containers.conf');
+    const outer = `dind-${tag}`;
+    const inner = `shopweb-${tag}`;
+    const image = `localhost/graphns-dind:${tag}`;
+    const p = (args: string[]) =>
+      exec('podman', ['--runtime', 'runc', '--cgroup-manager=cgroupfs', ...args], {
+        timeout: 120_000,
+        env: { ...process.env, CONTAINERS_CONF: conf },
+      });
+    // Debian's client, which speaks to Debian's dockerd
+    const docker = (args: string[]) => p(['exec', outer, '/usr/bin/docker', ...args]);
+    let why: string | undefined;
+    let innerId = '';
+    let innerPid = 0;
+
+    before(async () => {
+      const bins = ['dockerd', 'containerd', 'containerd-shim-runc-v2', 'runc', 'docker-init'];
+      let paths: string[];
+      try {
+        paths = (await exec('which', ['podman', ...bins])).stdout.trim().split('\n').slice(1);
+        if (!existsSync('/usr/bin/docker')) throw new Error('no /usr/bin/docker');
+      } catch {
+        why = 'needs podman and Docker (apt-get install podman docker.io)';
+        return;
+      }
+      writeFileSync(
+        conf,
+        '[containers]\ndefault_ulimits = ["nofile=1024:20000", "nproc=1024:1024"]\n',
+      );
+      try {
+        const tar = await makeRootfs(base).tar;
+        await p(['import', '-q', tar, image]);
+        // the host's engine binaries and their libraries, read-only, as a docker:dind image has its own
+        const mounts = [
+          ...paths,
+          '/usr/bin/docker',
+          '/lib/x86_64-linux-gnu',
+          '/usr/lib/x86_64-linux-gnu',
+          '/lib64',
+        ]
+          .filter((x) => existsSync(x))
+          .flatMap((x) => ['-v', `${x}:${x}:ro`]);
+        await p([
+          'run',
+          '-d',
+          '--privileged',
+          '--name',
+          outer,
+          '--network',
+          'none',
+          ...mounts,
+          '-v',
+          `${tar}:/inner.tar:ro`,
+          '--tmpfs',
+          '/run',
+          '--tmpfs',
+          '/var/lib/docker',
+          '--tmpfs',
+          '/tmp',
+          image,
+          '/bin/sh',
+          '-c',
+          'PATH=/usr/sbin:/usr/bin:/bin dockerd --iptables=false --ip6tables=false --bridge=none ' +
+            '--exec-opt native.cgroupdriver=cgroupfs > /tmp/dockerd.log 2>&1 & exec sleep 101500',
+        ]);
+        for (let i = 0; ; i++) {
+          try {
+            await docker(['version']);
+            break;
+          } catch (err) {
+            if (i > 200) throw err;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+        await docker(['import', '/inner.tar', `inner:${tag}`]);
+        innerId = (
+          await docker([
+            'run',
+            '-d',
+            '--name',
+            inner,
+            '--network',
+            'none',
+            `inner:${tag}`,
+            '/bin/sleep',
+            '101600',
+          ])
+        ).stdout
+          .trim()
+          .split('\n')
+          .pop()!;
+        // the inner dockerd's PID namespace is the outer container's: ours from the host's view
+        const hostPid = async () =>
+          Number(
+            (await exec('pgrep', ['-f', 'sleep 101600']).catch(() => ({ stdout: '' }))).stdout
+              .trim()
+              .split('\n')[0] || 0,
+          );
+        for (let i = 0; i < 100 && innerPid === 0; i++) {
+          innerPid = await hostPid();
+          if (innerPid === 0) await new Promise((r) => setTimeout(r, 50));
+        }
+        if (innerPid === 0) throw new Error('the inner container has no process');
+      } catch (err) {
+        why = `a dockerd in a podman container could not run here: ${(err as Error).message}`;
+      }
+    });
+
+    after(async () => {
+      try {
+        // the outer container takes the inner dockerd and its container along
+        await p(['rm', '-f', '-t', '0', outer]).catch(() => undefined);
+        await p(['rmi', '-f', image]).catch(() => undefined);
+      } finally {
+        rmSync(base, { recursive: true, force: true, maxRetries: 5 });
+      }
+    });
+
+    test('the inner Docker container is named from the inner dockerd’s files, in the outer one', (t) => {
+      if (why) return cannot(t, why);
+      assert.match(innerId, /^[0-9a-f]{64}$/);
+      const { m, of } = scan();
+      const { c } = of(innerPid);
+      const o = m.containers.find((x) => x.key === c?.outer);
+      assert.deepEqual(
+        [c?.engine, c?.id, c?.name, o?.engine, o?.name],
+        ['docker', innerId, inner, 'podman', outer],
+        JSON.stringify([c, o]),
+      );
+      assert.ok(c!.sources.includes('config.v2.json'));
+      expectNamed(`container "${inner}" (docker) in container "${outer}" (podman)`, inner);
+    });
+  },
+);
+
+layout(
   'rootless Docker (dockerd-rootless.sh under rootlesskit), as a throwaway user',
   { skip: needRoot || noUseradd },
   ({ before, after, test }) => {

@@ -852,3 +852,48 @@ test('a containerd inside a podman container: its container is named, in the out
     ),
   );
 });
+
+test('a dockerd inside a podman container: its container is Docker’s, named from the data root its bundle mounts, through the shim’s root', (t) => {
+  const { root, put } = hostRoot(t);
+  const OUTER = 'c'.repeat(64);
+  put(
+    '/var/lib/containers/storage/overlay-containers/containers.json',
+    containersJson([[OUTER, 'dind']]),
+  );
+  // the inner dockerd's containerd (namespace moby) through its shim 9200, whose root is the
+  // outer container's files (under a test root, `/proc/9200/cwd/..` is `/proc/9200`)
+  const bundleOf = (id: string, dataRoot: string) =>
+    JSON.stringify({
+      ociVersion: '1.0.2-dev',
+      mounts: [
+        { destination: '/proc', type: 'proc', source: 'proc' },
+        {
+          destination: '/etc/hostname',
+          type: 'bind',
+          source: `${dataRoot}/containers/${id}/hostname`,
+        },
+      ],
+    });
+  put(`/proc/9200/${ID}/config.json`, bundleOf(ID, '/var/lib/docker'));
+  put(`/proc/9200/root/var/lib/docker/containers/${ID}/config.v2.json`, dockerConfig('/shopweb'));
+  // a bundle naming a data root with `..`: not followed
+  put(`/proc/9200/${ID2}/config.json`, bundleOf(ID2, '/var/lib/../../etc'));
+  const shim = ['containerd-shim-runc-v2', '-namespace', 'moby', '-id', ID];
+  const { ctx } = context(root, { 9200: shim, 9201: [...shim.slice(0, 4), ID2] });
+  const outerPath = `/libpod_parent/libpod-${OUTER}`;
+  const procs = [
+    proc(9001, 9000, outerPath, 'sleep'),
+    proc(9200, 9199, outerPath, 'containerd-shim'),
+    proc(9201, 9199, outerPath, 'containerd-shim'),
+    proc(9301, 9200, `${outerPath}/docker/${ID}`),
+    proc(9302, 9201, `${outerPath}/docker/${ID2}`),
+  ];
+  assert.deepEqual(
+    run(procs, ctx).map((c) => [c.key, c.name, c.pids, c.outer]),
+    [
+      [`docker:${ID}`, 'shopweb', [9301], `podman:${OUTER}`],
+      [`docker:${ID2}`, undefined, [9302], `podman:${OUTER}`],
+      [`podman:${OUTER}`, 'dind', [9001, 9200, 9201], undefined],
+    ],
+  );
+});

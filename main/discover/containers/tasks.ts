@@ -34,6 +34,8 @@ export interface Task {
   id: string;
   /** The bundle (config.json, init.pid), as a path to read through the scan context. */
   dir: string;
+  /** The shim it was found through: its root (`/proc/<shim>/root`) is the engine's view of files. */
+  shim?: number;
   /**
    * The containerd that runs it, by its socket (the shim's `-address`),
    * where that is not the default one's: k3s's, RKE2's, a second one's.
@@ -60,7 +62,7 @@ export function containerdTasks(procs: readonly ProcInfo[], ctx: ScanContext): M
   let tasks = perScan.get(ctx);
   if (tasks) return tasks;
   tasks = new Map();
-  const add = (ns: string, nsDir: string, instance?: string) => {
+  const add = (ns: string, nsDir: string, instance?: string, shim?: number) => {
     for (const id of ctx.list(nsDir)) {
       if (IDENT.test(id) && !tasks!.has(`${ns}/${id}`))
         tasks!.set(`${ns}/${id}`, {
@@ -68,6 +70,7 @@ export function containerdTasks(procs: readonly ProcInfo[], ctx: ScanContext): M
           id,
           dir: `${nsDir}/${id}`,
           ...(instance ? { instance } : {}),
+          ...(shim !== undefined ? { shim } : {}),
         });
     }
   };
@@ -80,7 +83,7 @@ export function containerdTasks(procs: readonly ProcInfo[], ctx: ScanContext): M
     if (!argv || !SHIM.test(command(argv))) continue;
     const ns = option(argv, '-namespace', '--namespace');
     if (ns === undefined || !IDENT.test(ns)) continue;
-    add(ns, `/proc/${p.pid}/cwd/..`, instanceOf(option(argv, '-address', '--address')));
+    add(ns, `/proc/${p.pid}/cwd/..`, instanceOf(option(argv, '-address', '--address')), p.pid);
   }
   perScan.set(ctx, tasks);
   return tasks;
