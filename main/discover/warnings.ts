@@ -6,14 +6,14 @@
  * cause and summarised, so a scan of thousands of processes yields a few
  * readable lines instead of thousands.
  */
+import { hasCode } from '../../native-shim';
 import { escapeDisplay } from '../model/names';
 
 const SHOWN_PER_CAUSE = 5;
 
 /** Errors meaning "the process or thread is gone": not worth a warning. */
 export function isVanished(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'ENOENT' || code === 'ESRCH';
+  return hasCode(err, 'ENOENT', 'ESRCH');
 }
 
 /** A short, escaped-later name for warnings: `pid 42 (name)`. */

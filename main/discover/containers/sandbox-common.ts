@@ -7,6 +7,7 @@
 import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeBytes } from '../../model/names';
+import { NS_TYPES } from '../../relations/constants';
 import { candidatePaths } from './cgroup';
 import type { ProcInfo, ScanContext } from './source';
 
@@ -138,11 +139,9 @@ export function hasAncestor(
   return false;
 }
 
-const NS_TYPES = ['mnt', 'pid', 'net', 'uts', 'ipc', 'user', 'cgroup'];
-
 /**
  * Whether `pid` is in other namespaces than `than`: true when any type's
- * link differs, false when all readable ones agree, undefined when none
+ * link differs (every type the kernel has, time namespaces included), false when all readable ones agree, undefined when none
  * could be compared.
  */
 export function nsDiffer(ctx: ScanContext, pid: number, than: number): boolean | undefined {
