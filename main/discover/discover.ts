@@ -23,6 +23,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { userName } from '../../native-shim';
 import { NS_TYPES } from '../relations/constants';
+import { orderKey } from '../model/order';
 import type { Container, Model, Namespace, NsKey, NsTypeName, Process } from '../model/types';
 import { parseCgroupFile } from './containers/cgroup';
 import { liveContext, resolveContainers, type ProcInfo } from './containers';
@@ -171,10 +172,9 @@ export function discover(options: DiscoverOptions = {}): Model {
   nameContainerOwners(containers, processes);
   const namespaces = [...registry.entries.values()].map((e) => e.ns);
   assignLabels(namespaces, byPid);
-  // by type, then inode: one number each (inodes are 32-bit), computed once, not per comparison
-  const typeOrder = new Map(NS_TYPES.map((t, i) => [t, i * 2 ** 32]));
+  // by type, then inode: one number each, computed once, not per comparison
   const sorted = namespaces
-    .map((n): [number, Namespace] => [typeOrder.get(n.type)! + n.ino, n])
+    .map((n): [number, Namespace] => [orderKey(n), n])
     .sort((a, b) => a[0] - b[0]);
   for (let i = 0; i < sorted.length; i++) namespaces[i] = sorted[i]![1];
   for (const ns of namespaces) {

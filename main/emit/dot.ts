@@ -34,7 +34,7 @@
  * Node ids come from namespace keys only. So no name can add a node, an
  * attribute or an edge, and the SVG carries names as text.
  */
-import { NS_TYPES } from '../relations/constants';
+import { byTypeThenIno, FLAT_TYPES } from '../model/order';
 import { escapeDisplay, graphOf } from '../model';
 import type { Container, Model, ModelGraph, Namespace, NsKey, NsTypeName } from '../model';
 import {
@@ -71,9 +71,6 @@ const COLOURS: Readonly<Record<NsTypeName, { fill: string; line: string }>> = {
   cgroup: { fill: '#d0efeb', line: '#11756a' },
   time: { fill: '#e4e7eb', line: '#555f6b' },
 };
-
-/** Flat types in the order the legend and the groups list them (lsns's order). */
-const FLAT_TYPES: readonly NsTypeName[] = NS_TYPES.filter((t) => t !== 'user' && t !== 'pid');
 
 const HIDDEN_FILL = '#f3f3f3';
 const HIDDEN_LINE = '#8a8a8a';
@@ -136,10 +133,6 @@ export function rowSvgId(key: NsKey): string {
 /** The SVG id of the edge from `from` to `to` (`e__pid-2__pid-1`). */
 export function edgeSvgId(from: string, to: string): string {
   return `e__${svgId(from)}__${svgId(to)}`;
-}
-
-function byTypeThenIno(a: Namespace, b: Namespace): number {
-  return NS_TYPES.indexOf(a.type) - NS_TYPES.indexOf(b.type) || a.ino - b.ino;
 }
 
 /** `NAME (PID)` of a process, or just `pid PID` when the model lacks it. */

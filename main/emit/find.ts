@@ -15,7 +15,7 @@
  * Matches come in drawing order: type (lsns's order), then inode.
  */
 import type { ModelGraph } from '../model/graph';
-import { NS_TYPES } from '../relations/constants';
+import { sortedNamespaces } from '../model/order';
 import type { Namespace, NsKey } from '../model/types';
 import { containerName, netnsNames } from './containers';
 
@@ -36,11 +36,7 @@ const ID_FORM = /^(?:([a-z]+):)?\[?(\d+)\]?$/;
 
 /** Build the index for `g`'s model. */
 export function findIndex(g: ModelGraph): FindIndex {
-  const order = new Map(NS_TYPES.map((t, i) => [t, i]));
-  const sorted = [...g.model.namespaces].sort(
-    (a, b) => order.get(a.type)! - order.get(b.type)! || a.ino - b.ino,
-  );
-  const entries: Entry[] = sorted.map((ns: Namespace) => {
+  const entries: Entry[] = sortedNamespaces(g.model.namespaces).map((ns: Namespace) => {
     const numbers = new Set<number>([
       ...ns.pids,
       ...ns.tasks.flatMap((t) => [t.pid, t.tid]),

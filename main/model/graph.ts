@@ -3,7 +3,7 @@
  * PID, and the children of each user/PID namespace and the namespaces each
  * user namespace owns. Built once per model; the model itself stays plain.
  */
-import { NS_TYPES } from '../relations/constants';
+import { sortedNamespaces } from './order';
 import type {
   Container,
   ContainerKey,
@@ -47,10 +47,7 @@ export function graphOf(model: Model): ModelGraph {
     else m.set(k, [n]);
   };
   // snapshots from elsewhere need not be sorted: order here, by type then inode
-  const order = new Map(NS_TYPES.map((t, i) => [t, i]));
-  const sorted = [...model.namespaces].sort(
-    (a, b) => order.get(a.type)! - order.get(b.type)! || a.ino - b.ino,
-  );
+  const sorted = sortedNamespaces(model.namespaces);
   for (const n of sorted) {
     if (n.parent !== undefined && byKey.has(n.parent)) push(children, n.parent, n);
     if (n.owner !== undefined && byKey.has(n.owner)) push(owned, n.owner, n);
