@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { readlinkLatin1 } from '../../native-shim';
-import { decodeBytes } from '../model/names';
+import { decodeBytes, decodeEscaped } from '../model/names';
 import { NS_TYPES } from '../relations/constants';
 import type { NsKey, NsTypeName } from '../model/types';
 
@@ -199,17 +199,9 @@ export interface NsMount {
   mountPoint: string;
 }
 
-/** Undo mountinfo's octal escapes (`\040` for space, `\012` for newline, ...). */
-function unescapeMountinfo(s: string): Buffer {
-  const bytes: number[] = [];
-  const raw = Buffer.from(s, 'latin1');
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === 0x5c && /^[0-7]{3}$/.test(s.slice(i + 1, i + 4))) {
-      bytes.push(parseInt(s.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else bytes.push(raw[i]!);
-  }
-  return Buffer.from(bytes);
+/** A mountinfo field (read as latin1) as text: its octal escapes (`\040` for space, ...) undone. */
+function mountinfoField(s: string): string {
+  return decodeEscaped(Buffer.from(s, 'latin1'), 'octal');
 }
 
 /**
@@ -228,7 +220,7 @@ export function parseNsMounts(mountinfo: string): NsMount[] {
     if (root === undefined || mountPoint === undefined || fields[sep + 1] !== 'nsfs') continue;
     const ns = parseNsLink(root);
     if (!ns) continue;
-    mounts.push({ key: ns.key, mountPoint: decodeBytes(unescapeMountinfo(mountPoint)) });
+    mounts.push({ key: ns.key, mountPoint: mountinfoField(mountPoint) });
   }
   return mounts;
 }
@@ -261,8 +253,8 @@ export function parseCgroupMounts(mountinfo: string): CgroupMount[] {
     mounts.push({
       options: new Set(type === 'cgroup' ? (fields[sep + 3] ?? '').split(',') : []),
       v2: type === 'cgroup2',
-      root: decodeBytes(unescapeMountinfo(root)),
-      mountPoint: decodeBytes(unescapeMountinfo(mountPoint)),
+      root: mountinfoField(root),
+      mountPoint: mountinfoField(mountPoint),
     });
   }
   return mounts;

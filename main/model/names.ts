@@ -46,6 +46,41 @@ export function decodeBytes(bytes: Uint8Array): string {
   return out;
 }
 
+/** How a format writes a byte as text: `\ooo` (mountinfo: three octal digits) or `\xHH` (systemd). */
+export type ByteEscape = 'octal' | 'hex';
+
+const OCTAL = /^[0-7]{3}$/;
+const HEX = /^x[0-9a-fA-F]{2}$/;
+
+/** The byte escaped after the backslash at `bytes[at - 1]`, or undefined where none is. */
+function escapedByte(bytes: Uint8Array, at: number, form: ByteEscape): number | undefined {
+  // both forms are three characters after the backslash
+  const text = String.fromCharCode(...bytes.subarray(at, at + 3));
+  if (form === 'octal') return OCTAL.test(text) ? parseInt(text, 8) & 0xff : undefined;
+  return HEX.test(text) ? parseInt(text.slice(1), 16) : undefined;
+}
+
+/**
+ * Text in which a format escaped some bytes (mountinfo's `\040` for a
+ * space, systemd's `\x2d` in a unit name), with its escapes undone and the
+ * bytes then decoded as decodeBytes does: an escaped byte and the bytes
+ * around it make one UTF-8 sequence when they form one, and whatever is
+ * not UTF-8 is kept as lone surrogates. `bytes` is the text as the kernel
+ * or systemd wrote it; a backslash that starts no escape stays as it is.
+ */
+export function decodeEscaped(bytes: Uint8Array, form: ByteEscape): string {
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    const escaped = bytes[i] === 0x5c ? escapedByte(bytes, i + 1, form) : undefined;
+    if (escaped === undefined) out.push(bytes[i]!);
+    else {
+      out.push(escaped);
+      i += 3;
+    }
+  }
+  return decodeBytes(Uint8Array.from(out));
+}
+
 /** Inverse of decodeBytes(): the original bytes. */
 export function encodeBytes(s: string): Uint8Array {
   const out: number[] = [];

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeBytes, encodeBytes, escapeDisplay } from '../../main/model';
+import { decodeEscaped } from '../../main/model/names';
 
 test('valid UTF-8 decodes as TextDecoder does', () => {
   for (const s of ['plain', 'grüße', '日本語', '🦀 crab', 'a\nb\tc', '']) {
@@ -49,4 +50,17 @@ test('escapeDisplay leaves no line break, control character or bidi override', (
   assert.doesNotMatch(out, /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
   assert.equal(escapeDisplay('grüße 日本 <b>'), 'grüße 日本 <b>');
   assert.equal(escapeDisplay('a\ufffe\uffff\ufeffb'), 'a\\u{fffe}\\u{ffff}\\u{feff}b');
+});
+
+test('decodeEscaped: octal (mountinfo) and hex (systemd) escapes are bytes, decoded with their neighbours', () => {
+  const bytes = (s: string) => Buffer.from(s, 'latin1');
+  assert.equal(decodeEscaped(bytes('/run/netns/a\\040b'), 'octal'), '/run/netns/a b');
+  // an escaped lead byte and a raw continuation byte are one character
+  assert.equal(decodeEscaped(bytes('caf\\303\xa9'), 'octal'), 'café');
+  assert.equal(decodeEscaped(bytes('\\377x'), 'octal'), '\udcffx');
+  // not an escape: kept as written
+  assert.equal(decodeEscaped(bytes('a\\09b\\'), 'octal'), 'a\\09b\\');
+  assert.equal(decodeEscaped(encodeBytes('my\\x2dbox\\xc3\\xa9'), 'hex'), 'my-boxé');
+  assert.equal(decodeEscaped(encodeBytes('grüße\\xff'), 'hex'), 'grüße\udcff');
+  assert.equal(decodeEscaped(encodeBytes('\\xg1\\x4'), 'hex'), '\\xg1\\x4');
 });

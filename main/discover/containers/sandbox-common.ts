@@ -6,7 +6,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeBytes } from '../../model/names';
+import { decodeEscaped, encodeBytes } from '../../model/names';
 import { NS_TYPES } from '../../relations/constants';
 import { candidatePaths } from './cgroup';
 import type { ProcInfo, ScanContext } from './source';
@@ -56,21 +56,8 @@ export function firstComponent<T>(
  */
 export function unescapeUnit(escaped: string): string {
   if (!escaped.includes('\\x')) return escaped;
-  let out = '';
-  let bytes: number[] = [];
-  for (let i = 0; i < escaped.length; i++) {
-    const hex = escaped.slice(i + 2, i + 4);
-    if (escaped[i] === '\\' && escaped[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 3;
-      continue;
-    }
-    if (bytes.length > 0) out += decodeBytes(Uint8Array.from(bytes));
-    bytes = [];
-    out += escaped.charAt(i);
-  }
-  if (bytes.length > 0) out += decodeBytes(Uint8Array.from(bytes));
-  return out;
+  // the name as systemd wrote it (the cgroup path's bytes: encodeBytes undoes decodeBytes)
+  return decodeEscaped(encodeBytes(escaped), 'hex');
 }
 
 /** The process tree of one scan. */
