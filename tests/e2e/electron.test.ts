@@ -42,7 +42,7 @@ const electron = findElectron(process.env, electronPackageDir());
 const skip =
   'missing' in electron
     ? `no Electron binary here (${electron.missing}); the Electron wiring is type-checked ` +
-      'and run under a recording stand-in (tests/unit/electron-main.test.ts); this test runs where Electron is installed'
+      'and run under a recording stand-in (tests/integration/electron-main.test.ts); this test runs where Electron is installed'
     : needRoot || viewerSkip();
 
 test(

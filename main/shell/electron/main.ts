@@ -8,7 +8,7 @@
  * menu (Electron's default one opens DevTools and reloads the page), one
  * instance.
  *
- * tests/unit/electron-main.test.ts runs the built file under a recording
+ * tests/integration/electron-main.test.ts runs the built file under a recording
  * stand-in for `electron`; tests/e2e/electron.test.ts under the real one.
  */
 import {

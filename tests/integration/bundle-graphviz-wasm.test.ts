@@ -24,7 +24,7 @@ import {
 } from '../../build/graphviz-wasm.mjs';
 import { assetFor, loadAssets } from '../../main/shell/assets';
 import { serializeModel } from '../../main/model';
-import { hostileModel } from './fixtures/dot-models';
+import { hostileModel } from '../unit/fixtures/dot-models';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist');
