@@ -15,6 +15,7 @@ import type {
   TaskRef,
 } from '../model/types';
 import { byDisplay, netnsNames } from './containers';
+import { nsId } from './holder';
 import { nsenterLine, type NsenterLine } from './nsenter';
 import { podKey } from './view';
 
@@ -89,7 +90,7 @@ export function nsDetails(g: ModelGraph, key: NsKey): NsDetails | undefined {
   });
   return {
     ns,
-    id: `${ns.type}:[${ns.ino}]`,
+    id: nsId(ns),
     found: foundText(ns),
     owner: ownerNs
       ? {

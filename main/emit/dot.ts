@@ -47,6 +47,7 @@ import {
   type ContainerWords,
   type Marks,
 } from './containers';
+import { holderOf, nsId } from './holder';
 import type { ViewSelection } from './view';
 
 /** What to draw. */
@@ -135,10 +136,9 @@ export function edgeSvgId(from: string, to: string): string {
   return `e__${svgId(from)}__${svgId(to)}`;
 }
 
-/** `NAME (PID)` of a process, or just `pid PID` when the model lacks it. */
-function processText(g: ModelGraph, pid: number): string {
-  const p = g.byPid.get(pid);
-  return p ? `<B>${dotText(p.name)}</B> (${pid})` : `pid ${pid}`;
+/** `NAME (PID)` of a process, or just `pid PID` when the model lacks its name. */
+function processText(pid: number, name: string | undefined): string {
+  return name !== undefined ? `<B>${dotText(name)}</B> (${pid})` : `pid ${pid}`;
 }
 
 function more(n: number): string {
@@ -146,20 +146,25 @@ function more(n: number): string {
 }
 
 /**
- * What a namespace is known by: its label process, else the thread, fd or
- * bind mount that holds it, else (hidden) that no process is in it.
+ * What a namespace is known by (holder.ts): its label process, else the
+ * thread, fd or bind mount that holds it, else that no process is in it
+ * (the box's dashed border says when it is hidden).
  */
 function holderText(g: ModelGraph, ns: Namespace): string {
-  if (ns.label) return `<B>${dotText(ns.label.name)}</B> (${ns.label.pid})`;
-  const task = ns.tasks[0];
-  if (task) return `thread ${task.tid} of ${processText(g, task.pid)}${more(ns.tasks.length)}`;
-  const fd = ns.fds[0];
-  if (fd) return `fd ${fd.fd} of ${processText(g, fd.pid)}${more(ns.fds.length)}`;
-  const mount = ns.mounts[0];
-  if (mount) return `bind mount ${dotText(mount.path, 'end')}${more(ns.mounts.length)}`;
-  const pid = ns.pids[0];
-  if (pid !== undefined) return processText(g, pid);
-  return `<I>no process</I>`;
+  const h = holderOf(g, ns);
+  switch (h.kind) {
+    case 'process':
+      return processText(h.pid, h.name);
+    case 'thread':
+      return `thread ${h.tid} of ${processText(h.pid, h.name)}${more(h.count)}`;
+    case 'fd':
+      return `fd ${h.fd} of ${processText(h.pid, h.name)}${more(h.count)}`;
+    case 'mount':
+      return `bind mount ${dotText(h.mount.path, 'end')}${more(h.count)}`;
+    case 'hidden':
+    case 'none':
+      return `<I>no process</I>`;
+  }
 }
 
 /** System strings in container words: names bold, the rest plain, all through dotText. */
@@ -176,7 +181,7 @@ function belongsText(w: ContainerWords, ns: Namespace): string {
 
 /** `user:[4026531837]` in a monospace face. */
 function idText(ns: Namespace): string {
-  return `<FONT FACE="Courier" POINT-SIZE="9">${ns.type}:[${ns.ino}]</FONT>`;
+  return `<FONT FACE="Courier" POINT-SIZE="9">${nsId(ns)}</FONT>`;
 }
 
 /** Node attributes for a namespace's origin: fill says the type, the border how it was found. */
@@ -241,7 +246,7 @@ function groupCell(g: ModelGraph, w: ContainerWords, ns: Namespace): string {
   const belongs = belongsText(w, ns);
   const tail = belongs ? ` \u00b7 <FONT POINT-SIZE="9">${belongs}</FONT>` : '';
   // ID and HREF make Graphviz wrap the cell in <g id="a_row-..."><a>: the page's handle on it
-  const handle = ` ID="row-${svgId(ns.key)}" HREF="#${svgId(ns.key)}" TOOLTIP="${ns.type}:[${ns.ino}]"`;
+  const handle = ` ID="row-${svgId(ns.key)}" HREF="#${svgId(ns.key)}" TOOLTIP="${nsId(ns)}"`;
   return `<TD ALIGN="LEFT"${look}${handle}><FONT FACE="Courier" POINT-SIZE="9">[${ns.ino}]</FONT> ${holderText(g, ns)}${tail}</TD>`;
 }
 

@@ -14,6 +14,7 @@
 import type { ModelGraph } from '../model/graph';
 import { encodeBytes } from '../model/names';
 import type { Namespace, NsTypeName } from '../model/types';
+import { holderOf } from './holder';
 
 /** nsenter's option for each type. */
 const OPTION: Readonly<Record<NsTypeName, string>> = {
@@ -65,27 +66,26 @@ function mountPath(g: ModelGraph, ns: Namespace): string | undefined {
 /** The command line entering `ns` (run as root, from the host's PID namespace). */
 export function nsenterLine(g: ModelGraph, ns: Namespace): NsenterLine {
   const opt = OPTION[ns.type];
-  const pid = ns.label?.pid ?? ns.pids[0];
-  if (pid !== undefined) {
-    return { text: `nsenter --target ${pid} ${opt}`, via: `process ${pid}` };
+  const h = holderOf(g, ns);
+  switch (h.kind) {
+    case 'process':
+      return { text: `nsenter --target ${h.pid} ${opt}`, via: `process ${h.pid}` };
+    case 'thread':
+      return {
+        text: `nsenter ${opt}=/proc/${h.pid}/task/${h.tid}/ns/${ns.type}`,
+        via: `thread ${h.tid} of process ${h.pid}`,
+      };
+    case 'fd':
+      return {
+        text: `nsenter ${opt}=/proc/${h.pid}/fd/${h.fd}`,
+        via: `fd ${h.fd} of process ${h.pid}`,
+      };
+    case 'mount': {
+      const path = mountPath(g, ns);
+      if (path !== undefined)
+        return { text: `nsenter ${opt}=${shellWord(path)}`, via: 'its bind mount' };
+    }
   }
-  const task = ns.tasks[0];
-  if (task) {
-    return {
-      text: `nsenter ${opt}=/proc/${task.pid}/task/${task.tid}/ns/${ns.type}`,
-      via: `thread ${task.tid} of process ${task.pid}`,
-    };
-  }
-  const fd = ns.fds[0];
-  if (fd) {
-    return {
-      text: `nsenter ${opt}=/proc/${fd.pid}/fd/${fd.fd}`,
-      via: `fd ${fd.fd} of process ${fd.pid}`,
-    };
-  }
-  const path = mountPath(g, ns);
-  if (path !== undefined)
-    return { text: `nsenter ${opt}=${shellWord(path)}`, via: 'its bind mount' };
   return {
     unavailable:
       'no process, thread, fd or bind mount holds it: nsenter needs a file that refers to it',

@@ -22,6 +22,7 @@ import { escapeDisplay } from '../model/names';
 import type { ModelGraph } from '../model/graph';
 import type { Namespace, NsTypeName } from '../model/types';
 import { containerWords, netnsWords, type ContainerWords, type Marks } from './containers';
+import { holderOf, nsId } from './holder';
 
 /** Options for the tree text. */
 export interface TreeOptions {
@@ -43,25 +44,32 @@ const COLORS: Record<NsTypeName, string> = {
 };
 
 function id(ns: Namespace, color: boolean): string {
-  const text = `${ns.type}:[${ns.ino}]`;
+  const text = nsId(ns);
   return color ? `\x1b[${COLORS[ns.type]}m${text}\x1b[0m` : text;
 }
 
-/** `process "NAME (PID)"`, or what holds a namespace without processes. */
+/** `"NAME (PID)"`, quotes in the name escaped. */
+function quoted(pid: number, name: string | undefined): string {
+  return `"${name === undefined ? '' : escapeDisplay(name, '"')} (${pid})"`;
+}
+
+/** `process "NAME (PID)"`, or what holds a namespace without processes (holder.ts). */
 function holder(ns: Namespace, g: ModelGraph): string {
-  const quoted = (pid: number) => {
-    const name = g.byPid.get(pid)?.name;
-    return `"${name === undefined ? '' : escapeDisplay(name, '"')} (${pid})"`;
-  };
-  if (ns.label) return `process "${escapeDisplay(ns.label.name, '"')} (${ns.label.pid})"`;
-  const task = ns.tasks[0];
-  if (task) return `(thread ${task.tid} of ${quoted(task.pid)})`;
-  const fd = ns.fds[0];
-  if (fd) return `(fd ${fd.fd} of ${quoted(fd.pid)})`;
-  const mount = ns.mounts[0];
-  if (mount) return `(bind mount ${escapeDisplay(mount.path)})`;
-  if (ns.origin === 'hidden') return '(hidden)';
-  return '(no process)';
+  const h = holderOf(g, ns);
+  switch (h.kind) {
+    case 'process':
+      return `process ${quoted(h.pid, h.name)}`;
+    case 'thread':
+      return `(thread ${h.tid} of ${quoted(h.pid, h.name)})`;
+    case 'fd':
+      return `(fd ${h.fd} of ${quoted(h.pid, h.name)})`;
+    case 'mount':
+      return `(bind mount ${escapeDisplay(h.mount.path)})`;
+    case 'hidden':
+      return '(hidden)';
+    case 'none':
+      return '(no process)';
+  }
 }
 
 /** `root (0)`, or the bare uid twice when NSS knows no such user. */
