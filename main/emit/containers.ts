@@ -1,9 +1,12 @@
 /**
  * What a namespace belongs to, in words shared by the tree text and the
  * DOT: the containers, pods and sandboxes whose processes hold it, and the
- * names a network namespace is bind-mounted under (`ip netns add`).
+ * names a network namespace is bind-mounted under (`ip netns add`). The
+ * wording of one container (`qualifier`), of one pod (`podText`) and their
+ * display order (`byDisplay`) live here alone, for every presentation.
  *
  *   container "web1" (podman)
+ *   container "web" (lxd, project prod)           an engine's non-default namespace
  *   containers "web", "web-side" (docker, compose shop)
  *   pod prod/cart-7d9f (kubernetes)              every container of the pod
  *   sandbox "cart-7d9f" (kubernetes, pod prod/cart-7d9f)
@@ -17,15 +20,16 @@
  * Pure, and cheap: one pass over the model's containers (pod sizes), then
  * work proportional to what one namespace holds.
  */
-import { ENGINES } from '../model/types';
+import { ownEngineNamespace, podKey } from '../model/containers';
 import type { ModelGraph } from '../model/graph';
+import { ENGINES } from '../model/types';
 import type { Container, Namespace, PodRef } from '../model/types';
 
 /** How the caller shows system strings. */
 export interface Marks {
   /** A container's name or id, a netns name: shown as itself (the tree quotes it). */
   name(s: string): string;
-  /** A pod, compose project or containerd namespace inside the parentheses. */
+  /** A pod, compose project, engine namespace or project inside the parentheses. */
   token(s: string): string;
   /** A path inside the parentheses (an engine instance's): its `/` kept. */
   path(s: string): string;
@@ -44,13 +48,20 @@ export function containerName(c: Container): string {
   return c.name ?? shortId(c.id);
 }
 
-function podIdentity(p: PodRef): string {
-  return `${p.kind}\0${p.namespace ?? ''}\0${p.name}`;
+/** `prod/cart-7d9f` (Kubernetes: namespace/name) or `shop` (podman). */
+export function podText(p: PodRef, m: Marks): string {
+  return p.namespace !== undefined ? `${m.token(p.namespace)}/${m.token(p.name)}` : m.token(p.name);
 }
 
-/** `prod/cart-7d9f` (Kubernetes: namespace/name) or `shop` (podman). */
-function podText(p: PodRef, m: Marks): string {
-  return p.namespace !== undefined ? `${m.token(p.namespace)}/${m.token(p.name)}` : m.token(p.name);
+/**
+ * `namespace demo` (containerd, Kubernetes) or `project prod` (LXD, Incus):
+ * the engine's own grouping where it is not the default one, which tells
+ * apart two containers of one name; undefined in the default.
+ */
+export function engineNamespaceText(c: Container, m: Marks): string | undefined {
+  const ns = ownEngineNamespace(c);
+  if (ns === undefined) return undefined;
+  return `${c.engine === 'lxd' || c.engine === 'incus' ? 'project' : 'namespace'} ${m.token(ns)}`;
 }
 
 /** The parenthesised part: engine, then the groups it has. */
@@ -59,12 +70,8 @@ export function qualifier(c: Container, m: Marks): string {
   const parts: string[] = [
     c.instance !== undefined ? `${c.engine} at ${m.path(c.instance)}` : c.engine,
   ];
-  if (
-    c.engine === 'containerd' &&
-    c.engineNamespace !== undefined &&
-    c.engineNamespace !== 'default'
-  )
-    parts.push(`namespace ${m.token(c.engineNamespace)}`);
+  const ns = engineNamespaceText(c, m);
+  if (ns !== undefined) parts.push(ns);
   // a rootless engine's container is its user's: said, so it is never taken for root's
   if (c.owner)
     parts.push(c.owner.user !== undefined ? `user ${m.token(c.owner.user)}` : `uid ${c.owner.uid}`);
@@ -75,18 +82,24 @@ export function qualifier(c: Container, m: Marks): string {
 
 const engineOrder = new Map(ENGINES.map((e, i) => [e, i]));
 
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Pods by kind, Kubernetes namespace, name; no pod first. */
+function byPod(a: PodRef | undefined, b: PodRef | undefined): number {
+  if (!a || !b) return Number(!!a) - Number(!!b);
+  return (
+    byText(a.kind, b.kind) || byText(a.namespace ?? '', b.namespace ?? '') || byText(a.name, b.name)
+  );
+}
+
 /** Display order: engine, pod, the sandbox first, name, id. */
 export function byDisplay(a: Container, b: Container): number {
-  const pa = a.pod ? podIdentity(a.pod) : '';
-  const pb = b.pod ? podIdentity(b.pod) : '';
-  const na = containerName(a);
-  const nb = containerName(b);
   return (
     (engineOrder.get(a.engine) ?? 99) - (engineOrder.get(b.engine) ?? 99) ||
-    (pa < pb ? -1 : pa > pb ? 1 : 0) ||
+    byPod(a.pod, b.pod) ||
     Number(!!b.sandbox) - Number(!!a.sandbox) ||
-    (na < nb ? -1 : na > nb ? 1 : 0) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    byText(containerName(a), containerName(b)) ||
+    byText(a.id, b.id)
   );
 }
 
@@ -114,12 +127,102 @@ export interface ContainerWords {
   list(cs: readonly Container[], m: Marks): string;
 }
 
+/** How many containers each pod of the model has (by podKey). */
+function podSizes(containers: readonly Container[]): Map<string, number> {
+  const size = new Map<string, number>();
+  for (const c of containers)
+    if (c.pod) size.set(podKey(c.pod), (size.get(podKey(c.pod)) ?? 0) + 1);
+  return size;
+}
+
+/** Whether a process outside every container of the model (or a thread of one) is in `ns`. */
+function hostHolds(g: ModelGraph, ns: Namespace): boolean {
+  return [...ns.pids, ...ns.tasks.map((t) => t.pid)].some((pid) => {
+    const p = g.byPid.get(pid);
+    return p !== undefined && (p.container === undefined || !g.containerByKey.has(p.container));
+  });
+}
+
+/**
+ * What follows a nested container's qualifier: `) in container "kind" (podman`,
+ * inside the parentheses the list puts around the qualifier; '' for any other.
+ */
+function outerWords(g: ModelGraph, c: Container, m: Marks): string {
+  const outer = c.outer !== undefined ? g.containerByKey.get(c.outer) : undefined;
+  return outer
+    ? `) in ${outer.sandbox ? 'sandbox' : 'container'} ${m.name(containerName(outer))} (${qualifier(outer, m)}`
+    : '';
+}
+
+/**
+ * The items naming `cs` (in display order): a pod once where all its
+ * containers (two or more) are among them, every other container itself.
+ */
+function itemsOf(
+  g: ModelGraph,
+  cs: readonly Container[],
+  podSize: ReadonlyMap<string, number>,
+  m: Marks,
+): Item[] {
+  const inPod = new Map<string, Container[]>();
+  for (const c of cs) {
+    if (!c.pod) continue;
+    const l = inPod.get(podKey(c.pod));
+    if (l) l.push(c);
+    else inPod.set(podKey(c.pod), [c]);
+  }
+  const items: Item[] = [];
+  const podDone = new Set<string>();
+  for (const c of cs) {
+    const id = c.pod ? podKey(c.pod) : undefined;
+    const members = id === undefined ? undefined : inPod.get(id);
+    if (c.pod && members && members.length >= 2 && members.length === podSize.get(id!)) {
+      if (podDone.has(id!)) continue;
+      podDone.add(id!);
+      const engines = [...new Set(members.map((x) => x.engine))].join(', ');
+      items.push({ word: 'pod', text: podText(c.pod, m), qualifier: engines });
+      continue;
+    }
+    items.push({
+      word: c.sandbox ? 'sandbox' : 'container',
+      text: m.name(containerName(c)),
+      qualifier: qualifier(c, m) + outerWords(g, c, m),
+    });
+  }
+  return items;
+}
+
+const plural = (word: Item['word'], n: number) => (n > 1 ? `${word}s` : word);
+
+/** `containers "a", "b" (podman)`: items of one word and qualifier, which they share. */
+function groupText(items: readonly Item[], count = items.length): string {
+  return `${plural(items[0]!.word, count)} ${items.map((i) => i.text).join(', ')}`;
+}
+
+/**
+ * The items as words: the first MAX_ITEMS named, the rest counted. All of
+ * one word and qualifier share them once; else consecutive ones do.
+ */
+function itemsText(items: readonly Item[]): string {
+  const shown = items.slice(0, MAX_ITEMS);
+  const rest = items.length - shown.length;
+  const more = rest > 0 ? ` and ${rest} more` : '';
+  const head = items[0];
+  if (!head) return '';
+  if (items.every((i) => i.word === head.word && i.qualifier === head.qualifier))
+    return `${groupText(shown, items.length)}${more} (${head.qualifier})`;
+  const groups: Item[][] = [];
+  for (const i of shown) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]!.word === i.word && last[0]!.qualifier === i.qualifier) last.push(i);
+    else groups.push([i]);
+  }
+  return `${groups.map((gr) => `${groupText(gr)} (${gr[0]!.qualifier})`).join(', ')}${more}`;
+}
+
 /** Build the words for `g`'s model. */
 export function containerWords(g: ModelGraph): ContainerWords {
-  const podSize = new Map<string, number>();
-  for (const c of g.model.containers) {
-    if (c.pod) podSize.set(podIdentity(c.pod), (podSize.get(podIdentity(c.pod)) ?? 0) + 1);
-  }
+  const podSize = podSizes(g.model.containers);
   const sorted = new Map<string, readonly Container[]>();
   const containers = (ns: Namespace) => {
     let cs = sorted.get(ns.key);
@@ -129,83 +232,9 @@ export function containerWords(g: ModelGraph): ContainerWords {
     }
     return cs;
   };
-  const hostToo = (ns: Namespace) =>
-    [...ns.pids, ...ns.tasks.map((t) => t.pid)].some((pid) => {
-      const p = g.byPid.get(pid);
-      return p !== undefined && (p.container === undefined || !g.containerByKey.has(p.container));
-    });
-
-  // a nested container names the one its engine runs in: `) in container "kind" (podman`,
-  // inside the parentheses list() puts around the qualifier
-  const outerWords = (c: Container, m: Marks): string => {
-    const outer = c.outer !== undefined ? g.containerByKey.get(c.outer) : undefined;
-    return outer
-      ? `) in ${outer.sandbox ? 'sandbox' : 'container'} ${m.name(containerName(outer))} (${qualifier(outer, m)}`
-      : '';
-  };
-
-  const list = (given: readonly Container[], m: Marks): string => {
-    const cs = [...given].sort(byDisplay);
-    // every container of a pod (two or more) here: the pod once
-    const inPod = new Map<string, Container[]>();
-    for (const c of cs) {
-      if (!c.pod) continue;
-      const id = podIdentity(c.pod);
-      const l = inPod.get(id);
-      if (l) l.push(c);
-      else inPod.set(id, [c]);
-    }
-    const items: Item[] = [];
-    const podDone = new Set<string>();
-    for (const c of cs) {
-      const id = c.pod ? podIdentity(c.pod) : undefined;
-      const members = id === undefined ? undefined : inPod.get(id);
-      if (
-        c.pod &&
-        id !== undefined &&
-        members &&
-        members.length >= 2 &&
-        members.length === podSize.get(id)
-      ) {
-        if (podDone.has(id)) continue;
-        podDone.add(id);
-        const engines = [...new Set(members.map((x) => x.engine))].join(', ');
-        items.push({ word: 'pod', text: podText(c.pod, m), qualifier: engines });
-        continue;
-      }
-      items.push({
-        word: c.sandbox ? 'sandbox' : 'container',
-        text: m.name(containerName(c)),
-        qualifier: qualifier(c, m) + outerWords(c, m),
-      });
-    }
-    const shown = items.slice(0, MAX_ITEMS);
-    const rest = items.length - shown.length;
-    const same = items.every(
-      (i) => i.word === items[0]!.word && i.qualifier === items[0]!.qualifier,
-    );
-    const plural = (word: Item['word'], n: number) => (n > 1 ? `${word}s` : word);
-    if (same && items.length > 0) {
-      const head = items[0]!;
-      const more = rest > 0 ? ` and ${rest} more` : '';
-      return `${plural(head.word, items.length)} ${shown.map((i) => i.text).join(', ')}${more} (${head.qualifier})`;
-    }
-    // consecutive items of one word and qualifier share them
-    const groups: Item[][] = [];
-    for (const i of shown) {
-      const last = groups[groups.length - 1];
-      if (last && last[0]!.word === i.word && last[0]!.qualifier === i.qualifier) last.push(i);
-      else groups.push([i]);
-    }
-    const text = groups
-      .map(
-        (gr) =>
-          `${plural(gr[0]!.word, gr.length)} ${gr.map((i) => i.text).join(', ')} (${gr[0]!.qualifier})`,
-      )
-      .join(', ');
-    return rest > 0 ? `${text} and ${rest} more` : text;
-  };
-
+  const hostToo = (ns: Namespace) => hostHolds(g, ns);
+  const list = (given: readonly Container[], m: Marks) =>
+    itemsText(itemsOf(g, [...given].sort(byDisplay), podSize, m));
   return {
     containers,
     hostToo,

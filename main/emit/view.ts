@@ -12,7 +12,8 @@
  * much.
  */
 import type { ModelGraph } from '../model/graph';
-import type { ContainerKey, Engine, Namespace, NsKey, NsTypeName, PodRef } from '../model/types';
+import { podKey } from '../model/containers';
+import type { ContainerKey, Engine, Namespace, NsKey, NsTypeName } from '../model/types';
 
 /** Only the namespaces of one container, one pod, or one engine's containers. */
 export type ContainerScope =
@@ -41,10 +42,8 @@ export interface ViewSelection {
   folded: ReadonlyMap<NsKey, number>;
 }
 
-/** A pod's identity across its containers: kind, Kubernetes namespace and name. */
-export function podKey(pod: PodRef): string {
-  return `${pod.kind}:${pod.namespace ?? ''}/${pod.name}`;
-}
+// a pod's identity is the model's (types.ts); the page imports it from here too
+export { podKey };
 
 /** Whether a namespace belongs to the scope (through any container it belongs to). */
 function inScope(g: ModelGraph, ns: Namespace, scope: ContainerScope): boolean {

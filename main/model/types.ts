@@ -230,24 +230,5 @@ export interface Model {
   warnings: string[];
 }
 
-/**
- * A container's key: `<engine>:<id>`, where ids are the engine's own. Two
- * engines' instances (a second dockerd, k3s's containerd beside the
- * system's) or two containerd namespaces may hold the same id, so those
- * are part of the key when they are not the default: `containerd:ns/id`
- * (a containerd id has no `/`), then `@<instance>`. Keys of the default
- * instance are what they were in every format version.
- */
-export function containerKeyOf(
-  c: Pick<Container, 'engine' | 'id' | 'engineNamespace' | 'instance'>,
-): ContainerKey {
-  const ns =
-    (c.engine === 'containerd' &&
-      c.engineNamespace !== undefined &&
-      c.engineNamespace !== 'default') ||
-    (c.engine === 'kubernetes' && c.engineNamespace !== undefined && c.engineNamespace !== 'k8s.io')
-      ? `${c.engineNamespace}/`
-      : '';
-  const at = c.instance !== undefined ? `@${c.instance}` : '';
-  return `${c.engine}:${ns}${c.id}${at}`;
-}
+// a container's key lives with the other identities of containers and pods (containers.ts)
+export { containerKeyOf } from './containers';

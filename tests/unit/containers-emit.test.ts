@@ -14,7 +14,7 @@ import {
   shortId,
   type Marks,
 } from '../../main/emit/containers';
-import { graphOf, type Model, type Namespace } from '../../main/model';
+import { graphOf, type Container, type Model, type Namespace } from '../../main/model';
 import {
   enginesModel,
   hexId,
@@ -140,4 +140,20 @@ test("a rootless engine's container says whose it is: user name, else uid", () =
   assert.match(wordsOf(m, pid, 'pid'), /\(podman, uid 1234(, |\))/);
   delete c.owner;
   assert.doesNotMatch(wordsOf(m, pid, 'pid'), /user|uid/);
+});
+
+test('an engine namespace or LXD/Incus project is said where it is not the default one', () => {
+  const m = podmanModel();
+  const c = m.containers[0]!;
+  const pid = c.pids[0]!;
+  const words = (engine: Container['engine'], engineNamespace?: string) => {
+    Object.assign(c, { engine, engineNamespace });
+    return wordsOf(m, pid, 'pid');
+  };
+  assert.match(words('lxd', 'prod'), /\(lxd, project prod\)/);
+  assert.match(words('incus', 'default'), /\(incus\)/);
+  assert.match(words('containerd', 'demo'), /\(containerd, namespace demo\)/);
+  assert.match(words('containerd', 'default'), /\(containerd\)/);
+  assert.match(words('kubernetes', 'k8s.io'), /\(kubernetes\)/);
+  assert.match(words('kubernetes', 'other'), /\(kubernetes, namespace other\)/);
 });
