@@ -31,7 +31,7 @@ import { modelToDot } from '../../main/emit';
 import { serializeModel } from '../../main/model';
 import { electronPackageDir, findElectron } from '../../main/shell/electron-binary';
 import type { PageDocument } from '../helpers/page-dom';
-import { isRoot, needRoot, nsInode, Scene } from '../helpers/scene';
+import { isRoot, needRoot, nsInode, Scene, unmetNeed } from '../helpers/scene';
 import { ROOT, viewerSkip, viewTransform } from '../helpers/viewer';
 
 // page.evaluate() callbacks run in the browser (see page-dom.ts)
@@ -43,11 +43,13 @@ const skip =
   'missing' in electron
     ? `no Electron binary here (${electron.missing}); the Electron wiring is type-checked ` +
       'and run under a recording stand-in (tests/integration/electron-main.test.ts); this test runs where Electron is installed'
-    : needRoot || viewerSkip();
+    : needRoot || unmetNeed(viewerSkip());
 
 test(
   'the Electron shell shows the graph; keys, preload and save work',
-  { skip, timeout: 120_000 },
+  // Playwright's waits below have no budget (timeout 0): each ends on a state; this
+  // timeout only guards against a hang
+  { skip, timeout: 600_000 },
   async () => {
     const executablePath = (electron as { path: string }).path;
     const scene = new Scene();
@@ -87,8 +89,10 @@ test(
           HOME: dir,
           XDG_CONFIG_HOME: join(dir, 'config'),
         },
+        timeout: 0,
       });
-      const page = await app.firstWindow();
+      const page = await app.firstWindow({ timeout: 0 });
+      page.setDefaultTimeout(0);
       await page.waitForFunction(() => document.documentElement.dataset.state === 'ready');
       for (const [type, ino] of Object.entries(ids)) {
         const text = await page.evaluate(

@@ -9,10 +9,27 @@ import { commOf, descendantNamed } from './proc';
 /** True when running as root, which the namespace tests need. */
 export const isRoot = process.geteuid?.() === 0;
 
-/** Skip reason for tests needing root, or false when we are root. */
-export const needRoot: string | false = isRoot
-  ? false
-  : 'needs root to create namespaces with unshare (run the suite with sudo)';
+/** Whether this is CI's run (CI=true, as .ci/run sets): every test there must run. */
+export const inCI = process.env.CI === 'true';
+
+/**
+ * What a test needs and this machine lacks (root, a package, an engine
+ * that would not start, a second user), as node:test's skip reason, or
+ * false when nothing is missing. Under CI=true it throws instead: a green
+ * CI must mean the test ran. In `{ skip: unmetNeed(why) }` the test file
+ * then fails as it loads; in a test, `if (why) return t.skip(unmetNeed(why))`
+ * fails that test.
+ */
+export function unmetNeed(why: string | false | undefined): string | false {
+  if (!why) return false;
+  if (inCI) throw new Error(`under CI=true this test must run, not skip: ${why}`);
+  return why;
+}
+
+/** Skip reason for tests needing root, or false when we are root (under CI=true: a failure). */
+export const needRoot: string | false = unmetNeed(
+  isRoot ? false : 'needs root to create namespaces with unshare (run the suite with sudo)',
+);
 
 /** The inode in a /proc/PID/ns/TYPE link, read from the kernel's link text. */
 export function nsInode(pid: number | 'self', type: string): number {
@@ -29,6 +46,13 @@ export function inodeOf(path: string): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * How long a scene process may take to start before it counts as hung: a
+ * guard against a hang only, never a budget for a slow start (a loaded
+ * 2-core machine running the suite two files at a time starts slowly).
+ */
+export const HANG_MS = 120_000;
+
 /** A running process started by a scene. */
 export interface SceneProcess {
   /** PID of the process that ends up running `comm` (after unshare exec()s or forks). */
@@ -44,12 +68,15 @@ export class Scene {
   /**
    * Start `argv` and wait until a process named `waitComm` runs as the
    * spawned process or one of its descendants (unshare --fork, nested
-   * unshares). Returns that process.
+   * unshares). Returns that process; throws when the spawned process ends
+   * first. The wait is for those states, not for a time: `hangMs` (at
+   * least HANG_MS, whatever a caller passes) only ends a start that hangs,
+   * neither running `waitComm` nor ending.
    */
   async start(
     argv: string[],
     waitComm = 'sleep',
-    timeoutMs = 5000,
+    hangMs = HANG_MS,
     /** Look for `waitComm` only in the spawned process itself, not its descendants. */
     selfOnly = false,
   ): Promise<SceneProcess> {
@@ -60,9 +87,9 @@ export class Scene {
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const proc: SceneProcess = { pid: -1, child };
     this.procs.push(proc);
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + Math.max(hangMs, HANG_MS);
     while (Date.now() < deadline) {
-      if (child.pid === undefined || child.exitCode !== null) break;
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) break;
       const found = selfOnly
         ? commOf(child.pid) === waitComm
           ? child.pid
@@ -74,7 +101,13 @@ export class Scene {
       }
       await sleep(5);
     }
-    throw new Error(`${argv.join(' ')} did not start ${waitComm}: ${stderr.trim()}`);
+    const how =
+      child.pid === undefined
+        ? 'it could not be spawned'
+        : child.exitCode !== null || child.signalCode !== null
+          ? `it ended (${child.exitCode ?? child.signalCode})`
+          : `still starting after ${Math.max(hangMs, HANG_MS)} ms`;
+    throw new Error(`${argv.join(' ')} did not start ${waitComm}, ${how}: ${stderr.trim()}`);
   }
 
   #find(root: number, name: string): number | undefined {

@@ -7,11 +7,14 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { unmetNeed } from './scene';
 
-/** Skip reason when no throwaway user can be made here, or false. */
-export const noUseradd = existsSync('/usr/sbin/useradd')
-  ? false
-  : 'no useradd to make throwaway users (apt-get install passwd)';
+/** Skip reason when no throwaway user can be made here, or false (under CI=true: a failure). */
+export const noUseradd = unmetNeed(
+  existsSync('/usr/sbin/useradd')
+    ? false
+    : 'no useradd to make throwaway users (apt-get install passwd)',
+);
 
 /** A user made for one test. */
 export interface TestUser {
@@ -43,24 +46,37 @@ export function processesOf(uid: number): number[] {
     });
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether none of `uid`'s processes is left, waiting up to `ms` for it. */
+async function noneLeft(uid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (processesOf(uid).length > 0) {
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
 /**
  * Remove `user` and their home. Whatever of theirs still runs (a browser's
  * helpers outlive it by a moment) goes first: userdel refuses while they
- * run. A failure is reported, not thrown, so it cannot hide the test's own.
+ * run. What has not ended by itself in 2 s is killed, and then awaited
+ * until it is gone (a minute, only against a hang: a loaded machine may
+ * take a while to reap). A failure is reported, not thrown, so it cannot
+ * hide the test's own.
  */
 export async function removeUser(user: TestUser | undefined): Promise<void> {
   if (!user) return;
-  for (let i = 0; i < 100 && processesOf(user.uid).length > 0; i++) {
-    if (i === 40) {
-      for (const pid of processesOf(user.uid)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
+  if (!(await noneLeft(user.uid, 2000))) {
+    for (const pid of processesOf(user.uid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
       }
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await noneLeft(user.uid, 60_000);
   }
   try {
     execFileSync('userdel', ['--remove', user.name], { stdio: 'ignore' });
