@@ -18,7 +18,10 @@ import { podKey } from '../main/emit/view';
 import type { ModelGraph } from '../main/model/graph';
 import { escapeDisplay } from '../main/model/names';
 import type { Container, Namespace, NsKey, PodRef } from '../main/model/types';
+import type { Clipboard } from './clipboard';
+import { byId, h } from './dom';
 import { elementFor, type PageState } from './page';
+import { probe } from './probes';
 import type { GraphView } from './view';
 
 /** Rows of a list built at once; more come on request (a root namespace can hold thousands). */
@@ -28,7 +31,7 @@ export const LIST_LIMIT = 100;
 export interface DetailsContext {
   page: PageState;
   view: GraphView;
-  root: HTMLElement;
+  clipboard: Clipboard;
   /** Say something in the status line. */
   setNote(text: string): void;
 }
@@ -40,23 +43,6 @@ export interface DetailsPanel {
 }
 
 const esc = (s: string): string => escapeDisplay(s);
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  cls?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function byId<T extends HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`page lacks #${id}`);
-  return el as T;
-}
 
 /** `net:[4026531840]`. */
 export function nsId(ns: Pick<Namespace, 'type' | 'ino'>): string {
@@ -99,46 +85,19 @@ function userText(p: Pick<ProcessRow, 'uid' | 'user'>): string {
 
 /** Install the panel; it opens on every selection and closes when the selection clears. */
 export function installDetails(ctx: DetailsContext): DetailsPanel {
-  const { page, view, root, setNote } = ctx;
+  const { page, view, clipboard } = ctx;
   const panel = byId('details');
   const title = byId('details-title');
   const body = byId('details-body');
   const closeButton = byId<HTMLButtonElement>('details-close');
-  const fallback = byId('copy-fallback');
-  const fallbackField = byId<HTMLInputElement>('copy-fallback-text');
-  let copyFrom: HTMLElement | undefined;
 
   closeButton.addEventListener('click', () => page.select(undefined));
-  fallbackField.addEventListener('keydown', (e) => {
-    if (e.key !== 'Escape') return;
-    e.preventDefault();
-    fallback.hidden = true;
-    copyFrom?.focus();
-  });
 
-  /** Copy `text` to the clipboard; if it refuses, show it selected in a field. */
-  const copy = async (text: string, what: string, from: HTMLElement): Promise<void> => {
-    copyFrom = from;
-    try {
-      await navigator.clipboard.writeText(text);
-      fallback.hidden = true;
-      root.dataset.copied = what;
-      setNote(`copied ${what}`);
-    } catch (err) {
-      fallbackField.value = text;
-      fallback.hidden = false;
-      fallbackField.focus();
-      fallbackField.select();
-      root.dataset.copied = `fallback:${what}`;
-      const why = err instanceof Error ? err.message : String(err);
-      setNote(`the clipboard refused (${why}): ${what} is selected below, copy it with Ctrl+C`);
-    }
-  };
-
+  /** A button copying `text`; when the clipboard refuses, the text is offered above the panel's body. */
   const copyButton = (label: string, text: string, what: string): HTMLButtonElement => {
     const b = h('button', 'copy', label);
     b.type = 'button';
-    b.addEventListener('click', () => void copy(text, what, b));
+    b.addEventListener('click', () => void clipboard.copy(text, what, { from: b, before: body }));
     return b;
   };
 
@@ -227,7 +186,7 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
     const { ns } = d;
     title.textContent = nsName(ns);
     const drawn = page.svg ? elementFor(page.svg, ns.key) !== undefined : false;
-    root.dataset.detailsDrawn = drawn ? 'yes' : 'no';
+    probe('detailsDrawn', drawn ? 'yes' : 'no');
 
     const top = part('namespace');
     fact(top, 'type', ns.type);
@@ -340,13 +299,13 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
 
   const show = (): void => {
     const key = page.selected;
-    fallback.hidden = true;
+    clipboard.dismiss();
     if (key === undefined) {
       if (panel.hidden) return;
       panel.hidden = true;
       document.body.classList.remove('details-open');
-      delete root.dataset.details;
-      delete root.dataset.detailsDrawn;
+      probe('details', undefined);
+      probe('detailsDrawn', undefined);
       return;
     }
     body.replaceChildren();
@@ -358,7 +317,7 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
       body.append(h('p', 'note', 'gone: the latest scan no longer has this namespace'));
     }
     body.scrollTop = 0;
-    root.dataset.details = key;
+    probe('details', key);
     if (panel.hidden) {
       // the drawing's area narrows; the SVG keeps its size (style.css), so
       // nothing in it is laid out again

@@ -15,7 +15,9 @@
  * `dot` or `failed` (for tests; the status line says it in words).
  */
 import type { ViewerApi } from '../main/contract';
+import type { Clipboard } from './clipboard';
 import type { PageState } from './page';
+import { probe } from './probes';
 
 /**
  * Chromium's canvas limits (measured on Chromium 156: a side of 65535
@@ -43,6 +45,7 @@ export interface ExportContext {
   svgText: () => string | undefined;
   /** Say something on the status line. */
   say: (text: string) => void;
+  clipboard: Clipboard;
 }
 
 /** The export actions, for the key map. */
@@ -164,13 +167,11 @@ const kib = (n: number) => `${Math.max(1, Math.round(n / 1024))} KiB`;
 
 /** The export actions over `ctx`. */
 export function installExport(ctx: ExportContext): Exporter {
-  const root = document.documentElement;
-
   async function savePng(which: 'view' | 'whole'): Promise<void> {
     const text = ctx.svgText();
     const svg = ctx.page.svg;
     if (text === undefined || !svg) return;
-    root.dataset.export = 'busy';
+    probe('export', 'busy');
     let shot: Shot;
     if (which === 'view') {
       shot = shownRegion(svg);
@@ -193,22 +194,21 @@ export function installExport(ctx: ExportContext): Exporter {
           `browser's canvas limit of ${MAX_CANVAS_SIDE} pixels a side, ${MAX_CANVAS_AREA / 2 ** 20} Mi in all)`;
     if (r.saved) ctx.say(`PNG saved${scaled} to ${r.path ?? 'a file'} (${size})`);
     else ctx.say(r.error ? `PNG not saved: ${r.error}` : 'PNG save cancelled');
-    root.dataset.export = r.saved ? 'png' : 'failed';
+    probe('export', r.saved ? 'png' : 'failed');
   }
 
   async function copyDot(): Promise<void> {
     const dot = ctx.page.dot;
     if (dot === undefined) return;
-    root.dataset.export = 'busy';
-    try {
-      await navigator.clipboard.writeText(dot);
-      const n = ctx.page.svg?.querySelectorAll('g.node').length ?? 0;
-      ctx.say(`copied the DOT of what is drawn (${n} nodes, ${kib(dot.length)}) to the clipboard`);
-      root.dataset.export = 'dot';
-    } catch (err) {
-      ctx.say(`DOT not copied: ${err instanceof Error ? err.message : String(err)}`);
-      root.dataset.export = 'failed';
-    }
+    probe('export', 'busy');
+    const n = ctx.page.svg?.querySelectorAll('g.node').length ?? 0;
+    const copied = await ctx.clipboard.copy(
+      dot,
+      'the DOT of what is drawn',
+      {},
+      `copied the DOT of what is drawn (${n} nodes, ${kib(dot.length)}) to the clipboard`,
+    );
+    probe('export', copied ? 'dot' : 'failed');
   }
 
   return {

@@ -23,6 +23,8 @@ import {
 import { escapeDisplay } from '../main/model/names';
 import type { ContainerKey, Engine, NsKey, NsTypeName } from '../main/model/types';
 import { NS_TYPES } from '../main/relations/constants';
+import { byId, whenIdle } from './dom';
+import { probe } from './probes';
 import { keyAt, type PageModel, type PageState } from './page';
 
 /** The types `-d` adds: every one but user and PID. */
@@ -36,12 +38,6 @@ export interface FiltersContext {
   relayout(anchor?: NsKey): void;
   /** A short message for the status line. */
   note(text: string): void;
-}
-
-function byId<T extends HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`page lacks #${id}`);
-  return el as T;
 }
 
 /** The type of a namespace key (`net:4026531840` -> `net`). */
@@ -153,8 +149,7 @@ export class Filters {
     ctx.page.onGraph((result) => this.#newGraph(result));
     ctx.page.onDrawn(() => {
       // when the page is idle after a paint, parse the model for the list and the counts
-      const later = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
-      later(() => {
+      whenIdle(() => {
         this.#listScopes();
         this.#showState();
       });
@@ -383,7 +378,6 @@ export class Filters {
 
   /** What is hidden, in the bar, and as data-* for tests. */
   #showState(): void {
-    const root = document.documentElement;
     const parts: string[] = [];
     const hiddenTypes = NS_TYPES.filter(
       (t) => !this.#types.has(t) && (this.#flat || TREE_TYPES.includes(t)),
@@ -400,11 +394,11 @@ export class Filters {
       if (sel.folded.size) parts.push(`${sel.folded.size} collapsed (${folded} below)`);
       if (sel.context.size) parts.push(`${sel.context.size} faint for context`);
       parts.unshift(`${sel.shown.size} of ${total} shown, ${total - sel.shown.size} hidden`);
-      root.dataset.filterShown = String(sel.shown.size);
-      root.dataset.filterHidden = String(total - sel.shown.size);
+      probe('filterShown', sel.shown.size);
+      probe('filterHidden', total - sel.shown.size);
     } else {
-      delete root.dataset.filterShown;
-      delete root.dataset.filterHidden;
+      probe('filterShown', undefined);
+      probe('filterHidden', undefined);
       // the Node side's DOT without -d: the flat ones are hidden, counted once the model is parsed
       if (!this.#flat && m) {
         const flat = m.model.namespaces.filter((n) => !TREE_TYPES.includes(n.type)).length;
@@ -413,7 +407,7 @@ export class Filters {
     }
     this.#els.state.textContent = parts.length ? parts.join(' · ') : 'everything shown';
     this.#els.reset.disabled = this.isDefault;
-    root.dataset.filter = this.isDefault ? 'default' : 'filtered';
+    probe('filter', this.isDefault ? 'default' : 'filtered');
   }
 }
 

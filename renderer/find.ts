@@ -19,9 +19,11 @@
  */
 import { findIndex, type FindIndex } from '../main/emit/find';
 import type { NsKey } from '../main/model/types';
+import { byId, whenIdle } from './dom';
 import { findActionForKey, type FindAction } from './keys';
 import type { Marks } from './marks';
 import { elementFor, indexElements, type PageState } from './page';
+import { probe } from './probes';
 import type { GraphView } from './view';
 
 /** The zoom a match is centred at (at least): 1x, where 10-point labels are 10 px. */
@@ -31,7 +33,6 @@ const READABLE = 1;
 export interface FindContext {
   page: PageState;
   view: GraphView;
-  root: HTMLElement;
   marks: Marks;
 }
 
@@ -42,19 +43,13 @@ export interface FindBox {
   close(): boolean;
 }
 
-function byId<T extends HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`page lacks #${id}`);
-  return el as T;
-}
-
 const elementOf = (m: { el: Element }): Element => m.el;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Install the find box. */
 export function installFind(ctx: FindContext): FindBox {
-  const { page, view, root, marks: overlay } = ctx;
+  const { page, view, marks: overlay } = ctx;
   const box = byId('find');
   const input = byId<HTMLInputElement>('find-input');
   const count = byId('find-count');
@@ -83,10 +78,9 @@ export function installFind(ctx: FindContext): FindBox {
       if (hidden > 0) text += `, ${hidden} hidden by filters`;
     }
     count.textContent = text;
-    root.dataset.findCount = String(n);
-    root.dataset.findHidden = String(hidden);
-    if (current >= 0) root.dataset.findCurrent = shown[current]!.key;
-    else delete root.dataset.findCurrent;
+    probe('findCount', n);
+    probe('findHidden', hidden);
+    probe('findCurrent', current >= 0 ? shown[current]!.key : undefined);
   };
 
   /** Highlight what the query matches now. */
@@ -108,8 +102,8 @@ export function installFind(ctx: FindContext): FindBox {
     overlay.set('match', shown.map(elementOf));
     overlay.set('match-current', []);
     say();
-    root.dataset.findQuery = q;
-    root.dataset.findMs = String(Math.round(performance.now() - t0));
+    probe('findQuery', q);
+    probe('findMs', Math.round(performance.now() - t0));
   };
 
   // keys typed faster than frames are painted: one update per frame, just
@@ -146,7 +140,7 @@ export function installFind(ctx: FindContext): FindBox {
     open(): void {
       const wasHidden = box.hidden;
       box.hidden = false;
-      root.dataset.find = 'open';
+      probe('find', 'open');
       input.focus();
       input.select();
       if (wasHidden) update();
@@ -154,14 +148,14 @@ export function installFind(ctx: FindContext): FindBox {
     close(): boolean {
       if (box.hidden) return false;
       box.hidden = true;
-      delete root.dataset.find;
+      probe('find', undefined);
       overlay.set('match', []);
       overlay.set('match-current', []);
       shown = [];
       hidden = 0;
       current = -1;
       say();
-      root.dataset.findQuery = '';
+      probe('findQuery', '');
       if (box.contains(document.activeElement)) input.blur();
       return true;
     },
@@ -193,8 +187,7 @@ export function installFind(ctx: FindContext): FindBox {
     // build the indexes (and parse the model) while the page is idle, not at
     // the first letter typed: at 5000 namespaces that is a 100 ms task, a frame
     // gap the user would see while typing
-    const later = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
-    later(() => {
+    whenIdle(() => {
       indexNow();
       if (page.svg) indexElements(page.svg);
     });

@@ -18,6 +18,8 @@ import { rowSvgId, svgId } from '../main/emit/dot';
 import type { NsKey } from '../main/model/types';
 import { connect } from './bridge';
 import { Busy } from './busy';
+import { Clipboard } from './clipboard';
+import { afterPaint, byId, nextFrame } from './dom';
 import { installDetails } from './details';
 import { installFind } from './find';
 import { installExport } from './export';
@@ -28,21 +30,15 @@ import { installFilters } from './filters';
 import { LayoutClient } from './layout';
 import { installMarks } from './marks';
 import { PageState, type PageModel } from './page';
+import { epochMs, probe, probeOnce } from './probes';
 import { installRefresh } from './refresh';
 import { installSelection } from './selection';
 import { GraphView } from './view';
-
-function byId<T extends HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`page lacks #${id}`);
-  return el as T;
-}
 
 // The browser shell answers its spent /launch/<token> address with this page:
 // show `/` instead, which the worker's and the API's relative URLs resolve against.
 if (location.pathname.startsWith('/launch/')) history.replaceState(null, '', '/');
 
-const root = document.documentElement;
 const api = connect();
 const layout = new LayoutClient();
 /** What the page's features share: the graph shown and its model (page.ts). */
@@ -67,24 +63,20 @@ function renderStatus(): void {
 
 const view = new GraphView(byId('graph'), (z, labelsHidden) => {
   zoomText = `zoom ${Math.round(z * 100)}%${labelsHidden ? ' (zoom in to read the labels)' : ''}`;
-  root.dataset.zoom = String(z);
+  probe('zoom', z);
   renderStatus();
 });
 
 const marks = installMarks({ page, view, host: byId('graph') });
-installSelection({ page, host: byId('graph'), root, marks });
-const details = installDetails({ page, view, root, setNote });
-const find = installFind({ page, view, root, marks });
+installSelection({ page, host: byId('graph'), marks });
+const clipboard = new Clipboard((text) => setNote(text));
+const details = installDetails({ page, view, clipboard, setNote });
+const find = installFind({ page, view, marks });
 
 function showError(message: string): void {
   errorBox.textContent = message;
   errorBox.hidden = false;
-  root.dataset.state = 'error';
-}
-
-/** Resolves once the current DOM has been painted: the frame after the next has begun. */
-function afterPaint(): Promise<void> {
-  return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+  probe('state', 'error');
 }
 
 let layouts = 0;
@@ -141,14 +133,14 @@ async function drawNow(result: GraphResult, keepView: boolean, o: DrawOptions): 
   // the scan time of what is drawn, the one thing allowed to differ
   const before = o.unlessSame && page.result !== result ? page.model?.model.host.time : undefined;
   if (page.result !== result) page.setGraph(result, o.model);
-  root.dataset.state = 'layout';
+  probe('state', 'layout');
   busy.start(`laying out ${result.namespaces} namespaces`);
   // filtered, the page builds the DOT (a fifth of a second at 5000): let the indicator paint first
-  if (!filters.isDefault) await new Promise((r) => requestAnimationFrame(r));
+  if (!filters.isDefault) await nextFrame();
   const t0 = performance.now();
   try {
     const dot = filters.dotFor(result);
-    root.dataset.dotMs = String(Math.round(performance.now() - t0));
+    probe('dotMs', Math.round(performance.now() - t0));
     if (
       before !== undefined &&
       drawnDot !== undefined &&
@@ -159,15 +151,15 @@ async function drawNow(result: GraphResult, keepView: boolean, o: DrawOptions): 
       drawnDot = dot;
       // (still the DOT the SVG on screen was laid out from: `y` copies what is drawn)
       page.drawn(page.svg, page.dot ?? dot);
-      root.dataset.state = 'ready';
+      probe('state', 'ready');
       return false;
     }
     drawnDot = undefined;
     const svg = await layout.layout(dot);
     const t1 = performance.now();
-    root.dataset.layoutMs = String(Math.round(t1 - t0));
+    probe('layoutMs', Math.round(t1 - t0));
     // the page must have kept painting while the worker worked
-    root.dataset.maxFrameGap = String(Math.round(busy.maxFrameGap));
+    probe('maxFrameGap', Math.round(busy.maxFrameGap));
     const preferred = [o.anchor, page.selected]
       .filter((k): k is NsKey => k !== undefined)
       .flatMap((k) => [svgId(k), rowSvgId(k)]);
@@ -177,20 +169,20 @@ async function drawNow(result: GraphResult, keepView: boolean, o: DrawOptions): 
     view.show(svg, keepView);
     const tk = performance.now();
     // which node kept its place (tests check that it did)
-    if (keepView) root.dataset.keptPlace = view.keepPlace(places) ?? '';
+    if (keepView) probe('keptPlace', view.keepPlace(places) ?? '');
     // for the benchmark: what keeping the view's place costs (measuring the old nodes, moving)
-    root.dataset.placeMs = String(Math.round(placeMs + performance.now() - tk));
+    probe('placeMs', Math.round(placeMs + performance.now() - tk));
     drawnDot = dot;
-    root.dataset.layouts = String(++layouts);
+    probe('layouts', ++layouts);
     const shown = byId('graph').querySelector('svg');
     if (shown) page.drawn(shown, dot);
     errorBox.hidden = true;
     await afterPaint();
-    root.dataset.showMs = String(Math.round(performance.now() - t1));
-    const paintedAt = String(Math.round(performance.timeOrigin + performance.now()));
-    root.dataset.paintedAt ??= paintedAt;
-    root.dataset.drawnAt = paintedAt;
-    root.dataset.draws = String(++draws);
+    probe('showMs', Math.round(performance.now() - t1));
+    const paintedAt = epochMs();
+    probeOnce('paintedAt', paintedAt);
+    probe('drawnAt', paintedAt);
+    probe('draws', ++draws);
     // only now: a title says the graph is there (benchmarks wait for it)
     document.title = result.title;
     const w = result.warnings.length;
@@ -198,7 +190,7 @@ async function drawNow(result: GraphResult, keepView: boolean, o: DrawOptions): 
     summary = count(result.namespaces, 'namespace');
     if (w) summary += `, ${count(w, 'warning')} (some of the system out of sight)`;
     if (view.large) summary += ', large graph: dashed arrows drawn faint';
-    root.dataset.state = 'ready';
+    probe('state', 'ready');
     return true;
   } catch (err) {
     showError(`layout failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -239,7 +231,13 @@ const refresh = installRefresh({
   },
   note: setNote,
 });
-const exporter = installExport({ api, page, svgText: () => view.svgText, say: setNote });
+const exporter = installExport({
+  api,
+  page,
+  svgText: () => view.svgText,
+  say: setNote,
+  clipboard,
+});
 
 const actions: Record<Action, () => void> = {
   zoomIn: () => view.zoomIn(),
@@ -268,7 +266,7 @@ const actions: Record<Action, () => void> = {
   copyDot: () => void exclusive('copy', exporter.copyDot),
   rediscover: () => {
     busy.start('discovering');
-    root.dataset.state = 'loading';
+    probe('state', 'loading');
     refresh.now();
   },
   liveRefresh: () => refresh.cycle(),
@@ -282,7 +280,7 @@ const actions: Record<Action, () => void> = {
     else setNote('c collapses the selected user or PID namespace: click one first');
   },
   quit: () => {
-    root.dataset.state = 'closed';
+    probe('state', 'closed');
     setNote('closing…');
     void reportBounds()
       .then(() => api.quit())
@@ -333,7 +331,7 @@ async function start(): Promise<void> {
   busy.start('discovering');
   try {
     const graph = await api.getGraph();
-    root.dataset.graphAt = String(Math.round(performance.timeOrigin + performance.now()));
+    probe('graphAt', epochMs());
     await draw(graph, false);
   } catch (err) {
     busy.stop();

@@ -15,6 +15,8 @@ import type { GraphPayload, ViewerApi } from '../main/contract';
 import { escapeDisplay } from '../main/model/names';
 import type { NsKey } from '../main/model/types';
 import { diffModels, sameScan, type Vanished } from './diff';
+import { byId } from './dom';
+import { probe } from './probes';
 import { elementFor, pageModel, type PageModel, type PageState } from './page';
 
 /** The intervals offered, in ms (0: off). */
@@ -53,12 +55,6 @@ export interface RefreshContext {
 /** HH:MM:SS, local time. */
 function clock(d: Date): string {
   return d.toLocaleTimeString([], { hour12: false });
-}
-
-function byId<T extends HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`page lacks #${id}`);
-  return el as T;
 }
 
 /** Rediscovery, once or on an interval, and what changed. */
@@ -107,7 +103,7 @@ export class Refresh {
     this.#interval = ms;
     const i = INTERVALS.findIndex((x) => x.ms === ms);
     this.#els.select.value = String(Math.max(0, i));
-    document.documentElement.dataset.refreshMs = String(ms);
+    probe('refreshMs', ms);
     this.#ctx.note(
       ms ? `live refresh every ${INTERVALS[i]?.text ?? `${ms} ms`}` : 'live refresh off',
     );
@@ -213,13 +209,12 @@ export class Refresh {
     const now = new Date();
     this.#checks++;
     this.#els.checked.textContent = `checked at ${clock(now)}`;
-    const root = document.documentElement;
-    root.dataset.checkedAt = String(now.getTime());
-    root.dataset.checks = String(this.#checks);
+    probe('checkedAt', now.getTime());
+    probe('checks', this.#checks);
     // for the benchmark: the whole check, and the page's own part after the answer came
-    root.dataset.checkMs = String(Math.round(performance.now() - t0));
-    root.dataset.checkPageMs = String(Math.round(performance.now() - t1));
-    root.dataset.checkOutcome = outcome;
+    probe('checkMs', Math.round(performance.now() - t0));
+    probe('checkPageMs', Math.round(performance.now() - t1));
+    probe('checkOutcome', outcome);
   }
 
   /** Mark the new namespaces in a freshly drawn SVG. */
@@ -231,8 +226,8 @@ export class Refresh {
     const { notice, summary, list } = this.#els;
     const n = this.#fresh.size;
     const v = this.#vanished.size;
-    document.documentElement.dataset.fresh = String(n);
-    document.documentElement.dataset.vanished = String(v);
+    probe('fresh', n);
+    probe('vanished', v);
     notice.hidden = n === 0 && v === 0;
     const parts: string[] = [];
     if (n) parts.push(`${n} new namespace${n === 1 ? '' : 's'} (marked)`);

@@ -13,6 +13,7 @@ import { edgeSvgId } from '../main/emit/dot';
 import type { NsKey } from '../main/model/types';
 import type { Marks } from './marks';
 import { elementFor, keyAt, type PageState } from './page';
+import { probe } from './probes';
 
 /** The id of the node an element belongs to: its own, or a table row's table. */
 function nodeIdOf(el: Element): string {
@@ -27,13 +28,12 @@ export interface SelectionContext {
   page: PageState;
   /** The element the drawing lives in (#graph). */
   host: HTMLElement;
-  root: HTMLElement;
   marks: Marks;
 }
 
 /** Hook the selection up: clicks select, and every drawing shows the selection. */
 export function installSelection(ctx: SelectionContext): void {
-  const { page, host, root, marks } = ctx;
+  const { page, host, marks } = ctx;
 
   const apply = (): void => {
     const key = page.selected;
@@ -70,8 +70,7 @@ export function installSelection(ctx: SelectionContext): void {
   };
 
   page.onSelect((key) => {
-    if (key === undefined) delete root.dataset.selected;
-    else root.dataset.selected = key;
+    probe('selected', key);
     apply();
   });
   // a new layout is a new SVG (a namespace gone from a new scan is simply not found)
