@@ -441,66 +441,94 @@ function staggerLeaves(up: readonly { from: string; to: string }[]): Map<string,
   return minlen;
 }
 
+/** Flat namespaces of one type under one owner: drawn as one box, or one table. */
+interface Group {
+  id: string;
+  /** The owner drawn above it; undefined when none is drawn. */
+  owner: NsKey | undefined;
+  type: NsTypeName;
+  members: Namespace[];
+  /** False when a member's owner is not in the model at all ("owner not visible"). */
+  ownerKnown: boolean;
+}
+
+/** What one drawing shows, worked out before a line is written. */
+interface Drawing {
+  model: Model;
+  g: ModelGraph;
+  w: ContainerWords;
+  view: ViewSelection | undefined;
+  users: Namespace[];
+  pids: Namespace[];
+  groups: Group[];
+  /** The types in the legend: user and PID (those drawn, with a view), then the flat ones drawn. */
+  types: NsTypeName[];
+  /** Whether the namespace `k` is drawn (with a view: the view shows it; else the model has it). */
+  drawn(k: NsKey | undefined): k is NsKey;
+}
+
 /**
- * The namespace graph of `model` as Graphviz DOT (`digraph namespaces`).
- * Deterministic: namespaces are drawn in type-then-inode order whatever
- * order the model lists them in.
+ * The flat namespaces among `all`, grouped by drawn owner and type: owners
+ * in inode order, then types in lsns order, so the group order is stable.
  */
-export function modelToDot(model: Model, options: DotOptions): string {
+function flatGroups(g: ModelGraph, all: readonly Namespace[], drawn: Drawing['drawn']): Group[] {
+  const groups = new Map<string, Group>();
+  const ownerOf = (n: Namespace) => (drawn(n.owner) ? n.owner : undefined);
+  const ownerIno = (n: Namespace) => {
+    const owner = ownerOf(n);
+    return owner !== undefined ? (g.byKey.get(owner)?.ino ?? -1) : -1;
+  };
+  const flat = all.filter((n) => n.type !== 'user' && n.type !== 'pid');
+  const ordered = [...flat].sort((a, b) => ownerIno(a) - ownerIno(b) || byTypeThenIno(a, b));
+  for (const n of ordered) {
+    const owner = ownerOf(n);
+    const id = `owned:${owner ?? 'none'}:${n.type}`;
+    let grp = groups.get(id);
+    if (!grp) {
+      grp = { id, owner, type: n.type, members: [], ownerKnown: true };
+      groups.set(id, grp);
+    }
+    grp.members.push(n);
+    // an owner the filters hide is known, just not drawn: no "not visible" note then
+    if (n.owner === undefined || !g.byKey.has(n.owner)) grp.ownerKnown = false;
+  }
+  return [...groups.values()];
+}
+
+/** What `model` draws under `options`. */
+function drawingOf(model: Model, options: DotOptions): Drawing {
   const g = graphOf(model);
-  const w = containerWords(g);
   const view = options.view;
   const all = model.namespaces.filter((n) => !view || view.shown.has(n.key)).sort(byTypeThenIno);
-  // with a view, a namespace is drawn when the view shows it; without one, when the model has it
   const drawn = (k: NsKey | undefined): k is NsKey =>
     k !== undefined && (view ? view.shown.has(k) : g.byKey.has(k));
-  const users = all.filter((n) => n.type === 'user');
-  const pids = all.filter((n) => n.type === 'pid');
-  const out: string[] = [];
-  const emit = (indent: number, line: string) => out.push(`${'  '.repeat(indent)}${line}`);
-
-  const shownTypes: NsTypeName[] = (['user', 'pid'] as const).filter(
+  const types: NsTypeName[] = (['user', 'pid'] as const).filter(
     (t) => !view || all.some((n) => n.type === t),
   );
-  const groups: {
-    id: string;
-    owner: NsKey | undefined;
-    type: NsTypeName;
-    members: Namespace[];
-    ownerKnown: boolean;
-  }[] = [];
-  if (options.details || view) {
-    // owners in inode order, then types in lsns order: a stable group order
-    const byGroup = new Map<string, (typeof groups)[number]>();
-    const flat = all.filter((n) => n.type !== 'user' && n.type !== 'pid');
-    const ownerOf = (n: Namespace) => (drawn(n.owner) ? n.owner : undefined);
-    const ordered = [...flat].sort(
-      (a, b) =>
-        (g.byKey.get(ownerOf(a) as NsKey)?.ino ?? -1) -
-          (g.byKey.get(ownerOf(b) as NsKey)?.ino ?? -1) || byTypeThenIno(a, b),
-    );
-    for (const n of ordered) {
-      const owner = ownerOf(n);
-      const id = `owned:${owner ?? 'none'}:${n.type}`;
-      let grp = byGroup.get(id);
-      if (!grp) {
-        grp = { id, owner, type: n.type, members: [], ownerKnown: true };
-        byGroup.set(id, grp);
-        groups.push(grp);
-      }
-      grp.members.push(n);
-      // an owner the filters hide is known, just not drawn: no "not visible" note then
-      if (n.owner === undefined || !g.byKey.has(n.owner)) grp.ownerKnown = false;
-    }
-    for (const t of FLAT_TYPES) if (flat.some((n) => n.type === t)) shownTypes.push(t);
-  }
+  const groups = options.details || view ? flatGroups(g, all, drawn) : [];
+  for (const t of FLAT_TYPES) if (groups.some((grp) => grp.type === t)) types.push(t);
+  return {
+    model,
+    g,
+    w: containerWords(g),
+    view,
+    users: all.filter((n) => n.type === 'user'),
+    pids: all.filter((n) => n.type === 'pid'),
+    groups,
+    types,
+    drawn,
+  };
+}
 
-  emit(0, 'digraph namespaces {');
+type Emit = (indent: number, line: string) => void;
+
+/** The graph's defaults and its label (title, legend, container index). */
+function graphHead(d: Drawing, emit: Emit): void {
   emit(
     1,
     'graph [rankdir=BT, newrank=true, fontname="Helvetica", fontsize=10, nodesep=0.2, ' +
       'ranksep=0.4, labelloc=t, labeljust=l, ' +
-      `label=${legend(model, shownTypes, g, w)}];`,
+      `label=${legend(d.model, d.types, d.g, d.w)}];`,
   );
   emit(
     1,
@@ -508,52 +536,64 @@ export function modelToDot(model: Model, options: DotOptions): string {
       'margin="0.1,0.04", penwidth=1];',
   );
   emit(1, 'edge [arrowsize=0.6, penwidth=1];');
+}
 
-  const cluster = (
-    name: string,
-    label: string,
-    type: NsTypeName,
-    fill: string,
-    body: () => void,
-  ) => {
-    emit(1, `subgraph ${name} {`);
-    emit(
-      2,
-      // with rankdir=BT, 'b' puts the label at the top
-      `graph [label=${q(label)}, labelloc=b, style="rounded,filled", fillcolor=${q(fill)}, ` +
-        `color=${q(COLOURS[type].line)}, fontcolor=${q(COLOURS[type].line)}, fontsize=12];`,
-    );
-    body();
-    emit(1, '}');
-  };
-  if (pids.length > 0) {
-    cluster('cluster_pid', 'PID namespaces', 'pid', '#f5fbf6', () => {
-      for (const n of pids) emit(2, nodeLine(g, w, n, view));
+/** One cluster: a rounded, tinted box of one type's colours around `body`'s nodes. */
+function cluster(
+  emit: Emit,
+  name: string,
+  label: string,
+  type: NsTypeName,
+  fill: string,
+  body: () => void,
+) {
+  emit(1, `subgraph ${name} {`);
+  emit(
+    2,
+    // with rankdir=BT, 'b' puts the label at the top
+    `graph [label=${q(label)}, labelloc=b, style="rounded,filled", fillcolor=${q(fill)}, ` +
+      `color=${q(COLOURS[type].line)}, fontcolor=${q(COLOURS[type].line)}, fontsize=12];`,
+  );
+  body();
+  emit(1, '}');
+}
+
+/** The nodes: PID namespaces in one cluster; user namespaces and the flat groups in another. */
+function nodes(d: Drawing, emit: Emit): void {
+  const { g, w, view } = d;
+  if (d.pids.length > 0) {
+    cluster(emit, 'cluster_pid', 'PID namespaces', 'pid', '#f5fbf6', () => {
+      for (const n of d.pids) emit(2, nodeLine(g, w, n, view));
     });
   }
-  if (users.length > 0 || groups.length > 0) {
-    cluster('cluster_user', 'user namespaces', 'user', '#f4f8fe', () => {
-      for (const n of users) emit(2, nodeLine(g, w, n, view));
-      for (const grp of groups) {
-        const only = grp.members.length === 1 ? grp.members[0] : undefined;
-        emit(
-          2,
-          only
-            ? nodeLine(g, w, only, view)
-            : groupLine(g, w, grp.id, grp.type, grp.members, grp.ownerKnown),
-        );
-      }
-    });
-  }
+  if (d.users.length === 0 && d.groups.length === 0) return;
+  cluster(emit, 'cluster_user', 'user namespaces', 'user', '#f4f8fe', () => {
+    for (const n of d.users) emit(2, nodeLine(g, w, n, view));
+    for (const grp of d.groups) {
+      const only = grp.members.length === 1 ? grp.members[0] : undefined;
+      emit(
+        2,
+        only
+          ? nodeLine(g, w, only, view)
+          : groupLine(g, w, grp.id, grp.type, grp.members, grp.ownerKnown),
+      );
+    }
+  });
+}
 
-  // every drawn node's one layout edge up: to its parent, or (flat groups) to their owner
+/**
+ * The edges: every drawn node's one layout edge up (to its parent, or for
+ * a flat group to its owner), each PID namespace's owner edge, which has
+ * no say in the layout, and the roots on one rank.
+ */
+function edges(d: Drawing, emit: Emit): void {
   const up: { from: string; to: NsKey; style: string }[] = [];
-  for (const n of [...users, ...pids]) {
-    if (drawn(n.parent)) {
+  for (const n of [...d.users, ...d.pids]) {
+    if (d.drawn(n.parent)) {
       up.push({ from: n.key, to: n.parent, style: `color=${q(COLOURS[n.type].line)}` });
     }
   }
-  for (const grp of groups) {
+  for (const grp of d.groups) {
     if (grp.owner === undefined) continue;
     const from = grp.members.length === 1 ? grp.members[0]!.key : grp.id;
     up.push({ from, to: grp.owner, style: `style=dashed, color=${q(COLOURS[grp.type].line)}` });
@@ -567,17 +607,31 @@ export function modelToDot(model: Model, options: DotOptions): string {
       `${q(e.from)} -> ${q(e.to)} [id=${q(edgeSvgId(e.from, e.to))}, ${e.style}${len > 1 ? `, minlen=${len}` : ''}];`,
     );
   }
-  // ownership of PID namespaces: drawn, but with no say in the layout
-  for (const n of pids) {
-    if (drawn(n.owner)) {
+  for (const n of d.pids) {
+    if (d.drawn(n.owner)) {
       emit(
         1,
         `${q(n.key)} -> ${q(n.owner)} [id=${q(edgeSvgId(n.key, n.owner))}, style=dashed, constraint=false, color="#7d8ea3"];`,
       );
     }
   }
-  const roots = [...users, ...pids].filter((n) => !drawn(n.parent));
+  const roots = [...d.users, ...d.pids].filter((n) => !d.drawn(n.parent));
   if (roots.length > 1) emit(1, `{ rank=same; ${roots.map((n) => q(n.key)).join('; ')}; }`);
+}
+
+/**
+ * The namespace graph of `model` as Graphviz DOT (`digraph namespaces`).
+ * Deterministic: namespaces are drawn in type-then-inode order whatever
+ * order the model lists them in.
+ */
+export function modelToDot(model: Model, options: DotOptions): string {
+  const d = drawingOf(model, options);
+  const out: string[] = [];
+  const emit: Emit = (indent, line) => out.push(`${'  '.repeat(indent)}${line}`);
+  emit(0, 'digraph namespaces {');
+  graphHead(d, emit);
+  nodes(d, emit);
+  edges(d, emit);
   emit(0, '}');
   return `${out.join('\n')}\n`;
 }

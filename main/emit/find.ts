@@ -34,64 +34,67 @@ interface Entry {
 
 const ID_FORM = /^(?:([a-z]+):)?\[?(\d+)\]?$/;
 
+/** What the find box can match of one namespace. */
+function entryOf(g: ModelGraph, ns: Namespace): Entry {
+  const numbers = new Set<number>([
+    ...ns.pids,
+    ...ns.tasks.flatMap((t) => [t.pid, t.tid]),
+    ...ns.fds.map((f) => f.pid),
+  ]);
+  if (ns.ownerUid !== undefined) numbers.add(ns.ownerUid);
+  const words: string[] = [ns.type];
+  if (ns.ownerName !== undefined) words.push(ns.ownerName);
+  if (ns.label) words.push(ns.label.name);
+  for (const pid of ns.pids) {
+    const p = g.byPid.get(pid);
+    if (!p) continue;
+    words.push(p.name);
+    if (p.user !== undefined) words.push(p.user);
+    if (p.uid !== undefined) numbers.add(p.uid);
+  }
+  for (const c of g.containersOf(ns.key)) {
+    words.push(containerName(c), c.id, c.engine);
+    if (c.pod) words.push(c.pod.name, c.pod.namespace ?? '');
+    if (c.compose) words.push(c.compose.project, c.compose.service ?? '');
+  }
+  words.push(...netnsNames(ns), ...ns.mounts.map((m) => m.path));
+  return {
+    key: ns.key,
+    ids: [String(ns.ino), ...(ns.nsid !== undefined ? [ns.nsid] : [])],
+    numbers,
+    // one string per namespace: '\n' never occurs in a query, so no match spans two words
+    text: words.join('\n').toLowerCase(),
+  };
+}
+
+/**
+ * Which entries a query of the id form matches (`q` lower-cased and
+ * trimmed; `type` and `digits` its parts): a whole id, the start of one,
+ * or, for bare digits, also a PID, thread id or uid exactly.
+ */
+function idMatcher(q: string, type: string | undefined, digits: string): (e: Entry) => boolean {
+  const exact = /^\d+$/.test(q) ? Number(q) : undefined;
+  // a closing bracket ends the id: `[4026531840]` is that one, `net:[40265` still narrows
+  const whole = q.endsWith(']');
+  const typed = type !== undefined || q.startsWith('[');
+  return (e) => {
+    if (type !== undefined && !e.key.startsWith(`${type}:`)) return false;
+    if (whole) return e.ids.includes(digits);
+    if (typed) return e.ids.some((i) => i.startsWith(digits));
+    return e.ids.some((i) => i.startsWith(digits)) || (exact !== undefined && e.numbers.has(exact));
+  };
+}
+
 /** Build the index for `g`'s model. */
 export function findIndex(g: ModelGraph): FindIndex {
-  const entries: Entry[] = sortedNamespaces(g.model.namespaces).map((ns: Namespace) => {
-    const numbers = new Set<number>([
-      ...ns.pids,
-      ...ns.tasks.flatMap((t) => [t.pid, t.tid]),
-      ...ns.fds.map((f) => f.pid),
-    ]);
-    if (ns.ownerUid !== undefined) numbers.add(ns.ownerUid);
-    const words: string[] = [ns.type];
-    if (ns.ownerName !== undefined) words.push(ns.ownerName);
-    if (ns.label) words.push(ns.label.name);
-    for (const pid of ns.pids) {
-      const p = g.byPid.get(pid);
-      if (!p) continue;
-      words.push(p.name);
-      if (p.user !== undefined) words.push(p.user);
-      if (p.uid !== undefined) numbers.add(p.uid);
-    }
-    for (const c of g.containersOf(ns.key)) {
-      words.push(containerName(c), c.id, c.engine);
-      if (c.pod) words.push(c.pod.name, c.pod.namespace ?? '');
-      if (c.compose) words.push(c.compose.project, c.compose.service ?? '');
-    }
-    words.push(...netnsNames(ns), ...ns.mounts.map((m) => m.path));
-    return {
-      key: ns.key,
-      ids: [String(ns.ino), ...(ns.nsid !== undefined ? [ns.nsid] : [])],
-      numbers,
-      // one string per namespace: '\n' never occurs in a query, so no match spans two words
-      text: words.join('\n').toLowerCase(),
-    };
-  });
-
+  const entries = sortedNamespaces(g.model.namespaces).map((ns) => entryOf(g, ns));
   return {
     find(query: string): NsKey[] {
       const q = query.trim().toLowerCase();
       if (q === '') return [];
       const id = ID_FORM.exec(q);
-      if (id) {
-        const [, type, digits] = id as unknown as [string, string | undefined, string];
-        const exact = /^\d+$/.test(q) ? Number(q) : undefined;
-        // a closing bracket ends the id: `[4026531840]` is that one, `net:[40265` still narrows
-        const whole = q.endsWith(']');
-        const typed = type !== undefined || q.startsWith('[');
-        return entries
-          .filter((e) => {
-            if (type !== undefined && !e.key.startsWith(`${type}:`)) return false;
-            if (whole) return e.ids.includes(digits);
-            if (typed) return e.ids.some((i) => i.startsWith(digits));
-            return (
-              e.ids.some((i) => i.startsWith(digits)) ||
-              (exact !== undefined && e.numbers.has(exact))
-            );
-          })
-          .map((e) => e.key);
-      }
-      return entries.filter((e) => e.text.includes(q)).map((e) => e.key);
+      const matches = id ? idMatcher(q, id[1], id[2]!) : (e: Entry) => e.text.includes(q);
+      return entries.filter(matches).map((e) => e.key);
     },
   };
 }
