@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadAssets } from '../assets';
 import { boundsFile, readBounds, writeBounds } from '../bounds';
-import { createHandlers } from '../handlers';
+import { createHandlers, type Handlers } from '../handlers';
 import type { GraphBroker } from '../host-broker';
-import { defaultSaveDir, saveBaseName, saveInDefaultDir, saveNewFile } from '../save';
+import { saveInDefaultDir } from '../save';
 import { spawnPlan, windowEnv, type ChildPlan } from '../plan';
 import { escapeDisplay } from '../../model';
 import { displayProblem, isHeadless } from '../display';
@@ -102,155 +102,250 @@ export function browserPlan(o: {
 }
 
 /**
- * Run the browser shell until the viewer ends; resolves with the exit code.
- * Everything up to the browser's start is made ready first (profile,
- * server, launch page); the browser starts once the broker says the window
- * may open, and `onStarted` hears of it.
+ * The exit code for each signal that ends the viewer: 128 + its number, as
+ * a shell reports a process the signal killed.
  */
-export async function runBrowserShell(o: {
-  browser: string;
-  rendererDir: string;
-  broker: GraphBroker;
-  env: NodeJS.ProcessEnv;
-  onStarted?: () => void;
-}): Promise<number> {
-  let finish: (code: number) => void = () => undefined;
-  const done = new Promise<number>((resolve) => (finish = resolve));
-  let ending = false;
-  let browser: ChildProcess | undefined = undefined; // started once the window may open
-  // the window's place, remembered in the user's config dir (this process runs as that user)
-  const boundsPath = boundsFile(o.env, homedir());
+export const SIGNAL_EXIT_CODES = [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const;
 
-  // what an earlier viewer killed outright left behind, then ours (profile.ts)
-  sweepProfiles(tmpdir());
-  const profile = makeProfile(tmpdir());
-  // whether the page has asked for its graph: a browser ending before that never showed one
-  let asked = false;
-  const lastLines: string[] = [];
-  const launchFile = join(profile, 'launch.html');
-  const server = await startServer({
-    onLaunch: () => {
-      try {
-        unlinkSync(launchFile); // spent; the profile goes at the end anyway
-      } catch {
-        /* already gone */
-      }
-    },
-    assets: loadAssets(o.rendererDir),
-    handlers: createHandlers({
-      graph: () => {
-        asked = true;
-        return o.broker.current();
-      },
-      rediscover: () => o.broker.rediscover(),
-      save: async (svgText) => {
-        try {
-          const dir = defaultSaveDir(homedir());
-          return {
-            saved: true,
-            path: saveNewFile(dir, saveBaseName(hostname(), new Date()), svgText),
-          };
-        } catch (err) {
-          return { saved: false, error: (err as Error).message };
-        }
-      },
-      savePng: async (png) =>
-        saveInDefaultDir({ home: homedir(), hostname: hostname(), now: new Date() }, png, 'png'),
-      quit: () => void end(0),
-      rememberBounds: (b) => writeBounds(boundsPath, b),
-    }),
-  });
+/** Call `end` with its exit code on SIGINT, SIGTERM or SIGHUP; returns the undo. */
+function onEndingSignals(end: (code: number) => void): () => void {
+  const handlers = SIGNAL_EXIT_CODES.map(([sig, code]) => [sig, () => end(code)] as const);
+  for (const [sig, f] of handlers) process.on(sig, f);
+  return () => {
+    for (const [sig, f] of handlers) process.off(sig, f);
+  };
+}
 
-  const signals = [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
-  ] as const;
-  const onSignal = signals.map(([sig, code]) => [sig, () => void end(code)] as const);
-
-  async function end(code: number): Promise<void> {
-    if (ending) return;
-    ending = true;
-    // the browser runs in a process group of its own: end all of it (its
-    // helpers outlive the main process briefly and keep writing the profile)
-    const group = browser?.pid;
-    if (group !== undefined) {
-      signalGroup(group, 'SIGTERM');
-      // a browser that ignores SIGTERM must not keep graphns alive
-      if (!(await groupGone(group, 5000))) {
-        signalGroup(group, 'SIGKILL');
-        await groupGone(group, 2000);
-      }
-    }
-    await server.close();
-    try {
-      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
-    } catch (err) {
-      process.stderr.write(`graphns: could not remove ${profile}: ${(err as Error).message}\n`);
-    }
-    o.broker.close();
-    for (const [sig, f] of onSignal) process.off(sig, f);
-    finish(code);
+/**
+ * End the browser's process group, all of it (its helpers outlive the main
+ * process briefly and keep writing the profile): SIGTERM, then SIGKILL for
+ * a browser that ignores it, which must not keep graphns alive.
+ */
+async function stopBrowser(group: number): Promise<void> {
+  signalGroup(group, 'SIGTERM');
+  if (!(await groupGone(group, 5000))) {
+    signalGroup(group, 'SIGKILL');
+    await groupGone(group, 2000);
   }
+}
 
-  for (const [sig, f] of onSignal) process.on(sig, f);
-  o.broker.onClose(() => void end(1));
-  writeFileSync(launchFile, server.launchPage, { mode: 0o600, flag: 'wx' });
+/** Remove the browser's profile, saying so when it cannot. */
+function removeProfile(profile: string): void {
   try {
-    await o.broker.opened();
-  } catch {
-    void end(1); // the privileged side went away first: nothing to show
-    return done;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  } catch (err) {
+    process.stderr.write(`graphns: could not remove ${profile}: ${(err as Error).message}\n`);
   }
-  if (ending) return done;
-  // as the user who shows the window (after the host's privilege drop)
-  const problem = displayProblem(o.env, {
-    headless: isHeadless(o.env.GRAPHNS_BROWSER_ARGS),
+}
+
+/** Remove the launch page once its secret is spent (the profile goes at the end anyway). */
+function removeLaunchPage(launchFile: string): void {
+  try {
+    unlinkSync(launchFile);
+  } catch {
+    /* already gone */
+  }
+}
+
+/**
+ * The contract's backend in the browser shell: graphs from the broker
+ * (`onGraph` hears that the page asked for one), saves as new files in the
+ * user's Downloads (this process runs as the window's user), the window's
+ * place remembered in their config.
+ */
+function browserHandlers(o: {
+  broker: GraphBroker;
+  boundsPath: string;
+  onGraph: () => void;
+  quit: () => void;
+}): Handlers {
+  const where = () => ({ home: homedir(), hostname: hostname(), now: new Date() });
+  return createHandlers({
+    graph: () => {
+      o.onGraph();
+      return o.broker.current();
+    },
+    rediscover: () => o.broker.rediscover(),
+    save: async (svgText) => saveInDefaultDir(where(), svgText, 'svg'),
+    savePng: async (png) => saveInDefaultDir(where(), png, 'png'),
+    quit: o.quit,
+    rememberBounds: (b) => writeBounds(o.boundsPath, b),
+  });
+}
+
+/**
+ * Wait until the window may open: the broker says so (false when the
+ * privileged side went away first: nothing to show), the viewer is not
+ * `ending` meanwhile, and the display can be reached, checked as the user
+ * who shows the window (after the host's privilege drop; the reason on
+ * stderr when not).
+ */
+async function windowMayOpen(
+  broker: GraphBroker,
+  env: NodeJS.ProcessEnv,
+  ending: () => boolean,
+): Promise<boolean> {
+  try {
+    await broker.opened();
+  } catch {
+    return false;
+  }
+  if (ending()) return false;
+  const problem = displayProblem(env, {
+    headless: isHeadless(env.GRAPHNS_BROWSER_ARGS),
     readAuth: true,
   });
-  if (problem) {
-    process.stderr.write(`graphns: ${problem}\n`);
-    void end(1);
-    return done;
-  }
+  if (problem) process.stderr.write(`graphns: ${problem}\n`);
+  return !problem;
+}
 
-  browser = spawnPlan(
+/**
+ * Follow the browser's stderr: Chromium is chatty there, so pass on only
+ * the DevTools address (asked for with --remote-debugging-port) unless
+ * `verbose` (GRAPHNS_DEBUG) wants everything. Returns its last lines, kept
+ * up to date, for a browser that ends too early.
+ */
+function followStderr(browser: ChildProcess, verbose: boolean): string[] {
+  const last: string[] = [];
+  browser.stderr?.setEncoding('utf8');
+  browser.stderr?.on('data', (text: string) => {
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      if (verbose || line.startsWith('DevTools listening on ')) process.stderr.write(`${line}\n`);
+      if (last.push(line) > LAST_LINES) last.shift();
+    }
+  });
+  return last;
+}
+
+/** What graphns says of a browser that exited before the window showed the graph. */
+export function endedTooEarly(
+  program: string,
+  exit: { code: number | null; signal: NodeJS.Signals | null },
+  lastLines: readonly string[],
+): string {
+  const how = exit.signal ? `on ${exit.signal}` : `with code ${exit.code}`;
+  const said = lastLines.map((l) => `\n  ${escapeDisplay(l)}`).join('');
+  return (
+    `graphns: ${program} exited ${how} before the window showed the graph` +
+    (said ? `; its last words:${said}` : '')
+  );
+}
+
+/**
+ * End the viewer when the browser ends: with 0 when the window had shown
+ * the graph (the user closed it) or the viewer was ending anyway (`shown`
+ * says so), else with 1 and why; with 1 when it cannot start at all.
+ */
+function endWithBrowser(
+  browser: ChildProcess,
+  o: { program: string; verbose: boolean; shown: () => boolean; end: (code: number) => void },
+): void {
+  const lastLines = followStderr(browser, o.verbose);
+  browser.once('error', (err) => {
+    process.stderr.write(`graphns: cannot start ${o.program}: ${err.message}\n`);
+    o.end(1);
+  });
+  browser.once('exit', (code, signal) => {
+    if (o.shown()) return o.end(0);
+    process.stderr.write(`${endedTooEarly(o.program, { code, signal }, lastLines)}\n`);
+    o.end(1);
+  });
+}
+
+/** What the browser shell runs on. */
+export interface BrowserShellOptions {
+  /** The browser's program (browser/find.ts). */
+  browser: string;
+  /** The built page (dist/renderer). */
+  rendererDir: string;
+  /** Graphs, and when the window may open: over the pipe, or in this process. */
+  broker: GraphBroker;
+  /** The window user's environment. */
+  env: NodeJS.ProcessEnv;
+  /** Hears that the browser has been started. */
+  onStarted?: () => void;
+}
+
+/** The launch page's place: in the profile, which only the window's user can read. */
+function launchFileIn(profile: string): string {
+  return join(profile, 'launch.html');
+}
+
+/** Start the browser on the launch page in `profile` (browserPlan), where the window last was. */
+function startBrowser(o: BrowserShellOptions, profile: string, boundsPath: string): ChildProcess {
+  return spawnPlan(
     browserPlan({
       browser: o.browser,
-      launchFile,
+      launchFile: launchFileIn(profile),
       profile,
       asRoot: process.geteuid?.() === 0,
       bounds: readBounds(boundsPath),
       env: o.env,
     }),
   );
+}
+
+/**
+ * Run the browser shell until the viewer ends; resolves with the exit code.
+ * Everything up to the browser's start is made ready first (profile,
+ * server, launch page); the browser starts once the broker says the window
+ * may open, and `onStarted` hears of it.
+ */
+export async function runBrowserShell(o: BrowserShellOptions): Promise<number> {
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  let ending = false;
+  let browser: ChildProcess | undefined = undefined; // started once the window may open
+  // whether the page has asked for its graph: a browser ending before that never showed one
+  let asked = false;
+  // the window's place, remembered in the user's config dir (this process runs as that user)
+  const boundsPath = boundsFile(o.env, homedir());
+
+  // what an earlier viewer killed outright left behind, then ours (profile.ts)
+  sweepProfiles(tmpdir());
+  const profile = makeProfile(tmpdir());
+  const launchFile = launchFileIn(profile);
+  const server = await startServer({
+    onLaunch: () => removeLaunchPage(launchFile),
+    assets: loadAssets(o.rendererDir),
+    handlers: browserHandlers({
+      broker: o.broker,
+      boundsPath,
+      onGraph: () => (asked = true),
+      quit: () => void end(0),
+    }),
+  });
+  const offSignals = onEndingSignals((code) => void end(code));
+
+  async function end(code: number): Promise<void> {
+    if (ending) return;
+    ending = true;
+    if (browser?.pid !== undefined) await stopBrowser(browser.pid);
+    await server.close();
+    removeProfile(profile);
+    o.broker.close();
+    offSignals();
+    finish(code);
+  }
+
+  o.broker.onClose(() => void end(1));
+  writeFileSync(launchFile, server.launchPage, { mode: 0o600, flag: 'wx' });
+  if (!(await windowMayOpen(o.broker, o.env, () => ending))) {
+    void end(1); // (a no-op when already ending)
+    return done;
+  }
+  browser = startBrowser(o, profile, boundsPath);
   o.onStarted?.();
-  // Chromium is chatty on stderr; pass on only the DevTools address (asked for
-  // with --remote-debugging-port) unless GRAPHNS_DEBUG wants everything.
-  const verbose = Boolean(o.env.GRAPHNS_DEBUG);
-  browser.stderr?.setEncoding('utf8');
-  browser.stderr?.on('data', (text: string) => {
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      if (verbose || line.startsWith('DevTools listening on ')) process.stderr.write(`${line}\n`);
-      if (lastLines.push(line) > LAST_LINES) lastLines.shift();
-    }
-  });
-  browser.once('error', (err) => {
-    process.stderr.write(`graphns: cannot start ${o.browser}: ${err.message}\n`);
-    void end(1);
-  });
-  browser.once('exit', (code, signal) => {
-    if (ending || asked) return void end(0); // closed by the user, or by us
-    // it never showed the graph: say so, with what it said, and fail
-    const how = signal ? `on ${signal}` : `with code ${code}`;
-    const said = lastLines.map((l) => `\n  ${escapeDisplay(l)}`).join('');
-    process.stderr.write(
-      `graphns: ${o.browser} exited ${how} before the window showed the graph` +
-        (said ? `; its last words:${said}` : '') +
-        '\n',
-    );
-    void end(1);
+  endWithBrowser(browser, {
+    program: o.browser,
+    verbose: Boolean(o.env.GRAPHNS_DEBUG),
+    shown: () => ending || asked,
+    end: (code) => void end(code),
   });
   return done;
 }
