@@ -7,9 +7,10 @@
  * (the `load` callback) runs here, in this possibly privileged process,
  * and nowhere else.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { GraphResult } from '../contract';
 import { escapeDisplay, serializeModel, type Model } from '../model';
@@ -21,8 +22,8 @@ import { electronPlan } from './electron-plan';
 import { localBroker } from './host-broker';
 import { LineChannel, MAX_REQUEST_LINE, parseRequest } from './pipe';
 import { spawnPlan } from './plan';
-import { hostArgs, hostEnv, sudoTarget } from './privilege';
-import { scanQueue } from './scans';
+import { hostArgs, hostEnv, sudoTarget, type DropTarget } from './privilege';
+import { scanQueue, type ScanRequest } from './scans';
 
 /** How graphns opens the viewer. */
 export interface ViewerOptions {
@@ -108,60 +109,61 @@ export function chooseShell(
   };
 }
 
+/** A shell that can run: which one, and its program. */
+type Shell = Extract<Choice, { shell: unknown }> & { note?: string };
+
+/** What openViewer decided before it starts anything. */
+interface ViewerPlan {
+  shell: Shell;
+  /** The user the window runs as under sudo; undefined when there is nobody to drop to. */
+  target: DropTarget | undefined;
+  euid: number;
+  /** The build (findDist). */
+  dist: string;
+}
+
 /**
- * Open the viewer and wait until it is closed. Resolves with the exit code
- * for graphns: 0 when the window was closed or `q` pressed, 1 when no
- * window could be shown (no display, no shell, a browser that ended before
- * the page had the graph). Rejects with `ready`'s error when that rejects (before
- * any window has opened).
- *
- * Under sudo the shell host, a process of its own, drops to the user and
- * shows the window. Without a drop there is no one to separate the window
- * from: graphns runs the browser shell itself (one Node start fewer before
- * the browser's), and spawns Electron without a host between.
+ * Decide everything that needs no process yet: the shell, whom the window
+ * runs as, whether a window can be shown at all (no display is an error,
+ * never a window that silently was not), where the build is. The first
+ * thing that rules a window out is the error.
  */
-export async function openViewer(o: ViewerOptions): Promise<number> {
-  const env = o.env ?? process.env;
-  const say = (line: string) => process.stderr.write(`graphns: ${line}\n`);
-  const ready = o.ready ?? Promise.resolve();
-  const choice = chooseShell(o.shell, findElectron(env, electronPackageDir()), findBrowser(env));
-  if ('error' in choice) {
-    await ready; // bad input is the first thing to say
-    say(choice.error);
-    return 1;
-  }
+function planViewer(o: ViewerOptions, env: NodeJS.ProcessEnv): ViewerPlan | { error: string } {
+  const shell = chooseShell(o.shell, findElectron(env, electronPackageDir()), findBrowser(env));
+  if ('error' in shell) return shell;
   const euid = process.geteuid?.() ?? -1;
   const target = sudoTarget(env, euid);
-  // before any process starts: no display is an error, never a window that silently was not
   const noWindow = displayProblem(env, {
     headless: isHeadless(
-      choice.shell === 'browser' ? env.GRAPHNS_BROWSER_ARGS : env.GRAPHNS_ELECTRON_ARGS,
+      shell.shell === 'browser' ? env.GRAPHNS_BROWSER_ARGS : env.GRAPHNS_ELECTRON_ARGS,
     ),
     readAuth: !target, // under sudo, the host checks as the user who will show the window
   });
-  if (noWindow) {
-    await ready;
-    say(noWindow);
-    return 1;
-  }
-  const notes = () => {
-    if (choice.note) say(choice.note);
-    if (target) say(`discovery runs as root; the window runs as uid ${target.uid}`);
-    else if (euid === 0) {
-      say('running as root without sudo: the window runs as root, with its sandbox off');
-    }
-  };
-
-  let dist: string;
+  if (noWindow) return { error: noWindow };
   try {
-    dist = findDist();
+    return { shell, target, euid, dist: findDist() };
   } catch (err) {
-    await ready;
-    say((err as Error).message);
-    return 1;
+    return { error: (err as Error).message };
   }
+}
 
-  const graph = async (): Promise<GraphResult> => {
+/** What graphns says once the window may open: which shell, and who runs what. */
+export function viewerNotes(
+  note: string | undefined,
+  target: DropTarget | undefined,
+  euid: number,
+): string[] {
+  const notes = note ? [note] : [];
+  if (target) notes.push(`discovery runs as root; the window runs as uid ${target.uid}`);
+  else if (euid === 0) {
+    notes.push('running as root without sudo: the window runs as root, with its sandbox off');
+  }
+  return notes;
+}
+
+/** The graph for the window: `load`, then the DOT and the model's JSON, or the error. */
+function graphFrom(o: ViewerOptions): () => Promise<GraphResult> {
+  return async () => {
     try {
       const model = await o.load();
       return {
@@ -177,62 +179,87 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
       return { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
   };
+}
 
-  if (!target && choice.shell === 'browser') {
-    // no privilege drop: this process is the shell host
-    const broker = localBroker(graph);
-    let readyError: unknown;
-    const mayOpen = ready.then(notes, (err: unknown) => {
-      readyError = err;
-      throw err;
-    });
-    const code = await runBrowserShell({
-      browser: choice.program,
-      rendererDir: join(dist, 'renderer'),
-      broker: { ...broker, opened: () => mayOpen },
+/**
+ * No privilege drop and the browser shell: this process is the shell host.
+ * The browser starts once `ready` settles (the notes said first); `ready`'s
+ * error is thrown once the shell has ended.
+ */
+async function hostBrowserHere(
+  program: string,
+  dist: string,
+  env: NodeJS.ProcessEnv,
+  graph: () => Promise<GraphResult>,
+  mayOpen: Promise<void>,
+): Promise<number> {
+  const broker = localBroker(graph);
+  let readyError: unknown;
+  const opened = mayOpen.catch((err: unknown) => {
+    readyError = err;
+    throw err;
+  });
+  const code = await runBrowserShell({
+    browser: program,
+    rendererDir: join(dist, 'renderer'),
+    broker: { ...broker, opened: () => opened },
+    env,
+    onStarted: () => broker.start(),
+  });
+  if (readyError !== undefined) throw readyError;
+  return code;
+}
+
+/**
+ * Start the window's process with the pipe on its fd 3: the shell host
+ * (under sudo, or for the browser shell), else Electron itself, from the
+ * same plan as the host's.
+ */
+function spawnWindow(plan: ViewerPlan, env: NodeJS.ProcessEnv): ChildProcess {
+  const { shell, target, dist } = plan;
+  if (target || shell.shell === 'browser') {
+    return spawn(
+      process.execPath,
+      [join(dist, 'shell', 'host.js'), ...hostArgs(shell.shell, shell.program, target)],
+      { stdio: ['ignore', 'inherit', 'inherit', 'pipe'], env: hostEnv(env, target), cwd: '/' },
+    );
+  }
+  return spawnPlan(
+    electronPlan({
+      program: shell.program,
+      mainScript: join(dist, 'shell', 'electron', 'main.cjs'),
       env,
-      onStarted: () => broker.start(),
-    });
-    if (readyError !== undefined) throw readyError;
-    return code;
-  }
+      asRoot: plan.euid === 0,
+      pipe: 'pipe',
+    }),
+  );
+}
 
-  // Electron's host hands the pipe to Electron, so it must not read from it:
-  // it starts only once the input has checked out. The browser shell's host
-  // starts now and waits for `open`, its start overlapping the check.
-  if (choice.shell === 'electron') {
-    await ready;
-    notes();
-  }
-  const child =
-    target || choice.shell === 'browser'
-      ? spawn(
-          process.execPath,
-          [join(dist, 'shell', 'host.js'), ...hostArgs(choice.shell, choice.program, target)],
-          { stdio: ['ignore', 'inherit', 'inherit', 'pipe'], env: hostEnv(env, target), cwd: '/' },
-        )
-      : spawnPlan(
-          electronPlan({
-            program: choice.program,
-            mainScript: join(dist, 'shell', 'electron', 'main.cjs'),
-            env,
-            asRoot: euid === 0,
-            pipe: 'pipe',
-          }),
-        );
-  const exited = new Promise<number>((resolve) => {
+/** graphns's exit code from the window's process: its own, 130 for SIGINT, else 1. */
+function exitCodeOf(child: ChildProcess, say: (line: string) => void): Promise<number> {
+  return new Promise<number>((resolve) => {
     child.once('error', (err) => {
       say(`cannot start the viewer: ${err.message}`);
       resolve(1);
     });
     child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
   });
+}
 
-  // One discovery at a time, at most one waiting: a flood of requests costs two scans
+/**
+ * Serve graphs over the child's pipe: one discovery at a time, at most one
+ * waiting, so a flood of requests costs two scans; `rediscover` is the
+ * only request accepted (a malformed one is said once, and ignored).
+ */
+function serveGraphs(
+  child: ChildProcess,
+  graph: () => Promise<GraphResult>,
+  say: (line: string) => void,
+): { request: ScanRequest; channel: LineChannel } {
   let ignored = 0;
   const request = scanQueue(graph, (id, result) => channel.send({ t: 'graph', id, result }));
   const channel = new LineChannel(
-    child.stdio[3] as import('node:stream').Duplex,
+    child.stdio[3] as Duplex,
     (line) => {
       const r = parseRequest(line);
       if (r) request(r.id);
@@ -240,11 +267,37 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
     },
     MAX_REQUEST_LINE,
   );
+  return { request, channel };
+}
+
+/**
+ * The window in a process of its own (the host, or Electron), served over
+ * its pipe until it exits. Electron's host hands the pipe to Electron, so
+ * it must not read from it: it starts only once the input has checked out.
+ * The browser shell's host starts at once and waits for `open`, its start
+ * overlapping the check; if `ready` fails, the host ends without having
+ * started a browser and `ready`'s error is thrown.
+ */
+async function serveWindow(
+  plan: ViewerPlan,
+  env: NodeJS.ProcessEnv,
+  graph: () => Promise<GraphResult>,
+  ready: Promise<unknown>,
+  notes: () => void,
+  say: (line: string) => void,
+): Promise<number> {
+  if (plan.shell.shell === 'electron') {
+    await ready;
+    notes();
+  }
+  const child = spawnWindow(plan, env);
+  const exited = exitCodeOf(child, say);
+  const { request, channel } = serveGraphs(child, graph, say);
   // the window handles Ctrl-C itself (it ends and we follow)
   const ignoreSignal = () => undefined;
   process.on('SIGINT', ignoreSignal);
   try {
-    if (choice.shell === 'browser') {
+    if (plan.shell.shell === 'browser') {
       try {
         await ready;
       } catch (err) {
@@ -262,4 +315,34 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
     request.close();
     channel.close();
   }
+}
+
+/**
+ * Open the viewer and wait until it is closed. Resolves with the exit code
+ * for graphns: 0 when the window was closed or `q` pressed, 1 when no
+ * window could be shown (no display, no shell, a browser that ended before
+ * the page had the graph). Rejects with `ready`'s error when that rejects (before
+ * any window has opened).
+ *
+ * Under sudo the shell host, a process of its own, drops to the user and
+ * shows the window. Without a drop there is no one to separate the window
+ * from: graphns runs the browser shell itself (one Node start fewer before
+ * the browser's), and spawns Electron without a host between.
+ */
+export async function openViewer(o: ViewerOptions): Promise<number> {
+  const env = o.env ?? process.env;
+  const say = (line: string) => process.stderr.write(`graphns: ${line}\n`);
+  const ready = o.ready ?? Promise.resolve();
+  const plan = planViewer(o, env);
+  if ('error' in plan) {
+    await ready; // bad input is the first thing to say
+    say(plan.error);
+    return 1;
+  }
+  const notes = () => viewerNotes(plan.shell.note, plan.target, plan.euid).forEach(say);
+  const graph = graphFrom(o);
+  if (!plan.target && plan.shell.shell === 'browser') {
+    return hostBrowserHere(plan.shell.program, plan.dist, env, graph, ready.then(notes));
+  }
+  return serveWindow(plan, env, graph, ready, notes, say);
 }
