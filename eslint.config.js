@@ -94,6 +94,22 @@ export default tseslint.config(
     ),
   },
   {
+    // rtnetlink in a chosen network namespace: the kernel surface for interfaces, beside relations
+    files: ['main/net/**'],
+    rules: forbid(
+      'net reads interfaces through native-shim; it knows nothing of the model, discovery or presentations',
+      '../model*',
+      '../discover*',
+      '../emit*',
+      '../shell*',
+      '../contract*',
+      '../layout*',
+      '**/app/**',
+      '**/renderer/**',
+      'electron',
+    ),
+  },
+  {
     files: ['main/model/**', 'main/emit/**', 'main/contract/**'],
     rules: {
       'no-restricted-imports': [

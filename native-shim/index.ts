@@ -8,6 +8,10 @@ export {
   ioctlUint32,
   ioctlUint64,
   readlinkLatin1,
+  recv,
+  send,
+  setns,
+  socket,
   userHome,
   userName,
 } from './libc';

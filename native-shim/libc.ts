@@ -38,6 +38,11 @@ function bind(candidate: LibCandidate) {
     ioctlNoArg: lib.func('ioctl', 'int', ['int', 'unsigned long']),
     ioctlPtr: lib.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
     readlink: lib.func('readlink', 'long', ['str', 'void *', 'size_t']),
+    // rtnetlink, to read a network namespace's interfaces (main/net)
+    socket: lib.func('socket', 'int', ['int', 'int', 'int']),
+    send: lib.func('send', 'long', ['int', 'void *', 'size_t', 'int']),
+    recv: lib.func('recv', 'long', ['int', 'void *', 'size_t', 'int']),
+    setns: lib.func('setns', 'int', ['int', 'int']),
     getpwuidR: lib.func('getpwuid_r', 'int', [
       'uint32_t',
       koffi.out(koffi.pointer(Passwd)),
@@ -154,3 +159,37 @@ export function readlinkLatin1(path: string): string {
   if (n < 0) throw systemError(koffi.errno(), 'readlink');
   return linkBuf.toString('latin1', 0, n);
 }
+
+/** socket(domain, type, protocol): the new fd; throws a SystemError on -1. */
+export function socket(domain: number, type: number, protocol: number): number {
+  const fd = libc().socket(domain, type, protocol) as number;
+  if (fd < 0) throw systemError(koffi.errno(), 'socket');
+  return fd;
+}
+
+/** send(fd, buf, buf.length, flags): bytes sent; throws a SystemError on -1. */
+export function send(fd: number, buf: Buffer, flags = 0): number {
+  const n = Number(libc().send(fd, buf, buf.length, flags));
+  if (n < 0) throw systemError(koffi.errno(), 'send');
+  return n;
+}
+
+/**
+ * recv(fd, buf, buf.length, flags): bytes received (or, with MSG_TRUNC,
+ * the datagram's whole length); throws a SystemError on -1 (EAGAIN with
+ * MSG_DONTWAIT when nothing is queued).
+ */
+export function recv(fd: number, buf: Buffer, flags = 0): number {
+  const n = Number(libc().recv(fd, buf, buf.length, flags));
+  if (n < 0) throw systemError(koffi.errno(), 'recv');
+  return n;
+}
+
+/**
+ * setns(fd, nstype) for the calling thread (here: the thread running
+ * JavaScript); throws a SystemError on -1.
+ */
+export function setns(fd: number, nstype: number): void {
+  if ((libc().setns(fd, nstype) as number) < 0) throw systemError(koffi.errno(), 'setns');
+}
+
