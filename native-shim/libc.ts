@@ -192,4 +192,3 @@ export function recv(fd: number, buf: Buffer, flags = 0): number {
 export function setns(fd: number, nstype: number): void {
   if ((libc().setns(fd, nstype) as number) < 0) throw systemError(koffi.errno(), 'setns');
 }
-
