@@ -20,8 +20,13 @@
  * Anything else: 403.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createTcpServer,
+  type AddressInfo,
+  type Server as TcpServer,
+  type Socket,
+} from 'node:net';
 import { ContractError, MAX_SVG_CHARS, isChannel } from '../../contract';
 import { assetFor, CSP, type Asset } from '../assets';
 import type { Handlers } from '../handlers';
@@ -122,8 +127,8 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Start the server on 127.0.0.1, a port the kernel picks. */
-export async function startServer(o: {
+/** What startServer is given. */
+export interface ServerOptions {
   assets: ReadonlyMap<string, Asset>;
   handlers: Handlers;
   /** The only uid whose sockets may connect: the window's (default: ours). */
@@ -132,73 +137,113 @@ export async function startServer(o: {
   onLaunch?: () => void;
   /** Who owns a connecting socket (tests may pass their own /proc reader through it). */
   ownerOf?: typeof peerUid;
-}): Promise<ViewerServer> {
-  const launchToken = secret();
-  const session = secret();
-  const windowUid = o.windowUid ?? process.getuid?.() ?? -1;
-  const ownerOf = o.ownerOf ?? peerUid;
-  let launched = false;
-  let origin = '';
-  let host = '';
+}
 
-  const http = createServer((req, res) => {
-    void (async () => {
-      const forbidden = () => send(res, 403, 'text/plain', 'forbidden\n');
-      if (req.headers.host !== host) return forbidden();
-      const from = req.headers.origin;
-      if (from !== undefined && from !== origin) return forbidden();
-      const path = (req.url ?? '').split('?')[0] ?? '';
-      const site = req.headers['sec-fetch-site'];
+/** One server's secrets and address (host and origin, known once it listens). */
+interface ServerState {
+  launchToken: string;
+  session: string;
+  launched: boolean;
+  /** `127.0.0.1:PORT`, the only Host accepted. */
+  host: string;
+  /** `http://127.0.0.1:PORT`, the only Origin accepted. */
+  origin: string;
+}
 
-      if (path.startsWith('/launch/') && req.method === 'GET') {
-        // the one request that comes from elsewhere: the file:// launch page
-        if (site !== undefined && site !== 'cross-site' && site !== 'none') return forbidden();
-        if (launched || !same(path.slice('/launch/'.length), launchToken)) return forbidden();
-        launched = true;
-        o.onLaunch?.();
-        // the answer is the viewer page itself, with the session cookie: its
-        // own requests (scripts, the worker, the API) are same-origin and
-        // carry the SameSite=Strict cookie whatever site the navigation came
-        // from, and the page replaces the spent /launch/ address with `/`.
-        // One navigation fewer than a page that moves on to `/` (a redirect
-        // would not do: it keeps the launch page's cross-site chain, and the
-        // request to `/` would lose the cookie)
-        const page = assetFor(o.assets, '/');
-        if (!page) return send(res, 404, 'text/plain', 'not found\n');
-        return send(res, 200, page.type, page.body, {
-          'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
-        });
-      }
-      if (site !== undefined && site !== 'same-origin' && site !== 'none') return forbidden();
-      const cookie = cookieValue(req, COOKIE);
-      if (cookie === undefined || !same(cookie, session)) return forbidden();
+const forbidden = (res: ServerResponse) => send(res, 403, 'text/plain', 'forbidden\n');
+const notFound = (res: ServerResponse) => send(res, 404, 'text/plain', 'not found\n');
 
-      if (req.method === 'GET') {
-        const asset = assetFor(o.assets, path);
-        if (!asset) return send(res, 404, 'text/plain', 'not found\n');
-        return send(res, 200, asset.type, asset.body);
-      }
-      const channel = path.startsWith('/api/') ? path.slice('/api/'.length) : '';
-      if (req.method !== 'POST' || !isChannel(channel)) {
-        return send(res, 404, 'text/plain', 'not found\n');
-      }
-      if (!isJsonMediaType(req.headers['content-type'])) {
-        return send(res, 415, 'text/plain', 'expected application/json\n');
-      }
-      try {
-        const body = JSON.parse(await readBody(req)) as { arg?: unknown } | null;
-        const result = await o.handlers[channel](body?.arg);
-        send(res, 200, 'application/json', asciiJson(result));
-      } catch (err) {
-        const bad = err instanceof ContractError || err instanceof SyntaxError;
-        send(res, bad ? 400 : 500, 'text/plain', `${(err as Error).message}\n`);
-      }
-    })();
+/**
+ * Lock 2, the launch: the one request that comes from elsewhere (the
+ * file:// launch page), with the token, once. The answer is the viewer
+ * page itself, with the session cookie: its own requests (scripts, the
+ * worker, the API) are same-origin and carry the SameSite=Strict cookie
+ * whatever site the navigation came from, and the page replaces the spent
+ * /launch/ address with `/`. One navigation fewer than a page that moves
+ * on to `/` (a redirect would not do: it keeps the launch page's
+ * cross-site chain, and the request to `/` would lose the cookie).
+ */
+function answerLaunch(
+  res: ServerResponse,
+  token: string,
+  site: string | string[] | undefined,
+  s: ServerState,
+  o: ServerOptions,
+): void {
+  if (site !== undefined && site !== 'cross-site' && site !== 'none') return forbidden(res);
+  if (s.launched || !same(token, s.launchToken)) return forbidden(res);
+  s.launched = true;
+  o.onLaunch?.();
+  const page = assetFor(o.assets, '/');
+  if (!page) return notFound(res);
+  send(res, 200, page.type, page.body, {
+    'Set-Cookie': `${COOKIE}=${s.session}; HttpOnly; SameSite=Strict; Path=/`,
   });
+}
 
-  // Lock 1, before HTTP sees a byte: the client's socket must be the window user's.
-  const sockets = new Set<Socket>();
-  const tcp = createTcpServer((socket) => {
+/** An API call: a POST of exactly `application/json` to `/api/<channel>`, answered in ASCII JSON. */
+async function answerApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  handlers: Handlers,
+): Promise<void> {
+  const channel = path.startsWith('/api/') ? path.slice('/api/'.length) : '';
+  if (req.method !== 'POST' || !isChannel(channel)) return notFound(res);
+  if (!isJsonMediaType(req.headers['content-type'])) {
+    return send(res, 415, 'text/plain', 'expected application/json\n');
+  }
+  try {
+    const body = JSON.parse(await readBody(req)) as { arg?: unknown } | null;
+    const result = await handlers[channel](body?.arg);
+    send(res, 200, 'application/json', asciiJson(result));
+  } catch (err) {
+    const bad = err instanceof ContractError || err instanceof SyntaxError;
+    send(res, bad ? 400 : 500, 'text/plain', `${(err as Error).message}\n`);
+  }
+}
+
+/**
+ * Lock 3 on every request (Host, Origin, Sec-Fetch-Site), the launch, then
+ * the session cookie every other request must carry; a page file for a
+ * GET, else the API.
+ */
+async function answerRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  s: ServerState,
+  o: ServerOptions,
+): Promise<void> {
+  if (req.headers.host !== s.host) return forbidden(res);
+  const from = req.headers.origin;
+  if (from !== undefined && from !== s.origin) return forbidden(res);
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  const site = req.headers['sec-fetch-site'];
+  if (path.startsWith('/launch/') && req.method === 'GET') {
+    return answerLaunch(res, path.slice('/launch/'.length), site, s, o);
+  }
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return forbidden(res);
+  const cookie = cookieValue(req, COOKIE);
+  if (cookie === undefined || !same(cookie, s.session)) return forbidden(res);
+  if (req.method === 'GET') {
+    const asset = assetFor(o.assets, path);
+    return asset ? send(res, 200, asset.type, asset.body) : notFound(res);
+  }
+  return answerApi(req, res, path, o.handlers);
+}
+
+/**
+ * Lock 1, before HTTP sees a byte: a TCP server that hands `http` only
+ * connections whose client socket belongs to `windowUid`; the others are
+ * destroyed. `sockets` holds the open ones, for close().
+ */
+function ownerGate(
+  http: Server,
+  windowUid: number,
+  ownerOf: typeof peerUid,
+  sockets: Set<Socket>,
+): TcpServer {
+  return createTcpServer((socket) => {
     const owner = ownerOf(
       { address: socket.remoteAddress ?? '', port: socket.remotePort ?? -1 },
       { address: socket.localAddress ?? '', port: socket.localPort ?? -1 },
@@ -211,26 +256,52 @@ export async function startServer(o: {
     socket.once('close', () => sockets.delete(socket));
     http.emit('connection', socket);
   });
+}
+
+/**
+ * The launch page for `launchUrl`: a script moves on at once, while the
+ * page is parsed (a refresh waits for the page's load, a few frames
+ * later); the refresh is the fallback.
+ */
+export function launchPageFor(launchUrl: string): string {
+  return (
+    '<!doctype html><meta charset="utf-8"><title>graphns</title>' +
+    `<script>location.replace(${JSON.stringify(launchUrl)})</script>` +
+    `<meta http-equiv="refresh" content="0;url=${launchUrl}">\n`
+  );
+}
+
+/** Start the server on 127.0.0.1, a port the kernel picks. */
+export async function startServer(o: ServerOptions): Promise<ViewerServer> {
+  const s: ServerState = {
+    launchToken: secret(),
+    session: secret(),
+    launched: false,
+    host: '',
+    origin: '',
+  };
+  const http = createServer((req, res) => void answerRequest(req, res, s, o));
+  const sockets = new Set<Socket>();
+  const tcp = ownerGate(
+    http,
+    o.windowUid ?? process.getuid?.() ?? -1,
+    o.ownerOf ?? peerUid,
+    sockets,
+  );
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
     tcp.listen(0, '127.0.0.1', resolve);
   });
   const { port } = tcp.address() as AddressInfo;
-  host = `127.0.0.1:${port}`;
-  origin = `http://${host}`;
-  const launchUrl = `${origin}/launch/${launchToken}`;
+  s.host = `127.0.0.1:${port}`;
+  s.origin = `http://${s.host}`;
   return {
-    // a script moves on at once, while the page is parsed (a refresh waits
-    // for the page's load, a few frames later); the refresh is the fallback
-    launchPage:
-      '<!doctype html><meta charset="utf-8"><title>graphns</title>' +
-      `<script>location.replace(${JSON.stringify(launchUrl)})</script>` +
-      `<meta http-equiv="refresh" content="0;url=${launchUrl}">\n`,
-    origin,
+    launchPage: launchPageFor(`${s.origin}/launch/${s.launchToken}`),
+    origin: s.origin,
     close: () =>
       new Promise<void>((resolve) => {
         tcp.close(() => resolve());
-        for (const s of sockets) s.destroy();
+        for (const socket of sockets) socket.destroy();
         http.closeAllConnections();
       }),
   };
