@@ -181,7 +181,7 @@ test(
             prefix: a.prefixlen,
           })),
         );
-        const sort = (xs: object[]) => xs.map((x) => JSON.stringify(x)).sort();
+        const sort = (xs: readonly object[]) => xs.map((x) => JSON.stringify(x)).sort();
         assert.deepEqual(sort(r.addresses), sort(addrs), `addresses of ${r.key}`);
       }
       // the hostile name, byte for byte
