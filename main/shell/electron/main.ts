@@ -65,13 +65,17 @@ function failIfNotShown(why: string): boolean {
   return true;
 }
 
-function start(): void {
-  const graphs = fdBroker(PIPE_FD);
+/** Answer graphns://app/ with the page's files (app-scheme.ts decides what each request gets). */
+function serveApp(): void {
   const assets = loadAssets(join(__dirname, '..', '..', 'renderer'));
   protocol.handle(APP_SCHEME, (request) => {
     const a = answerAppRequest(assets, request.method, request.url);
     return new Response(new Uint8Array(a.body), { status: a.status, headers: a.headers });
   });
+}
+
+/** The window, where it last was if that is on a screen; it remembers its place when closed. */
+function createWindow(): BrowserWindow {
   const file = boundsFile(process.env, homedir());
   const displays = screen.getAllDisplays().map((d) => d.workArea);
   const win = new BrowserWindow(
@@ -81,7 +85,14 @@ function start(): void {
       dark: nativeTheme.shouldUseDarkColors,
     }),
   );
-  // every permission refused but the clipboard write our page asks for (electron-core.ts)
+  refusePermissions(win);
+  win.once('ready-to-show', () => win.show());
+  win.on('close', () => writeBounds(file, win.getNormalBounds()));
+  return win;
+}
+
+/** Every permission refused but the clipboard write our page asks for (electron-core.ts). */
+function refusePermissions(win: BrowserWindow): void {
   session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) =>
     callback(
       permissionGranted(permission, {
@@ -98,9 +109,13 @@ function start(): void {
       url: details.requestingUrl ?? origin,
     }),
   );
-  win.once('ready-to-show', () => win.show());
-  win.on('close', () => writeBounds(file, win.getNormalBounds()));
+}
 
+/**
+ * Answer the contract's channels over IPC, for our window's main frame
+ * only (answerIpc); our page asking for its graph means it has shown one.
+ */
+function answerChannels(win: BrowserWindow, graphs: ReturnType<typeof fdBroker>): void {
   const handlers = electronHandlers({
     broker: graphs,
     askSavePath: (defaultPath, kind) =>
@@ -124,6 +139,13 @@ function start(): void {
       );
     });
   }
+}
+
+function start(): void {
+  const graphs = fdBroker(PIPE_FD);
+  serveApp();
+  const win = createWindow();
+  answerChannels(win, graphs);
   win.webContents.on('render-process-gone', (_event, details) => {
     failIfNotShown(`the viewer page ended (${details.reason}, exit code ${details.exitCode})`);
   });
