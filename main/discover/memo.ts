@@ -120,32 +120,3 @@ export function memoOf(model: Model | undefined): ScanMemo | undefined {
 export function remember(model: Model, memo: ScanMemo): void {
   memos.set(model, memo);
 }
-
-/**
- * Whether a process cannot have run since it was last read: same start
- * time (so the same process, not a new one on a reused PID) and the same
- * schedstat line (ns on a CPU, ns waiting for one, times put on one). The
- * caller also requires that neither stat line, each read just after its
- * schedstat, said R (running or about to run).
- *
- * Why that is proof: the kernel adds to the run time whenever the process
- * leaves a CPU and at every timer tick while it is on one, and counts every
- * time it is put on one. To run in between without changing the line, a
- * process would have to be on a CPU from before the first read until after
- * the second with no tick in between; discover.ts refuses rescans less than
- * 25 ms (more than two ticks at the slowest HZ, 100) after their scan, and
- * tickless (nohz_full) machines altogether. What the process did before
- * the first read is in what that scan read next (its links come after).
- *
- * What the process itself did not do is not covered, which is why its
- * cgroup, parent, fds and mounts are reread. One thing is not reread: its
- * command line, which someone else could rewrite in its memory (ptrace,
- * /proc/PID/mem, process_vm_writev, or asynchronous I/O it started landing
- * in its argv); a rescan shows the old name until the process next runs.
- */
-export function unchangedSince(prev: ProcMemo, sched: string, start: number): boolean {
-  return prev.start === start && prev.sched === sched;
-}
-
-/** States in which a process may be on a CPU right now: never proof of rest. */
-export const RUNNING_STATES = new Set(['R']);
