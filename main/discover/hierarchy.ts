@@ -106,129 +106,172 @@ export function resolveHierarchy(
   learnt?: Map<NsKey, NsFacts>,
   tally: HierarchyTally = { same: 0, verified: 0, asked: 0 },
 ): boolean {
-  // a scan that asks no NS_GET_ID at all reports what the last one found
-  let nsidSupported = reuse?.nsidSupported ?? true;
   // this architecture's request numbers (throws, naming it, on one we do not know)
   ioctls ??= nsIoctlsFor(process.arch);
-  const { NS_GET_ID, NS_GET_OWNER_UID, NS_GET_PARENT, NS_GET_USERNS } = ioctls;
-  const pending: Pending[] = [...registry.entries.keys()].map((key) => ({ key, fd: undefined }));
-  const facts = reuse?.facts;
+  const walk = new HierarchyWalk(ioctls, registry, warnings, reuse, learnt, tally);
+  try {
+    for (let item = walk.pending.shift(); item; item = walk.pending.shift()) walk.resolve(item);
+  } finally {
+    for (const item of walk.pending) if (item.fd !== undefined) closeSync(item.fd);
+  }
+  return walk.nsidSupported;
+}
 
-  // Usable only with the answers for every relation the walk would add as hidden:
-  // those have no path to open, only the fd an ioctl on this one would have given.
-  const usable = new Map<NsKey, boolean>();
-  const complete = (key: NsKey): boolean => {
-    let ok = usable.get(key);
+/** The walk's state: what is still to resolve, and what it knows of the last scan. */
+class HierarchyWalk {
+  readonly pending: Pending[];
+  /** A scan that asks no NS_GET_ID at all reports what the last one found. */
+  nsidSupported: boolean;
+  readonly #facts: ReadonlyMap<NsKey, NsFacts> | undefined;
+  /** complete()'s answers, by key. */
+  readonly #usable = new Map<NsKey, boolean>();
+
+  constructor(
+    readonly ioctls: ReturnType<typeof nsIoctlsFor>,
+    readonly registry: Registry,
+    readonly warnings: Warnings,
+    readonly reuse: HierarchyReuse | undefined,
+    readonly learnt: Map<NsKey, NsFacts> | undefined,
+    readonly tally: HierarchyTally,
+  ) {
+    this.pending = [...registry.entries.keys()].map((key) => ({ key, fd: undefined }));
+    this.nsidSupported = reuse?.nsidSupported ?? true;
+    this.#facts = reuse?.facts;
+  }
+
+  /** Resolve one namespace: from the last scan where proven the same, else by asking the kernel. */
+  resolve(item: Pending): void {
+    const entry = this.registry.get(item.key)!;
+    if (item.same || (this.reuse?.pinned.has(item.key) && this.#complete(item.key))) {
+      // (only keys found without an ioctl are pinned, so none comes with an fd; be sure)
+      if (item.fd !== undefined) closeSync(item.fd);
+      item.fd = undefined;
+      this.#apply(entry, this.#facts!.get(item.key)!);
+      this.tally.same++;
+      return;
+    }
+    const fd = item.fd ?? openFirst(entry.refs, entry.ns.ino, this.warnings, item.key);
+    item.fd = undefined; // owned by `fd` now
+    if (fd === undefined) return;
+    let clean = true;
+    try {
+      // the same namespace when NS_GET_ID answers the id the last scan had (one ioctl
+      // instead of three or four): its relations are the same too
+      const known = this.#knownId(item.key);
+      const nsid = known ? this.#askIdQuietly(fd) : undefined;
+      if (known && nsid === known.nsid) {
+        this.#apply(entry, known);
+        this.tally.verified++;
+        return;
+      }
+      this.tally.asked++;
+      this.#ask(entry, fd, nsid);
+    } catch (err) {
+      clean = false;
+      this.warnings.addError('namespace ioctl failed', item.key, err);
+    } finally {
+      closeSync(fd);
+    }
+    if (clean && this.learnt) this.learnt.set(item.key, factsOf(entry));
+  }
+
+  /**
+   * Whether the last scan's answers are usable for `key` at all: only with
+   * the answers for every relation the walk would add as hidden, which
+   * have no path to open, only the fd an ioctl on this one would have given.
+   */
+  #complete(key: NsKey): boolean {
+    let ok = this.#usable.get(key);
     if (ok !== undefined) return ok;
-    const f = facts?.get(key);
+    const f = this.#facts?.get(key);
     ok =
       f !== undefined &&
-      [f.parent, f.owner].every((r) => r === undefined || registry.get(r) || complete(r));
-    usable.set(key, ok);
+      [f.parent, f.owner].every(
+        (r) => r === undefined || this.registry.get(r) || this.#complete(r),
+      );
+    this.#usable.set(key, ok);
     return ok;
-  };
+  }
 
-  /** Copy the last scan's answers, in the order a fresh walk sets them. */
-  const apply = (entry: Entry, f: NsFacts): void => {
+  /** Copy the last scan's answers, in the order a fresh walk sets them; queue its hidden relatives. */
+  #apply(entry: Entry, f: NsFacts): void {
     const ns = entry.ns;
     if (f.parent !== undefined) ns.parent = f.parent;
     if (f.owner !== undefined) ns.owner = f.owner;
     if (f.ownerUid !== undefined) ns.ownerUid = f.ownerUid;
     if (f.nsid !== undefined) ns.nsid = f.nsid;
-    learnt?.set(ns.key, f);
+    this.learnt?.set(ns.key, f);
     for (const r of [f.parent, f.owner]) {
-      if (r === undefined || registry.get(r)) continue;
-      const rf = facts!.get(r)!; // complete() saw it
-      registry.note(r, rf.type, rf.ino, 'hidden');
-      pending.push({ key: r, fd: undefined, same: true });
+      if (r === undefined || this.registry.get(r)) continue;
+      const rf = this.#facts!.get(r)!; // complete() saw it
+      this.registry.note(r, rf.type, rf.ino, 'hidden');
+      this.pending.push({ key: r, fd: undefined, same: true });
     }
-  };
+  }
 
-  /** NS_GET_ID in decimal; undefined (and no more asking) on a kernel before 6.18. */
-  const askId = (fd: number): string | undefined => {
+  /** The last scan's answers for `key` when they hold an id to check and are usable. */
+  #knownId(key: NsKey): NsFacts | undefined {
+    const known = this.#facts?.get(key);
+    return known?.nsid !== undefined && this.nsidSupported && this.#complete(key)
+      ? known
+      : undefined;
+  }
+
+  /** NS_GET_ID, or undefined when it fails: #ask asks again and reports it where a fresh scan would. */
+  #askIdQuietly(fd: number): string | undefined {
     try {
-      return ioctlUint64(fd, NS_GET_ID).toString();
-    } catch (err) {
-      if (!hasCode(err, 'ENOTTY')) throw err;
-      nsidSupported = false;
+      return this.#askId(fd);
+    } catch {
       return undefined;
     }
-  };
+  }
 
-  /** Register the namespace behind a fresh fd; returns its key and whether it is new. */
-  const adopt = (fd: number, type: NsTypeName): NsKey => {
+  /**
+   * Ask the kernel everything about the namespace open as `fd`, setting
+   * the answers in the order every scan sets them (the JSON's key order);
+   * `nsid` when already asked.
+   */
+  #ask({ ns }: Entry, fd: number, nsid: string | undefined): void {
+    const { NS_GET_OWNER_UID, NS_GET_PARENT, NS_GET_USERNS } = this.ioctls;
+    if (ns.type === 'user' || ns.type === 'pid') {
+      const parent = related(fd, NS_GET_PARENT);
+      if (parent !== undefined) ns.parent = this.#adopt(parent, ns.type);
+    }
+    if (ns.type === 'user') {
+      // a user namespace's owner is its parent (ioctl_ns(2)): one ioctl, fstat and close fewer
+      if (ns.parent !== undefined) ns.owner = ns.parent;
+    } else {
+      const owner = related(fd, NS_GET_USERNS);
+      if (owner !== undefined) ns.owner = this.#adopt(owner, 'user');
+    }
+    if (ns.type === 'user') ns.ownerUid = ioctlUint32(fd, NS_GET_OWNER_UID);
+    nsid ??= this.nsidSupported ? this.#askId(fd) : undefined;
+    if (nsid !== undefined) ns.nsid = nsid;
+  }
+
+  /** NS_GET_ID in decimal; undefined (and no more asking) on a kernel before 6.18. */
+  #askId(fd: number): string | undefined {
+    try {
+      return ioctlUint64(fd, this.ioctls.NS_GET_ID).toString();
+    } catch (err) {
+      if (!hasCode(err, 'ENOTTY')) throw err;
+      this.nsidSupported = false;
+      return undefined;
+    }
+  }
+
+  /** The key of the namespace behind a fresh fd: registered as hidden (and queued, fd and all) if new. */
+  #adopt(fd: number, type: NsTypeName): NsKey {
     const ino = fstatSync(fd).ino;
     const key: NsKey = `${type}:${ino}`;
-    if (!registry.get(key)) {
-      registry.note(key, type, ino, 'hidden');
-      pending.push({ key, fd });
+    if (!this.registry.get(key)) {
+      this.registry.note(key, type, ino, 'hidden');
+      this.pending.push({ key, fd });
       return key;
     }
     closeSync(fd);
     return key;
-  };
-
-  try {
-    while (pending.length > 0) {
-      const item = pending.shift()!;
-      const entry = registry.get(item.key)!;
-      if (item.same || (reuse?.pinned.has(item.key) && complete(item.key))) {
-        // (only keys found without an ioctl are pinned, so none comes with an fd; be sure)
-        if (item.fd !== undefined) closeSync(item.fd);
-        item.fd = undefined;
-        apply(entry, facts!.get(item.key)!);
-        tally.same++;
-        continue;
-      }
-      const fd = item.fd ?? openFirst(entry.refs, entry.ns.ino, warnings, item.key);
-      item.fd = undefined; // owned by `fd` now
-      if (fd === undefined) continue;
-      let clean = true;
-      try {
-        const ns = entry.ns;
-        const known = facts?.get(item.key);
-        let nsid: string | undefined;
-        if (known?.nsid !== undefined && nsidSupported && complete(item.key)) {
-          try {
-            nsid = askId(fd);
-          } catch {
-            // the walk below asks again and reports it where a fresh scan would
-          }
-          if (nsid === known.nsid) {
-            apply(entry, known); // the same namespace: its relations are the same
-            tally.verified++;
-            continue;
-          }
-        }
-        tally.asked++;
-        if (ns.type === 'user' || ns.type === 'pid') {
-          const parent = related(fd, NS_GET_PARENT);
-          if (parent !== undefined) ns.parent = adopt(parent, ns.type);
-        }
-        if (ns.type === 'user') {
-          // a user namespace's owner is its parent (ioctl_ns(2)): one ioctl, fstat and close fewer
-          if (ns.parent !== undefined) ns.owner = ns.parent;
-        } else {
-          const owner = related(fd, NS_GET_USERNS);
-          if (owner !== undefined) ns.owner = adopt(owner, 'user');
-        }
-        if (ns.type === 'user') {
-          ns.ownerUid = ioctlUint32(fd, NS_GET_OWNER_UID);
-        }
-        nsid ??= nsidSupported ? askId(fd) : undefined;
-        if (nsid !== undefined) ns.nsid = nsid;
-      } catch (err) {
-        clean = false;
-        warnings.addError('namespace ioctl failed', item.key, err);
-      } finally {
-        closeSync(fd);
-      }
-      if (clean && learnt) learnt.set(item.key, factsOf(entry));
-    }
-  } finally {
-    for (const item of pending) if (item.fd !== undefined) closeSync(item.fd);
   }
-  return nsidSupported;
 }
 
 /** The answers a fresh walk gave about one namespace, for the next scan. */
