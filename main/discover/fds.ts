@@ -13,7 +13,7 @@
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import type { Process } from '../model/types';
 import { readlinkLatin1 } from '../../native-shim';
-import { ownFds } from './held';
+import { isHeldHere } from './held';
 import { parseNsLink } from './procfs';
 import type { Registry } from './registry';
 import { isVanished, who, type Warnings } from './warnings';
@@ -32,16 +32,21 @@ export interface FdReuse {
   next: Map<number, FdMemo>;
 }
 
-let countsFds: boolean | undefined;
+/** kernelCountsFds's answers, by the procfs asked (a tree given as `proc` answers for itself). */
+const countsFds = new Map<string, boolean>();
 
 /** Whether st_size of /proc/PID/fd counts open fds here (0 before Linux 6.2; we always have some). */
 function kernelCountsFds(proc: string): boolean {
-  try {
-    countsFds ??= statSync(`${proc}/self/fd`).size > 0;
-  } catch {
-    countsFds = false;
+  let counts = countsFds.get(proc);
+  if (counts === undefined) {
+    try {
+      counts = statSync(`${proc}/self/fd`).size > 0;
+    } catch {
+      counts = false;
+    }
+    countsFds.set(proc, counts);
   }
-  return countsFds;
+  return counts;
 }
 
 /** The links of `names` in `dir`; with `strict`, undefined as soon as one is gone. */
@@ -101,7 +106,7 @@ export function scanFds(
         if (!isVanished(err)) warnings.addError('cannot list fds', who(p), err);
         continue;
       }
-      if (own) names = names.filter((n) => !ownFds.has(Number(n)));
+      if (own) names = names.filter((n) => !isHeldHere(Number(n)));
       links = readLinks(dir, names, false)!;
     }
     reuse?.next.set(p.pid, { start: p.start, names: links.map(([name]) => name) });

@@ -8,27 +8,39 @@
  * or anything it holds: when the process ends, the read fails with ESRCH,
  * and a new process given the same PID is never read through the old fd
  * (the path is opened again). Files of processes a scan did not see are
- * closed at its end; all are closed when the last model of the series is
- * garbage-collected. They are close-on-exec (libuv opens everything so), so
- * no child inherits them, and they never exceed a quarter of the fd limit,
- * so the application keeps fds for everything else.
+ * closed at its end; all are closed by close() (a DiscoverySeries closes
+ * its own), else when the HeldFiles is garbage-collected (the series of
+ * `discover({ rescan })`, which nobody owns, ends with its last model).
+ * They are close-on-exec (libuv opens everything so), so no child inherits
+ * them, and all series of this process together never hold more than a
+ * quarter of its fd limit, so the application keeps fds for everything else.
  *
- * The scan of our own process skips them (`ownFds`): they are /proc files,
- * never namespaces, so a fresh scan's model has nothing from them either.
+ * The scan of our own process skips them (`isHeldHere`): they are /proc
+ * files, never namespaces, so a fresh scan's model has nothing from them
+ * either.
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readFdView, readProcView, type ReadStop, type Scratch } from './procfs';
 import { isVanished } from './warnings';
 
-/** Every fd held by any series, for the scan of our own fd table. */
-export const ownFds = new Set<number>();
+/**
+ * Every fd any HeldFiles of this process holds. Process-wide by what it
+ * describes: the fds are this process's, whichever series holds them and
+ * whichever procfs a scan reads, and the budget below is shared by all.
+ */
+const heldHere = new Set<number>();
+
+/** Whether `fd` of this process is one a series holds (the scan of our own fd table skips it). */
+export function isHeldHere(fd: number): boolean {
+  return heldHere.has(fd);
+}
 
 const closing = new FinalizationRegistry<Map<string, number>>((fds) => {
   for (const fd of fds.values()) release(fd);
 });
 
 function release(fd: number): void {
-  ownFds.delete(fd);
+  heldHere.delete(fd);
   try {
     closeSync(fd);
   } catch {
@@ -36,23 +48,22 @@ function release(fd: number): void {
   }
 }
 
-let budget: number | undefined;
-
-/** A quarter of the soft fd limit (Node raises it to the hard one at start), at most 60000. */
+/**
+ * A quarter of the soft fd limit (Node raises it to the hard one at start),
+ * at most 60000, as it is now: read for each series, since the limit may be
+ * changed while the process runs.
+ */
 function fdBudget(): number {
-  if (budget === undefined) {
-    budget = 256;
-    try {
-      const line = readFileSync('/proc/self/limits', 'latin1')
-        .split('\n')
-        .find((l) => l.startsWith('Max open files'));
-      const soft = Number(line?.split(/\s+/)[3]);
-      if (Number.isSafeInteger(soft) && soft > 0) budget = Math.min(60_000, Math.floor(soft / 4));
-    } catch {
-      // keep the small budget
-    }
+  try {
+    const line = readFileSync('/proc/self/limits', 'latin1')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s+/)[3]);
+    if (Number.isSafeInteger(soft) && soft > 0) return Math.min(60_000, Math.floor(soft / 4));
+  } catch {
+    // keep the small budget
   }
-  return budget;
+  return 256;
 }
 
 /** Held files are read into a buffer of their own: a view from readProcView stays valid. */
@@ -63,6 +74,10 @@ export class HeldFiles {
   readonly #fds = new Map<string, number>();
   /** Paths read during the current scan; the others are closed at its end. */
   #seen = new Set<string>();
+  /** How many fds all series of this process may hold (read when this one starts). */
+  readonly #budget = fdBudget();
+  /** Closed for good: reads go through fresh fds, none is kept. */
+  #closed = false;
 
   constructor() {
     closing.register(this, this.#fds, this);
@@ -88,10 +103,10 @@ export class HeldFiles {
         release(held);
       }
     }
-    if (ownFds.size >= fdBudget()) return readProcView(path, stop, owner);
+    if (this.#closed || heldHere.size >= this.#budget) return readProcView(path, stop, owner);
     const fd = openSync(path, constants.O_RDONLY);
     this.#fds.set(path, fd);
-    ownFds.add(fd);
+    heldHere.add(fd);
     if (owner) owner.uid = fstatSync(fd).uid;
     return readAt(fd, stop);
   }
@@ -106,8 +121,9 @@ export class HeldFiles {
     this.#seen = new Set();
   }
 
-  /** Close everything now. */
+  /** Close everything now; later reads (a model of the series given as `previous`) hold nothing. */
   close(): void {
+    this.#closed = true;
     for (const fd of this.#fds.values()) release(fd);
     this.#fds.clear();
     closing.unregister(this);
