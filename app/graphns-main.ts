@@ -13,6 +13,7 @@
  */
 import { modelToDot } from '../main/emit';
 import { escapeDisplay, serializeModel } from '../main/model';
+import type { DiscoverySeries } from '../main/discover';
 import type { Model } from '../main/model';
 import { CliError, EXIT, parse as parseStrict, runCommand, UsageError, writeTo } from './cli';
 import type { Io } from './cli';
@@ -102,21 +103,14 @@ function parse(argv: string[]): Options {
 // snapshot needs no kernel, and --dot/--json need no Graphviz
 
 /**
- * A live scan. `series` marks a scan the viewer will repeat: the first
- * records what a rescan needs (`rescan`), every later one passes the last
- * model (`previous`) and skips what cannot have changed since.
+ * A live scan. `series` marks a scan the viewer will repeat: each of its
+ * scans after the first skips what cannot have changed since the last.
  */
-async function discoverLive(io: Io, series?: { previous?: Model }): Promise<Model> {
+async function discoverLive(io: Io, series?: DiscoverySeries): Promise<Model> {
   const { discover } = await import('../main/discover');
   let model: Model;
   try {
-    model = discover(
-      series === undefined
-        ? {}
-        : series.previous
-          ? { previous: series.previous }
-          : { rescan: true },
-    );
+    model = series ? series.scan() : discover();
   } catch (err) {
     throw new CliError(`discovery failed: ${(err as Error).message}`);
   }
@@ -185,10 +179,12 @@ async function writeSvg(model: Model, dot: string, path: string, details: boolea
 async function viewer(o: Options, io: Io): Promise<number> {
   let load: () => Model | Promise<Model>;
   let ready: Promise<Model> | undefined;
+  let series: DiscoverySeries | undefined;
   if (o.open === undefined) {
     // `r`, F5 (and any live refresh) rescan: the scan queue runs one load at a time
-    let previous: Model | undefined;
-    load = async () => (previous = await discoverLive(io, { previous }));
+    const { discoverySeries } = await import('../main/discover');
+    const scans = (series = discoverySeries());
+    load = () => discoverLive(io, scans);
   } else {
     const path = o.open;
     const first = readSnapshot(path, io).then((text) => loadSnapshot(path, text));
@@ -201,7 +197,11 @@ async function viewer(o: Options, io: Io): Promise<number> {
     };
   }
   const { openViewer } = await import('../main/shell');
-  return openViewer({ shell: o.shell, details: o.details, load, toDot: modelToDot, ready });
+  try {
+    return await openViewer({ shell: o.shell, details: o.details, load, toDot: modelToDot, ready });
+  } finally {
+    series?.close(); // the /proc files its scans kept open
+  }
 }
 
 async function graphns(argv: string[], io: Io): Promise<number> {
