@@ -20,8 +20,10 @@ import { escapeDisplay } from '../main/model/names';
 import type { Container, Namespace, NsKey, PodRef } from '../main/model/types';
 import type { Clipboard } from './clipboard';
 import { byId, h } from './dom';
-import { elementFor, type PageState } from './page';
+import type { Drawing } from './drawing';
+import { elementFor } from './page';
 import { probe } from './probes';
+import type { Selection } from './selection';
 import type { GraphView } from './view';
 
 /** Rows of a list built at once; more come on request (a root namespace can hold thousands). */
@@ -29,11 +31,10 @@ export const LIST_LIMIT = 100;
 
 /** What the panel needs of the page. */
 export interface DetailsContext {
-  page: PageState;
+  drawing: Drawing;
+  selection: Selection;
   view: GraphView;
   clipboard: Clipboard;
-  /** Say something in the status line. */
-  setNote(text: string): void;
 }
 
 /** The panel, as main.ts drives it. */
@@ -85,13 +86,13 @@ function userText(p: Pick<ProcessRow, 'uid' | 'user'>): string {
 
 /** Install the panel; it opens on every selection and closes when the selection clears. */
 export function installDetails(ctx: DetailsContext): DetailsPanel {
-  const { page, view, clipboard } = ctx;
+  const { drawing, selection, view, clipboard } = ctx;
   const panel = byId('details');
   const title = byId('details-title');
   const body = byId('details-body');
   const closeButton = byId<HTMLButtonElement>('details-close');
 
-  closeButton.addEventListener('click', () => page.select(undefined));
+  closeButton.addEventListener('click', () => selection.select(undefined));
 
   /** A button copying `text`; when the clipboard refuses, the text is offered above the panel's body. */
   const copyButton = (label: string, text: string, what: string): HTMLButtonElement => {
@@ -107,7 +108,7 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
     const b = h('button', 'ns-link', ns ? nsName(ns) : esc(key));
     b.type = 'button';
     b.dataset.key = key;
-    const svg = page.svg;
+    const svg = drawing.svg;
     if (!svg || !elementFor(svg, key)) {
       b.classList.add('undrawn');
       b.append(h('span', 'note', ' · not drawn (hidden by the filters)'));
@@ -118,8 +119,8 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
 
   /** Select `key` and centre its node at a readable zoom, if it is drawn. */
   const go = (key: NsKey): void => {
-    page.select(key);
-    const svg = page.svg;
+    selection.select(key);
+    const svg = drawing.svg;
     const el = svg ? elementFor(svg, key) : undefined;
     if (el) view.centreOn(el, 1);
     // keyboard users stay in the panel: its first control, the close button
@@ -185,7 +186,7 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
   const render = (g: ModelGraph, d: NsDetails): void => {
     const { ns } = d;
     title.textContent = nsName(ns);
-    const drawn = page.svg ? elementFor(page.svg, ns.key) !== undefined : false;
+    const drawn = drawing.svg ? elementFor(drawing.svg, ns.key) !== undefined : false;
     probe('detailsDrawn', drawn ? 'yes' : 'no');
 
     const top = part('namespace');
@@ -298,7 +299,7 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
   };
 
   const show = (): void => {
-    const key = page.selected;
+    const key = selection.key;
     clipboard.dismiss();
     if (key === undefined) {
       if (panel.hidden) return;
@@ -309,7 +310,7 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
       return;
     }
     body.replaceChildren();
-    const g = page.model?.graph;
+    const g = drawing.model?.graph;
     const d = g ? nsDetails(g, key) : undefined;
     if (g && d) render(g, d);
     else {
@@ -324,21 +325,21 @@ export function installDetails(ctx: DetailsContext): DetailsPanel {
       panel.hidden = false;
       document.body.classList.add('details-open');
       // the selected node may be behind the panel now: bring it back
-      const el = page.svg ? elementFor(page.svg, key) : undefined;
+      const el = drawing.svg ? elementFor(drawing.svg, key) : undefined;
       if (el && !view.inView(el)) view.centreOn(el, view.realZoom);
     }
   };
 
-  page.onSelect(() => show());
+  selection.changed.on('panels', () => show());
   // a new scan: the same namespace, with what is known of it now
-  page.onDrawn(() => {
-    if (page.selected !== undefined) show();
+  drawing.drawn.on('panels', () => {
+    if (selection.key !== undefined) show();
   });
 
   return {
     close(): boolean {
-      if (page.selected === undefined) return false;
-      page.select(undefined);
+      if (selection.key === undefined) return false;
+      selection.select(undefined);
       return true;
     },
   };

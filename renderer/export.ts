@@ -1,7 +1,7 @@
 /**
- * Export beyond `s` (SVG, main.ts): the drawing as PNG, either what the
- * window shows (`p`) or the whole graph at 1x (`P`), and the DOT of what is
- * drawn copied to the clipboard (`y`).
+ * Export: the drawing as SVG (`s`), as PNG, either what the window shows
+ * (`p`) or the whole graph at 1x (`P`), and the DOT of what is drawn
+ * copied to the clipboard (`y`).
  *
  * A PNG is Graphviz's SVG as laid out, so it is the light drawing whatever
  * the viewer's theme (a file should not depend on the screen it was saved
@@ -16,7 +16,7 @@
  */
 import type { ViewerApi } from '../main/contract';
 import type { Clipboard } from './clipboard';
-import type { PageState } from './page';
+import type { Drawing } from './drawing';
 import { probe } from './probes';
 
 /**
@@ -35,27 +35,6 @@ interface Shot {
   height: number;
   /** Pixels per SVG unit, when the whole graph had to be drawn below 1x. */
   scaled?: number;
-}
-
-/** What export needs from the page. */
-export interface ExportContext {
-  api: ViewerApi;
-  page: PageState;
-  /** The SVG text on screen, as the layout produced it. */
-  svgText: () => string | undefined;
-  /** Say something on the status line. */
-  say: (text: string) => void;
-  clipboard: Clipboard;
-}
-
-/** The export actions, for the key map. */
-export interface Exporter {
-  /** Save what the window shows now as a PNG. */
-  pngView(): Promise<void>;
-  /** Save the whole graph as a PNG at 1x (smaller if beyond the canvas limits). */
-  pngWhole(): Promise<void>;
-  /** Copy the DOT of what is drawn to the clipboard. */
-  copyDot(): Promise<void>;
 }
 
 /** The pixel size of `width` x `height` SVG units at 1x, shrunk to fit the canvas limits. */
@@ -165,26 +144,99 @@ function base64Of(blob: Blob): Promise<string> {
 
 const kib = (n: number) => `${Math.max(1, Math.round(n / 1024))} KiB`;
 
-/** The export actions over `ctx`. */
-export function installExport(ctx: ExportContext): Exporter {
-  async function savePng(which: 'view' | 'whole'): Promise<void> {
-    const text = ctx.svgText();
-    const svg = ctx.page.svg;
+/** What export works with. */
+export interface ExportParts {
+  api: ViewerApi;
+  drawing: Drawing;
+  /** The SVG text on screen, as the layout produced it. */
+  svgText: () => string | undefined;
+  clipboard: Clipboard;
+  /** Say something on the status line. */
+  say: (text: string) => void;
+  /** An action failed: say so in the error box. */
+  fail: (why: string) => void;
+}
+
+/**
+ * The drawing saved as SVG (`s`) or PNG (`p`, `P`), its DOT copied (`y`):
+ * one at a time (keys meanwhile do nothing), and a live refresh waits.
+ */
+export class Exporter {
+  readonly #parts: ExportParts;
+  #working = false;
+
+  constructor(parts: ExportParts) {
+    this.#parts = parts;
+  }
+
+  /** Whether an export runs now. */
+  get busy(): boolean {
+    return this.#working;
+  }
+
+  /** Save the graph as an SVG file (the Node side picks where). */
+  save(): void {
+    void this.#exclusive('save', () => this.#saveSvg());
+  }
+
+  /** Save what the window shows now as a PNG. */
+  pngView(): void {
+    void this.#exclusive('PNG', () => this.#savePng('view'));
+  }
+
+  /** Save the whole graph as a PNG at 1x (smaller if beyond the canvas limits). */
+  pngWhole(): void {
+    void this.#exclusive('PNG', () => this.#savePng('whole'));
+  }
+
+  /** Copy the DOT of what is drawn to the clipboard. */
+  copyDot(): void {
+    void this.#exclusive('copy', () => this.#copyDot());
+  }
+
+  /** Run one long action at a time; a failure goes to the error box, `label` first. */
+  async #exclusive(label: string, work: () => Promise<void>): Promise<void> {
+    if (this.#working) return;
+    this.#working = true;
+    try {
+      await work();
+    } catch (err) {
+      this.#parts.fail(`${label}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.#working = false;
+    }
+  }
+
+  async #saveSvg(): Promise<void> {
+    const svg = this.#parts.svgText();
+    if (svg === undefined) return;
+    this.#parts.say('saving…');
+    const r = await this.#parts.api.saveSvg(svg);
+    if (r.saved) this.#parts.say(`saved to ${r.path ?? 'file'}`);
+    else this.#parts.say(r.error ? `not saved: ${r.error}` : 'save cancelled');
+  }
+
+  /** What to draw for `which`: the part of the SVG the window shows, or all of it at 1x. */
+  #shot(which: 'view' | 'whole', text: string, svg: SVGSVGElement): Shot {
+    if (which === 'view') return shownRegion(svg);
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const viewBox = viewBoxOf(doc.documentElement);
+    const fit = fitCanvas(viewBox.width, viewBox.height);
+    const shot: Shot = { viewBox, width: fit.width, height: fit.height };
+    if (fit.scale < 1) shot.scaled = fit.scale;
+    return shot;
+  }
+
+  async #savePng(which: 'view' | 'whole'): Promise<void> {
+    const text = this.#parts.svgText();
+    const svg = this.#parts.drawing.svg;
     if (text === undefined || !svg) return;
     probe('export', 'busy');
-    let shot: Shot;
-    if (which === 'view') {
-      shot = shownRegion(svg);
-    } else {
-      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-      const viewBox = viewBoxOf(doc.documentElement);
-      const fit = fitCanvas(viewBox.width, viewBox.height);
-      shot = { viewBox, width: fit.width, height: fit.height };
-      if (fit.scale < 1) shot.scaled = fit.scale;
-    }
-    ctx.say(`making a ${shot.width}×${shot.height} PNG…`);
+    const shot = this.#shot(which, text, svg);
+    const { say, api } = this.#parts;
+    say(`making a ${shot.width}×${shot.height} PNG…`);
     const blob = await rasterize(framed(text, shot), shot.width, shot.height);
-    const r = await ctx.api.savePng(await base64Of(blob));
+    const r = await api.savePng(await base64Of(blob));
     const size = `${shot.width}×${shot.height}, ${kib(blob.size)}`;
     // the scale first: the status line may be too narrow for all of it
     const scaled =
@@ -192,17 +244,18 @@ export function installExport(ctx: ExportContext): Exporter {
         ? ''
         : ` at ${Math.floor(shot.scaled * 100)}% of 1x (at 1x the whole graph is over the ` +
           `browser's canvas limit of ${MAX_CANVAS_SIDE} pixels a side, ${MAX_CANVAS_AREA / 2 ** 20} Mi in all)`;
-    if (r.saved) ctx.say(`PNG saved${scaled} to ${r.path ?? 'a file'} (${size})`);
-    else ctx.say(r.error ? `PNG not saved: ${r.error}` : 'PNG save cancelled');
+    if (r.saved) say(`PNG saved${scaled} to ${r.path ?? 'a file'} (${size})`);
+    else say(r.error ? `PNG not saved: ${r.error}` : 'PNG save cancelled');
     probe('export', r.saved ? 'png' : 'failed');
   }
 
-  async function copyDot(): Promise<void> {
-    const dot = ctx.page.dot;
+  async #copyDot(): Promise<void> {
+    const { drawing, clipboard } = this.#parts;
+    const dot = drawing.dot;
     if (dot === undefined) return;
     probe('export', 'busy');
-    const n = ctx.page.svg?.querySelectorAll('g.node').length ?? 0;
-    const copied = await ctx.clipboard.copy(
+    const n = drawing.svg?.querySelectorAll('g.node').length ?? 0;
+    const copied = await clipboard.copy(
       dot,
       'the DOT of what is drawn',
       {},
@@ -210,10 +263,4 @@ export function installExport(ctx: ExportContext): Exporter {
     );
     probe('export', copied ? 'dot' : 'failed');
   }
-
-  return {
-    pngView: () => savePng('view'),
-    pngWhole: () => savePng('whole'),
-    copyDot,
-  };
 }

@@ -20,177 +20,195 @@
 import { findIndex, type FindIndex } from '../main/emit/find';
 import type { NsKey } from '../main/model/types';
 import { byId, whenIdle } from './dom';
+import type { Drawing } from './drawing';
 import { findActionForKey, type FindAction } from './keys';
 import type { Marks } from './marks';
-import { elementFor, indexElements, type PageState } from './page';
+import { elementFor, indexElements } from './page';
 import { probe } from './probes';
+import type { Selection } from './selection';
 import type { GraphView } from './view';
 
 /** The zoom a match is centred at (at least): 1x, where 10-point labels are 10 px. */
 const READABLE = 1;
 
-/** What the find box needs of the page. */
-export interface FindContext {
-  page: PageState;
+/** What the find box works with. */
+export interface FindParts {
+  drawing: Drawing;
+  selection: Selection;
   view: GraphView;
   marks: Marks;
 }
 
-/** The find box, as main.ts drives it. */
-export interface FindBox {
-  open(): void;
-  /** Close it and clear the highlight; false when it was not open. */
-  close(): boolean;
-}
-
-const elementOf = (m: { el: Element }): Element => m.el;
-
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** Install the find box. */
-export function installFind(ctx: FindContext): FindBox {
-  const { page, view, marks: overlay } = ctx;
-  const box = byId('find');
-  const input = byId<HTMLInputElement>('find-input');
-  const count = byId('find-count');
-  let index: { of: object; find: FindIndex } | undefined;
+/** What the count beside the box says: `3 matches`, `2 of 3`, `no match`, and what the filters hide. */
+export function countText(query: string, shown: number, current: number, hidden: number): string {
+  if (query.trim() === '') return '';
+  let text: string;
+  if (shown === 0) text = hidden === 0 ? 'no match' : 'none shown';
+  else if (current >= 0) text = `${current + 1} of ${shown}`;
+  else text = plural(shown, 'match', 'matches');
+  return hidden > 0 ? `${text}, ${hidden} hidden by filters` : text;
+}
+
+/** The find box. */
+export class FindBox {
+  readonly #parts: FindParts;
+  readonly #box = byId('find');
+  readonly #input = byId<HTMLInputElement>('find-input');
+  readonly #count = byId('find-count');
+  #index: { of: object; find: FindIndex } | undefined;
   /** The drawn matches, in drawing order. */
-  let shown: { key: NsKey; el: Element }[] = [];
-  let hidden = 0;
-  let current = -1;
+  #shown: { key: NsKey; el: Element }[] = [];
+  #hidden = 0;
+  #current = -1;
+  /** An update waits for the next frame (keys typed faster than frames share one). */
+  #pending = false;
 
-  const indexNow = (): FindIndex | undefined => {
-    const m = page.model;
+  constructor(parts: FindParts) {
+    this.#parts = parts;
+    this.#listen();
+    // a new drawing: the same query over the new SVG (and, after a scan, the new model)
+    parts.drawing.drawn.on('marks', () => this.#redrawn());
+  }
+
+  get isOpen(): boolean {
+    return !this.#box.hidden;
+  }
+
+  /** Open the box (or go back to it), its text selected. */
+  open(): void {
+    const wasHidden = this.#box.hidden;
+    this.#box.hidden = false;
+    probe('find', 'open');
+    this.#input.focus();
+    this.#input.select();
+    if (wasHidden) this.#update();
+  }
+
+  /** Close it and clear the highlight; false when it was not open. */
+  close(): boolean {
+    if (this.#box.hidden) return false;
+    this.#box.hidden = true;
+    probe('find', undefined);
+    this.#parts.marks.set('match', []);
+    this.#parts.marks.set('match-current', []);
+    this.#shown = [];
+    this.#hidden = 0;
+    this.#current = -1;
+    this.#say();
+    probe('findQuery', '');
+    if (this.#box.contains(document.activeElement)) this.#input.blur();
+    return true;
+  }
+
+  #listen(): void {
+    const run: Record<FindAction, () => void> = {
+      next: () => this.#step(1),
+      previous: () => this.#step(-1),
+      details: () => this.#details(),
+      close: () => void this.close(),
+      select: () => this.#input.select(),
+    };
+    this.#input.addEventListener('input', () => this.#schedule());
+    this.#input.addEventListener('keydown', (e) => {
+      const action = findActionForKey(e.key, e);
+      if (!action) return;
+      e.preventDefault();
+      this.#flush();
+      run[action]();
+    });
+    const click = (id: string, action: FindAction) =>
+      byId(id).addEventListener('click', () => (this.#flush(), run[action]()));
+    click('find-next', 'next');
+    click('find-prev', 'previous');
+    click('find-details', 'details');
+    click('find-close', 'close');
+  }
+
+  /** The find index of the model drawn, built once per model (a new scan brings a new model object). */
+  #indexNow(): FindIndex | undefined {
+    const m = this.#parts.drawing.model;
     if (!m) return undefined;
-    // built once per model: a new scan brings a new model object
-    if (index?.of !== m) index = { of: m, find: findIndex(m.graph) };
-    return index.find;
-  };
+    if (this.#index?.of !== m) this.#index = { of: m, find: findIndex(m.graph) };
+    return this.#index.find;
+  }
 
-  const say = (): void => {
-    const q = input.value.trim();
-    const n = shown.length;
-    let text = '';
-    if (q !== '') {
-      if (n === 0) text = hidden === 0 ? 'no match' : 'none shown';
-      else if (current >= 0) text = `${current + 1} of ${n}`;
-      else text = plural(n, 'match', 'matches');
-      if (hidden > 0) text += `, ${hidden} hidden by filters`;
-    }
-    count.textContent = text;
-    probe('findCount', n);
-    probe('findHidden', hidden);
-    probe('findCurrent', current >= 0 ? shown[current]!.key : undefined);
-  };
+  #say(): void {
+    const shown = this.#shown.length;
+    this.#count.textContent = countText(this.#input.value, shown, this.#current, this.#hidden);
+    probe('findCount', shown);
+    probe('findHidden', this.#hidden);
+    probe('findCurrent', this.#current >= 0 ? this.#shown[this.#current]!.key : undefined);
+  }
 
   /** Highlight what the query matches now. */
-  const update = (): void => {
+  #update(): void {
     const t0 = performance.now();
-    const find = indexNow();
-    const svg = page.svg;
-    const q = input.value;
-    shown = [];
-    hidden = 0;
-    current = -1;
+    const find = this.#indexNow();
+    const svg = this.#parts.drawing.svg;
+    const q = this.#input.value;
+    this.#shown = [];
+    this.#hidden = 0;
+    this.#current = -1;
     if (find && svg) {
       for (const key of find.find(q)) {
         const el = elementFor(svg, key);
-        if (el) shown.push({ key, el });
-        else hidden++;
+        if (el) this.#shown.push({ key, el });
+        else this.#hidden++;
       }
     }
-    overlay.set('match', shown.map(elementOf));
-    overlay.set('match-current', []);
-    say();
+    this.#parts.marks.set(
+      'match',
+      this.#shown.map((m) => m.el),
+    );
+    this.#parts.marks.set('match-current', []);
+    this.#say();
     probe('findQuery', q);
     probe('findMs', Math.round(performance.now() - t0));
-  };
+  }
 
-  // keys typed faster than frames are painted: one update per frame, just
-  // before it is rendered, for the text typed by then
-  let pending = false;
   /** Bring the highlight up to the text now (a key like Enter must act on it). */
-  const flush = (): void => {
-    if (!pending) return;
-    pending = false;
-    if (!box.hidden) update();
-  };
-  const schedule = (): void => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(flush);
-  };
+  #flush(): void {
+    if (!this.#pending) return;
+    this.#pending = false;
+    if (!this.#box.hidden) this.#update();
+  }
 
-  const step = (by: 1 | -1): void => {
-    const n = shown.length;
+  /** Keys typed faster than frames are painted: one update per frame, just before it is rendered. */
+  #schedule(): void {
+    if (this.#pending) return;
+    this.#pending = true;
+    requestAnimationFrame(() => this.#flush());
+  }
+
+  /** To the next (1) or previous (-1) match, centred at a readable zoom. */
+  #step(by: 1 | -1): void {
+    const n = this.#shown.length;
     if (n === 0) return;
-    current = current < 0 ? (by > 0 ? 0 : n - 1) : (current + by + n) % n;
-    const { el } = shown[current]!;
-    overlay.set('match-current', [el]);
-    view.centreOn(el, READABLE);
-    say();
-  };
+    const c = this.#current;
+    this.#current = c < 0 ? (by > 0 ? 0 : n - 1) : (c + by + n) % n;
+    const { el } = this.#shown[this.#current]!;
+    this.#parts.marks.set('match-current', [el]);
+    this.#parts.view.centreOn(el, READABLE);
+    this.#say();
+  }
 
-  const details = (): void => {
-    const hit = shown[Math.max(current, 0)];
-    if (hit) page.select(hit.key);
-  };
+  /** Select the match stepped to (the first when none), which opens its details. */
+  #details(): void {
+    const hit = this.#shown[Math.max(this.#current, 0)];
+    if (hit) this.#parts.selection.select(hit.key);
+  }
 
-  const api: FindBox = {
-    open(): void {
-      const wasHidden = box.hidden;
-      box.hidden = false;
-      probe('find', 'open');
-      input.focus();
-      input.select();
-      if (wasHidden) update();
-    },
-    close(): boolean {
-      if (box.hidden) return false;
-      box.hidden = true;
-      probe('find', undefined);
-      overlay.set('match', []);
-      overlay.set('match-current', []);
-      shown = [];
-      hidden = 0;
-      current = -1;
-      say();
-      probe('findQuery', '');
-      if (box.contains(document.activeElement)) input.blur();
-      return true;
-    },
-  };
-
-  const run: Record<FindAction, () => void> = {
-    next: () => step(1),
-    previous: () => step(-1),
-    details,
-    close: () => void api.close(),
-    select: () => input.select(),
-  };
-
-  input.addEventListener('input', schedule);
-  input.addEventListener('keydown', (e) => {
-    const action = findActionForKey(e.key, e);
-    if (!action) return;
-    e.preventDefault();
-    flush();
-    run[action]();
-  });
-  byId('find-next').addEventListener('click', () => (flush(), step(1)));
-  byId('find-prev').addEventListener('click', () => (flush(), step(-1)));
-  byId('find-details').addEventListener('click', () => (flush(), details()));
-  byId('find-close').addEventListener('click', () => void api.close());
-  // a new drawing: the same query over the new SVG (and, after a scan, the new model)
-  page.onDrawn(() => {
-    if (!box.hidden) update();
+  #redrawn(): void {
+    if (!this.#box.hidden) this.#update();
     // build the indexes (and parse the model) while the page is idle, not at
     // the first letter typed: at 5000 namespaces that is a 100 ms task, a frame
     // gap the user would see while typing
     whenIdle(() => {
-      indexNow();
-      if (page.svg) indexElements(page.svg);
+      this.#indexNow();
+      const svg = this.#parts.drawing.svg;
+      if (svg) indexElements(svg);
     });
-  });
-  return api;
+  }
 }

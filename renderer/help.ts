@@ -1,8 +1,10 @@
 /**
- * The help overlay: every key and mouse gesture, built from the key map in
- * keys.ts so help and behaviour cannot disagree. Text only (textContent).
+ * The help overlay: every key and mouse gesture, built from the key map
+ * (keys.ts, and the panels' keys from the registry) so help and behaviour
+ * cannot disagree. Text only (textContent).
  */
-import { FIND_BINDINGS, KEY_BINDINGS, MOUSE_HELP } from './keys';
+import type { Binding } from './keys';
+import { MOUSE_HELP } from './keys';
 
 const KEY_NAMES: Record<string, string> = { Escape: 'Esc', ' ': 'Space' };
 
@@ -15,11 +17,31 @@ function row(table: HTMLTableSectionElement, keys: string, help: string): void {
   tr.append(th, td);
 }
 
-/** Fill `table` with one row per binding (the find box's too), then the mouse gestures. */
-export function buildHelp(table: HTMLTableElement): void {
+/** Fill `table` with one row per binding, then the mouse gestures. */
+export function buildHelp(table: HTMLTableElement, bindings: readonly Binding<string>[]): void {
   const body = table.createTBody();
-  for (const b of [...KEY_BINDINGS, ...FIND_BINDINGS]) {
-    row(body, b.keys.map((k) => KEY_NAMES[k] ?? k).join('  '), b.help);
-  }
+  for (const b of bindings) row(body, b.keys.map((k) => KEY_NAMES[k] ?? k).join('  '), b.help);
   for (const m of MOUSE_HELP) row(body, m.gesture, m.help);
+}
+
+/** The overlay: `h` and `?` show and hide it, Escape closes it first of all. */
+export class HelpOverlay {
+  readonly #el: HTMLElement;
+
+  constructor(el: HTMLElement, table: HTMLTableElement, bindings: readonly Binding<string>[]) {
+    this.#el = el;
+    buildHelp(table, bindings);
+  }
+
+  get isOpen(): boolean {
+    return !this.#el.hidden;
+  }
+
+  toggle(): void {
+    this.#el.hidden = !this.#el.hidden;
+  }
+
+  close(): void {
+    this.#el.hidden = true;
+  }
 }

@@ -1,6 +1,10 @@
 /**
  * The viewer's keyboard map: which key does what. Pure data plus one lookup,
  * shared by the key handler and the help overlay so the two never disagree.
+ * The features' keys are listed here in the order the help shows them;
+ * each feature supplies the handler of its actions (main.ts checks that
+ * every action has one), and panels bring their own key and help from the
+ * page's registry (registry.ts), added to the same map at start.
  */
 
 /** What a key (or mouse gesture) asks the viewer to do. */
@@ -25,10 +29,10 @@ export type Action =
   | 'resetFilters'
   | 'collapse';
 
-/** One row of the help overlay. */
-export interface Binding {
+/** One row of the help overlay: keys, what they do (`action`), and the help's words for it. */
+export interface Binding<A extends string = Action> {
   keys: readonly string[];
-  action: Action;
+  action: A;
   help: string;
 }
 
@@ -83,11 +87,7 @@ export const KEY_BINDINGS: readonly Binding[] = [
 export type FindAction = 'next' | 'previous' | 'details' | 'close' | 'select';
 
 /** The find box's keys, in the order the help overlay lists them. */
-export const FIND_BINDINGS: readonly {
-  keys: readonly string[];
-  action: FindAction;
-  help: string;
-}[] = [
+export const FIND_BINDINGS: readonly Binding<FindAction>[] = [
   { keys: ['Enter'], action: 'next', help: 'find box: next match, centred' },
   { keys: ['Shift+Enter'], action: 'previous', help: 'find box: previous match' },
   { keys: ['Ctrl+Enter'], action: 'details', help: "find box: this match's details" },
@@ -105,7 +105,7 @@ export const MOUSE_HELP: readonly { gesture: string; help: string }[] = [
 ];
 
 /** Modifier keys as a chord prefix. */
-interface Mods {
+export interface Mods {
   ctrlKey: boolean;
   altKey: boolean;
   metaKey: boolean;
@@ -131,21 +131,39 @@ function normal(k: string): string {
   return m ? `Ctrl+${m[1]!.toLowerCase()}` : k;
 }
 
-function table<A>(bindings: readonly { keys: readonly string[]; action: A }[]): Map<string, A> {
-  return new Map(bindings.flatMap((b) => b.keys.map((k) => [normal(k), b.action] as const)));
+/** Bindings looked up by key; a key bound twice is a mistake, caught when the map is made. */
+export class Keymap<A extends string> {
+  readonly bindings: readonly Binding<A>[];
+  readonly #byKey = new Map<string, A>();
+
+  /** @throws Error when two bindings share a key. */
+  constructor(bindings: readonly Binding<A>[]) {
+    this.bindings = bindings;
+    for (const b of bindings) {
+      for (const k of b.keys) {
+        const had = this.#byKey.get(normal(k));
+        if (had !== undefined) throw new Error(`key ${k} is bound to both ${had} and ${b.action}`);
+        this.#byKey.set(normal(k), b.action);
+      }
+    }
+  }
+
+  /** The action for a KeyboardEvent's `key` and modifiers; chords not bound stay the browser's. */
+  actionFor(key: string, mods: Mods): A | undefined {
+    const c = chord(key, mods);
+    return c === undefined ? undefined : this.#byKey.get(c);
+  }
 }
 
-const byKey = table(KEY_BINDINGS);
-const findByKey = table(FIND_BINDINGS);
+const pageKeys = new Keymap(KEY_BINDINGS);
+const findKeys = new Keymap(FIND_BINDINGS);
 
 /** The action for a KeyboardEvent's `key` and modifiers; chords not bound stay the browser's. */
 export function actionForKey(key: string, mods: Mods): Action | undefined {
-  const c = chord(key, mods);
-  return c === undefined ? undefined : byKey.get(c);
+  return pageKeys.actionFor(key, mods);
 }
 
 /** What a key does in the find box, if anything (other keys are text for it). */
 export function findActionForKey(key: string, mods: Mods): FindAction | undefined {
-  const c = chord(key, mods);
-  return c === undefined ? undefined : findByKey.get(c);
+  return findKeys.actionFor(key, mods);
 }

@@ -22,7 +22,7 @@
  * used it.
  */
 import { geometryBox, type Box } from './anchors';
-import type { PageState } from './page';
+import type { Drawing } from './drawing';
 import type { GraphView, ViewMatrix } from './view';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -252,14 +252,13 @@ function shapeOf(el: Element): Shape | null {
   };
 }
 
-/** Make the overlay and keep it on the drawing. */
-export function installMarks(ctx: { page: PageState; view: GraphView; host: HTMLElement }): Marks {
-  const marks = new Marks(ctx.host);
-  ctx.view.onMatrix((m) => marks.follow(m));
-  // before the selection's and find's own onDrawn listeners, which set marks on it
-  ctx.page.onDrawn((svg) => {
+/** Make the overlay over `host` and keep it on the drawing: it takes each new SVG first (step `overlay`). */
+export function installMarks(drawing: Drawing, view: GraphView, host: HTMLElement): Marks {
+  const marks = new Marks(host);
+  view.onMatrix((m) => marks.follow(m));
+  drawing.drawn.on('overlay', ({ svg }) => {
     marks.attach(svg);
-    marks.follow(ctx.view.matrix);
+    marks.follow(view.matrix);
   });
   return marks;
 }

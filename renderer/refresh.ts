@@ -11,13 +11,14 @@
  * its scan time, or failing that the same drawing) lays nothing out: it
  * only says when it checked.
  */
-import type { GraphPayload, ViewerApi } from '../main/contract';
+import type { ViewerApi } from '../main/contract';
 import { escapeDisplay } from '../main/model/names';
 import type { NsKey } from '../main/model/types';
 import { diffModels, sameScan, type Vanished } from './diff';
 import { byId } from './dom';
+import type { Drawing } from './drawing';
 import { probe } from './probes';
-import { elementFor, pageModel, type PageModel, type PageState } from './page';
+import { elementFor, pageModel } from './page';
 
 /** The intervals offered, in ms (0: off). */
 export const INTERVALS: readonly { ms: number; text: string }[] = [
@@ -35,20 +36,12 @@ const RETRY_MS = 250;
 /** Vanished namespaces listed in the notice; more are counted. */
 const MAX_LISTED = 200;
 
-/** What refresh needs from the page. */
+/** What refresh works with. */
 export interface RefreshContext {
-  page: PageState;
+  drawing: Drawing;
   api: ViewerApi;
-  /** Whether a layout or another long action runs now (a refresh then waits). */
+  /** Whether another long action runs now (a refresh then waits, as it does for a layout). */
   busy(): boolean;
-  /**
-   * Show `result` (its model parsed already). With `unlessSame`, lay
-   * nothing out when the drawing would not change. Resolves with whether
-   * it laid out.
-   */
-  show(result: GraphPayload, model: PageModel, unlessSame: boolean): Promise<boolean>;
-  /** The graph could not be had (a failed scan asked for by the user). */
-  error(message: string): void;
   note(text: string): void;
 }
 
@@ -91,7 +84,7 @@ export class Refresh {
     select.value = '0';
     select.addEventListener('change', () => this.setInterval(INTERVALS[Number(select.value)]!.ms));
     byId('changes-dismiss').addEventListener('click', () => this.dismiss());
-    ctx.page.onDrawn((svg) => this.#mark(svg));
+    ctx.drawing.drawn.on('marks', ({ svg }) => this.#mark(svg));
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') this.#schedule(0);
       else window.clearTimeout(this.#timer);
@@ -116,7 +109,13 @@ export class Refresh {
     this.setInterval(INTERVALS[(i + 1) % INTERVALS.length]!.ms);
   }
 
-  /** Rediscover now and show the result (the `r` key): laid out whatever it finds. */
+  /** Rediscover now, saying so, and show the result (the `r` key): laid out whatever it finds. */
+  rediscover(): void {
+    this.#ctx.drawing.fetching('discovering');
+    this.now();
+  }
+
+  /** Rediscover now and show the result: laid out whatever it finds. */
   now(): void {
     if (this.#running) {
       this.#manualPending = true;
@@ -129,7 +128,7 @@ export class Refresh {
   dismiss(): void {
     this.#fresh.clear();
     this.#vanished.clear();
-    const svg = this.#ctx.page.svg;
+    const svg = this.#ctx.drawing.svg;
     if (svg) for (const el of [...svg.querySelectorAll('.fresh')]) el.classList.remove('fresh');
     this.#showNotice();
   }
@@ -143,7 +142,7 @@ export class Refresh {
 
   #due(): void {
     this.#timer = undefined;
-    if (this.#running || this.#ctx.busy()) {
+    if (this.#running || this.#ctx.drawing.busy || this.#ctx.busy()) {
       this.#schedule(RETRY_MS);
       return;
     }
@@ -151,7 +150,7 @@ export class Refresh {
   }
 
   async #check(manual: boolean): Promise<void> {
-    const { page, api } = this.#ctx;
+    const { drawing, api } = this.#ctx;
     this.#running = true;
     window.clearTimeout(this.#timer);
     const t0 = performance.now();
@@ -159,25 +158,25 @@ export class Refresh {
       const result = await api.rediscover();
       const t1 = performance.now();
       if (!result.ok) {
-        if (manual || !page.result) this.#ctx.error(result.error);
+        if (manual || !drawing.result) drawing.fail(result.error);
         else this.#ctx.note(`refresh failed: ${result.error}`);
         return;
       }
-      const before = page.result;
+      const before = drawing.result;
       if (!manual && before && sameScan(before.modelJson, result.modelJson)) {
         this.#checked(t0, t1, 'same scan');
         return;
       }
       const model = pageModel(result.modelJson);
-      const beforeModel = before && page.model;
+      const beforeModel = before && drawing.model;
       if (beforeModel) this.#record(diffModels(beforeModel.graph, model.graph));
-      const laidOut = await this.#ctx.show(result, model, !manual);
+      const laidOut = await drawing.show(result, { keepView: true, model, unlessSame: !manual });
       this.#showNotice();
       this.#checked(t0, t1, laidOut ? 'laid out' : 'same drawing');
       if (manual) this.#ctx.note(`rediscovered at ${clock(new Date())}`);
     } catch (err) {
       const message = `refresh failed: ${err instanceof Error ? err.message : String(err)}`;
-      if (manual) this.#ctx.error(message);
+      if (manual) drawing.fail(message);
       else this.#ctx.note(message);
     } finally {
       this.#running = false;
@@ -248,9 +247,4 @@ export class Refresh {
     }
     list.replaceChildren(...items);
   }
-}
-
-/** Build the live refresh control and the changes notice. */
-export function installRefresh(ctx: RefreshContext): Refresh {
-  return new Refresh(ctx);
 }

@@ -78,6 +78,11 @@ export class GraphView {
     new ResizeObserver(() => this.resized()).observe(host);
   }
 
+  /** The SVG element shown now. */
+  get svg(): SVGSVGElement | undefined {
+    return this.#host.querySelector('svg') ?? undefined;
+  }
+
   /** The SVG text shown now, as the layout produced it (for saving). */
   get svgText(): string | undefined {
     return this.#svgText;
