@@ -11,6 +11,7 @@ import {
   FIND_BINDINGS,
   findActionForKey,
   KEY_BINDINGS,
+  Keymap,
 } from '../../renderer/keys';
 
 const none = { ctrlKey: false, altKey: false, metaKey: false, shiftKey: false };
@@ -50,4 +51,18 @@ test('the find box: Enter next, Shift+Enter previous, Ctrl+Enter details; letter
   assert.equal(findActionForKey('Escape', none), 'close');
   for (const k of ['q', 'h', '/', '+', 's', 'r', '1'])
     assert.equal(findActionForKey(k, none), undefined, k);
+});
+
+test('a key bound twice is refused when the map is made', () => {
+  assert.throws(
+    () =>
+      new Keymap([
+        { keys: ['a'], action: 'one', help: '' },
+        { keys: ['b', 'a'], action: 'two', help: '' },
+      ]),
+    /key a is bound to both one and two/,
+  );
+  const map = new Keymap([...KEY_BINDINGS, { keys: ['a'], action: 'panel', help: '' }]);
+  assert.equal(map.actionFor('a', none), 'panel');
+  assert.equal(map.actionFor('q', none), 'quit');
 });

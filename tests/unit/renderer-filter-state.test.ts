@@ -1,0 +1,135 @@
+/**
+ * The filters as data (renderer/filter-state.ts): where they start, when
+ * they are at their start (the drawing then shows the Node side's own
+ * DOT), what they ask of selectView, collapsing, the scope list and its
+ * words, what a new scan's model keeps of them, and the bar's summary.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { selectView } from '../../main/emit/view';
+import { graphOf } from '../../main/model/graph';
+import type { Model, NsKey } from '../../main/model/types';
+import {
+  filterSummary,
+  fitFilter,
+  isDefault,
+  resetFilter,
+  scopeOf,
+  scopeOptions,
+  scopeText,
+  startFilter,
+  toggleCollapse,
+  viewFilter,
+  withScope,
+  withType,
+  type FilterState,
+} from '../../renderer/filter-state';
+import { enginesModel } from './fixtures/dot-models';
+
+const model = enginesModel();
+const g = graphOf(model);
+
+test('the start is the default, with -d or without; any change leaves it', () => {
+  for (const details of [false, true]) {
+    const f = startFilter(details);
+    assert.equal(f.flat, details);
+    assert.ok(isDefault(f));
+    assert.ok(!isDefault({ ...f, flat: !details }));
+    assert.ok(!isDefault(withType(f, 'net', false)));
+    assert.ok(!isDefault({ ...f, hideEmpty: true }));
+    assert.ok(!isDefault(withScope(f, 'e:docker')));
+    assert.ok(isDefault(resetFilter(withType({ ...f, hideEmpty: true }, 'ipc', false))));
+  }
+});
+
+test('the view filter: flat types only with flat on; the scope as data', () => {
+  const off = viewFilter(withType(startFilter(false), 'net', false));
+  assert.deepEqual([...off.types].sort(), ['pid', 'user']);
+  const on = viewFilter(withType(startFilter(true), 'net', false));
+  assert.ok(on.types.has('ipc') && !on.types.has('net'));
+  assert.deepEqual(scopeOf('p:podman:/shop'), { kind: 'pod', pod: 'podman:/shop' });
+  assert.equal(scopeOf('x:what'), undefined);
+  assert.equal(
+    withScope(startFilter(true), 'x:what').scope,
+    '',
+    'a value of no kind is everything',
+  );
+});
+
+test('collapse: only user and PID namespaces, only with something below; again expands', () => {
+  const f = startFilter(true);
+  const net = model.namespaces.find((n) => n.type === 'net')!;
+  assert.match(
+    toggleCollapse(f, net.key, g) as string,
+    /only user and PID namespaces collapse; this is net/,
+  );
+  const root = g.roots('user')[0]!;
+  const folded = toggleCollapse(f, root.key, g) as FilterState;
+  assert.ok(folded.collapsed.has(root.key));
+  assert.ok(selectView(g, viewFilter(folded)).folded.has(root.key));
+  assert.equal((toggleCollapse(folded, root.key, g) as FilterState).collapsed.size, 0);
+  const leaf = model.namespaces.find((n) => n.type === 'pid' && g.children(n.key).length === 0)!;
+  assert.match(
+    toggleCollapse(f, leaf.key, g) as string,
+    /nothing shown below pid:\[\d+\] to collapse/,
+  );
+});
+
+test('the scope list: containers, pods and engines of the model, in words', () => {
+  const groups = scopeOptions(model);
+  assert.deepEqual(
+    groups.map((x) => x.label),
+    ['container', 'pod', 'engine'],
+  );
+  const texts = groups.flatMap((x) => x.options.map((o) => o.text));
+  for (const c of model.containers) {
+    assert.ok(
+      texts.some((t) => t.includes(`${c.name ?? c.id} (${c.engine})`)),
+      c.key,
+    );
+  }
+  assert.ok(texts.includes('shop (podman)'), texts.join(' | '));
+  assert.ok(texts.includes('sandbox shop-infra (podman)'));
+  const docker = model.containers.filter((c) => c.engine === 'docker').length;
+  assert.equal(scopeText('e:docker', model), `only all of docker (${docker})`);
+  assert.equal(scopeText('c:gone', model), 'the chosen container');
+});
+
+test('a new scan: collapsed namespaces that are gone forgotten, a scope that names nothing dropped', () => {
+  const root = g.roots('user')[0]!;
+  const gone = 'user:1' as NsKey;
+  const f: FilterState = {
+    ...startFilter(true),
+    collapsed: new Set([root.key, gone]),
+    scope: 'e:docker',
+  };
+  const kept = fitFilter(f, g);
+  assert.equal(kept.scopeGone, false);
+  assert.deepEqual([...kept.filter.collapsed], [root.key]);
+  assert.equal(kept.filter.scope, 'e:docker');
+  const noDocker: Model = {
+    ...model,
+    containers: model.containers.filter((c) => c.engine !== 'docker'),
+  };
+  const dropped = fitFilter(f, graphOf(noDocker));
+  assert.equal(dropped.scopeGone, true);
+  assert.equal(dropped.filter.scope, '');
+});
+
+test("the bar's summary: what is shown of all, and why", () => {
+  assert.equal(filterSummary(startFilter(true), undefined, model), 'everything shown');
+  const tree = model.namespaces.filter((n) => n.type === 'user' || n.type === 'pid').length;
+  assert.equal(
+    filterSummary(startFilter(false), undefined, model),
+    `${tree} of ${model.namespaces.length} shown · flat namespaces hidden (d)`,
+  );
+  const f = { ...withType(startFilter(true), 'net', false), hideEmpty: true };
+  const sel = selectView(g, viewFilter(f));
+  const total = model.namespaces.length;
+  assert.match(
+    filterSummary(f, sel, model),
+    new RegExp(
+      `^${sel.shown.size} of ${total} shown, ${total - sel.shown.size} hidden · no net · empty hidden`,
+    ),
+  );
+});
