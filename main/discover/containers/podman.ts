@@ -17,7 +17,7 @@
  */
 import { classify } from './cgroup';
 import { command, field, groupBy, option, readJson, str, supervisors } from './oci';
-import type { ContainerSource, FoundContainer, ScanContext } from './source';
+import type { ContainerSource, FoundContainer, ProcInfo, ScanContext } from './source';
 
 export const PODMAN_STORAGE = '/var/lib/containers/storage';
 const DB_MAX = 64 << 20;
@@ -117,89 +117,124 @@ export function podOf(
   return undefined;
 }
 
+/** A podman cgroup's group key: a rootless container is its user's, keyed apart. */
+function groupKey(p: ProcInfo): string | undefined {
+  const m = classify(p);
+  if (m?.kind !== 'podman') return undefined;
+  return m.rootlessUid === undefined ? m.id : `${m.id}@${m.rootlessUid}`;
+}
+
+type PodmanCgroup = Extract<ReturnType<typeof classify>, { kind: 'podman' }>;
+
+/** One scan's podman state: the process tree, and what was read once per storage root. */
+class PodmanScan {
+  /** ppids and uids of every process, supervisors included (they are no container's). */
+  readonly #ppid: Map<number, number>;
+  readonly #uid: Map<number, number | undefined>;
+  /** containers.json names, by owner and storage root. */
+  readonly #storages = new Map<string, Map<string, string>>();
+  /** Pod names from libpod's database, by storage root and pod id. */
+  readonly #pods = new Map<string, string | undefined>();
+
+  constructor(
+    readonly ctx: ScanContext,
+    procs: readonly ProcInfo[],
+  ) {
+    this.#ppid = new Map(procs.map((p) => [p.pid, p.ppid]));
+    this.#uid = new Map(procs.map((p) => [p.pid, p.uid]));
+  }
+
+  /** The container of one cgroup group. */
+  container(m: PodmanCgroup, members: readonly ProcInfo[]): FoundContainer {
+    const c: FoundContainer = {
+      engine: 'podman',
+      id: m.id,
+      pids: members.map((p) => p.pid),
+      sources: ['cgroup'],
+      ...(m.rootlessUid !== undefined ? { ownerUid: m.rootlessUid } : {}),
+    };
+    const graphRoot =
+      this.#fromConmon(c, members) ?? (m.rootlessUid === undefined ? PODMAN_STORAGE : undefined);
+    // a rootful podman with its own --root is an instance of its own
+    if (m.rootlessUid === undefined && graphRoot !== PODMAN_STORAGE) c.instance = graphRoot;
+    if (c.name === undefined && graphRoot !== undefined) {
+      const name = this.#namesIn(graphRoot, m.rootlessUid).get(m.id);
+      if (name !== undefined) {
+        c.name = name;
+        c.sources.push('containers.json');
+      }
+    }
+    if (m.podId !== undefined) this.#pod(c, m.podId, graphRoot, m.rootlessUid);
+    return c;
+  }
+
+  /**
+   * The name conmon was started with (`-n`), set on `c`, and the storage
+   * root its bundle path names. conmon is believed as root's, or as the uid
+   * its container runs as.
+   */
+  #fromConmon(c: FoundContainer, members: readonly ProcInfo[]): string | undefined {
+    const memberUids = new Set(members.map((p) => p.uid));
+    for (const sup of supervisors(c.pids, (pid) => this.#ppid.get(pid) ?? 0)) {
+      const supUid = this.#uid.get(sup);
+      if (supUid !== 0 && (supUid === undefined || !memberUids.has(supUid))) continue;
+      const argv = this.ctx.argv(sup);
+      if (!argv || command(argv) !== 'conmon' || option(argv, '-c', '--cid') !== c.id) continue;
+      const name = option(argv, '-n', '--name');
+      if (name !== undefined && name !== '') {
+        c.name = name;
+        c.sources.push('conmon argv');
+      }
+      return graphRootOf(argv, c.id);
+    }
+    return undefined;
+  }
+
+  /** id -> first name in a storage root's containers.json, read once per scan. */
+  #namesIn(root: string, owner: number | undefined): Map<string, string> {
+    const key = `${owner ?? ''}\0${root}`;
+    let m = this.#storages.get(key);
+    if (!m) this.#storages.set(key, (m = storageNames(this.ctx, root, owner)));
+    return m;
+  }
+
+  /** `c`'s pod, named from libpod's database where found (else by its id); its infra container a sandbox. */
+  #pod(c: FoundContainer, podId: string, graphRoot: string | undefined, owner: number | undefined) {
+    const key = `${graphRoot ?? ''}\0${podId}`;
+    if (!this.#pods.has(key))
+      this.#pods.set(
+        key,
+        graphRoot !== undefined ? podName(this.ctx, graphRoot, podId, owner) : undefined,
+      );
+    const name = this.#pods.get(key);
+    if (name !== undefined) c.sources.push('libpod db');
+    c.pod = { kind: 'podman', name: name ?? podId, id: podId };
+    if (c.name === `${podId.slice(0, 12)}-infra`) c.sandbox = true;
+  }
+}
+
 export const podman: ContainerSource = {
   name: 'podman',
   scan(procs, ctx) {
     // a rootless container is its user's: keyed apart, so that no cgroup of a
     // user's can join (or rename) root's container of the same id
-    const groups = groupBy(procs, (p) => {
-      const m = classify(p);
-      if (m?.kind !== 'podman') return undefined;
-      return m.rootlessUid === undefined ? m.id : `${m.id}@${m.rootlessUid}`;
-    });
+    const groups = groupBy(procs, groupKey);
     if (groups.size === 0) return [];
-    // ppids and uids of every process, supervisors included (they are no container's)
-    const ppid = new Map(procs.map((p) => [p.pid, p.ppid]));
-    const uidOf = new Map(procs.map((p) => [p.pid, p.uid]));
     const claims = new Map<string, number>(); // container id -> how many groups claim it
-    const storages = new Map<string, Map<string, string>>();
-    const namesIn = (root: string, owner: number | undefined) => {
-      const key = `${owner ?? ''}\0${root}`;
-      let m = storages.get(key);
-      if (!m) storages.set(key, (m = storageNames(ctx, root, owner)));
-      return m;
-    };
-    const pods = new Map<string, string | undefined>();
+    for (const members of groups.values()) {
+      const id = (classify(members[0]!) as PodmanCgroup).id;
+      claims.set(id, (claims.get(id) ?? 0) + 1);
+    }
+    const scan = new PodmanScan(ctx, procs);
     const out: FoundContainer[] = [];
     for (const members of groups.values()) {
-      const m = classify(members[0]!)!;
-      if (m.kind === 'podman') claims.set(m.id, (claims.get(m.id) ?? 0) + 1);
-    }
-    for (const members of groups.values()) {
-      const m = classify(members[0]!)!;
-      if (m.kind !== 'podman') continue;
-      const id = m.id;
-      if (claims.get(id)! > 1 && m.rootlessUid !== undefined) {
+      const m = classify(members[0]!) as PodmanCgroup;
+      if (claims.get(m.id)! > 1 && m.rootlessUid !== undefined) {
         // root's container, or two users', by the same id: a user's claim is a forgery or a clash
-        ctx.warn(`uid ${m.rootlessUid} has a podman cgroup named after container ${id}: ignored`);
+        ctx.warn(`uid ${m.rootlessUid} has a podman cgroup named after container ${m.id}: ignored`);
         continue;
       }
-      const memberUids = new Set(members.map((p) => p.uid));
-      const c: FoundContainer = {
-        engine: 'podman',
-        id,
-        pids: members.map((p) => p.pid),
-        sources: ['cgroup'],
-        ...(m.rootlessUid !== undefined ? { ownerUid: m.rootlessUid } : {}),
-      };
-      let graphRoot = m.rootlessUid === undefined ? PODMAN_STORAGE : undefined;
-      for (const sup of supervisors(c.pids, (pid) => ppid.get(pid) ?? 0)) {
-        // conmon is believed as root's, or as the uid its container runs as
-        const supUid = uidOf.get(sup);
-        if (supUid !== 0 && (supUid === undefined || !memberUids.has(supUid))) continue;
-        const argv = ctx.argv(sup);
-        if (!argv || command(argv) !== 'conmon' || option(argv, '-c', '--cid') !== id) continue;
-        const name = option(argv, '-n', '--name');
-        if (name !== undefined && name !== '') {
-          c.name = name;
-          c.sources.push('conmon argv');
-        }
-        graphRoot = graphRootOf(argv, id) ?? graphRoot;
-        break;
-      }
-      // a rootful podman with its own --root is an instance of its own
-      if (m.rootlessUid === undefined && graphRoot !== undefined && graphRoot !== PODMAN_STORAGE)
-        c.instance = graphRoot;
-      if (c.name === undefined && graphRoot !== undefined) {
-        const name = namesIn(graphRoot, m.rootlessUid).get(id);
-        if (name !== undefined) {
-          c.name = name;
-          c.sources.push('containers.json');
-        }
-      }
-      if (m.podId !== undefined) {
-        const key = `${graphRoot ?? ''}\0${m.podId}`;
-        if (!pods.has(key))
-          pods.set(
-            key,
-            graphRoot !== undefined ? podName(ctx, graphRoot, m.podId, m.rootlessUid) : undefined,
-          );
-        const name = pods.get(key);
-        if (name !== undefined) c.sources.push('libpod db');
-        c.pod = { kind: 'podman', name: name ?? m.podId, id: m.podId };
-        if (c.name === `${m.podId.slice(0, 12)}-infra`) c.sandbox = true;
-      }
-      out.push(c);
+      out.push(scan.container(m, members));
     }
     return out;
   },
