@@ -104,7 +104,15 @@ const same = (a: Ident, b: Ident) =>
 
 /** A ScanContext over the real filesystem under `root`. */
 export function liveContext(options: ContextOptions): ScanContext {
-  return new LiveContext(options);
+  const live = new LiveContext(options);
+  // a plain object of its own functions: callers may spread it and replace one (tests do)
+  return {
+    root: live.root,
+    readText: (path, maxBytes, owner) => live.readText(path, maxBytes, owner),
+    list: (path) => live.list(path),
+    argv: (pid) => live.argv(pid),
+    warn: live.warn,
+  };
 }
 
 /** What a state file may cost the scan: the bytes it may read, and whose budget pays. */
