@@ -3,10 +3,12 @@
  * output, the viewer's IPC payload and saved snapshots.
  *
  * `{ "format": "graphns-model", "version": 5, host, namespaces, processes,
- * containers, warnings }`; versions 1-4 (no containers, no process users,
- * no container owners, no engine instances) are still read. parseModel() checks everything it reads and names the first
- * thing wrong (`namespaces[3].owner: ...`), so a snapshot from elsewhere is
- * either a whole model or a clear error, never a half-read one.
+ * containers, warnings }` (MODEL_VERSION); versions 1-4 are still read
+ * (1: no containers, 2: no process users, 3: no container owners or outer
+ * containers, 4: no engine instances; docs/JSON-FORMAT.md). parseModel()
+ * checks everything it reads and names the first thing wrong
+ * (`namespaces[3].owner: ...`), so a snapshot from elsewhere is either a
+ * whole model or a clear error, never a half-read one.
  */
 import { NS_TYPES } from '../relations/constants';
 import { ENGINES, containerKeyOf } from './types';
@@ -55,7 +57,8 @@ export function serializeModel(model: Model, indent?: number): string {
 }
 
 const ORIGINS: readonly Origin[] = ['process', 'task', 'fd', 'bindmount', 'hidden'];
-const KEY_RE = /^(mnt|cgroup|uts|ipc|user|pid|net|time):(\d+)$/;
+/** `type:inode` of any type the kernel has (NS_TYPES, the one list of them). */
+const KEY_RE = new RegExp(`^(${NS_TYPES.join('|')}):(\\d+)$`);
 
 type Json = unknown;
 

@@ -8,6 +8,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { hasCode } from '../../../native-shim';
 import { readRegularFile } from '../../files';
 import { decodeBytes } from '../../model/names';
 import { readProcFile } from '../procfs';
@@ -35,7 +36,7 @@ export const USER_BYTES_PER_SCAN = 2 << 20;
 export const MAX_LIST = 4096;
 
 /** Errors meaning "not there": the engine is not installed or the container is gone. */
-const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
+const ABSENT = ['ENOENT', 'ENOTDIR'];
 
 /**
  * State files as a rescan may reuse them: the text, and what the file was
@@ -223,8 +224,7 @@ class LiveContext implements ScanContext {
         this.#cache!.next.set(key, { ...after, text });
       return text;
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (!(code && ABSENT.has(code))) this.warn((err as Error).message);
+      if (!hasCode(err, ...ABSENT)) this.warn((err as Error).message);
       return undefined;
     }
   }
