@@ -4,27 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { HANG_MS, inCI, isRoot, unmetNeed } from './need';
 import { commOf, descendantNamed } from './proc';
 
-/** True when running as root, which the namespace tests need. */
-export const isRoot = process.geteuid?.() === 0;
-
-/** Whether this is CI's run (CI=true, as .ci/run sets): every test there must run. */
-export const inCI = process.env.CI === 'true';
-
-/**
- * What a test needs and this machine lacks (root, a package, an engine
- * that would not start, a second user), as node:test's skip reason, or
- * false when nothing is missing. Under CI=true it throws instead: a green
- * CI must mean the test ran. In `{ skip: unmetNeed(why) }` the test file
- * then fails as it loads; in a test, `if (why) return t.skip(unmetNeed(why))`
- * fails that test.
- */
-export function unmetNeed(why: string | false | undefined): string | false {
-  if (!why) return false;
-  if (inCI) throw new Error(`under CI=true this test must run, not skip: ${why}`);
-  return why;
-}
+export { HANG_MS, inCI, isRoot, unmetNeed };
 
 /** Skip reason for tests needing root, or false when we are root (under CI=true: a failure). */
 export const needRoot: string | false = unmetNeed(
@@ -45,13 +28,6 @@ export function inodeOf(path: string): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * How long a scene process may take to start before it counts as hung: a
- * guard against a hang only, never a budget for a slow start (a loaded
- * 2-core machine running the suite two files at a time starts slowly).
- */
-export const HANG_MS = 120_000;
 
 /** A running process started by a scene. */
 export interface SceneProcess {

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { dotText, modelToDot } from '../../main/emit';
 import { loadGraphviz } from '../../main/layout';
 import type { Model } from '../../main/model';
+import { unmetNeed } from '../helpers/need';
 import {
   crowdedModel,
   enginesModel,
@@ -198,7 +199,7 @@ function checkParsed(p: Parsed, model: Model, details: boolean, who: string) {
 for (const details of [false, true]) {
   test(`native Graphviz reads exactly the intended graph (details: ${details})`, (t) => {
     if (!existsSync(NATIVE_DOT))
-      return t.skip('native Graphviz (apt-get install graphviz) is missing');
+      return t.skip(unmetNeed('native Graphviz (apt-get install graphviz) is missing'));
     const model = hostileModel();
     const r = spawnSync(NATIVE_DOT, ['-Tjson'], {
       input: modelToDot(model, { details }),

@@ -2,7 +2,8 @@
  * The _IOC layouts against the kernel's own headers: each architecture's
  * <asm/ioctl.h> and <linux/nsfs.h> compiled by the C compiler, its numbers
  * compared with what main/relations/constants computes. Needs gcc and
- * Debian's linux-libc-dev-<arch>-cross packages; skips, saying which, without.
+ * Debian's linux-libc-dev-<arch>-cross packages (.ci/run installs them);
+ * without, skips saying which, and under CI=true fails.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IOC_LAYOUTS, ioc, iocLayoutOf, type IocLayout } from '../../main/relations';
+import { unmetNeed } from '../helpers/need';
 
 // Header directory (Debian cross triple; '' is the host's own /usr/include),
 // its Debian package, and the layout graphns uses for it.
@@ -60,37 +62,34 @@ const gcc = spawnSync('gcc', ['--version']).status === 0;
 for (const target of TARGETS) {
   const include = target.triple === '' ? '/usr/include' : `/usr/${target.triple}/include`;
   const pkg = target.triple === '' ? target.pkg : `linux-libc-dev-${target.pkg}-cross`;
-  const skip = !gcc
-    ? 'no gcc on PATH'
+  const missing = !gcc
+    ? 'no gcc on PATH (apt-get install gcc libc6-dev)'
     : !existsSync(join(include, 'asm/ioctl.h')) && target.triple !== ''
       ? `no ${include}/asm/ioctl.h (apt-get install ${pkg})`
       : !existsSync(join(include, 'linux/nsfs.h'))
         ? `no ${include}/linux/nsfs.h (apt-get install ${pkg})`
         : false;
-  test(
-    `request numbers match ${target.what}'s kernel headers (${target.layout.name})`,
-    { skip },
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'graphns-ioc-'));
-      try {
-        writeFileSync(join(dir, 'ioc.c'), PROGRAM);
-        // -I puts the cross headers' asm/ and linux/ before the host's
-        const flags = target.triple === '' ? [] : ['-I', include];
-        execFileSync('gcc', [...flags, '-o', join(dir, 'ioc'), join(dir, 'ioc.c')]);
-        const got = execFileSync(join(dir, 'ioc'), { encoding: 'utf8' }).trim().split('\n');
-        assert.equal(got.length, CASES.length);
-        CASES.forEach((c, i) => {
-          const theirs = Number(got[i]);
-          const ours = c.ours(target.layout);
-          assert.equal(
-            ours,
-            theirs,
-            `${c.name}: ours 0x${ours.toString(16)}, headers 0x${theirs.toString(16)}`,
-          );
-        });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  );
+  test(`request numbers match ${target.what}'s kernel headers (${target.layout.name})`, (t) => {
+    if (missing) return t.skip(unmetNeed(missing));
+    const dir = mkdtempSync(join(tmpdir(), 'graphns-ioc-'));
+    try {
+      writeFileSync(join(dir, 'ioc.c'), PROGRAM);
+      // -I puts the cross headers' asm/ and linux/ before the host's
+      const flags = target.triple === '' ? [] : ['-I', include];
+      execFileSync('gcc', [...flags, '-o', join(dir, 'ioc'), join(dir, 'ioc.c')]);
+      const got = execFileSync(join(dir, 'ioc'), { encoding: 'utf8' }).trim().split('\n');
+      assert.equal(got.length, CASES.length);
+      CASES.forEach((c, i) => {
+        const theirs = Number(got[i]);
+        const ours = c.ours(target.layout);
+        assert.equal(
+          ours,
+          theirs,
+          `${c.name}: ours 0x${ours.toString(16)}, headers 0x${theirs.toString(16)}`,
+        );
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import koffi from 'koffi';
 import { LIBC_CANDIDATES, loadFirst, userName, type LibCandidate } from '../../native-shim';
+import { unmetNeed } from '../helpers/need';
 
 test('candidates are tried in order and the first that loads wins', () => {
   const tried: LibCandidate[] = [];
@@ -57,15 +58,14 @@ test('on this machine libc loads, both ways, with the calls the shim binds', () 
 // load_library), so 'libc.so.6' needs no musl-specific name; and struct passwd
 // is laid out as glibc's. Shown with a program linked against a real musl.
 const muslGcc = spawnSync('musl-gcc', ['--version']).status === 0;
-test(
-  "musl: dlopen('libc.so.6') is musl itself, and struct passwd matches glibc's",
-  { skip: !muslGcc && 'no musl-gcc on PATH (Debian: apt-get install musl-tools)' },
-  () => {
-    const dir = mkdtempSync(join(tmpdir(), 'graphns-musl-'));
-    try {
-      writeFileSync(
-        join(dir, 'm.c'),
-        `#include <dlfcn.h>
+test("musl: dlopen('libc.so.6') is musl itself, and struct passwd matches glibc's", (t) => {
+  if (!muslGcc)
+    return t.skip(unmetNeed('no musl-gcc on PATH (Debian: apt-get install musl-tools)'));
+  const dir = mkdtempSync(join(tmpdir(), 'graphns-musl-'));
+  try {
+    writeFileSync(
+      join(dir, 'm.c'),
+      `#include <dlfcn.h>
 #include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -80,18 +80,17 @@ int main(void) {
   return 0;
 }
 `,
-      );
-      const run = (cc: string): string[] => {
-        execFileSync(cc, ['-o', join(dir, cc), join(dir, 'm.c')]);
-        return execFileSync(join(dir, cc), { encoding: 'utf8' }).trim().split('\n');
-      };
-      const musl = run('musl-gcc');
-      assert.equal(musl[0], '1', "musl's dlopen('libc.so.6') is not musl's own ioctl");
-      const glibc = run('gcc');
-      assert.equal(glibc[0], '1');
-      assert.equal(musl[1], glibc[1], 'struct passwd layout');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
+    );
+    const run = (cc: string): string[] => {
+      execFileSync(cc, ['-o', join(dir, cc), join(dir, 'm.c')]);
+      return execFileSync(join(dir, cc), { encoding: 'utf8' }).trim().split('\n');
+    };
+    const musl = run('musl-gcc');
+    assert.equal(musl[0], '1', "musl's dlopen('libc.so.6') is not musl's own ioctl");
+    const glibc = run('gcc');
+    assert.equal(glibc[0], '1');
+    assert.equal(musl[1], glibc[1], 'struct passwd layout');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

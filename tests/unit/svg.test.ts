@@ -15,6 +15,7 @@ import { modelToDot } from '../../main/emit';
 import { dotToSvg, LayoutError } from '../../main/layout';
 import { escapeDisplay } from '../../main/model';
 import type { Model } from '../../main/model';
+import { unmetNeed } from '../helpers/need';
 import { HOSTILE_NAMES, hostileModel } from './fixtures/dot-models';
 
 const NATIVE_DOT = '/usr/bin/dot';
@@ -110,7 +111,7 @@ for (const details of [false, true]) {
 
   test(`native dot: clean SVG with every name as text (details: ${details})`, (t) => {
     if (!existsSync(NATIVE_DOT))
-      return t.skip('native Graphviz (apt-get install graphviz) is missing');
+      return t.skip(unmetNeed('native Graphviz (apt-get install graphviz) is missing'));
     const model = hostileModel();
     const r = spawnSync(NATIVE_DOT, ['-Tsvg'], {
       input: modelToDot(model, { details }),
