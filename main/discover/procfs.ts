@@ -116,10 +116,9 @@ function decimal(buf: Buffer, from: number, to: number): number {
   return Number.isSafeInteger(n) ? n : NaN;
 }
 
-/** comm as decodeBytes gives it; plain ASCII (nearly always) without the byte loop. */
+/** comm, the bytes between the stat line's parentheses. */
 function commOf(buf: Buffer, from: number, to: number): string {
-  for (let i = from; i < to; i++) if (buf[i]! >= 0x80) return decodeBytes(buf.subarray(from, to));
-  return buf.toString('latin1', from, to);
+  return decodeBytes(buf.subarray(from, to));
 }
 
 /**

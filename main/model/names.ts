@@ -10,39 +10,93 @@
 
 const SURROGATE_BASE = 0xdc00;
 
-/** Decode bytes as UTF-8, keeping each undecodable byte as U+DC80..U+DCFF. */
+/** Strict UTF-8: throws on what decodeBytes keeps as escapes; a leading BOM is kept, not eaten. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decode bytes as UTF-8, keeping each undecodable byte as U+DC80..U+DCFF.
+ * The one decoder of system bytes (process names, paths, cgroup files,
+ * engine state files of megabytes): valid UTF-8, nearly everything, goes
+ * through the platform's decoder; anything else through escapingDecode.
+ */
 export function decodeBytes(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  while (i < bytes.length) {
-    const b0 = bytes[i]!;
-    if (b0 < 0x80) {
-      out += String.fromCharCode(b0);
-      i += 1;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return escapingDecode(bytes);
+  }
+}
+
+/**
+ * The length of the well-formed UTF-8 sequence starting at `i`, or 0 when
+ * the byte there starts none: no overlong forms, no UTF-16 surrogates,
+ * nothing past U+10FFFF (the platform decoder's rules too).
+ */
+function sequenceAt(b: Uint8Array, i: number): number {
+  const b0 = b[i]!;
+  if (b0 < 0x80) return 1;
+  const cont = (k: number) => i + k < b.length && (b[i + k]! & 0xc0) === 0x80;
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    if (!cont(1) || !cont(2)) return 0;
+    const b1 = b[i + 1]!;
+    if (b0 === 0xe0 && b1 < 0xa0) return 0; // overlong
+    if (b0 === 0xed && b1 >= 0xa0) return 0; // U+D800..U+DFFF
+    return 3;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    const b1 = b[i + 1]!;
+    if (b0 === 0xf0 && b1 < 0x90) return 0; // overlong
+    if (b0 === 0xf4 && b1 >= 0x90) return 0; // past U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+/** The code point of the well-formed `n`-byte sequence at `i`. */
+function codePointAt(b: Uint8Array, i: number, n: number): number {
+  if (n === 2) return ((b[i]! & 0x1f) << 6) | (b[i + 1]! & 0x3f);
+  if (n === 3) return ((b[i]! & 0x0f) << 12) | ((b[i + 1]! & 0x3f) << 6) | (b[i + 2]! & 0x3f);
+  return (
+    ((b[i]! & 0x07) << 18) |
+    ((b[i + 1]! & 0x3f) << 12) |
+    ((b[i + 2]! & 0x3f) << 6) |
+    (b[i + 3]! & 0x3f)
+  );
+}
+
+/** UTF-16 code units turned into a string this many at a time (an argument list has limits). */
+const CHUNK = 8192;
+
+/**
+ * decodeBytes for bytes that are not all UTF-8: one pass writing UTF-16
+ * code units (a byte gives at most one; four bytes give two), then the
+ * string in chunks. A megabyte of binary (libpod's database, searched for
+ * JSON) costs a fraction of a second, where a string built one character
+ * at a time cost a second, most of it the garbage collector's.
+ */
+function escapingDecode(b: Uint8Array): string {
+  const units = new Uint16Array(b.length);
+  let n = 0;
+  for (let i = 0; i < b.length;) {
+    const b0 = b[i]!;
+    const len = b0 < 0x80 ? 1 : sequenceAt(b, i);
+    if (len === 0) {
+      units[n++] = SURROGATE_BASE + b0; // not UTF-8: the byte, escaped
+      i++;
       continue;
     }
-    let need = 0;
-    let cp = 0;
-    let min = 0;
-    if (b0 >= 0xc2 && b0 <= 0xdf) [need, cp, min] = [1, b0 & 0x1f, 0x80];
-    else if (b0 >= 0xe0 && b0 <= 0xef) [need, cp, min] = [2, b0 & 0x0f, 0x800];
-    else if (b0 >= 0xf0 && b0 <= 0xf4) [need, cp, min] = [3, b0 & 0x07, 0x10000];
-    let ok = need > 0; // a missing continuation byte fails below
-    for (let k = 1; ok && k <= need; k++) {
-      const b = bytes[i + k];
-      if (b === undefined || (b & 0xc0) !== 0x80) ok = false;
-      else cp = (cp << 6) | (b & 0x3f);
-    }
-    // reject overlong forms, UTF-16 surrogates and values past U+10FFFF
-    if (ok && (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)) ok = false;
-    if (ok) {
-      out += String.fromCodePoint(cp);
-      i += need + 1;
-    } else {
-      out += String.fromCharCode(SURROGATE_BASE + b0);
-      i += 1;
-    }
+    const cp = len === 1 ? b0 : codePointAt(b, i, len);
+    if (cp >= 0x10000) {
+      units[n++] = 0xd800 + ((cp - 0x10000) >> 10);
+      units[n++] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+    } else units[n++] = cp;
+    i += len;
   }
+  let out = '';
+  for (let k = 0; k < n; k += CHUNK)
+    out += String.fromCharCode.apply(null, units.subarray(k, Math.min(n, k + CHUNK)) as never);
   return out;
 }
 

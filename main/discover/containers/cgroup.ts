@@ -22,7 +22,6 @@
  * from the path alone: containerd.ts confirms it against containerd's task
  * directories.
  */
-import { isUtf8 } from 'node:buffer';
 import { decodeBytes } from '../../model/names';
 import type { CgroupLine, ProcInfo } from './source';
 
@@ -36,7 +35,7 @@ import type { CgroupLine, ProcInfo } from './source';
  */
 export function parseCgroupFile(buf: Buffer): CgroupLine[] | undefined {
   // ':' '/' and '\n' are ASCII, so splitting the decoded text splits the bytes
-  let text = isUtf8(buf) ? buf.toString('utf8') : decodeBytes(buf);
+  let text = decodeBytes(buf);
   if (text.endsWith('\n')) text = text.slice(0, -1);
   const lines: CgroupLine[] = [];
   if (text === '') return lines;

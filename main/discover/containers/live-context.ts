@@ -14,7 +14,6 @@ import { decodeBytes } from '../../model/names';
 import { readProcFile } from '../procfs';
 import { accountOf } from './owners';
 import type { ScanContext } from './source';
-import { decodeText } from './text';
 
 /** The largest state file read unless a source asks for less. */
 export const DEFAULT_MAX_BYTES = 4 << 20;
@@ -216,8 +215,7 @@ class LiveContext implements ScanContext {
       const now = BigInt(Date.now()) * 1_000_000n; // ctime's clock (CLOCK_REALTIME), in ns
       const buf = readRegularFile(this.#at(path), Math.min(maxBytes, allowance.bytes));
       this.#budgets.spend(allowance, buf.length);
-      // the same string decodeBytes gives, fast for large files (text.ts)
-      const text = decodeText(buf);
+      const text = decodeBytes(buf);
       // reusable next time if nothing touched it while we read, nor shortly before
       const after = this.#cache && before && identity(this.#at(path));
       if (after && same(before!, after) && after.ctime < now - SETTLED_NS)
