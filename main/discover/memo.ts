@@ -1,7 +1,8 @@
 /**
- * What one scan leaves for the next: `discover({ previous })` reuses only
- * what cannot have changed since `previous` was scanned, and finds exactly
- * what a fresh scan finds.
+ * What one scan of a series leaves for the next: the next scan (a
+ * DiscoverySeries' scan(), series.ts, or `discover({ previous })`) reuses
+ * only what cannot have changed since, and finds exactly what a fresh scan
+ * finds.
  *
  * Kept beside the model (a WeakMap keyed by the Model object), not in it:
  * the model stays plain data that serialises the same, and a caller that
@@ -10,7 +11,7 @@
  *
  * What is reused, and why it is sound:
  *
- * - A process that has not run since the last scan (`unchangedSince`),
+ * - A process that has not run since the last scan (rest.ts),
  *   single-threaded, cannot have changed its own namespaces (unshare,
  *   setns and exec are calls it would have made) nor its command line
  *   (exec, setproctitle): its namespace links and name are taken from the
@@ -28,7 +29,7 @@
  *   id the memo has.
  * - Engine state files are reused while stat() shows the same device,
  *   inode, size, mtime and ctime, and only when their ctime was over a
- *   second old when read (containers/index.ts says why).
+ *   second old when read (containers/live-context.ts says why).
  * - User names are asked from NSS every scan: a passwd change during a
  *   viewer session is rare but real, NSS may be a directory service whose
  *   answers no file date reveals, and the few distinct owner uids cost
@@ -37,7 +38,8 @@
  * What is reread is read more cheaply: a series keeps every process's
  * stat, schedstat and cgroup file open and reads them again with pread()
  * (held.ts), and an fd table whose open-fd count and known fds are
- * unchanged is not listed again (fds.ts).
+ * unchanged is not listed again (fds.ts). The memo names those open files
+ * (`held`) but does not own them: the series does, and closes them.
  */
 import type { Model, NsKey, NsTypeName } from '../model/types';
 import type { TextCache } from './containers';
@@ -77,7 +79,7 @@ export interface ScanMemo {
   root: string;
   /** Engine state files as read, with their identity (containers/index.ts). */
   texts: TextCache;
-  /** The /proc files the series keeps open (held.ts). */
+  /** The /proc files the series keeps open (held.ts), owned by the series. */
   held: HeldFiles;
   /** Every process's fd names (fds.ts). */
   fds: ReadonlyMap<number, FdMemo>;
