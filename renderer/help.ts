@@ -28,8 +28,12 @@ export function buildHelp(table: HTMLTableElement, bindings: readonly Binding<st
 export class HelpOverlay {
   readonly #el: HTMLElement;
 
-  constructor(el: HTMLElement, table: HTMLTableElement, bindings: readonly Binding<string>[]) {
+  constructor(el: HTMLElement) {
     this.#el = el;
+  }
+
+  /** List `bindings` (and the mouse gestures) in `table`. */
+  list(table: HTMLTableElement, bindings: readonly Binding<string>[]): void {
     buildHelp(table, bindings);
   }
 

@@ -17,11 +17,16 @@ export function typingInto(target: EventTarget | null): boolean {
   );
 }
 
-/** Run each key's command: `commands` has one for every action of `keymap`. */
+/**
+ * Run each key's command.
+ * @throws Error when an action of `keymap` has no command (a feature's key without its handler).
+ */
 export function listenForKeys<A extends string>(
   keymap: Keymap<A>,
   commands: Readonly<Record<A, () => void>>,
 ): void {
+  const missing = keymap.bindings.filter((b) => typeof commands[b.action] !== 'function');
+  if (missing.length) throw new Error(`no handler for ${missing.map((b) => b.action).join(', ')}`);
   window.addEventListener('keydown', (e) => {
     if (typingInto(e.target)) return;
     const action = keymap.actionFor(e.key, e);

@@ -9,16 +9,15 @@
 import { connect } from './bridge';
 import { Busy } from './busy';
 import { Clipboard } from './clipboard';
-import { installDetails } from './details';
 import { byId } from './dom';
 import { Drawing } from './drawing';
 import { Exporter } from './export';
 import { FilterBar } from './filters';
 import { FindBox } from './find';
-import { keepUnderBar } from './frame';
+import { Frame } from './frame';
 import { HelpOverlay } from './help';
 import { listenForKeys } from './keyboard';
-import { KEY_BINDINGS, Keymap, type Action } from './keys';
+import { FIND_BINDINGS, KEY_BINDINGS, Keymap, type Action } from './keys';
 import { LayoutClient } from './layout';
 import { WindowLife } from './lifecycle';
 import { installMarks } from './marks';
@@ -58,16 +57,17 @@ drawing.drawn.on('panels', ({ laidOut }) => {
 const marks = installMarks(drawing, view, host);
 markSelection(selection, drawing, marks);
 const clipboard = new Clipboard(say);
-const details = installDetails({ drawing, selection, view, clipboard });
 const find = new FindBox({ drawing, selection, view, marks });
 const filters = new FilterBar(drawing, say);
 new Pointer(host, {
   select: (key) => selection.select(key),
   collapse: (key) => filters.toggleCollapse(key),
 });
-keepUnderBar(
+const help = new HelpOverlay(byId('help'));
+const frame = new Frame(
   filters.element,
-  ['graph', 'marks', 'details', 'find'].map((id) => byId(id)),
+  { drawing, selection, view, clipboard, say },
+  { help, find },
 );
 const exporter = new Exporter({
   api,
@@ -79,7 +79,6 @@ const exporter = new Exporter({
 });
 const refresh = new Refresh({ drawing, api, busy: () => exporter.busy, note: say });
 const life = new WindowLife(api, say);
-const help = new HelpOverlay(byId('help'), byId<HTMLTableElement>('help-keys'), KEY_BINDINGS);
 
 /** Each feature's handlers for its keys; the type checks that every action has one. */
 const commands: Record<Action, () => void> = {
@@ -87,11 +86,8 @@ const commands: Record<Action, () => void> = {
   zoomOut: () => view.zoomOut(),
   resetZoom: () => view.actualSize(),
   help: () => help.toggle(),
-  // Escape: the topmost thing open
-  close: () => {
-    if (help.isOpen) help.close();
-    else if (!find.close()) details.close();
-  },
+  // Escape: the topmost thing open, in the registry's order
+  close: () => frame.closeTopmost(),
   find: () => find.open(),
   save: () => exporter.save(),
   pngView: () => exporter.pngView(),
@@ -110,7 +106,10 @@ const commands: Record<Action, () => void> = {
   },
   quit: () => life.quit(),
 };
-listenForKeys(new Keymap(KEY_BINDINGS), commands);
+// the panels bring their keys (registry.ts); the help lists every key, the find box's too
+const keymap = new Keymap(frame.bindings(KEY_BINDINGS));
+help.list(byId<HTMLTableElement>('help-keys'), [...keymap.bindings, ...FIND_BINDINGS]);
+listenForKeys(keymap, { ...commands, ...frame.commands() });
 
 async function start(): Promise<void> {
   drawing.fetching('discovering');

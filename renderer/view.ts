@@ -62,6 +62,8 @@ export class GraphView {
   #fitZoom = 1;
   #svgText: string | undefined;
   #manyLabels = false;
+  /** Where the host starts in the window (px): a panel on the left moves it. */
+  #left = 0;
   #settle: number | undefined;
   #onZoom: (realZoom: number, labelsHidden: boolean) => void;
   #onMatrix: ((m: ViewMatrix) => void)[] = [];
@@ -116,6 +118,7 @@ export class GraphView {
     // svg-pan-zoom would set this as a style attribute, which the CSP forbids
     svg.style.overflow = 'hidden';
     this.#svgText = svgText;
+    this.#left = this.#host.offsetLeft;
     this.#manyLabels = svg.getElementsByTagName('text').length > MANY_LABELS;
     this.#host.classList.toggle('many', this.#manyLabels);
     // until the zoom is known, assume labels hidden: laying out thousands of
@@ -180,6 +183,10 @@ export class GraphView {
     // resize() recomputes the fit (svg-pan-zoom's "original" zoom), not the zoom shown
     this.#fitZoom = pz.getSizes().realZoom / pz.getZoom() || 1;
     this.#bound();
+    // a panel opened or closed on the left: the drawing stays where it was on screen
+    const left = this.#host.offsetLeft;
+    if (left !== this.#left) pz.panBy({ x: this.#left - left, y: 0 });
+    this.#left = left;
   }
 
   /**
