@@ -2,8 +2,10 @@
  * The /proc files a rescan series keeps open (main/discover/held.ts), seen
  * from the kernel's side: our own /proc/self/fd links. A series holds a
  * process's stat, schedstat and cgroup file; the next scan after the
- * process ends holds none of them; a child we start inherits none; and
- * once the series' models are garbage, every one is closed.
+ * process ends holds none of them; a child we start inherits none; once
+ * the series' models are garbage, every one is closed; and a series
+ * object (main/discover/series.ts) reuses what did not change and lets go
+ * of them at once when closed, with no garbage collection.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +13,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { discover } from '../../main/discover';
+import { discover, discoverySeries } from '../../main/discover';
+import { rescanStats } from '../../main/discover/memo';
 import type { Model } from '../../main/model';
 import { needRoot } from '../helpers/scene';
 
@@ -69,6 +72,60 @@ test(
       gc();
       await sleep(20);
     }
+    assert.deepEqual(heldFor(), []);
+  },
+);
+
+test(
+  'a series reuses what did not change, and close() lets go of its files at once',
+  { skip: needRoot },
+  async () => {
+    assert.deepEqual(heldFor(), [], 'nothing held before a series');
+    const child = spawn('sleep', ['infinity'], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      while (readlinkSync(`/proc/${child.pid}/exe`).endsWith('/node')) await sleep(5);
+      const series = discoverySeries();
+      const first = series.scan();
+      assert.ok(first.processes.some((p) => p.pid === child.pid));
+      assert.deepEqual(rescanStats(first)!.processes, [], 'the first scan is a fresh one');
+      assert.deepEqual(heldFor(child.pid), ['cgroup', 'schedstat', 'stat']);
+
+      await sleep(30); // rest.ts: a rescan within 25 ms of its scan reuses no process
+      const second = series.scan();
+      assert.ok(
+        rescanStats(second)!.processes.includes(child.pid!),
+        'the sleeping child is reused',
+      );
+      const fresh = discover();
+      const sleeper = (m: typeof fresh) => m.processes.find((p) => p.pid === child.pid);
+      assert.deepEqual(sleeper(second), sleeper(fresh));
+
+      assert.equal(series.closed, false);
+      series.close();
+      assert.equal(series.closed, true);
+      assert.deepEqual(heldFor(), [], 'closed: nothing held, no garbage collection needed');
+      assert.throws(() => series.scan(), /closed/);
+
+      // a model of a closed series still serves as `previous`, holding nothing
+      const after = discover({ previous: second });
+      assert.ok(after.processes.some((p) => p.pid === child.pid));
+      assert.deepEqual(heldFor(), []);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  },
+);
+
+test(
+  'Symbol.dispose closes a series (`using series = discoverySeries()`)',
+  { skip: needRoot },
+  () => {
+    const series = discoverySeries({ containers: false });
+    series.scan();
+    assert.ok(heldFor().length > 0);
+    series[Symbol.dispose]();
     assert.deepEqual(heldFor(), []);
   },
 );

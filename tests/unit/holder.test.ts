@@ -9,21 +9,10 @@ import { modelToDot } from '../../main/emit/dot';
 import { holderOf, nsId } from '../../main/emit/holder';
 import { nsenterLine } from '../../main/emit/nsenter';
 import { userTree } from '../../main/emit/tree';
-import { graphOf, type Model, type Namespace } from '../../main/model';
+import { graphOf, type Model } from '../../main/model';
+import { namespaceOf } from './fixtures/dot-models';
 
-const ns = (n: Partial<Namespace> & Pick<Namespace, 'key'>): Namespace => {
-  const [type, ino] = n.key.split(':');
-  return {
-    type: type as never,
-    ino: Number(ino),
-    origin: 'process',
-    pids: [],
-    tasks: [],
-    fds: [],
-    mounts: [],
-    ...n,
-  };
-};
+const ns = namespaceOf;
 
 const model: Model = {
   host: { hostname: 'h', kernel: 'k', time: 't', uid: 0, nsidSupported: false },

@@ -1,30 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pidTree, userTree } from '../../main/emit/tree';
-import { graphOf, type Model, type Namespace } from '../../main/model';
+import { graphOf, type Model } from '../../main/model';
 import {
   enginesModel,
   HOSTILE_NAMES,
   hostileModel,
   manyModel,
+  namespaceOf,
   netnsModel,
   podmanModel,
   podModel,
 } from './fixtures/dot-models';
 
-const ns = (n: Partial<Namespace> & Pick<Namespace, 'key'>): Namespace => {
-  const [type, ino] = n.key.split(':');
-  return {
-    type: type as never,
-    ino: Number(ino),
-    origin: 'process',
-    pids: [],
-    tasks: [],
-    fds: [],
-    mounts: [],
-    ...n,
-  };
-};
+const ns = namespaceOf;
 
 const model: Model = {
   host: { hostname: 'h', kernel: 'k', time: 't', uid: 0, nsidSupported: false },
