@@ -17,7 +17,7 @@ import type {
 import { byDisplay, netnsNames } from './containers';
 import { nsId } from './holder';
 import { nsenterLine, type NsenterLine } from './nsenter';
-import { podKey } from './view';
+import { podKey } from '../model/containers';
 
 /** A process in the namespace. */
 export interface ProcessRow {
