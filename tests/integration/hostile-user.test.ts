@@ -15,18 +15,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bin } from '../helpers/bins';
-import { Scene, needRoot, type SceneProcess } from '../helpers/scene';
+import { HANG_MS, Scene, needRoot, unmetNeed, type SceneProcess } from '../helpers/scene';
 import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
 
 const DISCOVER_MODULE = fileURLToPath(new URL('../../main/discover/index.ts', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const skip =
-  needRoot || noUseradd || (spawnSync(PYTHON, ['-c', '0']).status !== 0 && `no ${PYTHON}`);
+  needRoot ||
+  noUseradd ||
+  unmetNeed(
+    spawnSync(PYTHON, ['-c', '0']).status !== 0 && `no ${PYTHON} (apt-get install python3)`,
+  );
 
-/** Run root's command to its end, or kill it after `ms`: a hang is a failure, not a stuck suite. */
-function rootRun(argv: string[], ms = 60_000) {
+/**
+ * Run root's command to its end, or kill it after `ms` (at least HANG_MS): a
+ * hang is a failure, not a stuck suite; a slow machine is neither.
+ */
+function rootRun(argv: string[], ms = HANG_MS) {
   const [cmd, ...rest] = argv;
-  return spawnSync(cmd!, rest, { encoding: 'utf8', timeout: ms, maxBuffer: 256 << 20 });
+  return spawnSync(cmd!, rest, {
+    encoding: 'utf8',
+    timeout: Math.max(ms, HANG_MS),
+    maxBuffer: 256 << 20,
+  });
 }
 
 const COMMANDS = [
@@ -84,7 +95,7 @@ describe('root scans and what an unprivileged user plants', { skip }, () => {
     const p = await scene.start(
       [...asUser, 'unshare', '-Urm', 'sh', script],
       'sleep',
-      10_000,
+      HANG_MS,
       true,
     );
     const mounts = readFileSync(`/proc/${p.pid}/mountinfo`, 'latin1');
@@ -174,7 +185,7 @@ describe('root scans and what an unprivileged user plants', { skip }, () => {
     const p = await scene.start(
       [...asUser.filter((a) => a !== '--reset-env'), 'env', `FLIPDIR=${flipDir}`, PYTHON, script],
       'flipper',
-      10_000,
+      HANG_MS,
       true,
     );
     try {
@@ -190,7 +201,7 @@ describe('root scans and what an unprivileged user plants', { skip }, () => {
             ` if (m.namespaces.some((n) => n.fds.some((f) => f.pid === ${p.pid} && f.fd === 100))) held++; }` +
             ` console.log('held', held); })`,
         ],
-        120_000,
+        2 * HANG_MS, // 30 scans (about 4 s unloaded): ended only when hung
       );
       assert.equal(r.signal, null, `a scan hung on the flipping fd (killed): ${r.stdout}`);
       assert.equal(r.status, 0, r.stderr);
@@ -220,7 +231,7 @@ describe('root scans and what an unprivileged user plants', { skip }, () => {
       const bwrap = await scene.start(
         [...asUser, 'bash', '-c', 'exec -a bwrap sleep infinity'],
         'sleep',
-        10_000,
+        HANG_MS,
         true,
       );
       const mark = `graphns-kmsg-${process.pid}-${Date.now()}`;
@@ -235,7 +246,7 @@ describe('root scans and what an unprivileged user plants', { skip }, () => {
       const left = spawnSync(
         'sh',
         ['-c', `dd if=/proc/kmsg bs=64k count=64 iflag=nonblock 2>/dev/null | grep -c ${mark}`],
-        { encoding: 'utf8', timeout: 10_000 },
+        { encoding: 'utf8', timeout: HANG_MS },
       );
       assert.equal(left.stdout.trim(), '1', 'the mark is still in the unread log');
       await scene.kill(bwrap);

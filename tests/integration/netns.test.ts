@@ -10,10 +10,15 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { runBin } from '../helpers/bins';
-import { needRoot, nsInode, Scene } from '../helpers/scene';
+import { needRoot, nsInode, Scene, unmetNeed } from '../helpers/scene';
 
 const skip =
-  needRoot || (existsSync('/usr/bin/ip') || existsSync('/sbin/ip') ? false : 'no ip (iproute2)');
+  needRoot ||
+  unmetNeed(
+    existsSync('/usr/bin/ip') || existsSync('/sbin/ip')
+      ? false
+      : 'no ip (apt-get install iproute2)',
+  );
 
 test(
   'ip netns names show on their namespace, with and without a process in it',

@@ -25,7 +25,7 @@ import {
   getParentNs,
   getUserNs,
 } from '../../main/relations';
-import { Scene, needRoot, nsInode, openFdCount } from '../helpers/scene';
+import { HANG_MS, Scene, needRoot, nsInode, openFdCount } from '../helpers/scene';
 
 const RELATIONS_MODULE = fileURLToPath(new URL('../../main/relations/index.ts', import.meta.url));
 
@@ -112,7 +112,7 @@ describe('relations on this process', () => {
           `import('${RELATIONS_MODULE}').then((m) => { for (const f of ['getNsType', 'getUserNs', 'getParentNs', 'getOwnerUid', 'getNsId']) {` +
             ` try { m[f](${JSON.stringify(fifo)}); console.log(f, 'answered'); } catch (e) { console.log(f, e.code, e.syscall, e.message); } } })`,
         ],
-        { encoding: 'utf8', timeout: 20_000 },
+        { encoding: 'utf8', timeout: HANG_MS }, // only a hang ends it
       );
       assert.equal(r.signal, null, `the child hung on the fifo: ${r.stderr}`);
       const lines = r.stdout.trim().split('\n');
