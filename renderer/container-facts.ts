@@ -12,7 +12,7 @@
 import { containerWords, shortId, type ContainerWords, type Marks } from '../main/emit/containers';
 import type { ModelGraph } from '../main/model/graph';
 import { escapeDisplay } from '../main/model/names';
-import { sortedNamespaces } from '../main/model/order';
+import { byTypeThenIno } from '../main/model/order';
 import type { Container, ContainerKey, Namespace } from '../main/model/types';
 
 /** How the page shows system strings inside container words: escaped, never quoted. */
@@ -50,14 +50,20 @@ export function containerExtras(c: Container, said: string): string[] {
   return out;
 }
 
+/** User and PID namespaces first, as the filter bar lists the types; then by type and inode. */
+function treeFirst(a: Namespace, b: Namespace): number {
+  const tree = (n: Namespace) => (n.type === 'user' ? 0 : n.type === 'pid' ? 1 : 2);
+  return tree(a) - tree(b) || byTypeThenIno(a, b);
+}
+
 /**
  * The namespaces each container is in: those of its processes, and those
  * where a thread of one sits (as graphOf's containersOf counts them),
- * each container's in the model's order (by type, then inode).
+ * user and PID namespaces first, then by type and inode.
  */
 export function namespacesByContainer(g: ModelGraph): Map<ContainerKey, Namespace[]> {
   const out = new Map<ContainerKey, Namespace[]>();
-  for (const ns of sortedNamespaces(g.model.namespaces)) {
+  for (const ns of [...g.model.namespaces].sort(treeFirst)) {
     for (const c of g.containersOf(ns.key)) {
       const l = out.get(c.key);
       if (l) l.push(ns);

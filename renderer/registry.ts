@@ -9,6 +9,7 @@
  * bar on its side, narrows the drawing while it is open, adds its key and
  * help line, and Escape closes it in the order given here.
  */
+import { ContainersPanel } from './containers';
 import { DetailsPanel } from './details';
 import type { Panel, PanelParts } from './panel';
 
@@ -32,6 +33,17 @@ export interface PanelEntry {
 /** The side panels. Panels on one side stand side by side, the first at the window's edge. */
 export const PANELS: readonly PanelEntry[] = [
   {
+    id: 'containers',
+    side: 'left',
+    width: '24em',
+    name: 'the containers panel',
+    key: {
+      keys: ['a'],
+      help: 'containers: every container with its engine, pod and namespaces (a click selects)',
+    },
+    make: (parts) => new ContainersPanel(parts),
+  },
+  {
     id: 'details',
     side: 'right',
     width: '27em',
@@ -50,4 +62,4 @@ export const BESIDE_PANELS: readonly string[] = ['graph', 'marks', 'find'];
 export const OVERLAYS = { help: 'this help', find: 'the find box' } as const;
 
 /** What Escape closes: the first of these that is open (overlays, then panels by id). Every panel is here. */
-export const ESCAPE_ORDER: readonly string[] = ['help', 'find', 'details'];
+export const ESCAPE_ORDER: readonly string[] = ['help', 'find', 'details', 'containers'];
