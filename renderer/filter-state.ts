@@ -24,10 +24,8 @@ import { escapeDisplay } from '../main/model/names';
 import type { ContainerKey, Engine, Model, NsKey, NsTypeName } from '../main/model/types';
 import { NS_TYPES } from '../main/relations/constants';
 
-/** The types `-d` adds: every one but user and PID. */
-export const FLAT_TYPES: readonly NsTypeName[] = NS_TYPES.filter(
-  (t) => t !== 'user' && t !== 'pid',
-);
+/** The types `-d` adds (every one but user and PID), and the two always drawn. */
+export { FLAT_TYPES } from '../main/model/order';
 export const TREE_TYPES: readonly NsTypeName[] = ['user', 'pid'];
 
 /** The filters' state. */

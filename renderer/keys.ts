@@ -78,7 +78,8 @@ export const KEY_BINDINGS: readonly Binding[] = [
   {
     keys: ['Escape'],
     action: 'close',
-    help: 'close this help, else the find box, else the details',
+    // the page's help names what it closes, in the registry's order (frame.ts)
+    help: 'close the topmost thing open',
   },
   { keys: ['q'], action: 'quit', help: 'close the viewer and end graphns' },
 ];
