@@ -29,6 +29,7 @@ import { CgroupTrust } from './containers/delegation';
 import { scanFds, type FdMemo } from './fds';
 import { HeldFiles } from './held';
 import { resolveHierarchy, type HierarchyTally } from './hierarchy';
+import { readInterfaces } from './interfaces';
 import { assignLabels } from './labels';
 import { memoOf, remember, type NsFacts, type ScanMemo } from './memo';
 import { scanMounts } from './mounts';
@@ -50,6 +51,8 @@ export interface ScanOptions {
   mounts?: boolean;
   /** Which container, pod or sandbox each process runs in (step 8). */
   containers?: boolean;
+  /** Each network namespace's interfaces and the wires between them (step 9; lsnetns). */
+  net?: boolean;
   /** Where procfs is mounted; `/proc` unless testing. */
   proc?: string;
   /** Where engine state files live (step 8); `/` unless testing. */
@@ -139,6 +142,7 @@ export function scanOnce(options: ScanOptions, series?: SeriesState): Model {
     ? { previous: scan.last?.root === scan.root ? scan.last.texts : undefined, next: new Map() }
     : undefined;
   const containers = found.cgroups ? findContainers(scan, found, texts) : [];
+  if (options.net) readInterfaces(scan.registry.entries.values(), scan.warnings);
   const model = modelOf(scan, found.processes, containers, nsidSupported);
   if (scan.held) {
     scan.held.endScan();

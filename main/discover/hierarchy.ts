@@ -30,7 +30,7 @@ import { isVanished, type Warnings } from './warnings';
  * never another namespace than the one the scan named (ESTALE: the process
  * moved or the mount changed since, as good as vanished).
  */
-function openFirst(
+export function openFirst(
   refs: readonly string[],
   ino: number,
   warnings: Warnings,

@@ -2,10 +2,11 @@
  * The one JSON form of the model, shared by every consumer: `--json`
  * output, the viewer's IPC payload and saved snapshots.
  *
- * `{ "format": "graphns-model", "version": 5, host, namespaces, processes,
- * containers, warnings }` (MODEL_VERSION); versions 1-4 are still read
+ * `{ "format": "graphns-model", "version": 6, host, namespaces, processes,
+ * containers, warnings }` (MODEL_VERSION); versions 1-5 are still read
  * (1: no containers, 2: no process users, 3: no container owners or outer
- * containers, 4: no engine instances; docs/JSON-FORMAT.md). parseModel()
+ * containers, 4: no engine instances, 5: no interfaces;
+ * docs/JSON-FORMAT.md). parseModel()
  * checks everything it reads and names the first thing wrong
  * (`namespaces[3].owner: ...`), so a snapshot from elsewhere is either a
  * whole model or a clear error, never a half-read one.
@@ -29,13 +30,14 @@ import type {
   PodRef,
   TaskRef,
 } from './types';
+import type { LinkEnd, NetAddress, NetInterface } from './interfaces';
 
 /** The `format` field of every serialized model. */
 export const MODEL_FORMAT = 'graphns-model';
 /** The format version this code writes and reads. */
-export const MODEL_VERSION = 5;
+export const MODEL_VERSION = 6;
 /** Older versions this code still reads. */
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6];
 
 /** A snapshot that is not a model this version can read. */
 export class ModelFormatError extends Error {
@@ -197,7 +199,23 @@ const NS_KEYS = keys<Namespace>(
   'fds',
   'mounts',
   'label',
+  'interfaces',
 );
+const IF_KEYS = keys<NetInterface>(
+  'index',
+  'name',
+  'kind',
+  'up',
+  'operstate',
+  'mac',
+  'mtu',
+  'addresses',
+  'master',
+  'peer',
+  'parent',
+);
+const ADDRESS_KEYS = keys<NetAddress>('family', 'address', 'prefix');
+const END_KEYS = keys<LinkEnd>('index', 'ns', 'nsid', 'inferred');
 const TASK_KEYS = keys<TaskRef>('pid', 'tid');
 const FD_KEYS = keys<FdRef>('pid', 'fd');
 const MOUNT_KEYS = keys<BindMountRef>('path', 'mntns');
@@ -274,6 +292,37 @@ function nsid(v: Json, base: string, field: string): void {
   if (!/^\d+$/.test(str(v, base, field))) fail(at(base, field), 'not a decimal 64-bit id');
 }
 
+function linkEnd(v: Json, base: string, field: string): void {
+  const e = obj(v, base, field);
+  const path = `${base}.${field}`;
+  int(e.index, path, 'index');
+  opt(e, path, 'ns', key);
+  opt(e, path, 'nsid', int);
+  opt(e, path, 'inferred', bool);
+  only(e, END_KEYS);
+}
+function netAddress(a: Obj, path: string): void {
+  const family = int(a.family, path, 'family');
+  if (family !== 4 && family !== 6) fail(`${path}.family`, 'not 4 or 6');
+  str(a.address, path, 'address');
+  int(a.prefix, path, 'prefix');
+  only(a, ADDRESS_KEYS);
+}
+function netInterface(i: Obj, path: string): void {
+  int(i.index, path, 'index');
+  str(i.name, path, 'name');
+  str(i.kind, path, 'kind');
+  bool(i.up, path, 'up');
+  str(i.operstate, path, 'operstate');
+  opt(i, path, 'mac', str);
+  opt(i, path, 'mtu', int);
+  objs(i, path, 'addresses', netAddress);
+  opt(i, path, 'master', int);
+  opt(i, path, 'peer', linkEnd);
+  opt(i, path, 'parent', linkEnd);
+  only(i, IF_KEYS);
+}
+
 function namespace(v: Json, base: string): Namespace {
   const o = obj(v, base);
   const k = key(o.key, base, 'key');
@@ -295,6 +344,10 @@ function namespace(v: Json, base: string): Namespace {
   opt(o, base, 'ownerUid', int);
   opt(o, base, 'ownerName', str);
   opt(o, base, 'label', label);
+  if (o.interfaces !== undefined) {
+    if (type !== 'net') fail(`${base}.interfaces`, 'only a network namespace has interfaces');
+    objs(o, base, 'interfaces', netInterface);
+  }
   only(o, NS_KEYS);
   return o as unknown as Namespace;
 }

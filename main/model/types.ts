@@ -7,6 +7,7 @@
  * reference each other by key. Arrays are sorted (namespaces by type then
  * inode, processes by PID) so the same system gives the same JSON.
  */
+import type { NetInterface } from './interfaces';
 import type { NsTypeName } from '../relations/constants';
 
 export type { NsTypeName };
@@ -76,6 +77,11 @@ export interface Namespace {
   mounts: BindMountRef[];
   /** The most senior process in it (walk up the parents while they are inside). */
   label?: LabelRef;
+  /**
+   * A network namespace's interfaces, when the scan read them (`net`
+   * option: lsnetns); absent when not asked or out of reach.
+   */
+  interfaces?: NetInterface[];
 }
 
 /**

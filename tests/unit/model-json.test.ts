@@ -104,7 +104,7 @@ test('serialize then parse gives the same model', () => {
   const m = model();
   const text = serializeModel(m);
   assert.equal(JSON.parse(text).format, 'graphns-model');
-  assert.equal(JSON.parse(text).version, 5);
+  assert.equal(JSON.parse(text).version, 6);
   assert.deepEqual(parseModel(text), m);
   assert.deepEqual(parseModel(serializeModel(m, 2)), m);
 });
@@ -160,8 +160,8 @@ test('bad snapshots are refused with the reason', () => {
   bad((d) => (d.format = 'lsns'), /^format: expected "graphns-model", found "lsns"/);
   bad((d) => delete d.format, /^format: .*found nothing/);
   bad(
-    (d) => (d.version = 6),
-    /^version: this graphns reads versions 1, 2, 3, 4, 5, the snapshot is version 6/,
+    (d) => (d.version = 7),
+    /^version: this graphns reads versions 1, 2, 3, 4, 5, 6, the snapshot is version 7/,
   );
   bad((d) => (d.processes[0].uid = -1), /^processes\[0\]\.uid: not a non-negative integer/);
   bad((d) => (d.processes[0].user = 7), /^processes\[0\]\.user: not a string/);
@@ -330,4 +330,66 @@ test('version 5: an engine instance round-trips and is part of the key; version 
     old.containers.slice(-2).map((c) => c.key),
     [`docker:${id}`, 'containerd:api1'],
   );
+});
+
+test('version 6: a network namespace’s interfaces round-trip and are checked; version 5 still opens', () => {
+  const m = parseModel(serializeModel(model()));
+  m.namespaces.push({
+    key: 'net:9',
+    type: 'net',
+    ino: 9,
+    origin: 'bindmount',
+    pids: [],
+    tasks: [],
+    fds: [],
+    mounts: [],
+    interfaces: [
+      {
+        index: 2,
+        name: 'eth0\udcff',
+        kind: 'veth',
+        up: true,
+        operstate: 'UP',
+        mac: '02:42:ac:11:00:02',
+        mtu: 1500,
+        addresses: [{ family: 4, address: '172.17.0.2', prefix: 16 }],
+        peer: { index: 37, ns: 'net:4' },
+      },
+      {
+        index: 3,
+        name: 'mv0',
+        kind: 'macvlan',
+        up: false,
+        operstate: 'DOWN',
+        addresses: [],
+        parent: { index: 2, nsid: 3, inferred: true },
+      },
+    ],
+  });
+  const at = m.namespaces.length - 1;
+  assert.deepEqual(parseModel(serializeModel(m)).namespaces[at], m.namespaces[at]);
+  const bad = (mutate: (d: Record<string, any>) => void, message: string) => {
+    const d = JSON.parse(serializeModel(m));
+    mutate(d);
+    assert.throws(
+      () => parseModel(JSON.stringify(d)),
+      (e: Error) => e.message.includes(message),
+      message,
+    );
+  };
+  bad(
+    (d) => (d.namespaces[at].interfaces[0].addresses[0].family = 5),
+    `namespaces[${at}].interfaces[0].addresses[0].family: not 4 or 6`,
+  );
+  bad(
+    (d) => (d.namespaces[at].interfaces[0].peer.ns = 'net:x'),
+    `namespaces[${at}].interfaces[0].peer.ns`,
+  );
+  bad(
+    (d) => (d.namespaces[0].interfaces = []),
+    'namespaces[0].interfaces: only a network namespace has interfaces',
+  );
+  const v5 = JSON.parse(serializeModel(model()));
+  v5.version = 5;
+  assert.equal(parseModel(JSON.stringify(v5)).namespaces.length, model().namespaces.length);
 });
