@@ -5,7 +5,8 @@
  * --info-fd (its child's PID), the sandbox's hostname read from inside its
  * UTS namespace, the payload cgroup's cgroup.procs, `lxc-info`. Each test
  * removes what it started (by PID, lxc-stop/lxc-destroy, the cgroups it
- * made) in finally, and skips with the reason when a tool cannot run here.
+ * made) in finally, and skips with the reason when a tool cannot run here
+ * (under CI=true, where .ci/run installs them, fails instead).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { discover } from '../../main/discover';
 import type { Model } from '../../main/model/types';
-import { needRoot } from '../helpers/scene';
+import { HANG_MS, needRoot, unmetNeed } from '../helpers/scene';
 
 const which = (tool: string): string | undefined =>
   ['/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/local/bin']
@@ -36,8 +37,8 @@ const which = (tool: string): string | undefined =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Poll until `f` returns a value (the kernel's state decides, not a fixed sleep). */
-async function until<T>(what: string, f: () => T | undefined, ms = 15000): Promise<T> {
+/** Poll until `f` returns a value (the kernel's state decides, not a fixed sleep); `ms` only ends a hang. */
+async function until<T>(what: string, f: () => T | undefined, ms = HANG_MS): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = f();
@@ -86,8 +87,8 @@ const procsOfCgroup = (dir: string): number[] =>
 
 const containerOf = (m: Model, pid: number) => m.processes.find((p) => p.pid === pid)?.container;
 
-/** Stop a child we spawned: TERM, then KILL after `ms`; resolves once reaped. */
-async function stop(child: ChildProcess, ms = 5000): Promise<void> {
+/** Stop a child we spawned: TERM, then KILL if it hangs (after `ms`); resolves once reaped. */
+async function stop(child: ChildProcess, ms = HANG_MS): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGTERM');
@@ -113,7 +114,7 @@ const tag = () => randomBytes(3).toString('hex');
 test('bubblewrap: a real sandbox is named by its --hostname, with the processes bwrap made', async (t) => {
   const bwrap = which('bwrap');
   if (needRoot) return t.skip(needRoot);
-  if (!bwrap) return t.skip('bwrap not installed (apt-get install bubblewrap)');
+  if (!bwrap) return t.skip(unmetNeed('bwrap not installed (apt-get install bubblewrap)'));
   // a hostile hostname: the kernel takes any bytes; the model must keep them exact
   const hostname = `bw-${tag()}\n"<x>"`;
   const child = spawn(
@@ -204,8 +205,10 @@ for (const withName of [true, false]) {
   test(`systemd-nspawn --register=no: the payload cgroup, ${how}`, async (t) => {
     const nspawn = which('systemd-nspawn');
     if (needRoot) return t.skip(needRoot);
-    if (!nspawn) return t.skip('systemd-nspawn not installed (apt-get install systemd-container)');
-    if (!existsSync('/usr/bin/busybox')) return t.skip('busybox not installed (busybox-static)');
+    if (!nspawn)
+      return t.skip(unmetNeed('systemd-nspawn not installed (apt-get install systemd-container)'));
+    if (!existsSync('/usr/bin/busybox'))
+      return t.skip(unmetNeed('busybox not installed (apt-get install busybox-static)'));
     const root = busyboxRoot();
     // nspawn's own rule (determine_names): -M, else the directory's basename
     const machine = withName ? `gns${tag()}` : basename(root);
@@ -245,7 +248,7 @@ for (const withName of [true, false]) {
         exited.then((err) => ({ exited: err })),
       ]);
       if (!Array.isArray(ready))
-        return t.skip(`systemd-nspawn cannot start here: ${ready.exited.trim()}`);
+        return t.skip(unmetNeed(`systemd-nspawn cannot start here: ${ready.exited.trim()}`));
 
       const m = discover({ tasks: false, fds: false, mounts: false });
       const key = `nspawn:${machine}`;
@@ -279,7 +282,7 @@ for (const withName of [true, false]) {
 test('LXC: a real busybox container, named as lxc-info names it, its monitor on the host', async (t) => {
   const create = which('lxc-create');
   if (needRoot) return t.skip(needRoot);
-  if (!create) return t.skip('lxc not installed (apt-get install lxc)');
+  if (!create) return t.skip(unmetNeed('lxc not installed (apt-get install lxc)'));
   const name = `gns${tag()}`;
   const conf = join(mkdtempSync(join(tmpdir(), 'graphns-lxc-')), 'lxc.conf');
   writeFileSync(conf, 'lxc.net.0.type = empty\nlxc.apparmor.profile = unconfined\n');
@@ -288,10 +291,12 @@ test('LXC: a real busybox container, named as lxc-info names it, its monitor on 
     const made = spawnSync('lxc-create', ['-t', 'busybox', '-n', name, '-f', conf], {
       encoding: 'utf8',
     });
-    if (made.status !== 0) return t.skip(`lxc-create cannot run here: ${made.stderr.trim()}`);
+    if (made.status !== 0)
+      return t.skip(unmetNeed(`lxc-create cannot run here: ${made.stderr.trim()}`));
     created = true;
     const started = spawnSync('lxc-start', ['-n', name, '-d'], { encoding: 'utf8' });
-    if (started.status !== 0) return t.skip(`lxc-start cannot run here: ${started.stderr.trim()}`);
+    if (started.status !== 0)
+      return t.skip(unmetNeed(`lxc-start cannot run here: ${started.stderr.trim()}`));
     const init = await until('lxc-info RUNNING', () => {
       // one field per call: with two, -H still prints the labels
       const info = (f: string) =>

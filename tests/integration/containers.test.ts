@@ -6,7 +6,8 @@
  * are shared), then discovery and the built commands against what the
  * engines themselves report (`podman inspect`, `docker inspect`,
  * `ctr task ls`, `lxc-info`, the argv given to nspawn and bwrap). An engine
- * that cannot start here skips its cases with the reason.
+ * that cannot start here skips its cases with the reason; under CI=true
+ * (where .ci/run installs every engine) it fails them.
  */
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 import { discover } from '../../main/discover';
 import { graphOf, parseModel, type Model, type NsKey } from '../../main/model';
 import { runBin } from '../helpers/bins';
-import { needRoot } from '../helpers/scene';
+import { HANG_MS, needRoot, unmetNeed } from '../helpers/scene';
 import { Engines, type EngineContainer, type EngineGroup } from '../helpers/engines';
 
 /** `type:inode` of a process's namespace, from the kernel's link text. */
@@ -80,7 +81,7 @@ describe('container engines on this machine', { skip: needRoot }, () => {
       assert.deepEqual(alive, [], 'container processes still running');
       const listed = (argv: string[]) => {
         try {
-          return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 10_000 });
+          return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: HANG_MS });
         } catch {
           return ''; // the daemon we started is gone: nothing listed
         }
@@ -150,7 +151,7 @@ describe('container engines on this machine', { skip: needRoot }, () => {
 
     test('podman pod: the member shares the infra container net, ipc and uts', (t) => {
       if (!need(t, 'podman')) return;
-      if (eng.podSkip) return t.skip(eng.podSkip);
+      if (eng.podSkip) return t.skip(unmetNeed(eng.podSkip));
       const pod = eng.of('podman').filter((c) => c.pod);
       const infra = pod.find((c) => c.sandbox);
       const member = pod.find((c) => !c.sandbox);
@@ -238,7 +239,7 @@ describe('container engines on this machine', { skip: needRoot }, () => {
 
     test('the comparison catches a wrong engine, name, pod or PID', (t) => {
       const c = eng.containers.find((x) => x.pod && !x.sandbox);
-      if (!c) return t.skip('no pod member started here');
+      if (!c) return t.skip(unmetNeed('no pod member started here'));
       assert.deepEqual(mismatches(model, [c]), []);
       for (const bad of [
         { ...c, engine: 'docker' as const },
@@ -274,7 +275,7 @@ describe('container engines on this machine', { skip: needRoot }, () => {
           ['net', 'ipc', 'uts'],
         ]);
       else t.diagnostic(`containerd: ${eng.skip('containerd')}`);
-      if (groups.length === 0) return t.skip('no engine with shared namespaces started');
+      if (groups.length === 0) return t.skip(unmetNeed('no engine with shared namespaces started'));
       const g = graphOf(model);
       const wrong: string[] = [];
       for (const [what, cs, types] of groups)
@@ -304,7 +305,7 @@ describe('container engines on this machine', { skip: needRoot }, () => {
         .map((c) => `${c.engine} ${c.name}`);
 
     test('lsuserns -d and lspidns', (t) => {
-      if (eng.containers.length === 0) return t.skip('no engine started here');
+      if (eng.containers.length === 0) return t.skip(unmetNeed('no engine started here'));
       const u = runBin('lsuserns', ['-d']);
       assert.equal(u.status, 0, u.stderr);
       assert.deepEqual(unnamed(u.stdout, eng.containers), [], 'lsuserns -d');
@@ -315,7 +316,7 @@ describe('container engines on this machine', { skip: needRoot }, () => {
     });
 
     test('graphns --json snapshot has them; --open of it gives the same containers, and its DOT names them', (t) => {
-      if (eng.containers.length === 0) return t.skip('no engine started here');
+      if (eng.containers.length === 0) return t.skip(unmetNeed('no engine started here'));
       const j = runBin('graphns', ['--json']);
       assert.equal(j.status, 0, j.stderr);
       const snap = join(dir, 'snap.json');
