@@ -1,9 +1,9 @@
 /**
- * What lsuserns and lspidns share: discover, report what the scan could not
+ * What lsuserns, lspidns and lsnetns share: discover, report what the scan could not
  * see, then print the tree (or the model as JSON). Each command only names
  * itself, its usage text and how it draws.
  */
-import { discover } from '../main/discover';
+import { discover, type ScanOptions } from '../main/discover';
 import type { TreeOptions } from '../main/emit';
 import { graphOf, serializeModel, type ModelGraph } from '../main/model';
 import { EXIT, parse, reportScan, run, useColor, writeOut } from './cli';
@@ -15,6 +15,8 @@ export interface TreeCommand {
   /** Whether the command takes -d/--details. */
   details: boolean;
   draw: (g: ModelGraph, o: TreeOptions) => string;
+  /** What the scan reads beyond the namespaces (lsnetns: the interfaces). */
+  scan?: ScanOptions;
 }
 
 /** Run a tree command on this process's argv and set the exit code. */
@@ -30,7 +32,7 @@ export function runTreeCommand(cmd: TreeCommand): Promise<void> {
       await writeOut(cmd.usage);
       return EXIT.ok;
     }
-    const model = discover();
+    const model = discover(cmd.scan);
     reportScan(cmd.name, model.warnings);
     if (opts.json) {
       // pretty for a person at a terminal, compact for programs

@@ -12,7 +12,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const COMMANDS = ['graphns', 'lsuserns', 'lspidns'];
+const COMMANDS = ['graphns', 'lsuserns', 'lspidns', 'lsnetns'];
 const here = dirname(fileURLToPath(import.meta.url));
 
 const name = process.argv[2];

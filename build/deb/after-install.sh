@@ -1,11 +1,11 @@
 #!/bin/bash
 # deb postinst (electron-builder afterInstall; ${...} are filled in by it).
 # electron-builder's default script, with one change: /usr/bin gets the
-# graphns, lsuserns and lspidns commands (resources/bin wrappers) instead of
+# graphns, lsuserns, lspidns and lsnetns commands (resources/bin wrappers) instead of
 # a link to the Electron binary. See docs/PACKAGING.md.
 
 app='/opt/${sanitizedProductName}'
-for cmd in graphns lsuserns lspidns; do
+for cmd in graphns lsuserns lspidns lsnetns; do
     ln -sf "$app/resources/bin/$cmd" "/usr/bin/$cmd"
 done
 

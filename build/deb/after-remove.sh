@@ -4,7 +4,7 @@
 # AppArmor profile, as electron-builder's default script does.
 
 app='/opt/${sanitizedProductName}'
-for cmd in graphns lsuserns lspidns; do
+for cmd in graphns lsuserns lspidns lsnetns; do
     if [ -L "/usr/bin/$cmd" ] && [ "$(readlink "/usr/bin/$cmd")" = "$app/resources/bin/$cmd" ]; then
         rm -f "/usr/bin/$cmd"
     fi

@@ -2,7 +2,7 @@
  * emit: presentations of the model. Pure: model in, string out.
  */
 export { modelToDot, dotText, edgeSvgId, rowSvgId, svgId, type DotOptions } from './dot';
-export { userTree, pidTree, type TreeOptions } from './tree';
+export { userTree, pidTree, netTree, type TreeOptions } from './tree';
 export {
   podKey,
   selectView,

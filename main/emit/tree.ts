@@ -20,6 +20,8 @@
  */
 import { escapeDisplay } from '../model/names';
 import type { ModelGraph } from '../model/graph';
+import type { LinkEnd, NetInterface } from '../model/interfaces';
+import { sortedNamespaces } from '../model/order';
 import type { Namespace, NsTypeName } from '../model/types';
 import { containerWords, netnsWords, type ContainerWords, type Marks } from './containers';
 import { holderOf, nsId } from './holder';
@@ -160,4 +162,74 @@ export function pidTree(g: ModelGraph, o: TreeOptions = {}): string {
     children: g.children(ns.key).map(build),
   });
   return render(g.roots('pid').map(build));
+}
+
+/** An interface's name, escaped like the tokens in parentheses (any byte but '/', ':', whitespace). */
+const ifName = (name: string) => escapeDisplay(name, '"(), ');
+
+/** Where a link's other end is: `eth0 in net:[…] process "nginx (812)" container "web" (docker)`. */
+function endText(
+  end: LinkEnd,
+  g: ModelGraph,
+  w: ContainerWords,
+  own: Namespace,
+  o: TreeOptions,
+): string {
+  const ns =
+    end.ns === undefined ? (end.nsid === undefined ? own : undefined) : g.byKey.get(end.ns);
+  if (!ns)
+    return end.nsid !== undefined
+      ? `index ${end.index} in nsid ${end.nsid} (not found)`
+      : `index ${end.index}`;
+  const peer = ns.interfaces?.find((x) => x.index === end.index);
+  const name = peer ? ifName(peer.name) : `index ${end.index}`;
+  if (ns === own) return name;
+  const inferred = end.inferred ? ' (inferred)' : '';
+  return `${name} in ${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w, o.color)}${inferred}`;
+}
+
+/** One interface: name, kind, state, addresses, and its peer or parent. */
+function ifLine(
+  i: NetInterface,
+  ns: Namespace,
+  g: ModelGraph,
+  w: ContainerWords,
+  o: TreeOptions,
+): string {
+  // the state as `ip -br link` says it (the operational state: lo is UNKNOWN)
+  const parts = [
+    ifName(i.name),
+    i.kind,
+    i.operstate,
+    ...i.addresses.map((a) => `${a.address}/${a.prefix}`),
+  ];
+  if (i.peer) parts.push(`<-> ${endText(i.peer, g, w, ns, o)}`);
+  if (i.parent) parts.push(`on ${endText(i.parent, g, w, ns, o)}`);
+  return parts.join(' ');
+}
+
+/**
+ * Network namespaces and their interfaces (lsnetns), bridge and bond
+ * members under their master:
+ *
+ *   net:[4026531840] process "systemd (1)"
+ *    ├── lo loopback UNKNOWN 127.0.0.1/8 ::1/128
+ *    └── docker0 bridge UP 172.17.0.1/16
+ *        └── veth1 veth UP <-> eth0 in net:[4026532300] process "nginx (812)" container "web" (docker)
+ */
+export function netTree(g: ModelGraph, o: TreeOptions = {}): string {
+  const w = containerWords(g);
+  const roots = sortedNamespaces(g.model.namespaces.filter((n) => n.type === 'net')).map((ns) => {
+    const ifs = ns.interfaces ?? [];
+    const known = new Set(ifs.map((i) => i.index));
+    const node = (i: NetInterface): Node => ({
+      line: ifLine(i, ns, g, w, o),
+      children: ifs.filter((m) => m.master === i.index).map(node),
+    });
+    return {
+      line: `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w, o.color)}${ns.interfaces ? '' : ' (interfaces not read)'}`,
+      children: ifs.filter((i) => i.master === undefined || !known.has(i.master)).map(node),
+    };
+  });
+  return render(roots);
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Absolute path of a built command; fails clearly when the build is missing. */
-export function bin(name: 'graphns' | 'lsuserns' | 'lspidns'): string {
+export function bin(name: 'graphns' | 'lsuserns' | 'lspidns' | 'lsnetns'): string {
   const file = fileURLToPath(new URL(`../../dist/app/${name}.js`, import.meta.url));
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   return file;
@@ -14,7 +14,7 @@ export function bin(name: 'graphns' | 'lsuserns' | 'lspidns'): string {
 
 /** Run a built command to completion; `prefix` wraps it (e.g. setpriv …). */
 export function runBin(
-  name: 'graphns' | 'lsuserns' | 'lspidns',
+  name: 'graphns' | 'lsuserns' | 'lspidns' | 'lsnetns',
   args: string[],
   prefix: string[] = [],
 ): SpawnSyncReturns<string> {

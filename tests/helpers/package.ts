@@ -78,6 +78,7 @@ const BUILT_FILES = [
   'dist/app/graphns.js',
   'dist/app/lsuserns.js',
   'dist/app/lspidns.js',
+  'dist/app/lsnetns.js',
   'dist/app/package.json',
   'dist/shell/host.js',
   'dist/shell/electron/main.cjs',
@@ -195,7 +196,11 @@ export const ALLOWED: { pattern: RegExp; unpacked: boolean; why: string }[] = [
     why: "Graphviz: the page's worker fetches it, the commands read it from disk",
   },
   { pattern: /^dist\/shell\/host\.js$/, unpacked: true, why: 'the shell host, run as Node' },
-  { pattern: /^dist\/app\/(graphns|lsuserns|lspidns)\.js$/, unpacked: true, why: 'the commands' },
+  {
+    pattern: /^dist\/app\/(graphns|lsuserns|lspidns|lsnetns)\.js$/,
+    unpacked: true,
+    why: 'the commands',
+  },
   {
     pattern:
       /^node_modules\/koffi\/(package\.json|LICENSE\.txt|index\.(js|cjs)|src\/koffi\/index\.(js|cjs)|src\/koffi\/src\/static\.(js|cjs))$/,

@@ -4,8 +4,10 @@
  * Electron distribution when this machine has one; else against a stand-in
  * (tests/helpers/package.ts), which still gives the real app.asar and
  * app.asar.unpacked and lets the packaged commands run with Node in the
- * place of Electron-as-Node. Each skipped part says why; docs/PACKAGING.md
- * says what this proves and what it does not.
+ * place of Electron-as-Node. Each skipped part says why (what .ci/run
+ * installs, root, a user, 7za, Xvfb, fails under CI=true instead; only the
+ * Electron binary, a download, stays a skip); docs/PACKAGING.md says what
+ * this proves and what it does not.
  */
 import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,11 +41,12 @@ import {
   type ElectronDist,
 } from '../helpers/package';
 import type { GraphResult } from '../../main/contract';
-import { isRoot } from '../helpers/scene';
+import { HANG_MS, isRoot, unmetNeed } from '../helpers/need';
 
 const ownUserNs = readlinkSync('/proc/self/ns/user'); // user:[4026531837]
 
-describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000 }, () => {
+// only a hang ends it: electron-builder on a loaded machine may take minutes
+describe('desktop package (electron-builder dir and tar.gz)', { timeout: 5 * HANG_MS }, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'graphns-package-'));
   let dist: ElectronDist;
   let built: Built;
@@ -102,7 +105,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
       'dist/renderer/main.js',
       'dist/renderer/worker.js',
       'dist/renderer/style.css',
-      // the worker fetches it, the commands read it (tests/unit/bundle-graphviz-wasm.test.ts
+      // the worker fetches it, the commands read it (tests/integration/bundle-graphviz-wasm.test.ts
       // checks it is the library's own)
       'dist/renderer/graphviz.wasm',
     ]) {
@@ -204,7 +207,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
         cwd: scratch,
         env,
         maxBuffer: 256 << 20,
-        timeout: 60_000,
+        timeout: HANG_MS,
       });
 
     testInstalledCommands(run, scratch);
@@ -247,8 +250,9 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     });
 
     test('under sudo, the window is started as the invoking user, still as Electron', (t) => {
-      if (!isRoot) return skip(t, 'needs root to make a throwaway user');
-      if (!existsSync('/usr/sbin/useradd')) return skip(t, 'no useradd to make a throwaway user');
+      if (!isRoot) return skip(t, unmetNeed('needs root to make a throwaway user'));
+      if (!existsSync('/usr/sbin/useradd'))
+        return skip(t, unmetNeed('no useradd to make a throwaway user (apt-get install passwd)'));
       if (dist.real) {
         skip(t, 'with a real Electron this opens a window');
         return;
@@ -278,7 +282,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
 
   test('the tar.gz holds the same tree and works unpacked and linked as README says', (t) => {
     if (!built.tarball) {
-      skip(t, `no tar.gz: ${built.noTarball}`);
+      skip(t, unmetNeed(`no tar.gz: ${built.noTarball}`));
       return;
     }
     const list = execFileSync('tar', ['-tvzf', built.tarball], {
@@ -294,7 +298,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     ]) {
       assert.match(list, new RegExp(`^-rwxr-xr-x .* ${top}${p}$|^-rw-r--r-- .* ${top}${p}$`, 'm'));
     }
-    for (const p of ['graphns', 'lsuserns', 'lspidns', 'node', 'electron']) {
+    for (const p of ['graphns', 'lsuserns', 'lspidns', 'lsnetns', 'node', 'electron']) {
       assert.match(list, new RegExp(`^-rwxr-xr-x .* ${top}resources/bin/${p}$`, 'm'));
     }
     assert.match(list, /app\.asar\.unpacked\/node_modules\/@koromix\/.*koffi\.node$/m);
@@ -305,7 +309,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
     mkdirSync(opt);
     mkdirSync(bin);
     execFileSync('tar', ['-C', opt, '-xzf', built.tarball]);
-    for (const c of ['graphns', 'lsuserns', 'lspidns']) {
+    for (const c of ['graphns', 'lsuserns', 'lspidns', 'lsnetns']) {
       symlinkSync(join(opt, top, 'resources', 'bin', c), join(bin, c));
     }
     const r = spawnSync(join(bin, 'lsuserns'), [], { encoding: 'utf8', cwd: scratch });
@@ -333,7 +337,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
       spawnSync(process.execPath, ['--require', preload, join(app, 'launch.cjs'), ...args], {
         encoding: 'utf8',
         cwd: scratch,
-        timeout: 60_000,
+        timeout: HANG_MS,
       });
 
     // the host passes the viewer main's path: launch.cjs loads it (which
@@ -382,7 +386,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 240_000
       return;
     }
     if (!existsSync('/usr/bin/xvfb-run') && !process.env.DISPLAY) {
-      skip(t, 'no display and no xvfb-run');
+      skip(t, unmetNeed('no display and no xvfb-run (apt-get install xvfb)'));
       return;
     }
     return launchSmoke(built.appDir, scratch);

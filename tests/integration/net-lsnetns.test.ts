@@ -1,0 +1,195 @@
+/**
+ * lsnetns against the kernel: network namespaces built with `ip` and
+ * `unshare` (a bridge with veth members like docker0 in a namespace held
+ * by a process, its peers in a bind-mounted namespace and in one held by
+ * another process), then every interface `ip -j` reports in each is in
+ * `lsnetns -J` with its index, kind, state and addresses, every veth's
+ * peer names the namespace the scene put it in (keys from the kernel's
+ * /proc links and the mounts' inodes), and the tree says it in words.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readlinkSync, statSync } from 'node:fs';
+import type { Model } from '../../main/model';
+import { runBin } from '../helpers/bins';
+import { needRoot } from '../helpers/scene';
+
+const tag = randomBytes(2).toString('hex');
+const MOUNTED = `gl${tag}m`;
+const ip = (...args: string[]) => execFileSync('ip', args, { encoding: 'utf8' });
+const kids: ChildProcess[] = [];
+
+/** A process in a network namespace of its own; resolves with its pid once it is there. */
+async function inNetns(): Promise<number> {
+  const k = spawn('unshare', ['-n', 'sleep', '3600'], { stdio: 'ignore' });
+  kids.push(k);
+  const ours = readlinkSync('/proc/self/ns/net');
+  for (;;) {
+    try {
+      if (readlinkSync(`/proc/${k.pid}/ns/net`) !== ours) return k.pid!;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+let hub = 0; // the bridge's namespace, held by a process
+let leaf = 0; // a peer's namespace, held by a process
+before(async () => {
+  if (needRoot) return;
+  hub = await inNetns();
+  leaf = await inNetns();
+  ip('netns', 'add', MOUNTED);
+  const inHub = (...args: string[]) =>
+    execFileSync('nsenter', ['-t', String(hub), '-n', 'ip', ...args]);
+  inHub('link', 'add', 'br0', 'type', 'bridge');
+  inHub('addr', 'add', '10.77.0.1/24', 'dev', 'br0');
+  inHub('link', 'set', 'br0', 'up');
+  inHub(
+    'link',
+    'add',
+    'vm0',
+    'type',
+    'veth',
+    'peer',
+    'name',
+    'eth0',
+    'netns',
+    `/run/netns/${MOUNTED}`,
+  );
+  inHub(
+    'link',
+    'add',
+    'vl0',
+    'type',
+    'veth',
+    'peer',
+    'name',
+    'eth0',
+    'netns',
+    `/proc/${leaf}/ns/net`,
+  );
+  for (const v of ['vm0', 'vl0']) inHub('link', 'set', v, 'master', 'br0', 'up');
+  ip('-n', MOUNTED, 'addr', 'add', '10.77.0.2/24', 'dev', 'eth0');
+  ip('-n', MOUNTED, 'addr', 'add', 'fd77::2/64', 'dev', 'eth0');
+  ip('-n', MOUNTED, 'link', 'set', 'eth0', 'up');
+  execFileSync('nsenter', ['-t', String(leaf), '-n', 'ip', 'link', 'set', 'eth0', 'up']);
+  // the states the scene leads to, before anything compares them: every link but lo UP, with
+  // the IPv6 link-local address the kernel gives it then
+  const settled = (where: string[]) =>
+    (
+      JSON.parse(
+        execFileSync(where[0]!, [...where.slice(1), '-j', 'addr'], { encoding: 'utf8' }),
+      ) as { ifname: string; operstate: string; addr_info: { local: string }[] }[]
+    )
+      .filter((l) => l.ifname !== 'lo')
+      .every((l) => l.operstate === 'UP' && l.addr_info.some((a) => a.local.startsWith('fe80:')));
+  const everywhere = [
+    ['nsenter', '-t', String(hub), '-n', 'ip'],
+    ['nsenter', '-t', String(leaf), '-n', 'ip'],
+    ['ip', '-n', MOUNTED],
+  ];
+  while (!everywhere.every(settled)) await new Promise((r) => setTimeout(r, 20));
+});
+
+after(() => {
+  for (const k of kids) k.kill('SIGKILL');
+  try {
+    ip('netns', 'del', MOUNTED);
+  } catch {
+    /* not made */
+  }
+});
+
+test(
+  'lsnetns names every interface and every veth pair as the kernel has them',
+  { skip: needRoot },
+  () => {
+    const key = (path: string) => `net:${statSync(path).ino}`;
+    const keys = {
+      hub: key(`/proc/${hub}/ns/net`),
+      leaf: key(`/proc/${leaf}/ns/net`),
+      mounted: key(`/run/netns/${MOUNTED}`),
+    };
+    const json = runBin('lsnetns', ['-J']);
+    assert.equal(json.status, 0, json.stderr);
+    const m = JSON.parse(json.stdout) as Model;
+    const ns = (k: string) => m.namespaces.find((n) => n.key === k)!;
+    const oracle = (where: string[]) => ({
+      links: JSON.parse(
+        execFileSync(where[0]!, [...where.slice(1), '-j', 'link', 'show'], { encoding: 'utf8' }),
+      ) as {
+        ifindex: number;
+        ifname: string;
+        operstate: string;
+      }[],
+      addrs: JSON.parse(
+        execFileSync(where[0]!, [...where.slice(1), '-j', 'addr', 'show'], { encoding: 'utf8' }),
+      ) as {
+        ifindex: number;
+        addr_info: { local: string; prefixlen: number }[];
+      }[],
+    });
+    const places: [string, string[]][] = [
+      [keys.hub, ['nsenter', '-t', String(hub), '-n', 'ip']],
+      [keys.leaf, ['nsenter', '-t', String(leaf), '-n', 'ip']],
+      [keys.mounted, ['ip', '-n', MOUNTED]],
+    ];
+    for (const [k, where] of places) {
+      const want = oracle(where);
+      const got = ns(k).interfaces!;
+      assert.deepEqual(
+        got.map((i) => [i.index, i.name, i.operstate]),
+        want.links.map((l) => [l.ifindex, l.ifname, l.operstate]),
+        `interfaces of ${k}`,
+      );
+      for (const a of want.addrs) {
+        const i = got.find((x) => x.index === a.ifindex)!;
+        assert.deepEqual(
+          i.addresses.map((x) => `${x.address}/${x.prefix}`).sort(),
+          a.addr_info.map((x) => `${x.local}/${x.prefixlen}`).sort(),
+          `addresses of ${i.name} in ${k}`,
+        );
+      }
+    }
+    // the veth pairs, each end naming the other's namespace, the bridge holding the hub's ends
+    const hubIfs = ns(keys.hub).interfaces!;
+    const br0 = hubIfs.find((i) => i.name === 'br0')!;
+    for (const [v, other] of [
+      ['vm0', keys.mounted],
+      ['vl0', keys.leaf],
+    ] as const) {
+      const end = hubIfs.find((i) => i.name === v)!;
+      const eth0 = ns(other).interfaces!.find((i) => i.name === 'eth0')!;
+      assert.deepEqual(
+        [end.kind, end.master, end.peer],
+        ['veth', br0.index, { index: eth0.index, ns: other }],
+        v,
+      );
+      assert.deepEqual(eth0.peer, { index: end.index, ns: keys.hub }, `eth0 of ${other}`);
+    }
+    // and the tree says it in words, the bridge's members under it
+    const tree = runBin('lsnetns', []);
+    assert.equal(tree.status, 0, tree.stderr);
+    const ino = (k: string) => k.slice(4);
+    assert.match(
+      tree.stdout,
+      new RegExp(`net:\\[${ino(keys.hub)}\\] process "sleep \\(${hub}\\)"`),
+    );
+    assert.match(
+      tree.stdout,
+      new RegExp(
+        `── br0 bridge UP 10\\.77\\.0\\.1/24.*\\n.*── vm0 veth UP [^\\n]*<-> eth0 in net:\\[${ino(keys.mounted)}\\] \\(bind mount /run/netns/${MOUNTED}\\) netns "${MOUNTED}"`,
+      ),
+    );
+    assert.match(
+      tree.stdout,
+      new RegExp(
+        `eth0 veth UP 10\\.77\\.0\\.2/24 fd77::2/64 fe80:\\S+ <-> vm0 in net:\\[${ino(keys.hub)}\\] process "sleep \\(${hub}\\)"`,
+      ),
+    );
+  },
+);
