@@ -247,8 +247,12 @@ export function containerWords(g: ModelGraph): ContainerWords {
   };
 }
 
-/** Where `ip netns` (`/run/netns`, `/var/run/netns`) and rootless podman (`/run/user/UID/netns`) keep names. */
-const NETNS_PATH = /^(?:\/var)?\/run(?:\/user\/\d+)?\/netns\/([^/]+)$/;
+/**
+ * Where `ip netns` (`/run/netns`, `/var/run/netns`), rootless podman
+ * (`/run/user/UID/netns`) and Docker (`/run/docker/netns/<sandbox>`, a
+ * rootless dockerd's under its user's runtime directory) keep names.
+ */
+const NETNS_PATH = /^(?:\/var)?\/run(?:\/user\/\d+)?(?:\/docker)?\/netns\/([^/]+)$/;
 
 /** The names a network namespace is bind-mounted under, sorted, once each. */
 export function netnsNames(ns: Namespace): string[] {

@@ -115,6 +115,9 @@ test('netns names: /run/netns, /var/run/netns, rootless podman; once each; nothi
   });
   assert.deepEqual(netnsNames(at('/run/netns/blue', '/var/run/netns/blue')), ['blue']);
   assert.deepEqual(netnsNames(at('/run/user/1000/netns/netns-2f0c')), ['netns-2f0c']);
+  // Docker's sandboxes, as `ip netns` names its own
+  assert.deepEqual(netnsNames(at('/var/run/docker/netns/8c1f5e6a2d3b')), ['8c1f5e6a2d3b']);
+  assert.deepEqual(netnsNames(at('/run/docker/netns/default')), ['default']);
   assert.deepEqual(
     netnsNames(at('/run/netns/a/b', '/tmp/netns/x', '/run/netns/', '/run/netns/..', '/x')),
     [],
