@@ -8,7 +8,7 @@
 // answers what STAND_IN_DARK says); app.whenReady()
 // resolves at once; a BrowserWindow announces its web contents through
 // app's 'web-contents-created', as Electron does. The test
-// (tests/unit/electron-main.test.ts) then asks, over IPC, the callbacks
+// (tests/integration/electron-main.test.ts) then asks, over IPC, the callbacks
 // main.cjs registered: the protocol handler with real Request objects, the
 // IPC handlers with made-up senders, the navigation and permission handlers.
 // It proves the wiring against our own expectations of Electron, not
