@@ -298,7 +298,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 5 * HAN
     ]) {
       assert.match(list, new RegExp(`^-rwxr-xr-x .* ${top}${p}$|^-rw-r--r-- .* ${top}${p}$`, 'm'));
     }
-    for (const p of ['graphns', 'lsuserns', 'lspidns', 'node', 'electron']) {
+    for (const p of ['graphns', 'lsuserns', 'lspidns', 'lsnetns', 'node', 'electron']) {
       assert.match(list, new RegExp(`^-rwxr-xr-x .* ${top}resources/bin/${p}$`, 'm'));
     }
     assert.match(list, /app\.asar\.unpacked\/node_modules\/@koromix\/.*koffi\.node$/m);
@@ -309,7 +309,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 5 * HAN
     mkdirSync(opt);
     mkdirSync(bin);
     execFileSync('tar', ['-C', opt, '-xzf', built.tarball]);
-    for (const c of ['graphns', 'lsuserns', 'lspidns']) {
+    for (const c of ['graphns', 'lsuserns', 'lspidns', 'lsnetns']) {
       symlinkSync(join(opt, top, 'resources', 'bin', c), join(bin, c));
     }
     const r = spawnSync(join(bin, 'lsuserns'), [], { encoding: 'utf8', cwd: scratch });
