@@ -11,7 +11,7 @@
  * (netlink_recvmsg), so an empty queue before NLMSG_DONE means the answer
  * was cut short, which is an error here, not a wait.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { recv, send, setns, socket, systemError } from '../../native-shim';
 import { NL, addrDump, errorOf, linkDump, messages, nsidOf, nsidRequest } from './rtnetlink';
 
@@ -52,8 +52,10 @@ export class Rtnl {
    */
   static open(nsFd?: number): Rtnl {
     const create = () => socket(NL.AF_NETLINK, NL.SOCK_RAW | NL.SOCK_CLOEXEC, NL.NETLINK_ROUTE);
-    if (nsFd === undefined) return new Rtnl(create());
     const back = homeNetns();
+    // our own namespace needs no setns (which wants CAP_SYS_ADMIN even for that)
+    if (nsFd === undefined || fstatSync(nsFd).ino === fstatSync(back).ino)
+      return new Rtnl(create());
     setns(nsFd, CLONE_NEWNET);
     try {
       return new Rtnl(create());
