@@ -17,6 +17,7 @@
 import type { ViewerApi } from '../main/contract';
 import type { Clipboard } from './clipboard';
 import type { Drawing } from './drawing';
+import type { Commands } from './keys';
 import { probe } from './probes';
 
 /**
@@ -164,6 +165,13 @@ export interface ExportParts {
 export class Exporter {
   readonly #parts: ExportParts;
   #working = false;
+  /** Its keys' handlers. */
+  readonly commands: Commands<'save' | 'pngView' | 'pngWhole' | 'copyDot'> = {
+    save: () => this.save(),
+    pngView: () => this.pngView(),
+    pngWhole: () => this.pngWhole(),
+    copyDot: () => this.copyDot(),
+  };
 
   constructor(parts: ExportParts) {
     this.#parts = parts;

@@ -24,7 +24,9 @@ import {
   withType,
   type FilterState,
 } from './filter-state';
+import type { Commands } from './keys';
 import type { PageModel } from './page';
+import type { Selection } from './selection';
 
 /** The bar's controls. */
 interface Controls {
@@ -58,12 +60,24 @@ export class FilterBar {
   readonly #drawing: Drawing;
   readonly #say: (text: string) => void;
   readonly #els: Controls;
+  readonly #selection: Selection;
   /** The model the scope select lists, so it is rebuilt only for a new one. */
   #listed: PageModel | undefined;
+  /** Its keys' handlers. */
+  readonly commands: Commands<
+    'toggleFlat' | 'hideEmpty' | 'focusFilters' | 'resetFilters' | 'collapse'
+  > = {
+    toggleFlat: () => this.toggleFlat(),
+    hideEmpty: () => this.toggleHideEmpty(),
+    focusFilters: () => this.focus(),
+    resetFilters: () => this.reset(),
+    collapse: () => this.#collapseSelected(),
+  };
 
   /** `say` puts a note on the status line (why a namespace does not collapse). */
-  constructor(drawing: Drawing, say: (text: string) => void) {
+  constructor(drawing: Drawing, selection: Selection, say: (text: string) => void) {
     this.#drawing = drawing;
+    this.#selection = selection;
     this.#say = say;
     this.#els = {
       bar: byId('filters'),
@@ -105,6 +119,13 @@ export class FilterBar {
     const next = toggleCollapse(this.#drawing.filter, key, g);
     if (typeof next === 'string') this.#say(next);
     else this.#set(next, key);
+  }
+
+  /** `c`: collapse or expand the selected namespace. */
+  #collapseSelected(): void {
+    const key = this.#selection.key;
+    if (key) this.toggleCollapse(key);
+    else this.#say('c collapses the selected user or PID namespace: click one first');
   }
 
   /** Focus the bar's first control (keyboard users then Tab along it). */

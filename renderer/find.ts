@@ -21,7 +21,7 @@ import { findIndex, type FindIndex } from '../main/emit/find';
 import type { NsKey } from '../main/model/types';
 import { byId, whenIdle } from './dom';
 import type { Drawing } from './drawing';
-import { findActionForKey, type FindAction } from './keys';
+import { findActionForKey, type Commands, type FindAction } from './keys';
 import type { Marks } from './marks';
 import { elementFor, indexElements } from './page';
 import { probe } from './probes';
@@ -64,6 +64,8 @@ export class FindBox {
   #current = -1;
   /** An update waits for the next frame (keys typed faster than frames share one). */
   #pending = false;
+  /** Its key's handler. */
+  readonly commands: Commands<'find'> = { find: () => this.open() };
 
   constructor(parts: FindParts) {
     this.#parts = parts;

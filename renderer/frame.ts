@@ -6,7 +6,7 @@
  * open on Escape, and adds the panels' keys to the key map.
  */
 import { byId } from './dom';
-import type { Action, Binding } from './keys';
+import type { Action, Binding, Commands } from './keys';
 import type { Panel, PanelParts } from './panel';
 import {
   BESIDE_PANELS,
@@ -120,9 +120,12 @@ export class Frame {
     return core.flatMap((b) => (b.action === 'close' ? [...panels, { ...b, help: escape }] : [b]));
   }
 
-  /** The handlers of the frame's keys: Escape, and each panel's. */
-  commands(): Record<string, () => void> {
-    const out: Record<string, () => void> = { close: () => this.closeTopmost() };
+  /** The handlers of the frame's keys: Escape (the topmost thing open, in the registry's order). */
+  readonly commands: Commands<'close'> = { close: () => this.closeTopmost() };
+
+  /** The handlers of the panels' keys (each opens and closes its panel). */
+  panelCommands(): Commands<string> {
+    const out: Record<string, () => void> = {};
     for (const { entry, panel } of this.#placed) {
       const toggle = panel.toggle?.bind(panel);
       if (entry.key && toggle) out[panelAction(entry.id)] = toggle;

@@ -3,7 +3,7 @@
  * (keys.ts, and the panels' keys from the registry) so help and behaviour
  * cannot disagree. Text only (textContent).
  */
-import type { Binding } from './keys';
+import type { Binding, Commands } from './keys';
 import { MOUSE_HELP } from './keys';
 
 const KEY_NAMES: Record<string, string> = { Escape: 'Esc', ' ': 'Space' };
@@ -27,6 +27,8 @@ export function buildHelp(table: HTMLTableElement, bindings: readonly Binding<st
 /** The overlay: `h` and `?` show and hide it, Escape closes it first of all. */
 export class HelpOverlay {
   readonly #el: HTMLElement;
+  /** Its key's handler. */
+  readonly commands: Commands<'help'> = { help: () => this.toggle() };
 
   constructor(el: HTMLElement) {
     this.#el = el;

@@ -1,10 +1,11 @@
 /**
  * The viewer's keyboard map: which key does what. Pure data plus one lookup,
  * shared by the key handler and the help overlay so the two never disagree.
- * The features' keys are listed here in the order the help shows them;
- * each feature supplies the handler of its actions (main.ts checks that
- * every action has one), and panels bring their own key and help from the
- * page's registry (registry.ts), added to the same map at start.
+ * The features' keys are listed here in the order the help shows them
+ * (pure data, so tests read it without a page); each feature supplies the
+ * handlers of its actions as its `commands` (the type of main.ts's table
+ * checks that every action has one), and panels bring their own key and
+ * help from the page's registry (registry.ts), added to the same map.
  */
 
 /** What a key (or mouse gesture) asks the viewer to do. */
@@ -28,6 +29,9 @@ export type Action =
   | 'focusFilters'
   | 'resetFilters'
   | 'collapse';
+
+/** A feature's handlers for its actions (`A`: the actions it answers). */
+export type Commands<A extends string = Action> = Readonly<Record<A, () => void>>;
 
 /** One row of the help overlay: keys, what they do (`action`), and the help's words for it. */
 export interface Binding<A extends string = Action> {

@@ -4,6 +4,7 @@
  * viewer and graphns with it.
  */
 import type { ViewerApi } from '../main/contract';
+import type { Commands } from './keys';
 import { probe } from './probes';
 
 /** The window's bounds and its end. */
@@ -11,6 +12,8 @@ export class WindowLife {
   readonly #api: ViewerApi;
   readonly #say: (text: string) => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Its key's handler. */
+  readonly commands: Commands<'quit'> = { quit: () => this.quit() };
 
   /** `say` puts a note on the status line. */
   constructor(api: ViewerApi, say: (text: string) => void) {

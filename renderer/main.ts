@@ -17,7 +17,7 @@ import { FindBox } from './find';
 import { Frame } from './frame';
 import { HelpOverlay } from './help';
 import { listenForKeys } from './keyboard';
-import { FIND_BINDINGS, KEY_BINDINGS, Keymap, type Action } from './keys';
+import { FIND_BINDINGS, KEY_BINDINGS, Keymap, type Commands } from './keys';
 import { LayoutClient } from './layout';
 import { WindowLife } from './lifecycle';
 import { installMarks } from './marks';
@@ -58,7 +58,7 @@ const marks = installMarks(drawing, view, host);
 markSelection(selection, drawing, marks);
 const clipboard = new Clipboard(say);
 const find = new FindBox({ drawing, selection, view, marks });
-const filters = new FilterBar(drawing, say);
+const filters = new FilterBar(drawing, selection, say);
 new Pointer(host, {
   select: (key) => selection.select(key),
   collapse: (key) => filters.toggleCollapse(key),
@@ -80,36 +80,21 @@ const exporter = new Exporter({
 const refresh = new Refresh({ drawing, api, busy: () => exporter.busy, note: say });
 const life = new WindowLife(api, say);
 
-/** Each feature's handlers for its keys; the type checks that every action has one. */
-const commands: Record<Action, () => void> = {
-  zoomIn: () => view.zoomIn(),
-  zoomOut: () => view.zoomOut(),
-  resetZoom: () => view.actualSize(),
-  help: () => help.toggle(),
-  // Escape: the topmost thing open, in the registry's order
-  close: () => frame.closeTopmost(),
-  find: () => find.open(),
-  save: () => exporter.save(),
-  pngView: () => exporter.pngView(),
-  pngWhole: () => exporter.pngWhole(),
-  copyDot: () => exporter.copyDot(),
-  rediscover: () => refresh.rediscover(),
-  liveRefresh: () => refresh.cycle(),
-  dismissChanges: () => refresh.dismiss(),
-  toggleFlat: () => filters.toggleFlat(),
-  hideEmpty: () => filters.toggleHideEmpty(),
-  focusFilters: () => filters.focus(),
-  resetFilters: () => filters.reset(),
-  collapse: () => {
-    if (selection.key) filters.toggleCollapse(selection.key);
-    else say('c collapses the selected user or PID namespace: click one first');
-  },
-  quit: () => life.quit(),
+/** Each feature's handlers for its keys; the type checks that every action of keys.ts has one. */
+const commands: Commands = {
+  ...view.commands,
+  ...exporter.commands,
+  ...refresh.commands,
+  ...filters.commands,
+  ...find.commands,
+  ...help.commands,
+  ...frame.commands,
+  ...life.commands,
 };
 // the panels bring their keys (registry.ts); the help lists every key, the find box's too
 const keymap = new Keymap(frame.bindings(KEY_BINDINGS));
 help.list(byId<HTMLTableElement>('help-keys'), [...keymap.bindings, ...FIND_BINDINGS]);
-listenForKeys(keymap, { ...commands, ...frame.commands() });
+listenForKeys(keymap, { ...commands, ...frame.panelCommands() });
 
 async function start(): Promise<void> {
   drawing.fetching('discovering');

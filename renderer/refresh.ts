@@ -17,6 +17,7 @@ import type { NsKey } from '../main/model/types';
 import { diffModels, sameScan, type Vanished } from './diff';
 import { byId } from './dom';
 import type { Drawing } from './drawing';
+import type { Commands } from './keys';
 import { probe } from './probes';
 import { elementFor, pageModel } from './page';
 
@@ -62,6 +63,12 @@ export class Refresh {
   #fresh = new Set<NsKey>();
   #vanished = new Map<NsKey, Vanished>();
   #checks = 0;
+  /** Its keys' handlers. */
+  readonly commands: Commands<'rediscover' | 'liveRefresh' | 'dismissChanges'> = {
+    rediscover: () => this.rediscover(),
+    liveRefresh: () => this.cycle(),
+    dismissChanges: () => this.dismiss(),
+  };
   #els: {
     select: HTMLSelectElement;
     checked: HTMLElement;

@@ -7,6 +7,7 @@
  */
 import svgPanZoom from 'svg-pan-zoom';
 import { anchorOf, nodeAnchors, type Point } from './anchors';
+import type { Commands } from './keys';
 import { parseSvg } from './sanitize';
 
 const MAX_REAL_ZOOM = 10;
@@ -67,6 +68,12 @@ export class GraphView {
   #settle: number | undefined;
   #onZoom: (realZoom: number, labelsHidden: boolean) => void;
   #onMatrix: ((m: ViewMatrix) => void)[] = [];
+  /** Its keys' handlers. */
+  readonly commands: Commands<'zoomIn' | 'zoomOut' | 'resetZoom'> = {
+    zoomIn: () => this.zoomIn(),
+    zoomOut: () => this.zoomOut(),
+    resetZoom: () => this.actualSize(),
+  };
 
   /** `onZoom` hears of every zoom change, and whether labels are hidden at that zoom. */
   constructor(
