@@ -38,7 +38,7 @@ import { USER_BYTES_PER_SCAN } from '../../main/discover/containers';
 import type { Model } from '../../main/model';
 import { Engines, type EngineGroup } from '../helpers/engines';
 import { commOf } from '../helpers/proc';
-import { Scene, needRoot, type SceneProcess } from '../helpers/scene';
+import { HANG_MS, Scene, needRoot, type SceneProcess } from '../helpers/scene';
 import { makeUser, noUseradd, removeSessionUser, type TestUser } from '../helpers/users';
 
 /** The parent of `pid` (0 when gone). */
@@ -133,7 +133,7 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
       ...dirs.map((d) => `mkdir -p '${d}' && (echo $$ > '${d}/cgroup.procs') 2>/dev/null || true`),
       `exec ${argv.map((a) => `'${a}'`).join(' ')}`,
     ].join('\n');
-    return scene.start([...asUser, 'sh', '-c', script], comm, 10_000, true);
+    return scene.start([...asUser, 'sh', '-c', script], comm, HANG_MS, true);
   }
 
   const containerOf = (m: Model, pid: number) =>
@@ -239,7 +239,7 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
           `    os.makedirs(d, exist_ok=True)\n    open(d + '/pid', 'w').write('1')\n` +
           `    open(d + '/info', 'w').write('[Application]\\nname=x\\n')\n`,
       ],
-      { encoding: 'utf8', timeout: 120_000 },
+      { encoding: 'utf8', timeout: HANG_MS },
     );
     assert.equal(plant.status, 0, plant.stderr);
     const m = discover();
@@ -271,7 +271,7 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
           `    open(g + '/vfs-containers/containers.json', 'w').write('[' * (${USER_BYTES_PER_SCAN} - 16))\n` +
           `    with open(g + '/libpod/bolt_state.db', 'wb') as f: f.truncate((64 << 20) - 16)\n`,
       ],
-      { encoding: 'utf8', timeout: 120_000 },
+      { encoding: 'utf8', timeout: HANG_MS },
     );
     assert.equal(plant.status, 0, plant.stderr);
     // each a `conmon -c <id> -b <root>/vfs-containers/<id>/userdata` with a child, no -n
@@ -289,7 +289,7 @@ describe('forged container names as an unprivileged user', { skip: needRoot || n
           await scene.start(
             [...asUser, 'bash', '-c', `exec -a conmon ${PYTHON} ${py} -c ${id} -b ${bundle}`],
             'python3',
-            10_000,
+            HANG_MS,
             true,
           ),
         );

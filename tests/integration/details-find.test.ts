@@ -12,7 +12,7 @@ import { readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { discover } from '../../main/discover';
 import { findIndex, nsDetails } from '../../main/emit';
 import { graphOf, type NsKey } from '../../main/model';
-import { needRoot, nsInode, Scene } from '../helpers/scene';
+import { HANG_MS, needRoot, nsInode, Scene } from '../helpers/scene';
 
 /** PIDs whose own /proc/PID/ns/TYPE link is `link`, by the kernel. */
 function pidsIn(type: string, link: string): number[] {
@@ -60,7 +60,7 @@ test(
           `import os, time\nfd = os.open('/proc/${byFd.pid}/ns/net', os.O_RDONLY)\nos.set_inheritable(fd, True)\nos.execvp('sleep', ['sleep', '1003'])`,
         ],
         'sleep',
-        20_000,
+        HANG_MS,
       );
       execFileSync('bash', [
         '-c',
