@@ -61,6 +61,8 @@ export class Frame {
     string,
     { closable: { isOpen(): boolean; close(): void }; name: string }
   >();
+  /** The handlers of the frame's keys: Escape (the topmost thing open, in the registry's order). */
+  readonly commands: Commands<'close'> = { close: () => this.closeTopmost() };
 
   /** Make and mount the registry's panels; `overlays` are the help and the find box. */
   constructor(
@@ -115,13 +117,10 @@ export class Frame {
         ? [{ keys: entry.key.keys, action: panelAction(entry.id), help: entry.key.help }]
         : [],
     );
-    const names = ESCAPE_ORDER.map((id) => this.#closables.get(id)!.name);
+    const names = ESCAPE_ORDER.flatMap((id) => this.#closables.get(id)?.name ?? []);
     const escape = `close ${names.join(', else ')}`;
     return core.flatMap((b) => (b.action === 'close' ? [...panels, { ...b, help: escape }] : [b]));
   }
-
-  /** The handlers of the frame's keys: Escape (the topmost thing open, in the registry's order). */
-  readonly commands: Commands<'close'> = { close: () => this.closeTopmost() };
 
   /** The handlers of the panels' keys (each opens and closes its panel). */
   panelCommands(): Commands<string> {
