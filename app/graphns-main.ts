@@ -11,7 +11,7 @@
  * code is openViewer()'s: 0 when the window was closed, 1 when it could
  * not be opened.
  */
-import { modelToDot } from '../main/emit';
+import { modelToDot, modelToNetDot } from '../main/emit';
 import { escapeDisplay, serializeModel } from '../main/model';
 import type { DiscoverySeries } from '../main/discover';
 import type { Model } from '../main/model';
@@ -22,7 +22,7 @@ import { loadSnapshot, readSnapshot, SNAPSHOT_MAX_BYTES } from './snapshot';
 export type { Io } from './cli';
 
 const USAGE =
-  'usage: graphns [-d] [--open SNAPSHOT.json] [--dot | -J] [-o FILE.svg] [--shell electron|browser]';
+  'usage: graphns [-d | --net] [--open SNAPSHOT.json] [--dot | -J] [-o FILE.svg] [--shell electron|browser]';
 
 const HELP = `${USAGE}
 
@@ -34,6 +34,9 @@ flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners.
   -J, --json          print the namespace model as JSON (a snapshot for --open)
   -o, --output FILE   lay the graph out and write it as SVG to FILE (- for stdout)
   -d, --details       also draw the flat namespaces
+      --net           draw the network wiring instead: each network namespace
+                      with its interfaces and addresses, veth pairs, bridges
+                      (with --dot or --output; -J then carries the interfaces)
       --open FILE     draw a snapshot saved with --json instead of this host
                       (a regular file of at most ${SNAPSHOT_MAX_BYTES >> 20} MiB, or - for stdin)
       --shell SHELL   the viewer's window: electron or browser (default: Electron
@@ -57,6 +60,7 @@ interface Options {
   json: boolean;
   output: string | undefined;
   details: boolean;
+  net: boolean;
   open: string | undefined;
   shell: 'electron' | 'browser' | undefined;
   help: boolean;
@@ -68,6 +72,7 @@ function parse(argv: string[]): Options {
     json: { type: 'boolean', short: 'J' },
     output: { type: 'string', short: 'o' },
     details: { type: 'boolean', short: 'd' },
+    net: { type: 'boolean' },
     open: { type: 'string' },
     shell: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -77,6 +82,7 @@ function parse(argv: string[]): Options {
     json: values.json ?? false,
     output: values.output,
     details: values.details ?? false,
+    net: values.net ?? false,
     open: values.open,
     shell: undefined,
     help: values.help ?? false,
@@ -93,6 +99,10 @@ function parse(argv: string[]): Options {
     throw new UsageError(`${clash.join(' and ')}: only one of them can print to stdout`);
   if (o.output === '') throw new UsageError('--output needs a file name');
   if (o.open === '') throw new UsageError('--open needs a file name');
+  if (o.net && !o.dot && !o.json && o.output === undefined)
+    throw new UsageError('--net draws with --dot or --output (the viewer has no network view yet)');
+  if (o.net && o.details)
+    throw new UsageError('--net and --details draw different graphs: pick one');
   if (o.shell !== undefined && (o.dot || o.json || o.output !== undefined)) {
     throw new UsageError('--shell is for the viewer, not with --dot, --json or --output');
   }
@@ -106,11 +116,11 @@ function parse(argv: string[]): Options {
  * A live scan. `series` marks a scan the viewer will repeat: each of its
  * scans after the first skips what cannot have changed since the last.
  */
-async function discoverLive(io: Io, series?: DiscoverySeries): Promise<Model> {
+async function discoverLive(io: Io, series?: DiscoverySeries, net = false): Promise<Model> {
   const { discover } = await import('../main/discover');
   let model: Model;
   try {
-    model = series ? series.scan() : discover();
+    model = series ? series.scan() : discover({ net });
   } catch (err) {
     throw new CliError(`discovery failed: ${(err as Error).message}`);
   }
@@ -215,8 +225,13 @@ async function graphns(argv: string[], io: Io): Promise<number> {
   const model =
     o.open !== undefined
       ? loadSnapshot(o.open, await readSnapshot(o.open, io))
-      : await discoverLive(io);
-  const dot = o.dot || o.output !== undefined ? modelToDot(model, { details: o.details }) : '';
+      : await discoverLive(io, undefined, o.net);
+  if (o.net && o.open !== undefined && !model.namespaces.some((n) => n.interfaces))
+    throw new CliError(
+      `${escapeDisplay(o.open)} has no interfaces: take the snapshot with graphns --net -J or lsnetns -J`,
+    );
+  const draw = o.net ? modelToNetDot : (m: Model) => modelToDot(m, { details: o.details });
+  const dot = o.dot || o.output !== undefined ? draw(model) : '';
   // write the file first, so a failure there does not leave half a pipeline's output
   if (o.output !== undefined) await writeSvg(model, dot, o.output, o.details, io);
   if (o.dot) await writeTo(io.stdout, dot);

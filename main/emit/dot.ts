@@ -62,7 +62,7 @@ export interface DotOptions {
 }
 
 /** Fill and line colour per namespace type; pale fills keep black text legible. */
-const COLOURS: Readonly<Record<NsTypeName, { fill: string; line: string }>> = {
+export const COLOURS: Readonly<Record<NsTypeName, { fill: string; line: string }>> = {
   user: { fill: '#dbe8fa', line: '#3a6cb0' },
   pid: { fill: '#daf2df', line: '#2d8340' },
   net: { fill: '#fde4cc', line: '#bf6218' },
@@ -112,7 +112,7 @@ export function dotText(s: string, keep: 'start' | 'end' = 'start'): string {
 }
 
 /** A DOT quoted string for our own constants and keys (never for system text). */
-function q(s: string): string {
+export function q(s: string): string {
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
@@ -150,7 +150,7 @@ function more(n: number): string {
  * thread, fd or bind mount that holds it, else that no process is in it
  * (the box's dashed border says when it is hidden).
  */
-function holderText(g: ModelGraph, ns: Namespace): string {
+export function holderText(g: ModelGraph, ns: Namespace): string {
   const h = holderOf(g, ns);
   switch (h.kind) {
     case 'process':
@@ -175,12 +175,12 @@ const MARKS: Marks = {
 };
 
 /** The container and netns words of a namespace, or '' for one of the host only. */
-function belongsText(w: ContainerWords, ns: Namespace): string {
+export function belongsText(w: ContainerWords, ns: Namespace): string {
   return [netnsWords(ns, MARKS), w.of(ns, MARKS)].filter((p) => p !== '').join(' \u00b7 ');
 }
 
 /** `user:[4026531837]` in a monospace face. */
-function idText(ns: Namespace): string {
+export function idText(ns: Namespace): string {
   return `<FONT FACE="Courier" POINT-SIZE="9">${nsId(ns)}</FONT>`;
 }
 

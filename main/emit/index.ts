@@ -2,6 +2,7 @@
  * emit: presentations of the model. Pure: model in, string out.
  */
 export { modelToDot, dotText, edgeSvgId, rowSvgId, svgId, type DotOptions } from './dot';
+export { modelToNetDot } from './net-dot';
 export { userTree, pidTree, netTree, type TreeOptions } from './tree';
 export {
   podKey,

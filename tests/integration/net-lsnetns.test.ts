@@ -193,3 +193,45 @@ test(
     );
   },
 );
+
+test(
+  'graphns --net draws each veth pair as one edge between the right namespaces, and lays it out',
+  { skip: needRoot },
+  () => {
+    const key = (path: string) => `net-${statSync(path).ino}`;
+    const hubKey = key(`/proc/${hub}/ns/net`);
+    const mountedKey = key(`/run/netns/${MOUNTED}`);
+    const leafKey = key(`/proc/${leaf}/ns/net`);
+    // the indexes as the kernel gives them
+    const index = (where: string[], name: string) =>
+      (
+        JSON.parse(
+          execFileSync(where[0]!, [...where.slice(1), '-j', 'link'], { encoding: 'utf8' }),
+        ) as { ifindex: number; ifname: string }[]
+      ).find((l) => l.ifname === name)!.ifindex;
+    const inHub = ['nsenter', '-t', String(hub), '-n', 'ip'];
+    const dot = runBin('graphns', ['--net', '--dot']);
+    assert.equal(dot.status, 0, dot.stderr);
+    for (const [port, other, where] of [
+      ['vm0', mountedKey, ['ip', '-n', MOUNTED]],
+      ['vl0', leafKey, ['nsenter', '-t', String(leaf), '-n', 'ip']],
+    ] as const) {
+      const edge = `"if-${hubKey}-${index(inHub, port)}" -> "if-${other}-${index([...where], 'eth0')}"`;
+      assert.equal(dot.stdout.split(edge).length - 1, 1, `${port}: ${edge}`);
+      const member = `"if-${hubKey}-${index(inHub, 'br0')}" -> "if-${hubKey}-${index(inHub, port)}"`;
+      assert.ok(dot.stdout.includes(member), `${port} under br0`);
+    }
+    const svg = runBin('graphns', ['--net', '-o', '-']);
+    assert.equal(svg.status, 0, svg.stderr);
+    // (Graphviz writes '-' in SVG ids as &#45;)
+    assert.ok(
+      svg.stdout.includes(`id="${mountedKey.replace(/-/g, '&#45;')}"`),
+      'the mounted namespace is drawn',
+    );
+    assert.ok(svg.stdout.includes(MOUNTED));
+    // not for the viewer yet, and said so
+    const viewer = runBin('graphns', ['--net']);
+    assert.equal(viewer.status, 2);
+    assert.match(viewer.stderr, /--net draws with --dot or --output/);
+  },
+);
