@@ -19,7 +19,7 @@ import { ContainerText, namespacesByContainer, standsFor } from './container-fac
 import { button, h } from './dom';
 import { disposeAll, type Disposable } from './events';
 import { elementFor } from './page';
-import { list, PanelShell, type Panel, type PanelParts } from './panel';
+import { goTo, list, PanelShell, type Panel, type PanelParts } from './panel';
 import { probe } from './probes';
 
 /** What the panel knows of one model, made once per model. */
@@ -122,13 +122,8 @@ export class ContainersPanel implements Panel {
     return chip;
   }
 
-  /** Select `key` and centre its node at a readable zoom, if it is drawn. */
   #go(key: NsKey): void {
-    const { selection, drawing, view } = this.#parts;
-    selection.select(key);
-    const svg = drawing.svg;
-    const el = svg ? elementFor(svg, key) : undefined;
-    if (el) view.centreOn(el, 1);
+    goTo(this.#parts, key);
   }
 
   /** Mark the entries of the containers the selected namespace belongs to. */

@@ -29,7 +29,7 @@ import {
 } from './details-sections';
 import { button, h } from './dom';
 import { elementFor } from './page';
-import { PanelShell, type Panel, type PanelParts } from './panel';
+import { goTo, PanelShell, type Panel, type PanelParts } from './panel';
 import { probe } from './probes';
 
 /** The details panel. */
@@ -132,13 +132,9 @@ export class DetailsPanel implements Panel {
     };
   }
 
-  /** Select `key` and centre its node at a readable zoom, if it is drawn. */
+  /** Go to `key`, as any panel's link does; keyboard users stay in the panel. */
   #go(key: NsKey): void {
-    const { selection, drawing, view } = this.#parts;
-    selection.select(key);
-    const svg = drawing.svg;
-    const el = svg ? elementFor(svg, key) : undefined;
-    if (el) view.centreOn(el, 1);
+    goTo(this.#parts, key);
     // keyboard users stay in the panel: its first control, the close button
     this.shell.closeButton.focus();
   }

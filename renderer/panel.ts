@@ -14,6 +14,8 @@ import type { Clipboard } from './clipboard';
 import { button, h } from './dom';
 import type { Drawing } from './drawing';
 import { Signal } from './events';
+import type { NsKey } from '../main/model/types';
+import { elementFor } from './page';
 import type { Selection } from './selection';
 import type { GraphView } from './view';
 
@@ -141,4 +143,13 @@ export function list<T>(
   };
   into.append(outer);
   more(0);
+}
+
+/** Select `key` and centre its node at a readable zoom, if it is drawn (a panel's links go there). */
+export function goTo(parts: PanelParts, key: NsKey): void {
+  const { selection, drawing, view } = parts;
+  selection.select(key);
+  const svg = drawing.svg;
+  const el = svg ? elementFor(svg, key) : undefined;
+  if (el) view.centreOn(el, 1);
 }
