@@ -193,6 +193,21 @@ function layout(
   layouts.push(l);
 }
 
+/** Remove an outer podman container (and what runs inside it), its image and its directory. */
+async function removeOuter(
+  p: (args: string[]) => Promise<unknown>,
+  outer: string,
+  image: string,
+  base: string,
+): Promise<void> {
+  try {
+    await p(['rm', '-f', '-t', '0', outer]).catch(() => undefined);
+    await p(['rmi', '-f', image]).catch(() => undefined);
+  } finally {
+    rmSync(base, { recursive: true, force: true, maxRetries: 5 });
+  }
+}
+
 /** Skip, or under CI fail (unmetNeed): a green CI must mean the layout was tried. */
 function cannot(t: { skip(why: string): void }, why: string): void {
   t.skip(unmetNeed(why));
@@ -762,15 +777,8 @@ layout(
       }
     });
 
-    after(async () => {
-      try {
-        // the outer container takes the inner containerd and its task along
-        await p(['rm', '-f', '-t', '0', outer]).catch(() => undefined);
-        await p(['rmi', '-f', image]).catch(() => undefined);
-      } finally {
-        rmSync(base, { recursive: true, force: true, maxRetries: 5 });
-      }
-    });
+    // the outer container takes the inner containerd and its task along
+    after(() => removeOuter(p, outer, image, base));
 
     test('the inner container is named, in the outer one, and not taken for it', (t) => {
       if (why) return cannot(t, why);
@@ -888,15 +896,8 @@ layout(
       }
     });
 
-    after(async () => {
-      try {
-        // the outer container takes the inner dockerd and its container along
-        await p(['rm', '-f', '-t', '0', outer]).catch(() => undefined);
-        await p(['rmi', '-f', image]).catch(() => undefined);
-      } finally {
-        rmSync(base, { recursive: true, force: true, maxRetries: 5 });
-      }
-    });
+    // the outer container takes the inner dockerd and its container along
+    after(() => removeOuter(p, outer, image, base));
 
     test('the inner Docker container is named from the inner dockerd’s files, in the outer one', (t) => {
       if (why) return cannot(t, why);
