@@ -6,6 +6,7 @@
  */
 import { dotText } from '../main/emit/dot';
 import { containerName } from '../main/emit/containers';
+import { holderOf, nsId, type Holder } from '../main/emit/holder';
 import type { ModelGraph } from '../main/model/graph';
 import type { NsKey } from '../main/model/types';
 
@@ -24,15 +25,26 @@ export interface ModelDiff {
   vanished: Vanished[];
 }
 
+/** What held a namespace, in the notice's words (the one holder order: main/emit/holder.ts). */
+function holderWords(h: Holder): string {
+  switch (h.kind) {
+    case 'process':
+      return `${h.name ?? ''} (${h.pid})`;
+    case 'thread':
+      return `thread ${h.tid}`;
+    case 'fd':
+      return `fd ${h.fd} of ${h.pid}`;
+    case 'mount':
+      return `bind mount ${h.mount.path}`;
+    default:
+      return 'no process';
+  }
+}
+
 /** How the previous model knew a namespace, in a few words. */
 function describe(g: ModelGraph, key: NsKey): string {
   const ns = g.byKey.get(key)!;
-  const parts: string[] = [];
-  if (ns.label) parts.push(`${ns.label.name} (${ns.label.pid})`);
-  else if (ns.tasks[0]) parts.push(`thread ${ns.tasks[0].tid}`);
-  else if (ns.fds[0]) parts.push(`fd ${ns.fds[0].fd} of ${ns.fds[0].pid}`);
-  else if (ns.mounts[0]) parts.push(`bind mount ${ns.mounts[0].path}`);
-  else parts.push('no process');
+  const parts = [holderWords(holderOf(g, ns))];
   const cs = g.containersOf(key);
   if (cs.length > 0) parts.push(`container ${cs.map(containerName).join(', ')}`);
   return parts.join(', ');
@@ -43,7 +55,7 @@ export function diffModels(before: ModelGraph, after: ModelGraph): ModelDiff {
   const added = after.model.namespaces.filter((n) => !before.byKey.has(n.key)).map((n) => n.key);
   const vanished = before.model.namespaces
     .filter((n) => !after.byKey.has(n.key))
-    .map((n) => ({ key: n.key, id: `${n.type}:[${n.ino}]`, was: describe(before, n.key) }));
+    .map((n) => ({ key: n.key, id: nsId(n), was: describe(before, n.key) }));
   return { added, vanished };
 }
 
