@@ -8,6 +8,8 @@
  * Every string of the model is hostile: it reaches the DOM as text, through
  * escapeDisplay.
  */
+import { podText } from '../main/emit/containers';
+import { PAGE_MARKS } from './container-facts';
 import { containerName } from '../main/emit/containers';
 import type { NsDetails, ProcessRow } from '../main/emit/details';
 import { nsId } from '../main/emit/holder';
@@ -32,9 +34,9 @@ export function nsName(ns: Namespace): string {
   return ns.label ? `${nsId(ns)}  ${esc(ns.label.name)} (${ns.label.pid})` : nsId(ns);
 }
 
-function podText(p: PodRef): string {
-  const name = p.namespace !== undefined ? `${esc(p.namespace)}/${esc(p.name)}` : esc(p.name);
-  return `${name} (${p.kind} pod)`;
+/** `prod/cart (kubernetes pod)`: the pod in the shared words (main/emit/containers.ts), its kind after. */
+function podLine(p: PodRef): string {
+  return `${podText(p, PAGE_MARKS)} (${p.kind} pod)`;
 }
 
 /** A process's user as the panel shows it: `1000 (alice)`, the uid alone without a name, nothing when the model has no uid (an older snapshot). */
@@ -120,7 +122,7 @@ export function belongsParts(body: HTMLElement, d: NsDetails, text: ContainerTex
   }
   if (d.pods.length > 0) {
     list(part(body, 'pods', d.pods.length), d.pods, (p) => {
-      const li = h('li', undefined, podText(p));
+      const li = h('li', undefined, podLine(p));
       li.dataset.pod = podKey(p);
       return li;
     });

@@ -11,6 +11,7 @@
  * command line put it (`isDefault`), the drawing shows the Node side's
  * own DOT, so the first paint never waits for the model to be parsed.
  */
+import { nsId } from '../main/emit/holder';
 import { byDisplay, containerName } from '../main/emit/containers';
 import {
   podKey,
@@ -125,7 +126,7 @@ export function toggleCollapse(f: FilterState, key: NsKey, g: ModelGraph): Filte
   collapsed.add(key);
   const next = { ...f, collapsed };
   if (!selectView(g, viewFilter(next)).folded.has(key)) {
-    return `nothing shown below ${type}:[${key.slice(type.length + 1)}] to collapse`;
+    return `nothing shown below ${nsId({ type, ino: Number(key.slice(type.length + 1)) })} to collapse`;
   }
   return next;
 }
