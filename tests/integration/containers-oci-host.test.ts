@@ -10,22 +10,61 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { discover } from '../../main/discover';
+import type { Container } from '../../main/model';
+import { userHome } from '../../native-shim';
 
 const OCI = new Set(['docker', 'podman', 'containerd', 'kubernetes', 'cri-o']);
 
-/** Whether the engine's own state has a directory for this id. */
-function known(engine: string, id: string, ns?: string): boolean {
-  const tasks = '/run/containerd/io.containerd.runtime.v2.task';
-  if (engine === 'docker') return existsSync(`/var/lib/docker/containers/${id}`);
+/** Whether a podman storage root lists this id, whatever its driver. */
+const inStorage = (root: string, id: string) =>
+  list(root)
+    .filter((d) => d.endsWith('-containers'))
+    .some((d) => {
+      try {
+        return readFileSync(join(root, d, 'containers.json'), 'utf8').includes(`"${id}"`);
+      } catch {
+        return false;
+      }
+    });
+
+/**
+ * Whether the engine's own state has this container: in the default
+ * instance's place, or in the instance the container names (a second
+ * dockerd's data root, a k3s-like containerd's state beside its socket, a
+ * podman's own root), or its user's (a rootless engine's). The layout tests
+ * run such engines at the same time.
+ */
+function known(c: Container): boolean {
+  const { engine, id, engineNamespace: ns, instance, owner } = c;
+  const home = owner ? userHome(owner.uid) : undefined;
+  if (engine === 'docker') {
+    const root = instance ?? (home ? `${home}/.local/share/docker` : '/var/lib/docker');
+    return existsSync(`${root}/containers/${id}`);
+  }
   if (engine === 'podman')
-    return readFileSync(
-      '/var/lib/containers/storage/overlay-containers/containers.json',
-      'utf8',
-    ).includes(`"${id}"`);
-  if (engine === 'containerd' || engine === 'kubernetes') return existsSync(`${tasks}/${ns}/${id}`);
+    return inStorage(
+      instance ??
+        (home ? `${home}/.local/share/containers/storage` : '/var/lib/containers/storage'),
+      id,
+    );
+  if (engine === 'containerd' || engine === 'kubernetes') {
+    const state = instance ? dirname(instance) : '/run/containerd';
+    return existsSync(`${state}/io.containerd.runtime.v2.task/${ns}/${id}`);
+  }
   return false;
 }
+
+/** A nested engine's container (its state is inside the outer one): the kernel's cgroup path of its processes names it. */
+const nestedKnown = (c: Container) =>
+  c.pids.some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(c.id);
+    } catch {
+      return false; // ended meanwhile
+    }
+  });
 
 const list = (dir: string) => {
   try {
@@ -40,7 +79,7 @@ test('discover() here: OCI containers only where an engine has them, none for th
   assert.ok(model.processes.length > 0);
   const oci = model.containers.filter((c) => OCI.has(c.engine));
   for (const c of oci)
-    assert.ok(known(c.engine, c.id, c.engineNamespace), `${c.key} is no real container`);
+    assert.ok(c.outer ? nestedKnown(c) : known(c), `${c.key} is no real container`);
   const anyState =
     list('/var/lib/docker/containers').length > 0 ||
     list('/run/containerd/io.containerd.runtime.v2.task').some(
