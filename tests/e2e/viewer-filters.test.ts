@@ -9,6 +9,7 @@
  * Screenshots land in test-results/ (the filter bar, a filtered view with
  * its context nodes).
  */
+import { HANG_MS } from '../helpers/need';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -264,7 +265,11 @@ test(
               await resize(width);
               // the bar's ResizeObserver runs with the next frames
               let p = await places();
-              for (let i = 0; i < 50 && Math.abs(p.graph - p.bar) >= 1; i++) {
+              // until it has (a state; HANG_MS only against a hang)
+              for (
+                const t0 = Date.now();
+                Math.abs(p.graph - p.bar) >= 1 && Date.now() - t0 < HANG_MS;
+              ) {
                 await page.waitForTimeout(50);
                 p = await places();
               }

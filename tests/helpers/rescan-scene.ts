@@ -11,6 +11,7 @@
  * model a fresh discover() gives, with host.time (when the scan ran) the
  * only field left out. Fails with an assertion message and exit code 1.
  */
+import { HANG_MS } from './need';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -66,7 +67,8 @@ const kids: ChildProcess[] = [];
 async function start(argv: string[], want = 'sleep'): Promise<number> {
   const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
   kids.push(child);
-  for (let i = 0; i < 2000; i++) {
+  // until it runs `want` (a state); HANG_MS only against a hang
+  for (const t0 = Date.now(); Date.now() - t0 < HANG_MS;) {
     const pid = child.pid!;
     if (comm(pid) === want) return pid;
     // nested unshares fork: look one level down

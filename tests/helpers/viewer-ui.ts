@@ -5,6 +5,7 @@
  * state, where an element is on screen against the drawing's centre, a
  * point of the drawing with nothing on it).
  */
+import { HANG_MS } from './need';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 
@@ -42,12 +43,13 @@ export function pidsIn(key: string): number[] {
  * gives the process its new name (what Scene waits for) a moment before.
  */
 export async function argvOf(pid: number): Promise<Buffer> {
-  for (let i = 0; i < 200; i++) {
+  // until exec has set it up (a state), or the process is gone (readFileSync throws)
+  for (const start = Date.now(); Date.now() - start < HANG_MS;) {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`);
     if (cmdline.length > 0) return cmdline;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`PID ${pid} has no command line`);
+  throw new Error(`PID ${pid} has no command line after ${HANG_MS} ms: hung`);
 }
 
 /** `<html data-*>` of the page now. */
@@ -69,7 +71,7 @@ export async function waitData(
   page: Page,
   name: string,
   value: string | undefined | true,
-  timeout = 10_000,
+  timeout = HANG_MS, // a guard against a hang: the wait ends on the attribute's state
 ): Promise<void> {
   await page.waitForFunction(
     ([n, v]) => {
@@ -92,7 +94,7 @@ export async function offCentre(page: Page, id: string): Promise<{ dx: number; d
   return page.evaluate(`(async () => {
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     // a large graph hides its labels while a zoom settles (view.ts): measure the node as shown after
-    for (let i = 0; i < 300 && document.getElementById('graph').classList.contains('zooming'); i++)
+    for (let i = 0; i < ${HANG_MS / 20} && document.getElementById('graph').classList.contains('zooming'); i++)
       await new Promise((r) => setTimeout(r, 20));
     const el = document.getElementById(${JSON.stringify(id)});
     if (!el) throw new Error('no element ' + ${JSON.stringify(id)});
@@ -186,7 +188,7 @@ export async function clickElement(page: Page, id: string): Promise<void> {
           return !!g && (g.classList.contains('far') || !g.classList.contains('zooming'));
         },
         null,
-        { timeout: 30_000 },
+        { timeout: HANG_MS },
       );
       last = undefined;
       continue;

@@ -7,6 +7,7 @@
  *
  * Runs the built command, `dist/app/graphns.js`.
  */
+import { HANG_MS, unmetNeed } from './need';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,11 +25,11 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 const GRAPHNS = join(ROOT, 'dist', 'app', 'graphns.js');
 
-/** Skip reason when the viewer cannot be tested here, or false. */
+/** Skip reason when the viewer cannot be tested here, or false; under CI=true a failure (need.ts). */
 export function viewerSkip(): string | false {
-  if (!existsSync(CHROMIUM)) return `no ${CHROMIUM} (apt-get install chromium)`;
+  if (!existsSync(CHROMIUM)) return unmetNeed(`no ${CHROMIUM} (apt-get install chromium)`);
   if (!existsSync(GRAPHNS) || !existsSync(join(ROOT, 'dist', 'shell', 'host.js'))) {
-    return 'not built: run npm run build';
+    return unmetNeed('not built: run npm run build');
   }
   return false;
 }
@@ -65,7 +66,8 @@ export const HEADLESS_ARGS =
 export async function launchViewer(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  timeoutMs = 30_000,
+  // a guard against a hang, not a budget: the waits below end on the page's states
+  timeoutMs = HANG_MS,
   wrapper: string[] = [],
   /**
    * Attach Playwright only once the page has painted its first graph (its

@@ -8,6 +8,7 @@
  * deterministic. When bash ends, the kernel kills everything the scene
  * started and its mounts go with its mount namespace.
  */
+import { HANG_MS } from './need';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './viewer';
@@ -36,7 +37,7 @@ find_sleep() {
  * then scan with graphns and write the snapshot to `snapshot`. Returns
  * what the script printed (e.g. the namespace links of what it started).
  */
-export function scanWorld(script: string, snapshot: string, timeoutMs = 60_000): string {
+export function scanWorld(script: string, snapshot: string, timeoutMs = HANG_MS): string {
   const scan = `"${process.execPath}" "${GRAPHNS}" --json > "${snapshot}"`;
   const r = spawnSync(
     'unshare',
