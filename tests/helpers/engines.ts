@@ -312,6 +312,57 @@ const BASE = {
   k8sPod: { namespace: 'prod', name: 'cart-7d9f' },
 } as const;
 
+/** Held while a scene is up, by the process that has it (its PID inside). */
+const SCENE_LOCK = '/run/graphns-test-engines.lock';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Wait for the machine's one engine scene (a state: the lock's owner lets
+ * go, or is gone); a lock whose process ended is taken over.
+ */
+async function holdSceneLock(): Promise<void> {
+  if (process.geteuid?.() !== 0) return; // no scene without root anyway
+  for (;;) {
+    try {
+      mkdirSync(SCENE_LOCK);
+      writeFileSync(join(SCENE_LOCK, 'pid'), String(process.pid));
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(join(SCENE_LOCK, 'pid'), 'utf8'));
+    } catch {
+      /* being written: its owner is alive */
+    }
+    if (owner === process.pid)
+      throw new Error('Engines.up while this process has a scene: down() it first');
+    if (owner > 0 && !alive(owner)) {
+      rmSync(SCENE_LOCK, { recursive: true, force: true });
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function releaseSceneLock(): void {
+  try {
+    if (Number(readFileSync(join(SCENE_LOCK, 'pid'), 'utf8')) === process.pid)
+      rmSync(SCENE_LOCK, { recursive: true, force: true });
+  } catch {
+    /* not held */
+  }
+}
+
 /** Every engine's containers, up at once; down() removes exactly what up() made. */
 export class Engines {
   readonly tmp: string;
@@ -331,6 +382,9 @@ export class Engines {
 
   /** Start the given engines in parallel; never throws for one engine's trouble. */
   static async up(groups: readonly EngineGroup[] = ENGINE_GROUPS): Promise<Engines> {
+    // one scene at a time on this machine: two test files' scenes would share a daemon
+    // (one answering is used), and the one that started it stops it under the other
+    await holdSceneLock();
     const e = new Engines();
     const t0 = Date.now();
     // a test run cut short still removes what it started, then dies of the signal
@@ -441,6 +495,7 @@ export class Engines {
       }
     }
     rmSync(this.tmp, { recursive: true, force: true });
+    releaseSceneLock();
     return errors;
   }
 

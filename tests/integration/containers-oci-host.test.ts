@@ -112,8 +112,12 @@ test('discover() here: OCI containers only where an engine has them, none for th
       .trim()
       .split('\n')
       .map((l) => l.slice(l.indexOf(':', l.indexOf(':') + 1) + 1));
-    // (argv-inferred sandboxes such as bubblewrap keep the host's cgroup: not this test's)
-    if (paths.every((x) => x === '/' || x.startsWith('/process_api/')))
+    // (argv-inferred sandboxes such as bubblewrap keep the host's cgroup: not this test's; nor a
+    // rootless podman's container found from its user's conmon, which cgroupfs without
+    // delegation leaves in the host's cgroup: the layouts test runs one meanwhile)
+    const c = model.containers.find((x) => x.key === p.container);
+    const rootlessByConmon = c?.owner !== undefined && c.sources.includes('conmon argv');
+    if (paths.every((x) => x === '/' || x.startsWith('/process_api/')) && !rootlessByConmon)
       assert.ok(
         !OCI.has(p.container?.split(':')[0] ?? ''),
         `${p.pid} (${p.name}) in ${p.container}`,
