@@ -48,30 +48,12 @@ before(async () => {
   inHub('link', 'add', 'br0', 'type', 'bridge');
   inHub('addr', 'add', '10.77.0.1/24', 'dev', 'br0');
   inHub('link', 'set', 'br0', 'up');
-  inHub(
-    'link',
-    'add',
-    'vm0',
-    'type',
-    'veth',
-    'peer',
-    'name',
-    'eth0',
-    'netns',
-    `/run/netns/${MOUNTED}`,
-  );
-  inHub(
-    'link',
-    'add',
-    'vl0',
-    'type',
-    'veth',
-    'peer',
-    'name',
-    'eth0',
-    'netns',
-    `/proc/${leaf}/ns/net`,
-  );
+  // a veth from the bridge to each peer: the bind-mounted namespace and the process's
+  for (const [v, peer] of [
+    ['vm0', `/run/netns/${MOUNTED}`],
+    ['vl0', `/proc/${leaf}/ns/net`],
+  ])
+    inHub('link', 'add', v!, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', peer!);
   for (const v of ['vm0', 'vl0']) inHub('link', 'set', v, 'master', 'br0', 'up');
   ip('-n', MOUNTED, 'addr', 'add', '10.77.0.2/24', 'dev', 'eth0');
   ip('-n', MOUNTED, 'addr', 'add', 'fd77::2/64', 'dev', 'eth0');
