@@ -36,7 +36,8 @@ flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners.
   -d, --details       also draw the flat namespaces
       --net           draw the network wiring instead: each network namespace
                       with its interfaces and addresses, veth pairs, bridges
-                      (with --dot or --output; -J then carries the interfaces)
+                      (the viewer starts in its wiring view, key n; with -J
+                      the snapshot carries the interfaces)
       --open FILE     draw a snapshot saved with --json instead of this host
                       (a regular file of at most ${SNAPSHOT_MAX_BYTES >> 20} MiB, or - for stdin)
       --shell SHELL   the viewer's window: electron or browser (default: Electron
@@ -44,7 +45,7 @@ flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners.
   -h, --help          show this help
 
 Without --dot, --json or --output, graphns opens the desktop viewer
-(keys: + - 1 s r q h; run it as sudo -E graphns: the window runs as you).
+(keys: + - 1 s r n q h; run it as sudo -E graphns: the window runs as you).
 Run as root to see every namespace; unprivileged scans show what they can.
 
 Exit codes: 0 ok (for the viewer: its window was closed), 1 failure,
@@ -99,8 +100,6 @@ function parse(argv: string[]): Options {
     throw new UsageError(`${clash.join(' and ')}: only one of them can print to stdout`);
   if (o.output === '') throw new UsageError('--output needs a file name');
   if (o.open === '') throw new UsageError('--open needs a file name');
-  if (o.net && !o.dot && !o.json && o.output === undefined)
-    throw new UsageError('--net draws with --dot or --output (the viewer has no network view yet)');
   if (o.net && o.details)
     throw new UsageError('--net and --details draw different graphs: pick one');
   if (o.shell !== undefined && (o.dot || o.json || o.output !== undefined)) {
@@ -193,11 +192,15 @@ async function viewer(o: Options, io: Io): Promise<number> {
   if (o.open === undefined) {
     // `r`, F5 (and any live refresh) rescan: the scan queue runs one load at a time
     const { discoverySeries } = await import('../main/discover');
-    const scans = (series = discoverySeries());
+    // with the wiring: the window's wiring view (n) needs it, and it costs a tenth of a
+    // millisecond per network namespace (docs/BENCHMARKS.md)
+    const scans = (series = discoverySeries({ net: true }));
     load = () => discoverLive(io, scans);
   } else {
     const path = o.open;
-    const first = readSnapshot(path, io).then((text) => loadSnapshot(path, text));
+    const first = readSnapshot(path, io)
+      .then((text) => loadSnapshot(path, text))
+      .then((m) => (o.net ? withInterfaces(m, path) : m));
     first.catch(() => undefined); // openViewer reports it (as ready)
     ready = first;
     let read = false;
@@ -208,10 +211,26 @@ async function viewer(o: Options, io: Io): Promise<number> {
   }
   const { openViewer } = await import('../main/shell');
   try {
-    return await openViewer({ shell: o.shell, details: o.details, load, toDot: modelToDot, ready });
+    return await openViewer({
+      shell: o.shell,
+      details: o.details,
+      net: o.net,
+      load,
+      toDot: (m, d) => (d.net ? modelToNetDot(m) : modelToDot(m, d)),
+      ready,
+    });
   } finally {
     series?.close(); // the /proc files its scans kept open
   }
+}
+
+/** `model`, a snapshot read from `path`, for the wiring: refused when it carries no interfaces. */
+function withInterfaces(model: Model, path: string): Model {
+  if (!model.namespaces.some((n) => n.interfaces))
+    throw new CliError(
+      `${escapeDisplay(path)} has no interfaces: take the snapshot with graphns --net -J or lsnetns -J`,
+    );
+  return model;
 }
 
 async function graphns(argv: string[], io: Io): Promise<number> {
@@ -226,10 +245,7 @@ async function graphns(argv: string[], io: Io): Promise<number> {
     o.open !== undefined
       ? loadSnapshot(o.open, await readSnapshot(o.open, io))
       : await discoverLive(io, undefined, o.net);
-  if (o.net && o.open !== undefined && !model.namespaces.some((n) => n.interfaces))
-    throw new CliError(
-      `${escapeDisplay(o.open)} has no interfaces: take the snapshot with graphns --net -J or lsnetns -J`,
-    );
+  if (o.net && o.open !== undefined) withInterfaces(model, o.open);
   const draw = o.net ? modelToNetDot : (m: Model) => modelToDot(m, { details: o.details });
   const dot = o.dot || o.output !== undefined ? draw(model) : '';
   // write the file first, so a failure there does not leave half a pipeline's output

@@ -27,6 +27,7 @@ import {
   relatedParts,
   type DetailsLinks,
 } from './details-sections';
+import { interfacesPart } from './details-net';
 import { button, h } from './dom';
 import { elementFor } from './page';
 import { goTo, PanelShell, type Panel, type PanelParts } from './panel';
@@ -99,6 +100,7 @@ export class DetailsPanel implements Panel {
     enterPart(body, d, links);
     relatedParts(body, d, links);
     belongsParts(body, d, this.#textOf(g));
+    interfacesPart(body, g, d.ns, links);
     processesPart(body, g, d);
     heldParts(body, g, d);
   }

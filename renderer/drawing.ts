@@ -18,6 +18,7 @@
  */
 import type { GraphPayload, GraphResult } from '../main/contract';
 import { modelToDot, rowSvgId, svgId } from '../main/emit/dot';
+import { modelToNetDot } from '../main/emit/net-dot';
 import { selectView, type ViewSelection } from '../main/emit/view';
 import type { NsKey } from '../main/model/types';
 import type { Busy } from './busy';
@@ -30,6 +31,7 @@ import {
   scopeText,
   startFilter,
   viewFilter,
+  wiringOnly,
   type FilterState,
 } from './filter-state';
 import type { LayoutClient } from './layout';
@@ -238,10 +240,11 @@ export class Drawing {
     this.#result = result;
     this.#model = o.model;
     if (!this.#started) {
-      // the first graph says where the filters start: with -d or without
+      // the first graph says where the filters start: with -d or without, the wiring or not
       this.#started = true;
       const details = result.details ?? false;
-      this.#filter = { ...this.#filter, details, flat: details };
+      const net = result.net ?? false;
+      this.#filter = { ...this.#filter, details, flat: details, netStart: net, net };
     } else this.#fitFilter(old);
     return before;
   }
@@ -267,10 +270,16 @@ export class Drawing {
     const m = isDefault(f) ? undefined : this.model!;
     this.#selection = m ? selectView(m.graph, viewFilter(f)) : undefined;
     probe('filter', m ? 'filtered' : 'default');
+    probe('graph', f.net ? 'wiring' : 'hierarchy');
     const total = m?.model.namespaces.length ?? 0;
     probe('filterShown', this.#selection?.shown.size);
     probe('filterHidden', this.#selection && total - this.#selection.shown.size);
     if (!m || !this.#selection) return result.dot;
+    if (f.net) {
+      const only = wiringOnly(f, this.#selection.shown);
+      const onlyText = f.scope !== '' ? scopeText(f.scope, m.model) : 'with processes in them';
+      return modelToNetDot(m.model, { ...(only && { only, onlyText }) });
+    }
     return modelToDot(m.model, { details: f.flat, view: this.#selection });
   }
 

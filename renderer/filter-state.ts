@@ -1,10 +1,12 @@
 /**
  * The filters as data: what the filter bar produces and the drawing draws
- * by. Which namespace types are drawn (the `-d` level as "flat
- * namespaces", then one switch per type), whether namespaces no process
- * is in are hidden, only one container, pod or engine, and the user or
- * PID namespaces collapsed. Pure: every change is a new FilterState, made
- * by the functions here, which tests run one by one.
+ * by. Which graph (the hierarchy, or the network wiring), which namespace
+ * types are drawn (the `-d` level as "flat namespaces", then one switch
+ * per type), whether namespaces no process is in are hidden, only one
+ * container, pod or engine, and the user or PID namespaces collapsed. The
+ * wiring is drawn by the scope and "hide empty" alone: types and collapsed
+ * namespaces are the hierarchy's. Pure: every change is a new FilterState,
+ * made by the functions here, which tests run one by one.
  *
  * A FilterState stands for a ViewFilter (main/emit/view.ts) and the
  * `details` of the DOT (flat namespaces drawn); while it is where the
@@ -35,6 +37,10 @@ export interface FilterState {
   readonly details: boolean;
   /** The flat namespaces drawn. */
   readonly flat: boolean;
+  /** Whether the command line drew the wiring (`--net`): where the wiring view starts. */
+  readonly netStart: boolean;
+  /** The network wiring drawn instead of the hierarchy. */
+  readonly net: boolean;
   /** The types switched on (a flat one is drawn only with `flat`). */
   readonly types: ReadonlySet<NsTypeName>;
   readonly hideEmpty: boolean;
@@ -44,11 +50,13 @@ export interface FilterState {
   readonly collapsed: ReadonlySet<NsKey>;
 }
 
-/** Where the filters start: as the command line drew (`details`: with -d). */
-export function startFilter(details: boolean): FilterState {
+/** Where the filters start: as the command line drew (`details`: with -d, `net`: with --net). */
+export function startFilter(details: boolean, net = false): FilterState {
   return {
     details,
     flat: details,
+    netStart: net,
+    net,
     types: new Set(NS_TYPES),
     hideEmpty: false,
     scope: '',
@@ -60,6 +68,7 @@ export function startFilter(details: boolean): FilterState {
 export function isDefault(f: FilterState): boolean {
   return (
     f.flat === f.details &&
+    f.net === f.netStart &&
     f.types.size === NS_TYPES.length &&
     !f.hideEmpty &&
     f.scope === '' &&
@@ -69,7 +78,7 @@ export function isDefault(f: FilterState): boolean {
 
 /** Every filter back to its start; collapsed namespaces expanded. */
 export function resetFilter(f: FilterState): FilterState {
-  return startFilter(f.details);
+  return startFilter(f.details, f.netStart);
 }
 
 /** A scope's value (`c:…`, `p:…`, `e:…`) as data; undefined for everything or a value of no kind. */
@@ -86,11 +95,30 @@ export function scopeOf(value: string): ContainerScope | undefined {
   return undefined;
 }
 
-/** The ViewFilter the state stands for. */
+/** The ViewFilter the state stands for (the wiring's: network namespaces only, nothing collapsed). */
 export function viewFilter(f: FilterState): ViewFilter {
-  const types = new Set([...f.types].filter((t) => f.flat || TREE_TYPES.includes(t)));
   const scope = scopeOf(f.scope);
+  if (f.net)
+    return {
+      types: new Set(['net']),
+      hideEmpty: f.hideEmpty,
+      collapsed: new Set(),
+      ...(scope && { scope }),
+    };
+  const types = new Set([...f.types].filter((t) => f.flat || TREE_TYPES.includes(t)));
   return { types, hideEmpty: f.hideEmpty, collapsed: f.collapsed, ...(scope && { scope }) };
+}
+
+/**
+ * The network namespaces the wiring view draws in full, or undefined for
+ * all of them (no scope, nothing hidden); `shown` is what the wiring's
+ * ViewFilter keeps.
+ */
+export function wiringOnly(
+  f: FilterState,
+  shown: ReadonlySet<NsKey>,
+): ReadonlySet<NsKey> | undefined {
+  return f.scope === '' && !f.hideEmpty ? undefined : shown;
 }
 
 /** `f` with one type switched on or off. */
@@ -118,6 +146,7 @@ function typeOf(key: NsKey): NsTypeName {
  */
 export function toggleCollapse(f: FilterState, key: NsKey, g: ModelGraph): FilterState | string {
   const type = typeOf(key);
+  if (f.net) return 'the wiring view collapses nothing: n goes back to the hierarchy';
   if (type !== 'user' && type !== 'pid') {
     return `only user and PID namespaces collapse; this is ${type}`;
   }
@@ -220,6 +249,7 @@ export function filterSummary(
   selection: ViewSelection | undefined,
   model: Model | undefined,
 ): string {
+  if (f.net) return wiringSummary(f, selection, model);
   const parts: string[] = [];
   const hiddenTypes = NS_TYPES.filter((t) => !f.types.has(t) && (f.flat || TREE_TYPES.includes(t)));
   if (!f.flat) parts.push('flat namespaces hidden (d)');
@@ -240,4 +270,26 @@ export function filterSummary(
     parts.unshift(`${tree} of ${total} shown`);
   }
   return parts.length ? parts.join(' · ') : 'everything shown';
+}
+
+/** Whether `model` carries interfaces (a live scan does; a snapshot only when taken with them). */
+export function hasWiring(model: Model): boolean {
+  return model.namespaces.some((n) => n.interfaces !== undefined);
+}
+
+/** What the wiring view shows, in words for the bar: `network wiring · 3 of 12 network namespaces · only web (docker)`. */
+function wiringSummary(
+  f: FilterState,
+  selection: ViewSelection | undefined,
+  model: Model | undefined,
+): string {
+  const parts = ['network wiring (n: the hierarchy)'];
+  if (model && !hasWiring(model)) parts.push('no interfaces in this model');
+  const total = model?.namespaces.filter((n) => n.type === 'net').length;
+  if (selection && total !== undefined)
+    parts.push(`${selection.shown.size} of ${total} network namespaces`);
+  else if (total !== undefined) parts.push(`${total} network namespaces`);
+  if (f.hideEmpty) parts.push('empty hidden');
+  if (f.scope !== '') parts.push(`${scopeText(f.scope, model)} and what it is wired to`);
+  return parts.join(' · ');
 }

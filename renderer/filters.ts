@@ -1,11 +1,12 @@
 /**
- * The filter bar: switches for the flat namespaces (the `-d` level) and
- * each type, hiding namespaces no process is in, only one container, pod
- * or engine, and reset. It produces a FilterState (filter-state.ts) for
- * the drawing to draw by, and nothing else: the drawing decides what is
- * laid out, and the bar shows the filters the drawing holds and what they
- * hide. Its keys (d, e, f, 0, c) and the double-click on a namespace
- * change the same state.
+ * The filter bar: the network wiring instead of the hierarchy, switches
+ * for the flat namespaces (the `-d` level) and each type, hiding
+ * namespaces no process is in, only one container, pod or engine, and
+ * reset. It produces a FilterState (filter-state.ts) for the drawing to
+ * draw by, and nothing else: the drawing decides what is laid out, and the
+ * bar shows the filters the drawing holds and what they hide. Its keys
+ * (n, d, e, f, 0, c) and the double-click on a namespace change the same
+ * state.
  *
  * Every name reaches the bar as text, through escapeDisplay.
  */
@@ -15,6 +16,7 @@ import type { Drawing } from './drawing';
 import {
   filterSummary,
   FLAT_TYPES,
+  hasWiring,
   isDefault,
   resetFilter,
   scopeOptions,
@@ -31,6 +33,7 @@ import type { Selection } from './selection';
 /** The bar's controls. */
 interface Controls {
   bar: HTMLElement;
+  net: HTMLInputElement;
   flat: HTMLInputElement;
   types: Map<NsTypeName, HTMLInputElement>;
   empty: HTMLInputElement;
@@ -65,8 +68,9 @@ export class FilterBar {
   #listed: PageModel | undefined;
   /** Its keys' handlers. */
   readonly commands: Commands<
-    'toggleFlat' | 'hideEmpty' | 'focusFilters' | 'resetFilters' | 'collapse'
+    'toggleNet' | 'toggleFlat' | 'hideEmpty' | 'focusFilters' | 'resetFilters' | 'collapse'
   > = {
+    toggleNet: () => this.toggleNet(),
     toggleFlat: () => this.toggleFlat(),
     hideEmpty: () => this.toggleHideEmpty(),
     focusFilters: () => this.focus(),
@@ -81,6 +85,7 @@ export class FilterBar {
     this.#say = say;
     this.#els = {
       bar: byId('filters'),
+      net: byId('f-net'),
       flat: byId('f-flat'),
       types: typeSwitches(byId('f-types')),
       empty: byId('f-empty'),
@@ -97,9 +102,22 @@ export class FilterBar {
     return this.#els.bar;
   }
 
+  /** The wiring instead of the hierarchy, or back; not for a model without interfaces (said why). */
+  toggleNet(on = !this.#drawing.filter.net): void {
+    const f = this.#drawing.filter;
+    const m = this.#drawing.model?.model;
+    if (on && m && !hasWiring(m)) {
+      this.#say('this snapshot has no interfaces: take it with graphns --net -J or lsnetns -J');
+      this.#sync();
+      return;
+    }
+    this.#set({ ...f, net: on });
+  }
+
   toggleFlat(): void {
     const f = this.#drawing.filter;
-    this.#set({ ...f, flat: !f.flat });
+    if (f.net) this.#say('d is for the hierarchy: n goes back to it');
+    else this.#set({ ...f, flat: !f.flat });
   }
 
   toggleHideEmpty(): void {
@@ -130,12 +148,13 @@ export class FilterBar {
 
   /** Focus the bar's first control (keyboard users then Tab along it). */
   focus(): void {
-    this.#els.flat.focus();
+    this.#els.net.focus();
   }
 
   #listen(): void {
-    const { bar, flat, types, empty, scope, reset } = this.#els;
+    const { bar, net, flat, types, empty, scope, reset } = this.#els;
     const f = () => this.#drawing.filter;
+    net.addEventListener('change', () => this.toggleNet(net.checked));
     flat.addEventListener('change', () => this.#set({ ...f(), flat: flat.checked }));
     for (const [t, box] of types) {
       box.addEventListener('change', () => this.#set(withType(f(), t, box.checked)));
@@ -164,11 +183,14 @@ export class FilterBar {
   /** Controls showing the filters the drawing holds. */
   #sync(): void {
     const f = this.#drawing.filter;
-    const { flat, types, empty, scope, reset } = this.#els;
+    const { net, flat, types, empty, scope, reset } = this.#els;
+    net.checked = f.net;
     flat.checked = f.flat;
+    // the types are the hierarchy's: the wiring draws network namespaces only
+    flat.disabled = f.net;
     for (const [t, box] of types) {
       box.checked = f.types.has(t);
-      box.disabled = !f.flat && !TREE_TYPES.includes(t);
+      box.disabled = f.net || (!f.flat && !TREE_TYPES.includes(t));
     }
     empty.checked = f.hideEmpty;
     if (scope.value !== f.scope) {

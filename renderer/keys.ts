@@ -24,6 +24,7 @@ export type Action =
   | 'find'
   | 'liveRefresh'
   | 'dismissChanges'
+  | 'toggleNet'
   | 'toggleFlat'
   | 'hideEmpty'
   | 'focusFilters'
@@ -60,6 +61,11 @@ export const KEY_BINDINGS: readonly Binding[] = [
     help: 'live refresh: next interval (off, 2 s … 5 min); only a change is drawn again',
   },
   { keys: ['x'], action: 'dismissChanges', help: 'dismiss the changes notice and the new marks' },
+  {
+    keys: ['n'],
+    action: 'toggleNet',
+    help: 'network wiring: interfaces, veth pairs, bridges; or back to the hierarchy',
+  },
   {
     keys: ['d'],
     action: 'toggleFlat',

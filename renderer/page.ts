@@ -4,10 +4,13 @@
  *
  * Elements of the drawing are found by the ids the DOT gives them
  * (main/emit/dot.ts): a namespace's node `user-4026531837`, a member of a
- * group table `a_row-net-4026531840`. Nothing here reads text out of the
+ * group table `a_row-net-4026531840`; in the wiring (net-dot.ts) a
+ * network namespace's box `net-4026531840` (a cluster) and an interface
+ * in it `if-net-4026531840-4`, which stands for its namespace. Nothing here reads text out of the
  * SVG: what a node is comes from its id and the model alone.
  */
 import { rowSvgId, svgId } from '../main/emit/dot';
+import { ifNodeKey } from '../main/emit/net-dot';
 import { graphOf, type ModelGraph } from '../main/model/graph';
 import { parseModel } from '../main/model/json';
 import type { Model, NsKey } from '../main/model/types';
@@ -29,14 +32,17 @@ export function pageModel(modelJson: string): PageModel {
 
 const ELEMENT_ID = /^(?:a_row-)?([a-z]+)-(\d+)$/;
 
-/** The namespace an element of the drawing stands for (the nearest node or group row up). */
+/** The namespace an element of the drawing stands for (the nearest node, group row, wiring box or interface up). */
 export function keyAt(target: EventTarget | null): NsKey | undefined {
   let el = target instanceof Element ? target : null;
   while (el && !(el instanceof SVGSVGElement)) {
     const m = ELEMENT_ID.exec(el.id);
-    if (m && (el.classList.contains('node') || el.id.startsWith('a_row-'))) {
+    const own = el.classList.contains('node') || el.classList.contains('cluster');
+    if (m && (own || el.id.startsWith('a_row-'))) {
       return `${m[1]}:${m[2]}` as NsKey;
     }
+    const iface = own ? ifNodeKey(el.id) : undefined;
+    if (iface) return iface;
     el = el.parentElement;
   }
   return undefined;

@@ -47,6 +47,8 @@ export interface Probes {
   findMs: number;
   /** The filters: default or filtered; how many namespaces are shown and hidden when filtered. */
   filter: 'default' | 'filtered';
+  /** Which graph is drawn: the namespace hierarchy or the network wiring. */
+  graph: 'hierarchy' | 'wiring';
   filterShown: number;
   filterHidden: number;
   /** Live refresh: the interval (ms), the last check's time (epoch ms), count, cost and outcome. */

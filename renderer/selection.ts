@@ -1,13 +1,16 @@
 /**
  * The selection: one namespace (or none), with one owner and one event.
  * The details panel shows it; the overlay (marks.ts) outlines it, its
- * relations (parent, children, owning user namespace) and the edges
- * between them, again after every redraw, since a new layout is a new SVG.
+ * relations (parent, children, owning user namespace; in the wiring, the
+ * network namespaces it is wired to) and the edges between them, again
+ * after every redraw, since a new layout is a new SVG.
  *
  * What is related comes from the model, never from the SVG's text;
  * elements are found by id (page.ts elementFor, dot.ts edgeSvgId).
  */
 import { edgeSvgId } from '../main/emit/dot';
+import { ifNode } from '../main/emit/net-dot';
+import { wiresOf } from '../main/emit/wires';
 import type { ModelGraph } from '../main/model/graph';
 import type { NsKey } from '../main/model/types';
 import type { Drawing } from './drawing';
@@ -55,6 +58,18 @@ export function relatedKeys(g: ModelGraph, key: NsKey): Set<NsKey> {
   return rel;
 }
 
+/** In the wiring: the namespaces `key` is wired to, and the ids of the wires' edges (either way). */
+export function wiredTo(g: ModelGraph, key: NsKey): { keys: Set<NsKey>; edges: string[] } {
+  const ns = g.byKey.get(key);
+  const wires = ns ? wiresOf(g, ns) : [];
+  const edges = wires.flatMap((w) => {
+    if (!w.other) return [];
+    const [a, b] = [ifNode(ns!, w.iface.index), ifNode(w.ns, w.other.index)];
+    return [edgeSvgId(a, b), edgeSvgId(b, a)];
+  });
+  return { keys: new Set(wires.map((w) => w.ns.key)), edges };
+}
+
 /** The id of the node an element belongs to: its own, or a table row's table. */
 function nodeIdOf(el: Element): string {
   return el.closest('g.node')?.id ?? el.id;
@@ -81,6 +96,19 @@ export function markSelection(selection: Selection, drawing: Drawing, marks: Mar
     }
     const own = elementFor(svg, key);
     marks.set('sel', own ? [own] : []);
+    if (drawing.filter.net) {
+      const { keys, edges } = wiredTo(g, key);
+      marks.set(
+        'rel',
+        [...keys].flatMap((k) => elementFor(svg, k) ?? []),
+      );
+      const doc = svg.ownerDocument;
+      marks.set(
+        'rel-edge',
+        edges.flatMap((id) => doc.getElementById(id) ?? []),
+      );
+      return;
+    }
     const relEls: Element[] = [];
     const edgeEls: Element[] = [];
     for (const r of relatedKeys(g, key)) {

@@ -41,6 +41,11 @@ export interface GraphPayload {
    * "flat namespaces" toggle starts. Absent means no.
    */
   details?: boolean;
+  /**
+   * Whether `dot` draws the network wiring (`graphns --net`) instead of
+   * the hierarchy: where the page's wiring view starts. Absent means no.
+   */
+  net?: boolean;
   /** The model in its one JSON form (serializeModel), for panels. */
   modelJson: string;
   /** Window title, e.g. `graphns — host`. */

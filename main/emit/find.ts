@@ -11,12 +11,15 @@
  *     of that type, or any type, starting so;
  *   - any other text: part of a process name, a user name, a container's
  *     name or id, a pod, compose project or engine, an ip netns name, a
- *     bind mount path, or the type (`net` finds every network namespace).
+ *     bind mount path, the type (`net` finds every network namespace), or
+ *     of a network namespace's interface: its name, MAC or an address
+ *     (`10.88.0.`, `fd00::5`, `02:42:ac`), as `ip` prints them.
  * Matches come in drawing order: type (lsns's order), then inode.
  */
 import type { ModelGraph } from '../model/graph';
 import { sortedNamespaces } from '../model/order';
 import type { Namespace, NsKey } from '../model/types';
+import { NS_TYPES } from '../relations/constants';
 import { containerName, netnsNames } from './containers';
 
 /** A query's matches, over one model. */
@@ -33,6 +36,7 @@ interface Entry {
 }
 
 const ID_FORM = /^(?:([a-z]+):)?\[?(\d+)\]?$/;
+const TYPES: ReadonlySet<string> = new Set(NS_TYPES);
 
 /** What the find box can match of one namespace. */
 function entryOf(g: ModelGraph, ns: Namespace): Entry {
@@ -58,6 +62,11 @@ function entryOf(g: ModelGraph, ns: Namespace): Entry {
     if (c.compose) words.push(c.compose.project, c.compose.service ?? '');
   }
   words.push(...netnsNames(ns), ...ns.mounts.map((m) => m.path));
+  for (const i of ns.interfaces ?? []) {
+    words.push(i.name, ...(i.mac !== undefined ? [i.mac] : []));
+    // an address alone and with its prefix: `10.0.0.2` and `10.0.0.2/24` both find it
+    for (const a of i.addresses) words.push(`${a.address}/${a.prefix}`);
+  }
   return {
     key: ns.key,
     ids: [String(ns.ino), ...(ns.nsid !== undefined ? [ns.nsid] : [])],
@@ -92,7 +101,9 @@ export function findIndex(g: ModelGraph): FindIndex {
     find(query: string): NsKey[] {
       const q = query.trim().toLowerCase();
       if (q === '') return [];
-      const id = ID_FORM.exec(q);
+      const found = ID_FORM.exec(q);
+      // `de:12` is part of a MAC, not an id of a type `de`
+      const id = found && (found[1] === undefined || TYPES.has(found[1])) ? found : null;
       const matches = id ? idMatcher(q, id[1], id[2]!) : (e: Entry) => e.text.includes(q);
       return entries.filter(matches).map((e) => e.key);
     },

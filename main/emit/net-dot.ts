@@ -11,46 +11,78 @@
 import { graphOf, type ModelGraph } from '../model/graph';
 import type { LinkEnd, NetInterface } from '../model/interfaces';
 import { sortedNamespaces } from '../model/order';
-import type { Model, Namespace } from '../model/types';
+import type { Model, Namespace, NsKey } from '../model/types';
 import { containerWords, type ContainerWords } from './containers';
-import { COLOURS, belongsText, dotText, holderText, idText, q, svgId } from './dot';
+import { COLOURS, belongsText, dotText, edgeSvgId, holderText, idText, q, svgId } from './dot';
+import { endOf, wiresOf } from './wires';
 
 /** Namespaces without links listed by id in the note; more are counted. */
 const MAX_LISTED = 12;
 
 const LINE = COLOURS.net.line;
 
-/** The node of one interface: `if-net-4026531840-4`. */
-const ifNode = (ns: Namespace, index: number) => `if-${svgId(ns.key)}-${index}`;
+/** The node of one interface: `if-net-4026531840-4` (also its SVG id). */
+export const ifNode = (ns: Namespace, index: number) => `if-${svgId(ns.key)}-${index}`;
 
-/** One interface's row: name, kind, state; its addresses below. */
-function ifRow(i: NetInterface): string {
+/** The namespace key an interface node's id names (`if-net-4026531840-4` -> `net:4026531840`). */
+export function ifNodeKey(id: string): NsKey | undefined {
+  const m = /^if-net-(\d+)-\d+$/.exec(id);
+  return m ? (`net:${m[1]}` as NsKey) : undefined;
+}
+
+/** What to draw: the namespaces chosen, else every one whose interfaces were read. */
+export interface NetDotOptions {
+  /**
+   * Only these network namespaces (the viewer's "only container X", hide
+   * empty); the namespaces they are wired to come along faint, with just
+   * the interfaces on the way (the peer, its bridge).
+   */
+  only?: ReadonlySet<NsKey>;
+  /** What `only` is, for the legend (`only web (docker)`). */
+  onlyText?: string;
+}
+
+/** A box to draw: a namespace, the interfaces drawn in it, and whether it is context. */
+interface Box {
+  ns: Namespace;
+  ifs: NetInterface[];
+  /** Drawn because a chosen namespace is wired to it: faint, only the interfaces on the way. */
+  context: boolean;
+}
+
+/** One interface's row: name, kind, state; its addresses below; members of a bridge not drawn counted. */
+function ifRow(i: NetInterface, hiddenMembers = 0): string {
   const addrs = i.addresses.map((a) => `${a.address}/${a.prefix}`);
   const state =
     i.operstate === 'UP' || i.operstate === 'UNKNOWN' ? '' : ` <I>${dotText(i.operstate)}</I>`;
   const lines = [
     `<B>${dotText(i.name)}</B> ${dotText(i.kind)}${state}`,
     ...addrs.map((a) => dotText(a)),
+    ...(hiddenMembers > 0
+      ? [`<I>${hiddenMembers} more member${hiddenMembers > 1 ? 's' : ''} not drawn</I>`]
+      : []),
   ];
   return lines.join('<BR ALIGN="LEFT"/>') + '<BR ALIGN="LEFT"/>';
 }
 
-/** A namespace's box: a cluster with one node per interface but lo. */
-function box(
-  ns: Namespace,
-  ifs: readonly NetInterface[],
-  g: ModelGraph,
-  w: ContainerWords,
-): string[] {
+/** A namespace's box: a cluster with one node per interface drawn. */
+function box(b: Box, g: ModelGraph, w: ContainerWords): string[] {
+  const { ns, ifs } = b;
   const words = belongsText(w, ns);
   const label = `${idText(ns)}<BR/>${holderText(g, ns)}${words ? `<BR/>${words}` : ''}`;
   const c = COLOURS.net;
+  const drawn = new Set(ifs.map((i) => i.index));
+  const hidden = (i: NetInterface) =>
+    ns.interfaces!.filter((m) => m.master === i.index && !drawn.has(m.index)).length;
+  const look = b.context
+    ? `style="rounded,filled,dashed"; fillcolor="#fafafa"; color="#b0b0b0"; fontcolor="#707070"`
+    : `style="rounded,filled"; fillcolor=${q(c.fill)}; color=${q(c.line)}`;
   return [
     `  subgraph ${q(`cluster_${svgId(ns.key)}`)} {`,
-    `    id=${q(svgId(ns.key))}; label=<${label}>; style="rounded,filled"; fillcolor=${q(c.fill)}; color=${q(c.line)};`,
+    `    id=${q(svgId(ns.key))}; class=${q(`netns${b.context ? ' context' : ''}`)}; label=<${label}>; ${look};`,
     ...ifs.map(
       (i) =>
-        `    ${q(ifNode(ns, i.index))} [label=<${ifRow(i)}>, shape=box, style="rounded,filled", fillcolor="white", color=${q(c.line)}];`,
+        `    ${q(ifNode(ns, i.index))} [id=${q(ifNode(ns, i.index))}, class="if", label=<${ifRow(i, b.context ? hidden(i) : 0)}>, shape=box, style="rounded,filled", fillcolor="white", color=${q(b.context ? '#b0b0b0' : c.line)}];`,
     ),
     '  }',
   ];
@@ -63,8 +95,7 @@ function endNode(
   g: ModelGraph,
   drawn: ReadonlySet<string>,
 ): string | undefined {
-  const ns =
-    end.ns === undefined ? (end.nsid === undefined ? own : undefined) : g.byKey.get(end.ns);
+  const { ns } = endOf(g, own, end);
   const node = ns && ifNode(ns, end.index);
   return node && drawn.has(node) ? node : undefined;
 }
@@ -77,21 +108,17 @@ function endNode(
 const rowsFor = (members: number) => Math.max(1, Math.ceil(Math.sqrt(members)));
 
 /** The lines between interfaces: veth pairs once each, members to masters, children to parents. */
-function wires(
-  boxes: [Namespace, NetInterface[]][],
-  g: ModelGraph,
-  drawn: ReadonlySet<string>,
-): string[] {
+function wires(boxes: readonly Box[], g: ModelGraph, drawn: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const total = new Map<string, number>(); // members of each master
-  for (const [ns, ifs] of boxes)
+  for (const { ns, ifs } of boxes)
     for (const i of ifs)
       if (i.master !== undefined) {
         const m = ifNode(ns, i.master);
         total.set(m, (total.get(m) ?? 0) + 1);
       }
   const members = new Map<string, number>(); // members of each master drawn so far
-  for (const [ns, ifs] of boxes)
+  for (const { ns, ifs } of boxes)
     for (const i of ifs) {
       const me = ifNode(ns, i.index);
       const master = i.master !== undefined ? ifNode(ns, i.master) : undefined;
@@ -100,65 +127,122 @@ function wires(
         members.set(master, k + 1);
         // the bridge above its members (the edge runs from it), in staggered rows
         out.push(
-          `  ${q(master)} -> ${q(me)} [style=dashed, color=${q(LINE)}, minlen=${1 + (k % rowsFor(total.get(master)!))}];`,
+          `  ${q(master)} -> ${q(me)} [id=${q(edgeSvgId(master, me))}, style=dashed, color=${q(LINE)}, minlen=${1 + (k % rowsFor(total.get(master)!))}];`,
         );
       }
       const peer = i.peer && endNode(ns, i.peer, g, drawn);
       // a pair once, from a bridge's port down to the other end (else from the id sorting first)
-      const other = peer && i.peer!.ns !== undefined ? g.byKey.get(i.peer!.ns) : undefined;
-      const otherIsPort =
-        other?.interfaces?.find((x) => x.index === i.peer!.index)?.master !== undefined;
+      const otherIsPort = peer !== undefined && endOf(g, ns, i.peer!).iface?.master !== undefined;
       const isPort = i.master !== undefined;
       const from = isPort !== otherIsPort ? isPort : peer !== undefined && me < peer;
       if (peer && from) {
         const style = i.peer!.inferred
           ? 'style=bold, color="#8a8a8a"'
           : `style=bold, color=${q(LINE)}`;
-        out.push(`  ${q(me)} -> ${q(peer)} [${style}, penwidth=2];`);
+        out.push(`  ${q(me)} -> ${q(peer)} [id=${q(edgeSvgId(me, peer))}, ${style}, penwidth=2];`);
       }
       const parent = i.parent && endNode(ns, i.parent, g, drawn);
-      if (parent) out.push(`  ${q(me)} -> ${q(parent)} [style=dotted, color=${q(LINE)}];`);
+      if (parent)
+        out.push(
+          `  ${q(me)} -> ${q(parent)} [id=${q(edgeSvgId(me, parent))}, style=dotted, color=${q(LINE)}];`,
+        );
     }
   return out;
 }
 
 /** How to read it, as the graph's label. */
-function legend(model: Model, boxes: number, bare: readonly Namespace[]): string {
+function legend(
+  model: Model,
+  boxes: readonly Box[],
+  bare: readonly Namespace[],
+  o: NetDotOptions,
+): string {
+  const chosen = boxes.filter((b) => !b.context).length;
   const listed = bare.slice(0, MAX_LISTED).map((ns) => idText(ns));
   const more = bare.length - listed.length;
   const bareText = bare.length
     ? `<BR ALIGN="LEFT"/>${bare.length} more network namespace${bare.length > 1 ? 's' : ''} with no interface but lo: ` +
       `${listed.join(' ')}${more > 0 ? ` and ${more} more` : ''}`
     : '';
+  const what = o.only
+    ? `${o.onlyText !== undefined ? dotText(o.onlyText) : 'the chosen'}: ${chosen} network namespace${chosen === 1 ? '' : 's'} and ${chosen === 1 ? 'its' : 'their'} wiring`
+    : `${chosen} network namespace${chosen === 1 ? ' and its' : 's and their'} wiring`;
+  const faint = o.only
+    ? '<BR ALIGN="LEFT"/>Faint boxes: namespaces they are wired to, with only the interfaces on the way.'
+    : '';
   return (
-    `<<B>${dotText(model.host.hostname)}</B>: ${boxes} network namespace${boxes === 1 ? ' and its' : 's and their'} wiring<BR ALIGN="LEFT"/>` +
+    `<<B>${dotText(model.host.hostname)}</B>: ${what}<BR ALIGN="LEFT"/>` +
     'A box is a network namespace (what holds it, its container); a row one of its interfaces (lo is not drawn): ' +
     'name, kind, its state when not up, addresses.<BR ALIGN="LEFT"/>' +
     'Thick line: a veth pair (grey: inferred, the kernel gave no id to confirm it). ' +
     'Dashed: a member to its bridge or bond. Dotted: a vlan, macvlan or vxlan to its parent.' +
-    `${bareText}<BR ALIGN="LEFT"/>>`
+    `${faint}${bareText}<BR ALIGN="LEFT"/>>`
   );
 }
 
-/** The network wiring of `model` as DOT; namespaces whose interfaces were not read are left out. */
-export function modelToNetDot(model: Model): string {
-  const g = graphOf(model);
-  const w = containerWords(g);
-  const nets = sortedNamespaces(model.namespaces.filter((n) => n.type === 'net' && n.interfaces));
-  const boxes: [Namespace, NetInterface[]][] = [];
+/** The interfaces of `ns` on the way to the chosen ones: the ends of `wired`, their masters and parents. */
+function onTheWay(ns: Namespace, wired: ReadonlySet<number>): NetInterface[] {
+  const ifs = ns.interfaces ?? [];
+  const keep = new Set<number>();
+  const add = (index: number | undefined) => {
+    if (index === undefined || keep.has(index)) return;
+    const i = ifs.find((x) => x.index === index);
+    if (!i) return;
+    keep.add(index);
+    add(i.master);
+    if (i.parent && i.parent.ns === undefined && i.parent.nsid === undefined) add(i.parent.index);
+  };
+  for (const index of wired) add(index);
+  return ifs.filter((i) => keep.has(i.index) && i.kind !== 'loopback');
+}
+
+/** The boxes to draw (chosen, then context) and the chosen namespaces with no interface but lo. */
+function boxesOf(
+  model: Model,
+  g: ModelGraph,
+  o: NetDotOptions,
+): { boxes: Box[]; bare: Namespace[] } {
+  const nets = sortedNamespaces(
+    model.namespaces.filter(
+      (n) => n.type === 'net' && n.interfaces && (!o.only || o.only.has(n.key)),
+    ),
+  );
+  const boxes: Box[] = [];
   const bare: Namespace[] = [];
   for (const ns of nets) {
     const ifs = ns.interfaces!.filter((i) => i.kind !== 'loopback');
-    if (ifs.length > 0) boxes.push([ns, ifs]);
+    if (ifs.length > 0) boxes.push({ ns, ifs, context: false });
     else bare.push(ns);
   }
-  const drawn = new Set(boxes.flatMap(([ns, ifs]) => ifs.map((i) => ifNode(ns, i.index))));
+  if (!o.only) return { boxes, bare };
+  // the namespaces the chosen ones are wired to, with the interfaces at the other ends
+  const ends = new Map<NsKey, { ns: Namespace; wired: Set<number> }>();
+  for (const { ns } of [...boxes])
+    for (const w of wiresOf(g, ns)) {
+      if (o.only.has(w.ns.key) || !w.other) continue;
+      const e = ends.get(w.ns.key) ?? { ns: w.ns, wired: new Set<number>() };
+      e.wired.add(w.other.index);
+      ends.set(w.ns.key, e);
+    }
+  for (const ns of sortedNamespaces([...ends.values()].map((e) => e.ns))) {
+    const ifs = onTheWay(ns, ends.get(ns.key)!.wired);
+    if (ifs.length > 0) boxes.push({ ns, ifs, context: true });
+  }
+  return { boxes, bare };
+}
+
+/** The network wiring of `model` as DOT; namespaces whose interfaces were not read are left out. */
+export function modelToNetDot(model: Model, o: NetDotOptions = {}): string {
+  const g = graphOf(model);
+  const w = containerWords(g);
+  const { boxes, bare } = boxesOf(model, g, o);
+  const drawn = new Set(boxes.flatMap(({ ns, ifs }) => ifs.map((i) => ifNode(ns, i.index))));
   return [
     'digraph netns {',
-    `  graph [rankdir=TB, fontname="Helvetica", fontsize=10, nodesep=0.2, ranksep=0.6, labelloc=t, labeljust=l, label=${legend(model, boxes.length, bare)}];`,
+    `  graph [rankdir=TB, fontname="Helvetica", fontsize=10, nodesep=0.2, ranksep=0.6, labelloc=t, labeljust=l, label=${legend(model, boxes, bare, o)}];`,
     '  node [fontname="Helvetica", fontsize=9, margin="0.08,0.03"];',
     '  edge [dir=none, arrowhead=none];',
-    ...boxes.flatMap(([ns, ifs]) => box(ns, ifs, g, w)),
+    ...boxes.flatMap((b) => box(b, g, w)),
     ...wires(boxes, g, drawn),
     '}',
     '',

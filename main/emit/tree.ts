@@ -25,6 +25,7 @@ import { sortedNamespaces } from '../model/order';
 import type { Namespace, NsTypeName } from '../model/types';
 import { containerWords, netnsWords, type ContainerWords, type Marks } from './containers';
 import { holderOf, nsId } from './holder';
+import { endOf } from './wires';
 
 /** Options for the tree text. */
 export interface TreeOptions {
@@ -175,14 +176,12 @@ function endText(
   own: Namespace,
   o: TreeOptions,
 ): string {
-  const ns =
-    end.ns === undefined ? (end.nsid === undefined ? own : undefined) : g.byKey.get(end.ns);
+  const { ns, iface } = endOf(g, own, end);
   if (!ns)
     return end.nsid !== undefined
       ? `index ${end.index} in nsid ${end.nsid} (not found)`
       : `index ${end.index}`;
-  const peer = ns.interfaces?.find((x) => x.index === end.index);
-  const name = peer ? ifName(peer.name) : `index ${end.index}`;
+  const name = iface ? ifName(iface.name) : `index ${end.index}`;
   if (ns === own) return name;
   const inferred = end.inferred ? ' (inferred)' : '';
   return `${name} in ${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w, o.color)}${inferred}`;

@@ -78,6 +78,7 @@ export function parseGraphMessage(line: string): GraphMessage | undefined {
         typeof r.title === 'string' &&
         typeof r.namespaces === 'number' &&
         (r.details === undefined || typeof r.details === 'boolean') &&
+        (r.net === undefined || typeof r.net === 'boolean') &&
         Array.isArray(r.warnings)
       : r.ok === false && typeof r.error === 'string';
   return good ? (o as GraphMessage) : undefined;

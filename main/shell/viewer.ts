@@ -31,14 +31,16 @@ export interface ViewerOptions {
   shell?: 'electron' | 'browser';
   /** Show details in the graph (passed to toDot). */
   details: boolean;
+  /** Start with the network wiring (passed to toDot); the page can switch either way. */
+  net?: boolean;
   /**
    * The model to show. Called once at start and again for every
    * rediscovery the window asks for (`r`, F5): `() => discover()` for the
    * live system, a snapshot reader for `--open`.
    */
   load: () => Model | Promise<Model>;
-  /** Model to Graphviz DOT (main/emit's modelToDot). */
-  toDot: (model: Model, opts: { details: boolean }) => string;
+  /** Model to Graphviz DOT (main/emit's modelToDot, or modelToNetDot with `net`). */
+  toDot: (model: Model, opts: { details: boolean; net: boolean }) => string;
   /** Environment to read (SUDO_*, DISPLAY, GRAPHNS_*); default process.env. */
   env?: NodeJS.ProcessEnv;
   /**
@@ -168,8 +170,9 @@ function graphFrom(o: ViewerOptions): () => Promise<GraphResult> {
       const model = await o.load();
       return {
         ok: true,
-        dot: o.toDot(model, { details: o.details }),
+        dot: o.toDot(model, { details: o.details, net: o.net ?? false }),
         details: o.details,
+        ...(o.net && { net: true }),
         modelJson: serializeModel(model),
         title: `graphns — ${escapeDisplay(model.host.hostname)}`,
         namespaces: model.namespaces.length,

@@ -211,9 +211,9 @@ test(
       'the mounted namespace is drawn',
     );
     assert.ok(svg.stdout.includes(MOUNTED));
-    // not for the viewer yet, and said so
-    const viewer = runBin('graphns', ['--net']);
-    assert.equal(viewer.status, 2);
-    assert.match(viewer.stderr, /--net draws with --dot or --output/);
+    // the wiring is another graph than -d's, and said so
+    const both = runBin('graphns', ['--net', '-d', '--dot']);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /--net and --details draw different graphs/);
   },
 );

@@ -103,3 +103,38 @@ test('shellWord: bash reads back exactly the bytes, whatever they are', () => {
     assert.doesNotMatch(shellWord(s), /\n/, 'one line');
   }
 });
+
+test('an interface name, MAC or address finds its network namespace; a MAC is never read as an id', () => {
+  const m = enginesModel();
+  const nets = m.namespaces.filter((n) => n.type === 'net');
+  assert.ok(nets.length >= 2, 'the fixture has two network namespaces');
+  const [a, b] = nets as [(typeof nets)[0], (typeof nets)[0]];
+  const base = { up: true, operstate: 'UP' };
+  a.interfaces = [
+    { ...base, index: 4, name: 'vethq7', kind: 'veth', mac: '12:34:56:78:9a:bc', addresses: [] },
+  ];
+  b.interfaces = [
+    {
+      ...base,
+      index: 2,
+      name: 'eth0',
+      kind: 'veth',
+      mac: 'de:12:00:00:00:01',
+      addresses: [
+        { family: 4, address: '10.88.0.7', prefix: 16 },
+        { family: 6, address: 'fd00::7', prefix: 64 },
+      ],
+    },
+  ];
+  const idx = findIndex(graphOf(m));
+  assert.deepEqual(idx.find('VETHQ7'), [a.key]);
+  assert.deepEqual(idx.find('12:34:56'), [a.key]);
+  // `de:12` has the id form of a type `de`: there is no such type, so it is text
+  assert.deepEqual(idx.find('de:12'), [b.key]);
+  assert.deepEqual(idx.find('10.88.0.7'), [b.key]);
+  assert.deepEqual(idx.find('10.88.0.7/16'), [b.key]);
+  assert.deepEqual(idx.find('fd00::7'), [b.key]);
+  assert.deepEqual(idx.find('10.88.0.70'), []);
+  // a namespace's type still restricts ids
+  assert.deepEqual(idx.find(`net:[${b.ino}]`), [b.key]);
+});

@@ -109,3 +109,56 @@ test('veth pairs once each from the bridge port, members under their bridge, par
   assert.ok(dot.includes('netns <B>blue</B>'));
   assert.ok(dot.includes('<I>LOWERLAYERDOWN</I>'));
 });
+
+/** The nodes and edges of a DOT, by id. */
+function parts(dot: string) {
+  const nodes = [...dot.matchAll(/^ {4}"(if-[^"]+)" \[/gm)].map((m) => m[1]!);
+  const boxes = [...dot.matchAll(/^ {4}id="(net-\d+)"; class="([^"]+)"/gm)].map(
+    (m) => `${m[1]} ${m[2]}`,
+  );
+  const edges = [...dot.matchAll(/^ {2}"([^"]+)" -> "([^"]+)"/gm)].map((m) => `${m[1]} ${m[2]}`);
+  return { nodes, boxes, edges };
+}
+
+test('only some namespaces: those in full, the ones they are wired to faint with only the interfaces on the way', () => {
+  // net:20 (the macvlan's) alone: its veth's other end is a port of the host's bridge
+  const dot = modelToNetDot(model, { only: new Set(['net:20']), onlyText: 'only blue <x>' });
+  const p = parts(dot);
+  assert.deepEqual(p.boxes, ['net-20 netns', 'net-10 netns context'], dot);
+  assert.deepEqual(
+    p.nodes.sort(),
+    ['if-net-10-5', 'if-net-10-8', 'if-net-20-2', 'if-net-20-3'],
+    "the port, its bridge; not the bridge's other port",
+  );
+  assert.deepEqual(p.edges.sort(), [
+    'if-net-10-5 if-net-10-8',
+    'if-net-10-8 if-net-20-2',
+    'if-net-20-3 if-net-20-2',
+  ]);
+  assert.match(dot, /1 more member not drawn/);
+  assert.match(dot, /only blue &lt;x&gt;: 1 network namespace and its wiring/);
+  assert.match(dot, /Faint boxes/);
+  // a chosen namespace with only lo is listed, and nothing is wired to it
+  const bare = parts(modelToNetDot(model, { only: new Set(['net:40']) }));
+  assert.deepEqual(bare.boxes, []);
+});
+
+test('only the host: a macvlan elsewhere on its device is a wire of the host too', () => {
+  const withChild: Model = {
+    ...model,
+    namespaces: [
+      ...model.namespaces,
+      ns(60, [lo, iface(4, 'mvc', 'macvlan', { parent: { index: 5, ns: 'net:10' } })]),
+    ],
+  };
+  const p = parts(modelToNetDot(withChild, { only: new Set(['net:10']) }));
+  assert.deepEqual(p.boxes, [
+    'net-10 netns',
+    'net-20 netns context',
+    'net-30 netns context',
+    'net-60 netns context',
+  ]);
+  // the peers' namespaces bring their eth0 only, not the macvlan on it
+  assert.ok(p.nodes.includes('if-net-20-2') && !p.nodes.includes('if-net-20-3'), p.nodes.join());
+  assert.ok(p.edges.includes('if-net-60-4 if-net-10-5'), p.edges.join('\n'));
+});

@@ -22,6 +22,7 @@ import {
   viewFilter,
   withScope,
   withType,
+  wiringOnly,
   type FilterState,
 } from '../../renderer/filter-state';
 import { enginesModel } from './fixtures/dot-models';
@@ -132,4 +133,46 @@ test("the bar's summary: what is shown of all, and why", () => {
       `^${sel.shown.size} of ${total} shown, ${total - sel.shown.size} hidden · no net · empty hidden`,
     ),
   );
+});
+
+test('the wiring: a start of its own (--net); network namespaces only, by scope and "hide empty" alone', () => {
+  const net = startFilter(false, true);
+  assert.ok(isDefault(net) && net.net);
+  assert.ok(!isDefault({ ...startFilter(false), net: true }), 'n from the hierarchy is a change');
+  assert.ok(!isDefault({ ...net, net: false }));
+  assert.ok(resetFilter({ ...net, net: false, hideEmpty: true }).net, 'reset goes back to --net');
+  // types and collapsed namespaces are the hierarchy's
+  const userKey = model.namespaces.find((n) => n.type === 'user')!.key;
+  const f: FilterState = { ...withType(net, 'net', false), collapsed: new Set([userKey]) };
+  const v = viewFilter(f);
+  assert.deepEqual([...v.types], ['net']);
+  assert.equal(v.collapsed.size, 0);
+  assert.match(String(toggleCollapse(net, userKey, g)), /wiring view collapses nothing/);
+  // everything drawn unless scoped or "hide empty"; then what the view keeps
+  const shown = selectView(g, viewFilter(withScope(net, 'e:docker'))).shown;
+  const docker = new Set(
+    model.namespaces
+      .filter((n) => n.type === 'net' && g.containersOf(n.key).some((c) => c.engine === 'docker'))
+      .map((n) => n.key),
+  );
+  assert.ok(docker.size > 0, 'the fixture has a docker network namespace');
+  assert.deepEqual([...shown].sort(), [...docker].sort());
+  assert.equal(wiringOnly(net, shown), undefined);
+  assert.equal(wiringOnly(withScope(net, 'e:docker'), shown), shown);
+  assert.equal(wiringOnly({ ...net, hideEmpty: true }, shown), shown);
+  // the bar says which graph, and that the model has no interfaces (this fixture has none)
+  const words = filterSummary(
+    withScope(net, 'e:docker'),
+    selectView(g, viewFilter(withScope(net, 'e:docker'))),
+    model,
+  );
+  assert.match(words, /^network wiring/);
+  assert.match(words, /no interfaces in this model/);
+  assert.match(
+    words,
+    new RegExp(
+      `${docker.size} of ${model.namespaces.filter((n) => n.type === 'net').length} network namespaces`,
+    ),
+  );
+  assert.match(words, /only all of docker .* and what it is wired to/);
 });
