@@ -239,10 +239,13 @@ export function linkOf(p: Buffer): RawLink | undefined {
   if (mtu !== undefined) l.mtu = mtu;
   const master = num(IFLA.MASTER);
   if (master) l.master = master;
-  const link = num(IFLA.LINK);
-  if (link && link !== index) l.link = link;
   const nsid = a.get(IFLA.LINK_NETNSID);
   if (nsid && nsid.length >= 4 && i32(nsid, 0) >= 0) l.linkNetnsid = i32(nsid, 0);
+  // a device's IFLA_LINK naming its own index is no link; in another namespace
+  // the same index is another device (a veth pair made by `ip link add ... netns`
+  // in two fresh namespaces has index 2 at both ends)
+  const link = num(IFLA.LINK);
+  if (link && (link !== index || l.linkNetnsid !== undefined)) l.link = link;
   return l;
 }
 

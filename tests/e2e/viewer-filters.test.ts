@@ -22,7 +22,7 @@ import { Engines } from '../helpers/engines';
 import { descendantsOf } from '../helpers/proc';
 import { inodeOf, needRoot, nsInode, Scene } from '../helpers/scene';
 import { launchViewer, ROOT, viewerSkip, viewTransform, type Viewer } from '../helpers/viewer';
-import { waitData } from '../helpers/viewer-ui';
+import { relaidOut, waitData } from '../helpers/viewer-ui';
 import type { PageDocument } from '../helpers/page-dom';
 
 // page.evaluate() callbacks run in the browser (see page-dom.ts)
@@ -58,19 +58,6 @@ async function drawn(page: Page): Promise<Drawn> {
     context: new Set(r.context.map(key)),
     folded: new Set(r.folded.map(key)),
   };
-}
-
-/** Do `action` and wait until the page has laid out and shown the graph again. */
-async function relaidOut(page: Page, action: () => Promise<unknown>): Promise<void> {
-  const before = Number(await page.evaluate(() => document.documentElement.dataset.layouts));
-  await action();
-  await page.waitForFunction(
-    (n) =>
-      Number(document.documentElement.dataset.layouts) > n &&
-      document.documentElement.dataset.state === 'ready',
-    before,
-    { polling: 50, timeout: 60_000 },
-  );
 }
 
 const svgIdOf = (key: string) => key.replace(':', '-');

@@ -317,3 +317,21 @@ export async function checkMarks(
     return { outlines: boxes.length + curves.length, off, seen };
   })()`);
 }
+
+/** Do `action` and wait until the page has laid out and shown the graph again. */
+export async function relaidOut(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const layouts = () => dataset(page).then((d) => Number(d.layouts));
+  const before = await layouts();
+  await action();
+  await page.waitForFunction(
+    (n) => {
+      const doc = (globalThis as unknown as { document: { documentElement: { dataset: Dataset } } })
+        .document;
+      const d = doc.documentElement.dataset;
+      return Number(d.layouts) > n && d.state === 'ready';
+    },
+    before,
+    // a guard against a hang: the wait ends on the page's state
+    { polling: 50, timeout: HANG_MS },
+  );
+}

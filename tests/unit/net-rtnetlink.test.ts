@@ -103,6 +103,10 @@ test('a veth with its peer in another namespace, a bridge member, a macvlan on a
   assert.deepEqual([local.link, local.linkNetnsid], [5, undefined]);
   // IFLA_LINK naming the link itself (a tun does): no parent
   assert.equal(linkOf(link(7, 'self', [attr(5, u32(7))]))!.link, undefined);
+  // the same index in another namespace is another device: a veth made between two
+  // fresh namespaces has index 2 at both ends
+  const twin = linkOf(link(2, 'vm0', [kind('veth'), attr(5, u32(2)), attr(37, u32(0))]))!;
+  assert.deepEqual([twin.link, twin.linkNetnsid], [2, 0]);
 });
 
 test('a hostile name keeps its bytes; malformed attributes end the parse, never throw', () => {
