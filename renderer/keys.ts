@@ -83,7 +83,7 @@ export const KEY_BINDINGS: readonly Binding[] = [
   {
     keys: ['/', 'Ctrl+F'],
     action: 'find',
-    help: 'find: an id, PID, process or user name, container, pod',
+    help: 'find: an id, PID, process or user name, container, pod, interface, MAC, address',
   },
   {
     keys: ['Escape'],
