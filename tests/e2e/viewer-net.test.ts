@@ -15,9 +15,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -324,6 +324,47 @@ test(
       });
     } finally {
       await viewer.close();
+    }
+  },
+);
+
+test(
+  'a snapshot without interfaces: n says why and stays; --net refuses it before a window opens',
+  { skip },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graphns-viewer-net-snap-'));
+    try {
+      const snap = join(dir, 'plain.json');
+      // graphns -J reads no interfaces (only --net and lsnetns do)
+      const json = execFileSync(process.execPath, [join(ROOT, 'dist/app/graphns.js'), '-J'], {
+        encoding: 'utf8',
+        maxBuffer: 256 << 20,
+      });
+      assert.ok(!json.includes('"interfaces"'), 'the plain snapshot has no interfaces');
+      writeFileSync(snap, json);
+      const refused = spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist/app/graphns.js'), '--open', snap, '--net', '--shell', 'browser'],
+        { encoding: 'utf8', timeout: HANG_MS },
+      );
+      assert.equal(refused.status, 1, refused.stderr);
+      assert.match(refused.stderr, /has no interfaces: take the snapshot with graphns --net -J/);
+      const viewer = await launchViewer(['--open', snap]);
+      try {
+        const { page } = viewer;
+        assert.equal((await dataset(page)).graph, 'hierarchy');
+        await page.keyboard.press('n');
+        await page
+          .locator('#status')
+          .filter({ hasText: 'no interfaces' })
+          .waitFor({ timeout: HANG_MS });
+        assert.equal((await dataset(page)).graph, 'hierarchy');
+        assert.equal(await page.locator('#f-net').isChecked(), false);
+      } finally {
+        await viewer.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   },
 );
