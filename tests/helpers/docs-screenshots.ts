@@ -3,14 +3,15 @@
  * the same scene every time (`npm run docs:screenshots`): the engines
  * fixture of the DOT tests (Docker with compose, podman with a pod,
  * containerd, LXC, nspawn, bubblewrap), all namespace types drawn, in the
- * browser shell at 1400x850. Run it after a change to the page's look, and
+ * browser shell at 1400x850; its network wiring (the same host with its
+ * bridges and veths) in the wiring view. Run it after a change to the page's look, and
  * look at the pictures before committing them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeModel } from '../../main/model';
-import { enginesModel } from '../unit/fixtures/dot-models';
+import { enginesModel, wiredModel } from '../unit/fixtures/dot-models';
 import { HEADLESS_ARGS, launchViewer, ROOT } from './viewer';
 import { clickElement, svgIdOf, waitData } from './viewer-ui';
 
@@ -55,6 +56,32 @@ try {
     console.log(`wrote ${join(docs, 'viewer-find.png')} and ${join(docs, 'viewer-details.png')}`);
   } finally {
     await viewer.close();
+  }
+
+  // the wiring view (graphns --net): the compose project's network namespace selected
+  const wired = wiredModel();
+  const wiredSnapshot = join(dir, 'wired.json');
+  writeFileSync(wiredSnapshot, serializeModel(wired));
+  const net = await launchViewer(['--open', wiredSnapshot, '--net'], {
+    GRAPHNS_BROWSER_ARGS: HEADLESS_ARGS.replace(/--window-size=\S+/, '--window-size=1400,850'),
+  });
+  try {
+    const { page } = net;
+    await page.setViewportSize({ width: 1400, height: 850 });
+    await page.waitForTimeout(800);
+    const web = wired.namespaces.find(
+      (n) =>
+        n.type === 'net' &&
+        n.interfaces?.some((i) => i.addresses.some((a) => a.address === '172.20.0.2')),
+    );
+    if (!web) throw new Error("the wired fixture lost web's network namespace");
+    await clickElement(page, `if-${svgIdOf(web.key)}-2`);
+    await waitData(page, 'details', web.key);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(docs, 'viewer-wiring.png') });
+    console.log(`wrote ${join(docs, 'viewer-wiring.png')}`);
+  } finally {
+    await net.close();
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
