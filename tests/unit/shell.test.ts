@@ -143,6 +143,8 @@ test('pipe: the privileged side accepts a rediscover request and nothing else', 
   assert.ok(parseGraphMessage(graph('')), 'without details');
   assert.ok(parseGraphMessage(graph(',"details":true')), 'with details');
   assert.equal(parseGraphMessage(graph(',"details":"yes"')), undefined, 'details not a boolean');
+  assert.ok(parseGraphMessage(graph(',"net":true')), 'the wiring');
+  assert.equal(parseGraphMessage(graph(',"net":1')), undefined, 'net not a boolean');
 });
 
 test('pipe: lines go through whole, split or joined', async () => {
