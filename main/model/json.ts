@@ -2,16 +2,17 @@
  * The one JSON form of the model, shared by every consumer: `--json`
  * output, the viewer's IPC payload and saved snapshots.
  *
- * `{ "format": "graphns-model", "version": 6, host, namespaces, processes,
- * containers, warnings }` (MODEL_VERSION); versions 1-5 are still read
+ * `{ "format": "graphns-model", "version": 7, host, namespaces, processes,
+ * containers, warnings }` (MODEL_VERSION); versions 1-6 are still read
  * (1: no containers, 2: no process users, 3: no container owners or outer
- * containers, 4: no engine instances, 5: no interfaces;
- * docs/JSON-FORMAT.md). parseModel()
+ * containers, 4: no engine instances, 5: no interfaces, 6: no id maps or
+ * capabilities; docs/JSON-FORMAT.md). parseModel()
  * checks everything it reads and names the first thing wrong
  * (`namespaces[3].owner: ...`), so a snapshot from elsewhere is either a
  * whole model or a clear error, never a half-read one.
  */
 import { NS_TYPES } from '../relations/constants';
+import { CAP_MASK_RE } from './capabilities';
 import { ENGINES, containerKeyOf } from './types';
 import type {
   BindMountRef,
@@ -20,6 +21,7 @@ import type {
   Engine,
   FdRef,
   HostInfo,
+  IdRange,
   LabelRef,
   Model,
   Namespace,
@@ -35,9 +37,9 @@ import type { LinkEnd, NetAddress, NetInterface } from './interfaces';
 /** The `format` field of every serialized model. */
 export const MODEL_FORMAT = 'graphns-model';
 /** The format version this code writes and reads. */
-export const MODEL_VERSION = 6;
+export const MODEL_VERSION = 7;
 /** Older versions this code still reads. */
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6];
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6, 7];
 
 /** A snapshot that is not a model this version can read. */
 export class ModelFormatError extends Error {
@@ -183,6 +185,7 @@ const HOST_KEYS = keys<HostInfo>(
   'nsidSupported',
   'userns',
   'pidns',
+  'capLastCap',
 );
 const NS_KEYS = keys<Namespace>(
   'key',
@@ -200,7 +203,10 @@ const NS_KEYS = keys<Namespace>(
   'mounts',
   'label',
   'interfaces',
+  'uidMap',
+  'gidMap',
 );
+const RANGE_KEYS = keys<IdRange>('inside', 'outside', 'count');
 const IF_KEYS = keys<NetInterface>(
   'index',
   'name',
@@ -229,6 +235,9 @@ const PROCESS_KEYS = keys<Process>(
   'container',
   'uid',
   'user',
+  'capEff',
+  'capPrm',
+  'capBnd',
 );
 const CONTAINER_KEYS = keys<Container>(
   'key',
@@ -262,6 +271,7 @@ function host(v: Json, base: string): HostInfo {
   bool(o.nsidSupported, base, 'nsidSupported');
   opt(o, base, 'userns', key);
   opt(o, base, 'pidns', key);
+  opt(o, base, 'capLastCap', capNumber);
   only(o, HOST_KEYS);
   return o as unknown as HostInfo;
 }
@@ -323,6 +333,48 @@ function netInterface(i: Obj, path: string): void {
   only(i, IF_KEYS);
 }
 
+/** A capability number: 0 to 63 (the kernel's sets are 64 bits). */
+function capNumber(v: Json, base: string, field: string): void {
+  if (int(v, base, field) > 63) fail(at(base, field), `not a capability number (0-63): ${v}`);
+}
+
+/** A capability set: the kernel's 16 lowercase hex digits (`000001ffffffffff`). */
+function capMask(v: Json, base: string, field: string): void {
+  if (!CAP_MASK_RE.test(str(v, base, field)))
+    fail(at(base, field), `not 16 lowercase hex digits: ${describeValue(v)}`);
+}
+
+/** The most ranges a map may have (the kernel's UID_GID_MAP_MAX_EXTENTS). */
+const MAX_RANGES = 340;
+/** Ids are 32-bit, and (uid_t)-1 is none: a range's first + count stays at most this. */
+const MAX_ID = 4294967295;
+
+/**
+ * One range of a map, as the kernel accepts it: 1 to 2^32-1 ids, the
+ * inside ones not wrapping 32 bits. Outside, only the start is the
+ * kernel's to vouch for (it maps a range's first id into the reader's
+ * namespace, 4294967295 when it has none there): checked for 32 bits.
+ */
+function idRange(r: Obj, path: string): void {
+  const inside = int(r.inside, path, 'inside');
+  const outside = int(r.outside, path, 'outside');
+  const count = int(r.count, path, 'count');
+  if (count === 0 || count > MAX_ID) fail(`${path}.count`, `not 1 to ${MAX_ID}: ${count}`);
+  if (inside + count > MAX_ID) fail(path, `runs past id ${MAX_ID} inside`);
+  if (outside > MAX_ID) fail(`${path}.outside`, `not a 32-bit id: ${outside}`);
+  only(r, RANGE_KEYS);
+}
+
+/** A user namespace's uid or gid map: at most MAX_RANGES ranges. */
+function idMap(o: Obj, base: string, field: string): void {
+  if (o[field] === undefined) return;
+  if (o.type !== 'user') fail(`${base}.${field}`, 'only a user namespace has id maps');
+  const a = arr(o[field], base, field);
+  if (a.length > MAX_RANGES)
+    fail(`${base}.${field}`, `more than ${MAX_RANGES} ranges (${a.length})`);
+  objs(o, base, field, idRange);
+}
+
 function namespace(v: Json, base: string): Namespace {
   const o = obj(v, base);
   const k = key(o.key, base, 'key');
@@ -348,6 +400,8 @@ function namespace(v: Json, base: string): Namespace {
     if (type !== 'net') fail(`${base}.interfaces`, 'only a network namespace has interfaces');
     objs(o, base, 'interfaces', netInterface);
   }
+  idMap(o, base, 'uidMap');
+  idMap(o, base, 'gidMap');
   only(o, NS_KEYS);
   return o as unknown as Namespace;
 }
@@ -369,6 +423,9 @@ function processEntry(v: Json, base: string): Process {
   opt(o, base, 'container', containerKey);
   opt(o, base, 'uid', int);
   opt(o, base, 'user', str);
+  opt(o, base, 'capEff', capMask);
+  opt(o, base, 'capPrm', capMask);
+  opt(o, base, 'capBnd', capMask);
   only(o, PROCESS_KEYS);
   return o as unknown as Process;
 }

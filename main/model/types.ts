@@ -82,6 +82,31 @@ export interface Namespace {
    * option: lsnetns); absent when not asked or out of reach.
    */
   interfaces?: NetInterface[];
+  /**
+   * User namespaces: the uid map, one range per line of /proc/PID/uid_map
+   * of a process (or thread) inside, in the kernel's order. `outside` is as
+   * the kernel shows it to the scanner: in the scanner's own user namespace
+   * (the parent's ids when the scanner sits in this very namespace), and
+   * 4294967295 where the id has no mapping there. Empty: no map written yet.
+   * Absent where no process or thread of it was in reach (a namespace only
+   * an fd or a bind mount holds, or a hidden one: the kernel shows a map
+   * only through a task inside it), and in snapshots before version 7.
+   */
+  uidMap?: IdRange[];
+  /** User namespaces: the gid map, as `uidMap`. */
+  gidMap?: IdRange[];
+}
+
+/**
+ * One range of a user namespace's uid or gid map: ids `inside` to
+ * `inside + count - 1` in the namespace are `outside` to
+ * `outside + count - 1` outside it (a line `inside outside count` of
+ * /proc/PID/uid_map).
+ */
+export interface IdRange {
+  inside: number;
+  outside: number;
+  count: number;
 }
 
 /**
@@ -205,6 +230,16 @@ export interface Process {
   uid?: number;
   /** The uid's user name through NSS; absent when it has none. */
   user?: string;
+  /**
+   * Capability sets of its main thread, as /proc/PID/status states them
+   * (CapEff, CapPrm, CapBnd): 16 lowercase hex digits, the 64-bit mask,
+   * bit N capability N (capabilities.ts names them). They hold in the
+   * process's own user namespace (`ns.user`) and the ones below it, never
+   * above. Absent when unread, and in snapshots before version 7.
+   */
+  capEff?: string;
+  capPrm?: string;
+  capBnd?: string;
 }
 
 /** Facts about the host and the scan. */
@@ -221,6 +256,12 @@ export interface HostInfo {
   pidns?: NsKey;
   /** Whether the kernel answered NS_GET_ID. */
   nsidSupported: boolean;
+  /**
+   * The highest capability number the scanned kernel knows
+   * (/proc/sys/kernel/cap_last_cap): a full set is bits 0 to it. Absent
+   * when unread, and in snapshots before version 7.
+   */
+  capLastCap?: number;
 }
 
 /** Everything one discovery saw. */

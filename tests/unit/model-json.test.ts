@@ -104,7 +104,7 @@ test('serialize then parse gives the same model', () => {
   const m = model();
   const text = serializeModel(m);
   assert.equal(JSON.parse(text).format, 'graphns-model');
-  assert.equal(JSON.parse(text).version, 6);
+  assert.equal(JSON.parse(text).version, 7);
   assert.deepEqual(parseModel(text), m);
   assert.deepEqual(parseModel(serializeModel(m, 2)), m);
 });
@@ -160,8 +160,8 @@ test('bad snapshots are refused with the reason', () => {
   bad((d) => (d.format = 'lsns'), /^format: expected "graphns-model", found "lsns"/);
   bad((d) => delete d.format, /^format: .*found nothing/);
   bad(
-    (d) => (d.version = 7),
-    /^version: this graphns reads versions 1, 2, 3, 4, 5, 6, the snapshot is version 7/,
+    (d) => (d.version = 8),
+    /^version: this graphns reads versions 1, 2, 3, 4, 5, 6, 7, the snapshot is version 8/,
   );
   bad((d) => (d.processes[0].uid = -1), /^processes\[0\]\.uid: not a non-negative integer/);
   bad((d) => (d.processes[0].user = 7), /^processes\[0\]\.user: not a string/);
