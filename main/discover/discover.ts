@@ -10,6 +10,7 @@
  *   5. hierarchy  owners and parents by ioctl, adding hidden user/PID namespaces   hierarchy.ts
  *   6. owners     user names for owner uids (and processes' uids), through NSS   users.ts
  *   7. labels     the most senior process of each namespace   labels.ts
+ *      id maps    each user namespace's uid and gid map, through its label process   idmaps.ts
  *   8. containers /proc/PID/cgroup (read in step 1) and the engines' own state files   containers/
  *
  * A live system races the scan: processes exit, zombies have no links,
@@ -29,6 +30,7 @@ import { CgroupTrust } from './containers/delegation';
 import { scanFds, type FdMemo } from './fds';
 import { HeldFiles } from './held';
 import { resolveHierarchy, type HierarchyTally } from './hierarchy';
+import { readIdMaps, type MapsMemo } from './idmaps';
 import { readInterfaces } from './interfaces';
 import { assignLabels } from './labels';
 import { memoOf, remember, type NsFacts, type ScanMemo } from './memo';
@@ -143,7 +145,8 @@ export function scanOnce(options: ScanOptions, series?: SeriesState): Model {
     : undefined;
   const containers = found.cgroups ? findContainers(scan, found, texts) : [];
   if (options.net) readInterfaces(scan.registry.entries.values(), scan.warnings);
-  const model = modelOf(scan, found.processes, containers, nsidSupported);
+  const maps = scan.held ? new Map<NsKey, MapsMemo>() : undefined;
+  const model = modelOf(scan, found.processes, containers, nsidSupported, maps);
   if (scan.held) {
     scan.held.endScan();
     remember(model, {
@@ -154,6 +157,7 @@ export function scanOnce(options: ScanOptions, series?: SeriesState): Model {
       texts: texts!.next,
       procs: reuse!.procs,
       facts: learnt!,
+      maps: maps!,
       nsidSupported,
       at: performance.now(),
       stats: {
@@ -249,15 +253,22 @@ function cgroupTrust(proc: string): CgroupTrust {
   });
 }
 
-/** Step 7 and the model: labels, everything in the model's order, the host and the vantage point. */
+/**
+ * Step 7 and the model: labels, the user namespaces' id maps (through the
+ * labels), everything in the model's order, the host and the vantage point.
+ * `maps` receives what the next scan of a series may reuse.
+ */
 function modelOf(
   scan: Scan,
   processes: Process[],
   containers: Container[],
   nsidSupported: boolean,
+  maps: Map<NsKey, MapsMemo> | undefined,
 ): Model {
   const namespaces = sortedEntries(scan.registry);
   assignLabels(namespaces, new Map(processes.map((p) => [p.pid, p])));
+  readIdMaps(namespaces, scan.proc, scan.warnings, scan.last?.maps, maps);
+  const capLastCap = readCapLastCap(scan.proc);
   const self = (t: NsTypeName): NsKey | undefined => {
     try {
       const key = readNsLink(`${scan.proc}/self/ns/${t}`).key;
@@ -277,12 +288,27 @@ function modelOf(
       ...(userns ? { userns } : {}),
       ...(pidns ? { pidns } : {}),
       nsidSupported,
+      ...(capLastCap !== undefined ? { capLastCap } : {}),
     },
     namespaces,
     processes,
     containers,
     warnings: scan.warnings.lines(),
   };
+}
+
+/**
+ * The highest capability number the kernel knows (a full set is bits 0 to
+ * it), or undefined where unreadable or not a capability number.
+ */
+function readCapLastCap(proc: string): number | undefined {
+  try {
+    const text = readProcFile(`${proc}/sys/kernel/cap_last_cap`, 'whole').toString('latin1');
+    const n = /^(\d{1,2})\n?$/.exec(text);
+    return n && Number(n[1]) <= 63 ? Number(n[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The registry's namespaces in the model's order (model/order.ts), their lists sorted too. */

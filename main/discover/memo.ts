@@ -27,6 +27,10 @@
  *   sits in it (the process held it all along), when its parent or owner
  *   is reused that way, or when NS_GET_ID (unique since boot) answers the
  *   id the memo has.
+ * - A user namespace's uid and gid maps are reused when NS_GET_ID proves
+ *   it the same and both were written: a map is written once, never
+ *   changed (idmaps.ts). A process's uid and capability sets are reused
+ *   with its name: credentials change only by the task's own calls.
  * - Engine state files are reused while stat() shows the same device,
  *   inode, size, mtime and ctime, and only when their ctime was over a
  *   second old when read (containers/live-context.ts says why).
@@ -45,6 +49,8 @@ import type { Model, NsKey, NsTypeName } from '../model/types';
 import type { TextCache } from './containers';
 import type { FdMemo } from './fds';
 import type { HeldFiles } from './held';
+import type { MapsMemo } from './idmaps';
+import type { StatusFacts } from './procfs';
 
 /** One process as the last scan read it, when it was reusable. */
 export interface ProcMemo {
@@ -53,8 +59,12 @@ export interface ProcMemo {
   comm: string;
   /** The model's name, from the command line. */
   name: string;
-  /** Its effective uid (a process at rest cannot change it). */
-  uid?: number;
+  /**
+   * Its effective uid and capability sets: a process at rest cannot change
+   * them (credentials change only by the task's own calls: setuid, capset,
+   * execve, setns, prctl).
+   */
+  status: StatusFacts;
   /** The /proc/PID/schedstat text, read before the stat line. */
   sched: string;
   /** Its links as read: index into LINKS, key, inode. */
@@ -87,6 +97,8 @@ export interface ScanMemo {
   procs: ReadonlyMap<number, ProcMemo>;
   /** Namespaces whose relations were resolved cleanly, by key. */
   facts: ReadonlyMap<NsKey, NsFacts>;
+  /** User namespaces' id maps, both written, with the 64-bit id that proves a namespace the same. */
+  maps: ReadonlyMap<NsKey, MapsMemo>;
   nsidSupported: boolean;
   /** When the scan ended (performance.now()). */
   at: number;

@@ -1,7 +1,7 @@
 /**
- * Step 1 of discovery: every process, its name, parent, start time, user
- * and namespaces (`/proc/PID/ns/*` and the two `*_for_children` links),
- * and its cgroup lines for the containers step.
+ * Step 1 of discovery: every process, its name, parent, start time, user,
+ * capabilities and namespaces (`/proc/PID/ns/*` and the two
+ * `*_for_children` links), and its cgroup lines for the containers step.
  *
  * In a series (memo.ts), a process proven at rest since the last scan
  * (rest.ts) keeps its links and name from that scan, and the files read
@@ -16,13 +16,14 @@ import type { ProcMemo, ScanMemo } from './memo';
 import {
   listIds,
   parseStat,
-  parseStatusEuid,
+  parseStatusFacts,
   processName,
   readNsLink,
   readProcView,
   type NsLink,
   type ReadStop,
   type Stat,
+  type StatusFacts,
 } from './procfs';
 import { MAX_REFS, type Entry, type Registry } from './registry';
 import { readSched, RUNNING_STATES, unchangedSince } from './rest';
@@ -66,7 +67,8 @@ export interface ProcessesFound {
 interface Head {
   stat: Stat;
   name: string;
-  uid: number | undefined;
+  /** Its effective uid and capability sets (/proc/PID/status). */
+  status: StatusFacts;
   /** The last scan's memo of it, when it provably did not run since. */
   prev: ProcMemo | undefined;
   /** Its schedstat line, when it can prove rest next time. */
@@ -127,9 +129,12 @@ class ProcessScan {
     const dir = `${this.proc}/${pid}`;
     const head = this.#head(pid, dir);
     if (!head) return;
-    const { stat, name, uid, prev } = head;
+    const { stat, name, status, prev } = head;
     const p: Process = { pid, ppid: stat.ppid, name, start: stat.start, ns: {} };
-    if (uid !== undefined) p.uid = uid;
+    if (status.uid !== undefined) p.uid = status.uid;
+    if (status.capEff !== undefined) p.capEff = status.capEff;
+    if (status.capPrm !== undefined) p.capPrm = status.capPrm;
+    if (status.capBnd !== undefined) p.capBnd = status.capBnd;
     if (stat.threads > 1) this.found.multiThreaded.add(pid);
     if (this.found.cgroups) this.#cgroups(dir, p);
     if (prev) this.#restLinks(p, dir, prev);
@@ -138,15 +143,15 @@ class ProcessScan {
   }
 
   /**
-   * Its stat line, name and uid: the name from the last scan when it
-   * provably did not run since (no exec, no new title), else its cmdline.
+   * Its stat line, name, uid and capabilities: name, uid and capabilities
+   * from the last scan when it provably did not run since (no exec, no new
+   * title, no credential change), else read now.
    */
   #head(pid: number, dir: string): Head | undefined {
     // before the stat line: whatever the process does after this read shows next time
     const sched = this.reuse ? readSched(dir, this.#read) : undefined;
-    const owner: { uid?: number } = {};
     try {
-      const stat = parseStat(this.#read(`${dir}/stat`, 'whole', owner));
+      const stat = parseStat(this.#read(`${dir}/stat`, 'whole'));
       let prev = sched !== undefined ? this.reuse!.last?.procs.get(pid) : undefined;
       if (
         prev &&
@@ -154,7 +159,7 @@ class ProcessScan {
       )
         prev = undefined;
       const name = prev?.name ?? processName(readProcView(`${dir}/cmdline`, 'nul'), stat.comm);
-      return { stat, name, uid: effectiveUid(dir, owner.uid, prev), prev, sched };
+      return { stat, name, status: prev?.status ?? this.#status(dir), prev, sched };
     } catch (err) {
       if (!isVanished(err)) this.warnings.addError('cannot read process', `pid ${pid}`, err);
       return undefined;
@@ -172,8 +177,24 @@ class ProcessScan {
     reuse.reused.add(p.pid);
   }
 
+  /**
+   * Its effective uid and capability sets, from /proc/PID/status: the one
+   * file read per process for them. The uid is not taken from the owner
+   * of its /proc files, which is root for a process that is not dumpable
+   * (a daemon that dropped privileges, anything after a credential change:
+   * lsns shows those as root).
+   */
+  #status(dir: string): StatusFacts {
+    try {
+      // printed whole at the first read (single_open)
+      return parseStatusFacts(this.#read(`${dir}/status`, 'whole'));
+    } catch {
+      return {}; // gone since its stat line: kept as read, without a uid or capabilities
+    }
+  }
+
   /** Its links as they read now; remembered for the next scan when it was at rest and read cleanly. */
-  #readLinks(p: Process, dir: string, { stat, name, uid, sched }: Head): void {
+  #readLinks(p: Process, dir: string, { stat, name, status, sched }: Head): void {
     let failed: unknown;
     const links: [number, NsKey, number][] = [];
     for (let index = 0; index < LINKS.length; index++) {
@@ -192,7 +213,14 @@ class ProcessScan {
     if (failed !== undefined && stat.state !== 'Z')
       this.warnings.addError('cannot read namespaces', who(p), failed);
     if (sched !== undefined && failed === undefined && atRest(stat)) {
-      this.reuse!.procs.set(p.pid, { start: stat.start, comm: stat.comm, name, uid, sched, links });
+      this.reuse!.procs.set(p.pid, {
+        start: stat.start,
+        comm: stat.comm,
+        name,
+        status,
+        sched,
+        links,
+      });
     }
   }
 
@@ -248,28 +276,4 @@ function noteLink(
   } else return;
   // the path only while it is kept: the host's namespaces have every process in them
   if (entry.refs.length < MAX_REFS) entry.refs.push(`${dir}/ns/${link}`);
-}
-
-/**
- * A process's effective uid. The owner of its /proc files, read with the
- * stat line at the cost of one fstat, is that uid, except for a process
- * that is not dumpable (a daemon that dropped privileges, anything after a
- * credential change), whose files belong to root; lsns shows such a
- * process as root. So an owner of 0 is confirmed from /proc/PID/status,
- * unless the last scan read it for this very process, still at rest.
- */
-function effectiveUid(dir: string, owner: number | undefined, prev: ProcMemo | undefined) {
-  if (owner === undefined) return undefined;
-  if (owner !== 0) return owner;
-  if (prev?.uid !== undefined) return prev.uid;
-  try {
-    // printed whole at the first read (single_open); only its Uid line is decoded
-    const status = readProcView(`${dir}/status`, 'whole');
-    const at = status.indexOf('\nUid:\t');
-    if (at < 0) return undefined;
-    const eol = status.indexOf(0x0a, at + 1);
-    return parseStatusEuid(status.toString('latin1', at + 1, eol < 0 ? status.length : eol + 1));
-  } catch {
-    return undefined; // gone since its stat line: kept as read, without a uid
-  }
 }

@@ -268,13 +268,67 @@ export function parseStatusEuid(status: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** What discovery takes from /proc/PID/status: the effective uid and three capability sets. */
+export interface StatusFacts {
+  uid?: number;
+  /** CapEff, CapPrm, CapBnd: 16 lowercase hex digits, as the kernel prints them. */
+  capEff?: string;
+  capPrm?: string;
+  capBnd?: string;
+}
+
+const CAP_LINES = [
+  ['\nCapPrm:\t', 'capPrm'],
+  ['\nCapEff:\t', 'capEff'],
+  ['\nCapBnd:\t', 'capBnd'],
+] as const;
+
+/**
+ * The effective uid and the capability sets in a /proc/PID/status text,
+ * each only when its line has exactly the kernel's form (`Uid:` four
+ * decimal ids; `CapEff:` 16 lowercase hex digits, `%016llx`); a field
+ * missing or malformed is left out. Lines are found by their `\n` and
+ * label: the one line a process names (`Name:`, the first) is printed
+ * with its newlines escaped, so no name can fake another line.
+ */
+export function parseStatusFacts(status: Buffer): StatusFacts {
+  const facts: StatusFacts = {};
+  const uidAt = status.indexOf('\nUid:\t');
+  if (uidAt >= 0) {
+    const eol = status.indexOf(0x0a, uidAt + 1);
+    const uid = parseStatusEuid(
+      status.toString('latin1', uidAt + 1, eol < 0 ? status.length : eol + 1),
+    );
+    if (uid !== undefined) facts.uid = uid;
+  }
+  for (const [label, field] of CAP_LINES) {
+    const at = status.indexOf(label, uidAt < 0 ? 0 : uidAt);
+    if (at < 0) continue;
+    const from = at + label.length;
+    // 16 hex digits, then the end of the line (or of the text)
+    if (from + 16 > status.length || (from + 16 < status.length && status[from + 16] !== 0x0a))
+      continue;
+    const hex = status.toString('latin1', from, from + 16);
+    if (HEX16.test(hex)) facts[field] = hex;
+  }
+  return facts;
+}
+const HEX16 = /^[0-9a-f]{16}$/;
+
 /**
  * Read an open /proc file into `into` (grown when the file fills it),
  * stopping as `stop` says; from offset 0 with `fromStart` (pread: a held
  * fd read again), else from the file position. A view of the buffer,
- * valid until the next read into it.
+ * valid until the next read into it. A file longer than `limit` bytes
+ * throws (a procfs that is no kernel's: a test's, or a mount in its place).
  */
-export function readFdView(fd: number, stop: ReadStop, fromStart: boolean, into: Scratch): Buffer {
+export function readFdView(
+  fd: number,
+  stop: ReadStop,
+  fromStart: boolean,
+  into: Scratch,
+  limit = Infinity,
+): Buffer {
   let len = 0;
   for (;;) {
     if (len === into.buf.length) {
@@ -286,6 +340,7 @@ export function readFdView(fd: number, stop: ReadStop, fromStart: boolean, into:
     const n = readSync(fd, into.buf, len, room, fromStart ? len : null);
     if (n === 0) break;
     len += n;
+    if (len > limit) throw new Error(`longer than ${limit} bytes`);
     if (stop === 'eof') continue;
     if (n < room) break;
     if (stop === 'nul' && into.buf.subarray(len - n, len).includes(0)) break;
