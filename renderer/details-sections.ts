@@ -78,7 +78,35 @@ export function namespacePart(
     const who = ns.ownerName !== undefined ? ` (${esc(ns.ownerName)})` : ' (no user name)';
     fact(top, 'created by', `uid ${ns.ownerUid}${who}`);
   }
+  if (d.idMaps) idMapFacts(top, d.idMaps, links);
   ownerAndParent(top, d, links);
+}
+
+/**
+ * A user namespace's uid and gid maps (who is root where), a range a
+ * line as `inside -> outside`, the outside ids in the namespace named
+ * below them; or why they are not known. Numbers only: nothing here
+ * comes from a name.
+ */
+function idMapFacts(top: HTMLElement, m: NonNullable<NsDetails['idMaps']>, links: DetailsLinks) {
+  if ('unknown' in m) {
+    fact(top, 'id maps', m.unknown);
+    return;
+  }
+  for (const [label, lines, id] of [
+    ['uid map', m.uid, 'uid'],
+    ['gid map', m.gid, 'gid'],
+  ] as const) {
+    const row = h('div', 'idmap');
+    row.dataset.map = id;
+    row.append(...lines.map((line) => h('div', undefined, line)));
+    fact(top, label, row);
+  }
+  if (m.outsideIn !== undefined) {
+    const note = h('div', 'note', 'inside -> outside; outside as ids of ');
+    note.append(links.link(m.outsideIn));
+    fact(top, '', note);
+  }
 }
 
 /** The nsenter line entering it, to copy (the viewer never runs it), or why there is none. */
@@ -132,7 +160,26 @@ export function belongsParts(body: HTMLElement, d: NsDetails, text: ContainerTex
   }
 }
 
-/** Its processes: PID, name, and user and container where the model has them. */
+/**
+ * A process's effective capabilities in its own user namespace (`all`,
+ * `none`, `all but …`, names), that namespace when it is not the one the
+ * panel is about, and a bold `host` on a process that holds capabilities
+ * in the host's (initial) user namespace.
+ */
+function capsCell(p: ProcessRow): HTMLElement {
+  const td = h('td', 'caps', p.caps ?? '');
+  // `user:[4026532176]`, the form ids take everywhere (keys are checked `type:digits`)
+  if (p.capsIn !== undefined) td.append(h('span', 'note', ` in ${p.capsIn.replace(':', ':[')}]`));
+  if (p.hostCaps) {
+    const mark = h('strong', 'host-caps', ' host');
+    mark.title = "holds capabilities in the host's (initial) user namespace";
+    td.append(mark);
+    td.dataset.hostCaps = 'yes';
+  }
+  return td;
+}
+
+/** Its processes: PID, name, and user, capabilities and container where the model has them. */
 export function processesPart(body: HTMLElement, g: ModelGraph, d: NsDetails): void {
   if (d.processes.length === 0) return;
   const table = h('table', 'procs');
@@ -141,10 +188,13 @@ export function processesPart(body: HTMLElement, g: ModelGraph, d: NsDetails): v
   const inContainer = d.processes.some((p) => p.container !== undefined);
   // a user column where the model has uids (a snapshot older than model v3 has none)
   const withUser = d.processes.some((p) => p.uid !== undefined);
+  // capabilities where the model has them (a snapshot older than model v7 has none)
+  const withCaps = d.processes.some((p) => p.caps !== undefined);
   const columns = [
     'PID',
     'name',
     ...(withUser ? ['user'] : []),
+    ...(withCaps ? ['capabilities'] : []),
     ...(inContainer ? ['container'] : []),
   ];
   for (const c of columns) head.append(h('th', undefined, c));
@@ -156,6 +206,7 @@ export function processesPart(body: HTMLElement, g: ModelGraph, d: NsDetails): v
     const c = p.container !== undefined ? g.containerByKey.get(p.container) : undefined;
     tr.append(h('td', 'pid', String(p.pid)), h('td', 'name', esc(p.name)));
     if (withUser) tr.append(h('td', 'user', userText(p)));
+    if (withCaps) tr.append(capsCell(p));
     if (inContainer) tr.append(h('td', 'container', c ? esc(containerName(c)) : ''));
     return tr;
   };

@@ -14,8 +14,10 @@ import type {
   PodRef,
   TaskRef,
 } from '../model/types';
+import { hasHostCaps, KNOWN_LAST_CAP } from '../model/capabilities';
 import { byDisplay, netnsNames } from './containers';
 import { nsId } from './holder';
+import { capsText, mapsUnknown, mapText, rangeText } from './idmaps';
 import { nsenterLine, type NsenterLine } from './nsenter';
 import { podKey } from '../model/containers';
 
@@ -28,7 +30,28 @@ export interface ProcessRow {
   user?: string;
   /** Its container's key, when it runs in one. */
   container?: Container['key'];
+  /**
+   * Its effective capabilities in its own user namespace, in few words
+   * (idmaps.ts capsText: `all`, `none`, `all but …`, names); absent where
+   * the model has no capability sets (a snapshot before format 7).
+   */
+  caps?: string;
+  /** Its user namespace, when that is not the one the shown namespace belongs to (itself, or its owner). */
+  capsIn?: NsKey;
+  /** It holds capabilities in the host's (initial) user namespace. */
+  hostCaps: boolean;
 }
+
+/** A user namespace's maps as the panel lists them, or why it has none. */
+export type IdMapsDetails =
+  | {
+      /** A range a line (`0-65535 -> 100000-165535`), or one line for a whole map (`all (identity)`, `none written yet`). */
+      uid: string[];
+      gid: string[];
+      /** The user namespace the outside ids are in: the scanner's (the parent, when the scanner is in this one). */
+      outsideIn?: NsKey;
+    }
+  | { unknown: string };
 
 /** The panel's facts about one namespace. */
 export interface NsDetails {
@@ -54,6 +77,27 @@ export interface NsDetails {
   mounts: BindMountRef[];
   netns: string[];
   nsenter: NsenterLine;
+  /** User namespaces: the uid and gid maps. */
+  idMaps?: IdMapsDetails;
+}
+
+/** A map's lines for the panel: each range, or mapText's one line for a whole or empty map. */
+function mapLines(map: NonNullable<Namespace['uidMap']>): string[] {
+  const whole = mapText(map);
+  return map.length <= 1 || whole === 'all (identity)' ? [whole] : map.map(rangeText);
+}
+
+/** A user namespace's maps for the panel. */
+function idMapsOf(g: ModelGraph, ns: Namespace): IdMapsDetails {
+  if (!ns.uidMap && !ns.gidMap) return { unknown: mapsUnknown(ns) };
+  const scanner = g.model.host.userns;
+  // the kernel shows the outside ids in the reader's namespace, or in the parent's when it reads its own
+  const outsideIn = scanner === ns.key ? ns.parent : scanner;
+  return {
+    uid: ns.uidMap ? mapLines(ns.uidMap) : ['not read'],
+    gid: ns.gidMap ? mapLines(ns.gidMap) : ['not read'],
+    ...(outsideIn !== undefined ? { outsideIn } : {}),
+  };
 }
 
 function foundText(ns: Namespace): string {
@@ -79,13 +123,20 @@ export function nsDetails(g: ModelGraph, key: NsKey): NsDetails | undefined {
   const containers = [...g.containersOf(key)].sort(byDisplay);
   const pods = new Map<string, PodRef>();
   for (const c of containers) if (c.pod) pods.set(podKey(c.pod), c.pod);
+  const lastCap = g.model.host.capLastCap ?? KNOWN_LAST_CAP;
+  // the user namespace the shown one belongs to: its processes' capabilities are mostly there
+  const userContext = ns.type === 'user' ? ns.key : ns.owner;
   const processes = ns.pids.map((pid): ProcessRow => {
     const p = g.byPid.get(pid);
-    if (!p) return { pid, name: '' };
-    const row: ProcessRow = { pid, name: p.name };
+    if (!p) return { pid, name: '', hostCaps: false };
+    const row: ProcessRow = { pid, name: p.name, hostCaps: hasHostCaps(p) };
     if (p.uid !== undefined) row.uid = p.uid;
     if (p.user !== undefined) row.user = p.user;
     if (p.container !== undefined) row.container = p.container;
+    if (p.capEff !== undefined) {
+      row.caps = capsText(p.capEff, lastCap);
+      if (p.ns.user !== undefined && p.ns.user !== userContext) row.capsIn = p.ns.user;
+    }
     return row;
   });
   return {
@@ -112,5 +163,6 @@ export function nsDetails(g: ModelGraph, key: NsKey): NsDetails | undefined {
     mounts: ns.mounts,
     netns: netnsNames(ns),
     nsenter: nsenterLine(g, ns),
+    ...(ns.type === 'user' ? { idMaps: idMapsOf(g, ns) } : {}),
   };
 }

@@ -48,6 +48,7 @@ import {
   type Marks,
 } from './containers';
 import { holderOf, nsId } from './holder';
+import { dotMapText } from './idmaps';
 import type { ViewSelection } from './view';
 
 /** What to draw. */
@@ -210,6 +211,9 @@ function nodeLine(g: ModelGraph, w: ContainerWords, ns: Namespace, view?: ViewSe
     const who = ns.ownerName !== undefined ? ` ${dotText(ns.ownerName)}` : '';
     lines.push(`<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}">uid ${ns.ownerUid}${who}</FONT>`);
   }
+  // who is root where: the uid map's first range, where one is known and is news (idmaps.ts)
+  const map = ns.type === 'user' ? dotMapText(ns) : undefined;
+  if (map) lines.push(`<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}">${dotText(map)}</FONT>`);
   // every non-user namespace has an owner; not seeing it is worth saying (unprivileged scans)
   if (ns.type !== 'user' && (ns.owner === undefined || !g.byKey.has(ns.owner))) {
     lines.push(`<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}">owner not visible</FONT>`);

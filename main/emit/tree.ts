@@ -25,11 +25,16 @@ import { sortedNamespaces } from '../model/order';
 import type { Namespace, NsTypeName } from '../model/types';
 import { containerWords, netnsWords, type ContainerWords, type Marks } from './containers';
 import { holderOf, nsId } from './holder';
+import { mapsLine, mapsUnknown } from './idmaps';
 import { endOf } from './wires';
 
 /** Options for the tree text. */
 export interface TreeOptions {
-  /** lsuserns -d: list the non-user namespaces each user namespace owns. */
+  /**
+   * lsuserns -d: each user namespace's uid and gid maps at the end of its
+   * line (`maps uid/gid 0-65535 -> 100000-165535`), and the non-user
+   * namespaces it owns below it.
+   */
   details?: boolean;
   /** Colour namespace ids by type with ANSI escapes. */
   color?: boolean;
@@ -103,9 +108,15 @@ function belongs(ns: Namespace, w: ContainerWords, color: boolean | undefined): 
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
+/** ` maps uid/gid 0-65535 -> 100000-165535` (lsuserns -d), or why they are not known: idmaps.ts's words. */
+function mapsText(ns: Namespace): string {
+  return ` maps ${mapsLine(ns) ?? mapsUnknown(ns)}`;
+}
+
 function userLine(ns: Namespace, g: ModelGraph, w: ContainerWords, o: TreeOptions): string {
   const owner = ownerText(ns);
-  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w, o.color)}${owner ? ` owner ${owner}` : ''}`;
+  const maps = o.details ? mapsText(ns) : '';
+  return `${id(ns, !!o.color)} ${holder(ns, g)}${belongs(ns, w, o.color)}${owner ? ` owner ${owner}` : ''}${maps}`;
 }
 
 function pidLine(ns: Namespace, g: ModelGraph, w: ContainerWords, o: TreeOptions): string {
