@@ -34,12 +34,18 @@ export interface Dump {
   cut: boolean;
 }
 
+/**
+ * One answer datagram (the kernel sends dump parts of at most 32 KiB),
+ * shared by every socket: reads are synchronous and what is kept of an
+ * answer is copied out before the next read (#dump), so one buffer does,
+ * where one per socket cost a 64 KiB allocation per namespace and scan.
+ */
+const RECEIVE = Buffer.alloc(64 << 10);
+
 /** An rtnetlink socket in one network namespace; close() it. */
 export class Rtnl {
   readonly #fd: number;
   #seq = 0;
-  // one answer datagram: the kernel sends dump parts of at most 32 KiB
-  readonly #buf = Buffer.alloc(64 << 10);
 
   private constructor(fd: number) {
     this.#fd = fd;
@@ -102,8 +108,8 @@ export class Rtnl {
 
   /** The messages of one answer datagram with sequence number `seq`. */
   #answer(seq: number) {
-    const n = recv(this.#fd, this.#buf, NL.MSG_DONTWAIT);
-    const { list, truncated } = messages(this.#buf.subarray(0, n));
+    const n = recv(this.#fd, RECEIVE, NL.MSG_DONTWAIT);
+    const { list, truncated } = messages(RECEIVE.subarray(0, n));
     if (truncated) throw new Error('rtnetlink: a truncated answer');
     return list.filter((m) => m.seq === seq);
   }

@@ -7,9 +7,10 @@
  * discovery-bench.ts (`unshare -Urn sleep infinity` N times). Interleaved
  * (lsns, rescan, fresh, lsns, ...), medians. Run as root:
  *
- *   node --import tsx tests/bench/warm-bench.ts [N ...] [--runs R]
+ *   node --import tsx tests/bench/warm-bench.ts [N ...] [--runs R] [--net]
  *
- * Defaults: a scene of 1000, 11 runs. Prints a Markdown table, the load
+ * Defaults: a scene of 1000, 11 runs. `--net`: the rescans and the fresh
+ * scans read the interfaces too, as the viewer's do. Prints a Markdown table, the load
  * average before and after (the machine may be shared), and what the
  * rescans reused.
  */
@@ -26,6 +27,8 @@ import { buildScene, teardown } from './scene';
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 11;
+const netAt = args.indexOf('--net');
+const net = netAt >= 0 && args.splice(netAt, 1).length > 0;
 const sizes = args.length ? args.map(Number) : [1000];
 
 /** Wall and CPU (user + system) milliseconds of `f` in this process. */
@@ -70,15 +73,15 @@ if (process.geteuid?.() !== 0) {
     const kids = await buildScene(n);
     try {
       const before = load();
-      let previous: Model = discover({ rescan: true });
+      let previous: Model = discover({ rescan: true, net });
       const samples = { lsns: [] as number[], warm: [] as number[], fresh: [] as number[] };
       const cpus = { lsns: [] as number[], warm: [] as number[], fresh: [] as number[] };
       let reused = 0;
       let ns = '';
       for (let run = -1; run < runs; run++) {
         const peer = lsnsOnce(join(dir, 'time'));
-        const w = time(() => (previous = discover({ previous })));
-        const f = time(() => discover());
+        const w = time(() => (previous = discover({ previous, net })));
+        const f = time(() => discover({ net }));
         if (run < 0) continue; // warm-up: page cache, dentries, JIT
         samples.lsns.push(peer[0]);
         cpus.lsns.push(peer[1]);
@@ -93,7 +96,7 @@ if (process.geteuid?.() !== 0) {
       const [w, l, f] = [median(samples.warm), median(samples.lsns), median(samples.fresh)];
       const cpu = [cpus.warm, cpus.lsns, cpus.fresh].map((xs) => median(xs).toFixed(0)).join(', ');
       console.log(
-        `| ${n} user + ${n} net | ${w.toFixed(0)} | ${l.toFixed(0)} | ${(w / l).toFixed(2)}x | ${f.toFixed(0)} | ${cpu} | ${reused} of ${previous.processes.length} | ${ns} | ${before}; ${load()} |`,
+        `| ${n} user + ${n} net${net ? ', interfaces read' : ''} | ${w.toFixed(0)} | ${l.toFixed(0)} | ${(w / l).toFixed(2)}x | ${f.toFixed(0)} | ${cpu} | ${reused} of ${previous.processes.length} | ${ns} | ${before}; ${load()} |`,
       );
     } finally {
       await teardown(kids);

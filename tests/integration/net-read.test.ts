@@ -215,3 +215,46 @@ test(
     }
   },
 );
+
+test(
+  'a dump of hundreds of links and addresses spans many datagrams, and every one is read',
+  { skip: needRoot },
+  () => {
+    const MANY = `gn${tag}many`;
+    ip('netns', 'add', MANY);
+    try {
+      // 150 veth pairs in one namespace (300 links, about 1 KiB each: the kernel's dump
+      // parts are 32 KiB at most), an address on each first end: many datagrams of each
+      const batch = Array.from({ length: 150 }, (_, i) => [
+        `link add m${i}a type veth peer name m${i}b`,
+        `addr add 10.${60 + (i >> 8)}.${i & 255}.1/32 dev m${i}a`,
+      ]).flat();
+      execFileSync('ip', ['-n', MANY, '-batch', '-'], { input: `${batch.join('\n')}\n` });
+      const links = ipJson('-n', MANY, 'link', 'show');
+      const addrs = ipJson('-n', MANY, 'addr', 'show').flatMap((l) =>
+        (l.addr_info as { local: string }[]).map((a) => `${l.ifindex} ${a.local}`),
+      );
+      assert.ok(links.length > 300 && addrs.length >= 150, 'the scene is there');
+      const fd = openSync(`/run/netns/${MANY}`, 'r');
+      try {
+        const r = read(MANY, fd);
+        try {
+          assert.deepEqual(
+            r.links.map((l) => `${l.index} ${l.name.toString('latin1')} ${l.link}`),
+            links.map(
+              (l) =>
+                `${l.ifindex} ${l.ifname} ${l.link_index ?? links.find((m) => m.ifname === l.link)?.ifindex}`,
+            ),
+          );
+          assert.deepEqual(r.addresses.map((a) => `${a.index} ${a.address}`).sort(), addrs.sort());
+        } finally {
+          r.rtnl.close();
+        }
+      } finally {
+        closeSync(fd);
+      }
+    } finally {
+      ip('netns', 'del', MANY);
+    }
+  },
+);
