@@ -51,8 +51,12 @@ function withSocket<T>(entry: Entry, warnings: Warnings, use: (s: Rtnl) => T): T
   try {
     socket = Rtnl.open(fd);
   } catch (err) {
-    // EPERM: not ours to enter (without root, a namespace of another user's)
-    warnings.addError('cannot enter network namespace', entry.ns.key, err);
+    // EPERM: setns into a network namespace needs CAP_SYS_ADMIN over it and in our own
+    // user namespace, so without root not even the user's own are entered (a thread of
+    // a multithreaded process such as Node cannot join their user namespace first)
+    if ((err as { code?: unknown }).code === 'EPERM')
+      warnings.add('interfaces not read, entering needs root: EPERM', entry.ns.key);
+    else warnings.addError('cannot enter network namespace', entry.ns.key, err);
     return undefined;
   } finally {
     closeSync(fd);
