@@ -50,14 +50,15 @@ interface Box {
   context: boolean;
 }
 
-/** One interface's row: name, kind, state; its addresses below; members of a bridge not drawn counted. */
-function ifRow(i: NetInterface, hiddenMembers = 0): string {
+/** One interface's row: name, kind, state; its addresses below; the bridge port it is wired to; members of a bridge not drawn counted. */
+function ifRow(i: NetInterface, hiddenMembers = 0, port?: Port): string {
   const addrs = i.addresses.map((a) => `${a.address}/${a.prefix}`);
   const state =
     i.operstate === 'UP' || i.operstate === 'UNKNOWN' ? '' : ` <I>${dotText(i.operstate)}</I>`;
   const lines = [
     `<B>${dotText(i.name)}</B> ${dotText(i.kind)}${state}`,
     ...addrs.map((a) => dotText(a)),
+    ...(port ? [portText(port)] : []),
     ...(hiddenMembers > 0
       ? [`<I>${hiddenMembers} more member${hiddenMembers > 1 ? 's' : ''} not drawn</I>`]
       : []),
@@ -65,8 +66,54 @@ function ifRow(i: NetInterface, hiddenMembers = 0): string {
   return lines.join('<BR ALIGN="LEFT"/>') + '<BR ALIGN="LEFT"/>';
 }
 
-/** A namespace's box: a cluster with one node per interface drawn. */
-function box(b: Box, g: ModelGraph, w: ContainerWords): string[] {
+/**
+ * A bridge's veth port whose peer is drawn in another namespace (a
+ * container's eth0 on docker0): not a row of its own, but the line from
+ * the bridge to that peer, and named in the peer's row. So fifty
+ * containers on a bridge add fifty lines, not fifty rows to the host's
+ * box. Only a port with no address but IPv6 link-local (a bridge port
+ * has none that matters) is drawn so.
+ */
+interface Port {
+  /** The port's node id (not drawn: the line's id names the pair with it). */
+  node: string;
+  port: NetInterface;
+  bridge: NetInterface;
+  bridgeNode: string;
+  /** The node at the other end of the pair. */
+  peerNode: string;
+}
+
+/** `peer veth3a7c04 on docker0` (and the port's state when not up). */
+function portText(p: Port): string {
+  const state =
+    p.port.operstate === 'UP' || p.port.operstate === 'UNKNOWN'
+      ? ''
+      : ` <I>${dotText(p.port.operstate)}</I>`;
+  return `<FONT COLOR="${LINE}">peer <B>${dotText(p.port.name)}</B>${state} on ${dotText(p.bridge.name)}</FONT>`;
+}
+
+/** The bridge ports drawn as lines, by their peer's node. */
+function portsOf(boxes: readonly Box[], g: ModelGraph): Map<string, Port> {
+  const drawn = new Set(boxes.flatMap(({ ns, ifs }) => ifs.map((i) => ifNode(ns, i.index))));
+  const out = new Map<string, Port>();
+  for (const { ns, ifs } of boxes)
+    for (const i of ifs) {
+      if (i.kind !== 'veth' || i.master === undefined || !i.peer) continue;
+      if (!i.addresses.every((a) => a.family === 6 && a.address.startsWith('fe80:'))) continue;
+      const bridge = ifs.find((m) => m.index === i.master);
+      const end = endOf(g, ns, i.peer);
+      if (!bridge || !end.ns || end.ns === ns) continue;
+      const peerNode = ifNode(end.ns, i.peer.index);
+      if (!drawn.has(peerNode)) continue;
+      const port = { node: ifNode(ns, i.index), port: i, bridge, peerNode };
+      out.set(peerNode, { ...port, bridgeNode: ifNode(ns, bridge.index) });
+    }
+  return out;
+}
+
+/** A namespace's box: a cluster with one node per interface drawn (bridge ports drawn as lines are not). */
+function box(b: Box, g: ModelGraph, w: ContainerWords, ports: ReadonlyMap<string, Port>): string[] {
   const { ns, ifs } = b;
   const words = belongsText(w, ns);
   const label = `${idText(ns)}<BR/>${holderText(g, ns)}${words ? `<BR/>${words}` : ''}`;
@@ -74,16 +121,19 @@ function box(b: Box, g: ModelGraph, w: ContainerWords): string[] {
   const drawn = new Set(ifs.map((i) => i.index));
   const hidden = (i: NetInterface) =>
     ns.interfaces!.filter((m) => m.master === i.index && !drawn.has(m.index)).length;
+  const asLines = new Set([...ports.values()].map((p) => p.node));
   const look = b.context
     ? `style="rounded,filled,dashed"; fillcolor="#fafafa"; color="#b0b0b0"; fontcolor="#707070"`
     : `style="rounded,filled"; fillcolor=${q(c.fill)}; color=${q(c.line)}`;
   return [
     `  subgraph ${q(`cluster_${svgId(ns.key)}`)} {`,
     `    id=${q(svgId(ns.key))}; class=${q(`netns${b.context ? ' context' : ''}`)}; label=<${label}>; ${look};`,
-    ...ifs.map(
-      (i) =>
-        `    ${q(ifNode(ns, i.index))} [id=${q(ifNode(ns, i.index))}, class="if", label=<${ifRow(i, b.context ? hidden(i) : 0)}>, shape=box, style="rounded,filled", fillcolor="white", color=${q(b.context ? '#b0b0b0' : c.line)}];`,
-    ),
+    ...ifs
+      .filter((i) => !asLines.has(ifNode(ns, i.index)))
+      .map(
+        (i) =>
+          `    ${q(ifNode(ns, i.index))} [id=${q(ifNode(ns, i.index))}, class="if", label=<${ifRow(i, b.context ? hidden(i) : 0, ports.get(ifNode(ns, i.index)))}>, shape=box, style="rounded,filled", fillcolor="white", color=${q(b.context ? '#b0b0b0' : c.line)}];`,
+      ),
     '  }',
   ];
 }
@@ -107,9 +157,22 @@ function endNode(
  */
 const rowsFor = (members: number) => Math.max(1, Math.ceil(Math.sqrt(members)));
 
-/** The lines between interfaces: veth pairs once each, members to masters, children to parents. */
-function wires(boxes: readonly Box[], g: ModelGraph, drawn: ReadonlySet<string>): string[] {
+/** The style of a veth pair's line: grey when only inferred. */
+const pairStyle = (end: LinkEnd) =>
+  end.inferred ? 'style=bold, color="#8a8a8a"' : `style=bold, color=${q(LINE)}`;
+
+/**
+ * The lines between interfaces: veth pairs once each (a bridge port's from
+ * its bridge), members to masters, children to parents.
+ */
+function wires(
+  boxes: readonly Box[],
+  g: ModelGraph,
+  drawn: ReadonlySet<string>,
+  ports: ReadonlyMap<string, Port>,
+): string[] {
   const out: string[] = [];
+  const byNode = new Map([...ports.values()].map((p) => [p.node, p]));
   const total = new Map<string, number>(); // members of each master
   for (const { ns, ifs } of boxes)
     for (const i of ifs)
@@ -122,12 +185,21 @@ function wires(boxes: readonly Box[], g: ModelGraph, drawn: ReadonlySet<string>)
     for (const i of ifs) {
       const me = ifNode(ns, i.index);
       const master = i.master !== undefined ? ifNode(ns, i.master) : undefined;
-      if (master && drawn.has(master)) {
+      const port = byNode.get(me);
+      if (master && (drawn.has(master) || port)) {
         const k = members.get(master) ?? 0;
         members.set(master, k + 1);
         // the bridge above its members (the edge runs from it), in staggered rows
+        const minlen = `minlen=${1 + (k % rowsFor(total.get(master)!))}`;
+        if (port) {
+          // the pair as one line from the bridge; its id names the pair
+          out.push(
+            `  ${q(master)} -> ${q(port.peerNode)} [id=${q(edgeSvgId(me, port.peerNode))}, ${pairStyle(i.peer!)}, penwidth=2, ${minlen}];`,
+          );
+          continue;
+        }
         out.push(
-          `  ${q(master)} -> ${q(me)} [id=${q(edgeSvgId(master, me))}, style=dashed, color=${q(LINE)}, minlen=${1 + (k % rowsFor(total.get(master)!))}];`,
+          `  ${q(master)} -> ${q(me)} [id=${q(edgeSvgId(master, me))}, style=dashed, color=${q(LINE)}, ${minlen}];`,
         );
       }
       const peer = i.peer && endNode(ns, i.peer, g, drawn);
@@ -135,12 +207,10 @@ function wires(boxes: readonly Box[], g: ModelGraph, drawn: ReadonlySet<string>)
       const otherIsPort = peer !== undefined && endOf(g, ns, i.peer!).iface?.master !== undefined;
       const isPort = i.master !== undefined;
       const from = isPort !== otherIsPort ? isPort : peer !== undefined && me < peer;
-      if (peer && from) {
-        const style = i.peer!.inferred
-          ? 'style=bold, color="#8a8a8a"'
-          : `style=bold, color=${q(LINE)}`;
-        out.push(`  ${q(me)} -> ${q(peer)} [id=${q(edgeSvgId(me, peer))}, ${style}, penwidth=2];`);
-      }
+      if (peer && from)
+        out.push(
+          `  ${q(me)} -> ${q(peer)} [id=${q(edgeSvgId(me, peer))}, ${pairStyle(i.peer!)}, penwidth=2];`,
+        );
       const parent = i.parent && endNode(ns, i.parent, g, drawn);
       if (parent)
         out.push(
@@ -174,7 +244,7 @@ function legend(
     `<<B>${dotText(model.host.hostname)}</B>: ${what}<BR ALIGN="LEFT"/>` +
     'A box is a network namespace (what holds it, its container); a row one of its interfaces (lo is not drawn): ' +
     'name, kind, its state when not up, addresses.<BR ALIGN="LEFT"/>' +
-    'Thick line: a veth pair (grey: inferred, the kernel gave no id to confirm it). ' +
+    'Thick line: a veth pair (grey: inferred, the kernel gave no id to confirm it); from a bridge, its port there is named in the row at the other end (peer … on the bridge). ' +
     'Dashed: a member to its bridge or bond. Dotted: a vlan, macvlan or vxlan to its parent.' +
     `${faint}${bareText}<BR ALIGN="LEFT"/>>`
   );
@@ -236,14 +306,20 @@ export function modelToNetDot(model: Model, o: NetDotOptions = {}): string {
   const g = graphOf(model);
   const w = containerWords(g);
   const { boxes, bare } = boxesOf(model, g, o);
-  const drawn = new Set(boxes.flatMap(({ ns, ifs }) => ifs.map((i) => ifNode(ns, i.index))));
+  const ports = portsOf(boxes, g);
+  const asLines = new Set([...ports.values()].map((p) => p.node));
+  const drawn = new Set(
+    boxes
+      .flatMap(({ ns, ifs }) => ifs.map((i) => ifNode(ns, i.index)))
+      .filter((n) => !asLines.has(n)),
+  );
   return [
     'digraph netns {',
     `  graph [rankdir=TB, fontname="Helvetica", fontsize=10, nodesep=0.2, ranksep=0.6, labelloc=t, labeljust=l, label=${legend(model, boxes, bare, o)}];`,
     '  node [fontname="Helvetica", fontsize=9, margin="0.08,0.03"];',
     '  edge [dir=none, arrowhead=none];',
-    ...boxes.flatMap((b) => box(b, g, w)),
-    ...wires(boxes, g, drawn),
+    ...boxes.flatMap((b) => box(b, g, w, ports)),
+    ...wires(boxes, g, drawn, ports),
     '}',
     '',
   ].join('\n');

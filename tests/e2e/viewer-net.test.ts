@@ -9,8 +9,9 @@
  * box, each veth pair an edge between the right two; a click on the
  * container's box selects it, marks the host as wired to it and lists its
  * interfaces as `ip` does; find lands on a namespace by its address;
- * "only the container" draws it and, faint, the host's end of its veth
- * and the bridge above; n goes to the hierarchy and back.
+ * "only the container" draws it and, faint, the host's bridge its veth is
+ * a port of (the port named at the container's end); n goes to the
+ * hierarchy and back.
  * Screenshots land in test-results/.
  */
 import { after, before, test } from 'node:test';
@@ -228,8 +229,11 @@ test(
         const vm0 = linksIn(MOUNTED).find((l) => l.ifname === 'vm0')!;
         const eth7 = linksIn(holderPid).find((l) => l.ifname === 'eth7')!;
         await wired(page, ifId(mounted, vm0.ifindex), ifId(holder, eth7.ifindex));
-        // the host's end hangs under its bridge
-        await wired(page, ifId(host, bridge.ifindex), ifId(host, hostEnd.ifindex));
+        // the host's end is a port of the bridge: the pair's line runs from the bridge
+        const pair = [ifId(host, hostEnd.ifindex), ifId(container, eth0.ifindex)] as const;
+        const title = await page.locator(`[id="${edgeId(...pair)}"] > title`).textContent();
+        assert.equal(title, `${ifId(host, bridge.ifindex)}->${pair[1]}`);
+        assert.ok(!nodes.has(pair[0]), "the port is the line, not a row of the host's box");
       });
 
       await t.test(
@@ -285,7 +289,7 @@ test(
       });
 
       await t.test(
-        'only the container: it, and faint the host with its end of the veth and the bridge',
+        'only the container: it, and faint the host with the bridge its veth is a port of',
         async () => {
           await page.locator('#f-scope').focus(); // lists the model's containers
           await relaidOut(page, () =>
@@ -299,12 +303,13 @@ test(
           const hostNodes = (await idsOf(page, 'g.node')).filter((id) =>
             id.startsWith(`${ifId(host, 0).slice(0, -1)}`),
           );
-          assert.deepEqual(
-            hostNodes.sort(),
-            [ifId(host, bridge.ifindex), ifId(host, hostEnd.ifindex)].sort(),
-            "the host's end and its bridge only",
-          );
+          assert.deepEqual(hostNodes, [ifId(host, bridge.ifindex)], "the host's bridge only");
           await wired(page, ifId(container, eth0.ifindex), ifId(host, hostEnd.ifindex));
+          // the port's name is in the container's eth0 row
+          const row = await page.locator(`[id="${ifId(container, eth0.ifindex)}"]`).textContent();
+          // (Graphviz writes each run of the label as a text element of its own)
+          const words = (row ?? '').replace(/\s+/g, ' ');
+          assert.ok(words.includes(`peer ${hostEnd.ifname} on ${bridge.ifname}`), words);
           await page.keyboard.press('1');
           await page.screenshot({ path: join(shots, 'viewer-net-container.png') });
         },

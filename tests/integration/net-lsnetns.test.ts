@@ -198,10 +198,14 @@ test(
       ['vm0', mountedKey, ['ip', '-n', MOUNTED]],
       ['vl0', leafKey, ['nsenter', '-t', String(leaf), '-n', 'ip']],
     ] as const) {
-      const edge = `"if-${hubKey}-${index(inHub, port)}" -> "if-${other}-${index([...where], 'eth0')}"`;
-      assert.equal(dot.stdout.split(edge).length - 1, 1, `${port}: ${edge}`);
-      const member = `"if-${hubKey}-${index(inHub, 'br0')}" -> "if-${hubKey}-${index(inHub, port)}"`;
-      assert.ok(dot.stdout.includes(member), `${port} under br0`);
+      // the pair is one line from the bridge its hub end is a port of, named by the pair
+      const [v, c] = [
+        `if-${hubKey}-${index(inHub, port)}`,
+        `if-${other}-${index([...where], 'eth0')}`,
+      ];
+      const line = `"if-${hubKey}-${index(inHub, 'br0')}" -> "${c}" [id="e__${v}__${c}"`;
+      assert.equal(dot.stdout.split(line).length - 1, 1, `${port}: ${line}`);
+      assert.ok(dot.stdout.includes(`peer <B>${port}</B> on br0`), `${port} named at eth0`);
     }
     const svg = runBin('graphns', ['--net', '-o', '-']);
     assert.equal(svg.status, 0, svg.stderr);

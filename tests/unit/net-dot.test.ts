@@ -85,39 +85,73 @@ const model: Model = {
   warnings: [],
 };
 
-test('veth pairs once each from the bridge port, members under their bridge, parents dotted, lo never drawn', () => {
+test('veth pairs once each, a bridge port as the line from its bridge, members under their bridge, parents dotted, lo never drawn', () => {
   const dot = modelToNetDot(model);
-  const edges = dot.split('\n').filter((l) => l.includes(' -> '));
-  const from = (a: string, b: string) => edges.filter((e) => e.startsWith(`  "${a}" -> "${b}"`));
-  assert.equal(from('if-net-10-8', 'if-net-20-2').length, 1, dot);
-  assert.equal(
-    edges.filter((e) => e.includes('if-net-20-2" -> "if-net-10-8')).length,
-    0,
-    'one edge a pair',
+  const p = parts(dot);
+  const edge = (id: string) => p.lines.find((l) => l.id === id);
+  // the bridge's ports whose peers are drawn are lines from the bridge, named by the pair
+  assert.deepEqual(edge('e__if-net-10-8__if-net-20-2')?.ends, 'if-net-10-5 if-net-20-2', dot);
+  assert.deepEqual(edge('e__if-net-10-9__if-net-30-2')?.ends, 'if-net-10-5 if-net-30-2');
+  assert.match(edge('e__if-net-10-9__if-net-30-2')!.text, /color="#8a8a8a"/); // inferred: grey
+  assert.match(edge('e__if-net-10-8__if-net-20-2')!.text, /style=bold/);
+  assert.ok(
+    !p.nodes.includes('if-net-10-8') && !p.nodes.includes('if-net-10-9'),
+    'no rows for them',
   );
-  assert.match(from('if-net-10-9', 'if-net-30-2')[0]!, /color="#8a8a8a"/); // inferred: grey
-  assert.match(from('if-net-10-5', 'if-net-10-8')[0]!, /style=dashed/);
-  assert.match(from('if-net-10-5', 'if-net-10-9')[0]!, /style=dashed/);
-  assert.match(from('if-net-20-3', 'if-net-20-2')[0]!, /style=dotted/);
-  assert.equal(edges.length, 5, edges.join('\n'));
+  // and named in the row at the other end, escaped
+  assert.ok(dot.includes('peer <B>veth&lt;a&gt;</B> on br0'), dot);
+  assert.ok(dot.includes('peer <B>vethb</B> on br0'));
+  assert.match(edge('e__if-net-20-3__if-net-20-2')!.text, /style=dotted/);
+  assert.equal(p.lines.length, 3, p.lines.map((l) => l.text).join('\n'));
   assert.ok(!dot.includes('"if-net-10-1"'), 'lo is not drawn');
   // a namespace with only lo is listed, one whose interfaces were not read is left out
   assert.match(dot, /1 more network namespace with no interface but lo: .*net:\[40\]/);
   assert.ok(!dot.includes('net:[50]'));
   // system strings escaped for HTML labels; the bind-mounted namespace named
-  assert.ok(dot.includes('<B>veth&lt;a&gt;</B>') && dot.includes('<B>h&lt;1&gt;</B>'));
+  assert.ok(dot.includes('<B>h&lt;1&gt;</B>'));
   assert.ok(dot.includes('netns <B>blue</B>'));
   assert.ok(dot.includes('<I>LOWERLAYERDOWN</I>'));
 });
 
-/** The nodes and edges of a DOT, by id. */
+test('a port with an address of its own, or a peer not drawn, stays a row: a member line, the pair line from it', () => {
+  const addressed: Model = structuredClone(model);
+  const host = addressed.namespaces.find((n) => n.key === 'net:10')!;
+  host.interfaces!.find((i) => i.index === 8)!.addresses = [
+    { family: 4, address: '10.0.0.8', prefix: 24 },
+  ];
+  const p = parts(modelToNetDot(addressed));
+  assert.ok(p.nodes.includes('if-net-10-8'));
+  assert.equal(
+    p.lines.find((l) => l.id === 'e__if-net-10-5__if-net-10-8')?.ends,
+    'if-net-10-5 if-net-10-8',
+  );
+  assert.equal(
+    p.lines.find((l) => l.id === 'e__if-net-10-8__if-net-20-2')?.ends,
+    'if-net-10-8 if-net-20-2',
+  );
+  // the other port still a line
+  assert.ok(!p.nodes.includes('if-net-10-9'));
+  // its peer's interfaces not read: the port is a row under its bridge, no pair line
+  const unread: Model = structuredClone(model);
+  delete unread.namespaces.find((n) => n.key === 'net:30')!.interfaces;
+  const q = parts(modelToNetDot(unread));
+  assert.ok(q.nodes.includes('if-net-10-9'));
+  assert.ok(q.edges.includes('if-net-10-5 if-net-10-9'));
+  assert.ok(!q.lines.some((l) => l.id.includes('net-30')), q.edges.join());
+});
+
+/** The nodes, boxes and lines of a DOT, by id. */
 function parts(dot: string) {
   const nodes = [...dot.matchAll(/^ {4}"(if-[^"]+)" \[/gm)].map((m) => m[1]!);
   const boxes = [...dot.matchAll(/^ {4}id="(net-\d+)"; class="([^"]+)"/gm)].map(
     (m) => `${m[1]} ${m[2]}`,
   );
-  const edges = [...dot.matchAll(/^ {2}"([^"]+)" -> "([^"]+)"/gm)].map((m) => `${m[1]} ${m[2]}`);
-  return { nodes, boxes, edges };
+  const lines = [...dot.matchAll(/^ {2}"([^"]+)" -> "([^"]+)" \[id="([^"]+)"(.*)$/gm)].map((m) => ({
+    ends: `${m[1]} ${m[2]}`,
+    id: m[3]!,
+    text: m[4]!,
+  }));
+  return { nodes, boxes, lines, edges: lines.map((l) => l.ends) };
 }
 
 test('only some namespaces: those in full, the ones they are wired to faint with only the interfaces on the way', () => {
@@ -127,14 +161,10 @@ test('only some namespaces: those in full, the ones they are wired to faint with
   assert.deepEqual(p.boxes, ['net-20 netns', 'net-10 netns context'], dot);
   assert.deepEqual(
     p.nodes.sort(),
-    ['if-net-10-5', 'if-net-10-8', 'if-net-20-2', 'if-net-20-3'],
-    "the port, its bridge; not the bridge's other port",
+    ['if-net-10-5', 'if-net-20-2', 'if-net-20-3'],
+    "the bridge (its port is the line to eth0); not the bridge's other port",
   );
-  assert.deepEqual(p.edges.sort(), [
-    'if-net-10-5 if-net-10-8',
-    'if-net-10-8 if-net-20-2',
-    'if-net-20-3 if-net-20-2',
-  ]);
+  assert.deepEqual(p.edges.sort(), ['if-net-10-5 if-net-20-2', 'if-net-20-3 if-net-20-2']);
   assert.match(dot, /1 more member not drawn/);
   assert.match(dot, /only blue &lt;x&gt;: 1 network namespace and its wiring/);
   assert.match(dot, /Faint boxes/);
