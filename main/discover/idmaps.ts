@@ -20,7 +20,8 @@
  * that namespace's; a task that moved meanwhile is passed over for the
  * next one in the namespace.
  *
- * Cost: for each user namespace two small files, opened, read and closed,
+ * Cost: for each user namespace two small files, opened, read once (a
+ * short read of a record file is its end: procfs.ts `records`) and closed,
  * and one readlink. A rescan copies the maps of a namespace NS_GET_ID
  * proves the same when both were written: a map is written once and never
  * changes after (the kernel refuses a second write), while an empty one
@@ -154,8 +155,8 @@ function readAt(ns: Namespace, dir: string, warnings: Warnings): boolean {
 
 /** One map file's ranges; undefined (and a warning) when it is not a map. */
 function readMap(fd: number, path: string, warnings: Warnings): IdRange[] | undefined {
-  // a seq_file printed a page at a time: read to the end
-  const text = readFdView(fd, 'eof', false, scratch, MAX_MAP_BYTES).toString('latin1');
+  // a seq_file of 33-byte records: a read well short of a page was the end (procfs.ts)
+  const text = readFdView(fd, 'records', false, scratch, MAX_MAP_BYTES).toString('latin1');
   const map = parseIdMap(text);
   if (!map) warnings.add('id map malformed', path);
   return map;

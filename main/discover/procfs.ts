@@ -152,9 +152,19 @@ const scratch: Scratch = { buf: Buffer.allocUnsafe(64 * 1024) };
  *   arguments end): a read that does not fill the buffer got everything,
  *   and the read() that would say so is one system call per file saved;
  * - `nul`: as `whole`, and also at the first NUL (a command line's argv[0]
- *   is all discovery needs).
+ *   is all discovery needs);
+ * - `records`: after a read shorter than SHORT_RECORDS_READ, for a seq_file
+ *   printed record by record whose records are at most 40 bytes (uid_map,
+ *   gid_map: 33). seq_read_iter fills its buffer (a page, at least 4096
+ *   bytes, grown only for a record that does not fit alone) with as many
+ *   records as the read asks for, and stops short of that only at the end
+ *   of the records or when the next one does not fit the buffer, which
+ *   leaves it fuller than SHORT_RECORDS_READ; so a shorter read was the end.
  */
-export type ReadStop = 'eof' | 'whole' | 'nul';
+export type ReadStop = 'eof' | 'whole' | 'nul' | 'records';
+
+/** Less than a seq_file's smallest buffer (4096) minus a 40-byte record: see `records`. */
+const SHORT_RECORDS_READ = 4096 - 40;
 
 /**
  * Read a /proc file into a fresh Buffer. readFileSync() is several times
@@ -342,6 +352,10 @@ export function readFdView(
     len += n;
     if (len > limit) throw new Error(`longer than ${limit} bytes`);
     if (stop === 'eof') continue;
+    if (stop === 'records') {
+      if (n < SHORT_RECORDS_READ && n < room) break;
+      continue;
+    }
     if (n < room) break;
     if (stop === 'nul' && into.buf.subarray(len - n, len).includes(0)) break;
   }

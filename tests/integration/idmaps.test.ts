@@ -6,8 +6,9 @@
  * libcap's own decoder (capsh --decode). Never against graphns's output.
  *
  * Scenes (as root; each killed or removed exactly, by PID or container id):
- * - a user namespace root maps by hand (`0 200000 65536`), and one with no
- *   map written yet;
+ * - a user namespace root maps by hand (`0 200000 65536`), one with the
+ *   most ranges a map may have (340, more than a page as the kernel prints
+ *   them), and one with no map written yet;
  * - a nested one, whose parent no process holds (hidden: its maps unknown),
  *   the child's map as the host sees it (`0 200000 1`: kernel ids, where the
  *   parent itself would read `0 0 1`);
@@ -183,6 +184,21 @@ describe('who is root where, against the kernel', { skip: needRoot }, () => {
     await until(
       () => readFileSync(`/proc/${p.byRoot!.pid}/comm`, 'utf8') === 'sleep\n',
       'the mapped sleep',
+    );
+    // the most ranges a map may have (340): printed as 33-byte lines, 11220 bytes, so
+    // the kernel hands it out in more than one read (a seq_file page at a time)
+    p.many = await scene.start(
+      ['unshare', '--user', 'sh', '-c', waitForMaps('sleep 1000004')],
+      'sh',
+      HANG_MS,
+      true,
+    );
+    const ranges = Array.from({ length: 340 }, (_, i) => `${i} ${2 * i} 1\n`).join('');
+    writeFileSync(`/proc/${p.many.pid}/uid_map`, ranges);
+    writeFileSync(`/proc/${p.many.pid}/gid_map`, ranges);
+    await until(
+      () => readFileSync(`/proc/${p.many!.pid}/comm`, 'utf8') === 'sleep\n',
+      'the sleep with 340 ranges',
     );
     p.unmapped = await scene.start(
       ['unshare', '--user', 'sleep', '1000002'],
@@ -400,6 +416,9 @@ describe('who is root where, against the kernel', { skip: needRoot }, () => {
   test('maps written by root, none written yet, and a nested namespace as the host sees it', () => {
     const byRoot = mapsMatch(p.byRoot!.pid, 'mapped by root');
     assert.deepEqual(byRoot.uidMap, [{ inside: 0, outside: 200000, count: 65536 }]);
+    const many = mapsMatch(p.many!.pid, '340 ranges');
+    assert.equal(many.uidMap!.length, 340);
+    assert.deepEqual(many.gidMap![339], { inside: 339, outside: 678, count: 1 });
     const unmapped = mapsMatch(p.unmapped!.pid, 'unmapped');
     assert.deepEqual([unmapped.uidMap, unmapped.gidMap], [[], []]);
     // the child's 0 is the parent's 0, which is 200000 on the host: the kernel shows host ids
