@@ -1,7 +1,8 @@
 /**
  * Step 9, when asked (`net`): each network namespace's interfaces and the
  * wires between namespaces, from the kernel through main/net (rtnetlink in
- * each namespace; no process started, no nsid assigned).
+ * each namespace; no process started; a netns id assigned only where any
+ * link dump assigns one: main/net/socket.ts says when).
  *
  * Two passes, so that no more than a few files are open at once whatever
  * the number of namespaces: first each namespace is opened from its refs

@@ -4,7 +4,32 @@
  * whole life: so the calling thread enters the namespace with setns(2)
  * just long enough to create the socket, and comes back before anything
  * else runs (JavaScript is single-threaded here; the calls are
- * synchronous). No process is started, nothing on the host is changed.
+ * synchronous). No process is started, and nothing on the host is
+ * changed but one thing any rtnetlink reader (`ip link`) changes too:
+ *
+ * An RTM_GETLINK dump can assign a netns id. For a link whose other end is
+ * in another namespace (a veth's peer, a macvlan's lower device, the
+ * namespace a moved vxlan was made in), the kernel puts that namespace's id as seen from the
+ * socket's namespace in the answer (IFLA_LINK_NETNSID), and it takes the
+ * id with peernet2id_alloc (rtnl_fill_link_netnsid): where there is none
+ * yet, one is assigned, stays until that namespace is gone, and is
+ * announced (RTM_NEWNSID). Mostly the kernel has already assigned it
+ * itself, when it announced the link (RTM_NEWLINK, built even with nobody
+ * listening): at creation and at changes (set up or down, carrier, master,
+ * a move into the namespace). It has not where a link was never announced
+ * as it now is (seen on 6.18, tests/integration/net-race.test.ts):
+ * - the end of a veth created straight into another namespace (`ip link
+ *   add a type veth peer name b netns X`, run in W): b is announced in X
+ *   before the pair is joined, so X has no id for W until b changes (is
+ *   set up, say; container engines do that at once);
+ * - a veth whose peer was moved on to a third namespace (`ip -n X link set
+ *   b netns Y`): nothing is announced in W, which has no id for Y;
+ * - a macvlan (by the same code a vlan, which this kernel cannot make)
+ *   whose lower device was moved to another namespace: nothing is
+ *   announced where the macvlan is.
+ * There the first link dump in that namespace (X; W; the macvlan's)
+ * assigns the id, exactly as `ip link show` there would. RTM_GETNSID (nsid(), the question wiring.ts asks)
+ * only reads ids (peernet2id), and address dumps carry none.
  *
  * Reading never blocks: every recv is MSG_DONTWAIT. The kernel produces a
  * dump's next part inside the recv that drained the last one
@@ -76,7 +101,7 @@ export class Rtnl {
     }
   }
 
-  /** Every link of the socket's namespace (RTM_NEWLINK payloads). */
+  /** Every link of the socket's namespace (RTM_NEWLINK payloads); may assign a netns id (above). */
   links(): Dump {
     const seq = ++this.#seq;
     return this.#dump(linkDump(seq), seq, NL.RTM_NEWLINK);
