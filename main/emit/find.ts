@@ -1,111 +1,497 @@
 /**
- * The viewer's find box: which namespaces a query matches. Built once per
- * model (an index of lower-cased text per namespace), so a keystroke costs
- * one pass over short strings, even at thousands of namespaces.
+ * The viewer's find box: which namespaces a query matches, best first,
+ * and why. Built once per model (an index of lower-cased names per
+ * namespace, each with what it names and how), so a keystroke costs one
+ * pass over short strings, even at thousands of namespaces.
  *
  * What a query matches, case-insensitively:
  *   - a number: a PID, thread id or uid exactly (the namespaces that
  *     process, thread or user is in or holds, or a user namespace's creator), or the start of an inode or
- *     64-bit id, so typing an id narrows the matches as it goes;
+ *     64-bit id, so typing an id narrows the matches as it goes, or a whole
+ *     name (a bubblewrap sandbox's id `4321`);
  *   - `net:[4026531840]`, `[4026531840]`: that id; `net:40265`, `[40265`: ids
  *     of that type, or any type, starting so;
  *   - any other text: part of a process name, a user name, a container's
- *     name or id, a pod, compose project or engine, an ip netns name, a
- *     bind mount path, the type (`net` finds every network namespace), or
- *     of a network namespace's interface: its name, MAC or an address
- *     (`10.88.0.`, `fd00::5`, `02:42:ac`), as `ip` prints them.
- * Matches come in drawing order: type (lsns's order), then inode.
+ *     name, id or compose service, a pod, compose project or engine, an ip
+ *     netns name, a bind mount path, the type (`net` finds every network
+ *     namespace), or of a network namespace's interface: its name, MAC or
+ *     an address (`10.88.0.`, `fd00::5`, `02:42:ac`), as `ip` prints them.
+ *
+ * What a query means comes first. Each match is either one of the
+ * namespace's own names (its id, type, netns name, mount path, interface)
+ * or names a thing the namespace belongs to, its subject: a container,
+ * pod, compose project, engine, process, user. A namespace is that
+ * thing's OWN when it belongs to it alone (a container's: no process
+ * outside every container is in it; a process's: it is the namespace's
+ * most senior process, the label; a user's: the user created it) and only
+ * MENTIONS it otherwise (the host's user namespace that says "also
+ * container web", a host namespace with a `sleep` among its processes).
+ * Matches rank: own before mentioning; then an exact name before one the
+ * query starts, before one it is part of; then by subject (ids, netns
+ * names, containers, pods, compose projects, processes, interfaces, mount
+ * paths, users, engines, types; by name), so one subject's namespaces
+ * stay together; within a subject the PID namespace first (what a
+ * container is), then user and net, then the others in drawing order
+ * (type, then inode).
  */
+import { podKey } from '../model/containers';
 import type { ModelGraph } from '../model/graph';
+import { escapeDisplay } from '../model/names';
 import { sortedNamespaces } from '../model/order';
-import type { Namespace, NsKey } from '../model/types';
+import type { Container, Namespace, NsKey, NsTypeName } from '../model/types';
 import { NS_TYPES } from '../relations/constants';
-import { containerName, netnsNames } from './containers';
+import { containerName, containerWords, netnsNames, podText } from './containers';
+
+/** What a query can name. The first ones name a namespace itself, the others a thing it belongs to. */
+export type SubjectKind =
+  | 'id'
+  | 'netns'
+  | 'container'
+  | 'sandbox'
+  | 'pod'
+  | 'compose'
+  | 'process'
+  | 'interface'
+  | 'mount'
+  | 'user'
+  | 'engine'
+  | 'type';
+
+/** The kinds that name a namespace itself (a match of one is its own, with no owner to name). */
+const ITSELF: ReadonlySet<SubjectKind> = new Set(['id', 'netns', 'interface', 'mount', 'type']);
+
+/** Subjects of one match strength rank in this order (then by their words). */
+const KIND_ORDER: readonly SubjectKind[] = [
+  'id',
+  'netns',
+  'container',
+  'sandbox',
+  'pod',
+  'compose',
+  'process',
+  'interface',
+  'mount',
+  'user',
+  'engine',
+  'type',
+];
+
+/** A thing a query names: a container, a process, an interface, ... */
+export interface Subject {
+  kind: SubjectKind;
+  /** Its words: `container "web"`, `pod prod/cart-7d9f`, `process "sleep"`, `interface "eth0"`. */
+  text: string;
+}
+
+/** One match: a namespace, whether it is the subject's own or only mentions it, and the subject. */
+export interface FindMatch {
+  key: NsKey;
+  kind: 'own' | 'mention';
+  subject: Subject;
+}
 
 /** A query's matches, over one model. */
 export interface FindIndex {
-  /** The namespaces `query` matches, in drawing order; none for a blank query. */
+  /** The namespaces `query` matches, best first; none for a blank query. */
   find(query: string): NsKey[];
+  /** The same, each with why it matched (own or mentioning, and what). */
+  rank(query: string): FindMatch[];
+}
+
+/** One name of a namespace, as matched: lower-cased, with what it names and how. */
+interface Name {
+  text: string;
+  /** Index into the index's subjects. */
+  subject: number;
+  own: boolean;
+}
+
+/** A number a namespace is found by (a PID, thread id, uid), with what it names and how. */
+interface NumberName {
+  n: number;
+  subject: number;
+  own: boolean;
 }
 
 interface Entry {
-  key: NsKey;
+  ns: Namespace;
+  /** The place of its type within one subject (PID first). */
+  typeRank: number;
   ids: string[];
-  numbers: Set<number>;
+  numbers: NumberName[];
+  names: Name[];
+  /** Every name, joined by '\n' (never in a query): one test rules most entries out. */
   text: string;
 }
 
 const ID_FORM = /^(?:([a-z]+):)?\[?(\d+)\]?$/;
 const TYPES: ReadonlySet<string> = new Set(NS_TYPES);
 
+/** Within one subject: PID first (what a container is), then user and net, then lsns's order. */
+const IN_SUBJECT: readonly NsTypeName[] = [
+  'pid',
+  'user',
+  'net',
+  ...NS_TYPES.filter((t) => t !== 'pid' && t !== 'user' && t !== 'net'),
+];
+const IN_SUBJECT_RANK = new Map(IN_SUBJECT.map((t, i) => [t, i]));
+
+/** A name as shown in a count: one line, escapes for what cannot be shown, quotes escaped. */
+const quoted = (s: string) => `"${escapeDisplay(s, '"')}"`;
+const plain = (s: string) => escapeDisplay(s);
+
+/** The subjects of one model, each once, numbered in the order they rank. */
+class Subjects {
+  readonly list: Subject[] = [];
+  readonly #byId = new Map<string, number>();
+  /** Each subject's place in the ranking (set by `seal`). */
+  order: number[] = [];
+
+  /** The number of the subject `id`, made from `make` the first time. */
+  of(id: string, make: () => Subject): number {
+    let i = this.#byId.get(id);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(make());
+      this.#byId.set(id, i);
+    }
+    return i;
+  }
+
+  /** Fix the ranking: by kind, then words. */
+  seal(): void {
+    const kind = new Map(KIND_ORDER.map((k, i) => [k, i]));
+    const idx = this.list.map((_, i) => i);
+    idx.sort((a, b) => {
+      const x = this.list[a]!;
+      const y = this.list[b]!;
+      return (
+        kind.get(x.kind)! - kind.get(y.kind)! || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0)
+      );
+    });
+    this.order = new Array<number>(idx.length);
+    idx.forEach((s, rank) => (this.order[s] = rank));
+  }
+}
+
+const PLAIN_MARKS = { name: quoted, token: plain, path: plain };
+
+function containerSubject(s: Subjects, c: Container): number {
+  return s.of(`c:${c.key}`, () => ({
+    kind: c.sandbox ? 'sandbox' : 'container',
+    text: `${c.sandbox ? 'sandbox' : 'container'} ${quoted(containerName(c))}`,
+  }));
+}
+
 /** What the find box can match of one namespace. */
-function entryOf(g: ModelGraph, ns: Namespace): Entry {
-  const numbers = new Set<number>([
-    ...ns.pids,
-    ...ns.tasks.flatMap((t) => [t.pid, t.tid]),
-    ...ns.fds.map((f) => f.pid),
-  ]);
-  if (ns.ownerUid !== undefined) numbers.add(ns.ownerUid);
-  const words: string[] = [ns.type];
-  if (ns.ownerName !== undefined) words.push(ns.ownerName);
-  if (ns.label) words.push(ns.label.name);
+function entryOf(
+  g: ModelGraph,
+  ns: Namespace,
+  s: Subjects,
+  hostToo: (ns: Namespace) => boolean,
+): Entry {
+  const names: Name[] = [];
+  const numbers: NumberName[] = [];
+  const add = (text: string, subject: number, own: boolean) => {
+    if (text !== '') names.push({ text: text.toLowerCase(), subject, own });
+  };
+  const itself = (kind: SubjectKind, text: string, words: string) =>
+    add(
+      text,
+      s.of(`${kind}:${text}`, () => ({ kind, text: words })),
+      true,
+    );
+
+  itself('type', ns.type, `${ns.type} namespace`);
+  // a process's own namespaces: it is their most senior process
+  const label = ns.label;
+  const processSubject = (name: string) =>
+    s.of(`p:${name}`, () => ({ kind: 'process', text: `process ${quoted(name)}` }));
+  const pidSubject = (pid: number) =>
+    s.of(`pid:${pid}`, () => {
+      const p = g.byPid.get(pid);
+      return {
+        kind: 'process',
+        text: p ? `process ${quoted(`${p.name} (${pid})`)}` : `PID ${pid}`,
+      };
+    });
+  const uidSubject = (uid: number, user: string | undefined) =>
+    s.of(`uid:${uid}`, () => ({
+      kind: 'user',
+      text: user !== undefined ? `user ${plain(user)} (${uid})` : `uid ${uid}`,
+    }));
+  const userSubject = (user: string) =>
+    s.of(`u:${user}`, () => ({ kind: 'user', text: `user ${plain(user)}` }));
+  if (label) {
+    add(label.name, processSubject(label.name), true);
+    numbers.push({ n: label.pid, subject: pidSubject(label.pid), own: true });
+  }
+  // a user's own namespaces: the user namespaces they created
+  if (ns.ownerName !== undefined) add(ns.ownerName, userSubject(ns.ownerName), true);
+  if (ns.ownerUid !== undefined)
+    numbers.push({ n: ns.ownerUid, subject: uidSubject(ns.ownerUid, ns.ownerName), own: true });
   for (const pid of ns.pids) {
+    numbers.push({ n: pid, subject: pidSubject(pid), own: false });
     const p = g.byPid.get(pid);
     if (!p) continue;
-    words.push(p.name);
-    if (p.user !== undefined) words.push(p.user);
-    if (p.uid !== undefined) numbers.add(p.uid);
+    add(p.name, processSubject(p.name), false);
+    if (p.user !== undefined) add(p.user, userSubject(p.user), false);
+    if (p.uid !== undefined)
+      numbers.push({ n: p.uid, subject: uidSubject(p.uid, p.user), own: false });
   }
-  for (const c of g.containersOf(ns.key)) {
-    words.push(containerName(c), c.id, c.engine);
-    if (c.pod) words.push(c.pod.name, c.pod.namespace ?? '');
-    if (c.compose) words.push(c.compose.project, c.compose.service ?? '');
+  for (const t of ns.tasks) {
+    numbers.push({ n: t.pid, subject: pidSubject(t.pid), own: false });
+    numbers.push({ n: t.tid, subject: pidSubject(t.tid), own: false });
   }
-  words.push(...netnsNames(ns), ...ns.mounts.map((m) => m.path));
+  for (const f of ns.fds) numbers.push({ n: f.pid, subject: pidSubject(f.pid), own: false });
+  // a container's own namespaces: no process outside every container is in them
+  const cs = g.containersOf(ns.key);
+  const own = cs.length > 0 && !hostToo(ns);
+  for (const c of cs) {
+    const subject = containerSubject(s, c);
+    add(containerName(c), subject, own);
+    add(c.id, subject, own);
+    // a compose service names its containers
+    if (c.compose?.service !== undefined) add(c.compose.service, subject, own);
+    add(
+      c.engine,
+      s.of(`e:${c.engine}`, () => ({ kind: 'engine', text: `${c.engine} containers` })),
+      own,
+    );
+    if (c.pod) {
+      const pod = c.pod;
+      const subject = s.of(`pod:${podKey(pod)}`, () => ({
+        kind: 'pod',
+        text: `pod ${podText(pod, PLAIN_MARKS)}`,
+      }));
+      add(pod.name, subject, own);
+      if (pod.namespace !== undefined) add(pod.namespace, subject, own);
+    }
+    if (c.compose) {
+      const project = c.compose.project;
+      add(
+        project,
+        s.of(`compose:${project}`, () => ({
+          kind: 'compose',
+          text: `compose project ${plain(project)}`,
+        })),
+        own,
+      );
+    }
+  }
+  for (const n of netnsNames(ns)) itself('netns', n, `netns ${quoted(n)}`);
+  for (const m of ns.mounts) itself('mount', m.path, `bind mount ${plain(m.path)}`);
   for (const i of ns.interfaces ?? []) {
-    words.push(i.name, ...(i.mac !== undefined ? [i.mac] : []));
+    itself('interface', i.name, `interface ${quoted(i.name)}`);
+    if (i.mac !== undefined) itself('interface', i.mac, `MAC ${i.mac}`);
     // an address alone and with its prefix: `10.0.0.2` and `10.0.0.2/24` both find it
-    for (const a of i.addresses) words.push(`${a.address}/${a.prefix}`);
+    for (const a of i.addresses) {
+      const text = `${a.address}/${a.prefix}`;
+      itself('interface', text, `address ${text}`);
+    }
   }
   return {
-    key: ns.key,
+    ns,
+    typeRank: IN_SUBJECT_RANK.get(ns.type)!,
     ids: [String(ns.ino), ...(ns.nsid !== undefined ? [ns.nsid] : [])],
     numbers,
-    // one string per namespace: '\n' never occurs in a query, so no match spans two words
-    text: words.join('\n').toLowerCase(),
+    names,
+    text: names.map((n) => n.text).join('\n'),
   };
+}
+
+/** How well a name matches: 0 exactly, 1 the query starts it, 2 it holds the query. */
+function strength(name: string, q: string): 0 | 1 | 2 | undefined {
+  if (name === q) return 0;
+  if (name.startsWith(q)) return 1;
+  return name.includes(q) ? 2 : undefined;
+}
+
+/** An entry's best reason to match: own before mentioning, strongest, first subject. */
+interface Hit {
+  entry: Entry;
+  own: boolean;
+  strength: number;
+  subject: number;
 }
 
 /**
  * Which entries a query of the id form matches (`q` lower-cased and
- * trimmed; `type` and `digits` its parts): a whole id, the start of one,
- * or, for bare digits, also a PID, thread id or uid exactly.
+ * trimmed; `type` and `digits` its parts), and how well: a whole id, the
+ * start of one, or, for bare digits, also a PID, thread id or uid exactly.
  */
-function idMatcher(q: string, type: string | undefined, digits: string): (e: Entry) => boolean {
+function idHit(
+  q: string,
+  type: string | undefined,
+  digits: string,
+  s: Subjects,
+): (e: Entry) => Omit<Hit, 'entry'> | undefined {
   const exact = /^\d+$/.test(q) ? Number(q) : undefined;
   // a closing bracket ends the id: `[4026531840]` is that one, `net:[40265` still narrows
   const whole = q.endsWith(']');
   const typed = type !== undefined || q.startsWith('[');
+  const idSubject = s.of('id', () => ({ kind: 'id', text: 'id' }));
   return (e) => {
-    if (type !== undefined && !e.key.startsWith(`${type}:`)) return false;
-    if (whole) return e.ids.includes(digits);
-    if (typed) return e.ids.some((i) => i.startsWith(digits));
-    return e.ids.some((i) => i.startsWith(digits)) || (exact !== undefined && e.numbers.has(exact));
+    if (type !== undefined && e.ns.type !== type) return undefined;
+    if (e.ids.includes(digits)) return { own: true, strength: 0, subject: idSubject };
+    if (whole) return undefined;
+    const prefix = e.ids.some((i) => i.startsWith(digits));
+    let best: Omit<Hit, 'entry'> | undefined = prefix
+      ? { own: true, strength: 1, subject: idSubject }
+      : undefined;
+    if (typed || exact === undefined) return best;
+    for (const n of e.numbers) {
+      if (n.n !== exact) continue;
+      const hit = { own: n.own, strength: 0, subject: n.subject };
+      if (!best || better(hit, best, s)) best = hit;
+    }
+    return best;
   };
+}
+
+/** Whether `a` is a better reason than `b`. */
+function better(a: Omit<Hit, 'entry'>, b: Omit<Hit, 'entry'>, s: Subjects): boolean {
+  if (a.own !== b.own) return a.own;
+  if (a.strength !== b.strength) return a.strength < b.strength;
+  return s.order[a.subject]! < s.order[b.subject]!;
 }
 
 /** Build the index for `g`'s model. */
 export function findIndex(g: ModelGraph): FindIndex {
-  const entries = sortedNamespaces(g.model.namespaces).map((ns) => entryOf(g, ns));
-  return {
-    find(query: string): NsKey[] {
-      const q = query.trim().toLowerCase();
-      if (q === '') return [];
-      const found = ID_FORM.exec(q);
-      // `de:12` is part of a MAC, not an id of a type `de`
-      const id = found && (found[1] === undefined || TYPES.has(found[1])) ? found : null;
-      const matches = id ? idMatcher(q, id[1], id[2]!) : (e: Entry) => e.text.includes(q);
-      return entries.filter(matches).map((e) => e.key);
-    },
+  const s = new Subjects();
+  const { hostToo } = containerWords(g);
+  const entries = sortedNamespaces(g.model.namespaces).map((ns) => entryOf(g, ns, s, hostToo));
+  // the id subject, made before sealing
+  s.of('id', () => ({ kind: 'id', text: 'id' }));
+  s.seal();
+  const byRank = (a: Hit, b: Hit) =>
+    Number(b.own) - Number(a.own) ||
+    a.strength - b.strength ||
+    s.order[a.subject]! - s.order[b.subject]! ||
+    a.entry.typeRank - b.entry.typeRank ||
+    a.entry.ns.ino - b.entry.ns.ino;
+  const rank = (query: string): FindMatch[] => {
+    const q = query.trim().toLowerCase();
+    if (q === '') return [];
+    const found = ID_FORM.exec(q);
+    // `de:12` is part of a MAC, not an id of a type `de`
+    const id = found && (found[1] === undefined || TYPES.has(found[1])) ? found : null;
+    const hits: Hit[] = [];
+    if (id) {
+      const hitOf = idHit(q, id[1], id[2]!, s);
+      // bare digits may also be a whole name (a bubblewrap sandbox's id, a container called 1234)
+      const named = /^\d+$/.test(q);
+      for (const entry of entries) {
+        let h = hitOf(entry);
+        if (named && entry.text.includes(q)) {
+          for (const n of entry.names) {
+            if (n.text !== q) continue;
+            const hit = { own: n.own, strength: 0, subject: n.subject };
+            if (!h || better(hit, h, s)) h = hit;
+          }
+        }
+        if (h) hits.push({ entry, ...h });
+      }
+    } else {
+      for (const entry of entries) {
+        if (!entry.text.includes(q)) continue;
+        let best: Omit<Hit, 'entry'> | undefined;
+        for (const n of entry.names) {
+          const st = strength(n.text, q);
+          if (st === undefined) continue;
+          const hit = { own: n.own, strength: st, subject: n.subject };
+          if (!best || better(hit, best, s)) best = hit;
+        }
+        if (best) hits.push({ entry, ...best });
+      }
+    }
+    hits.sort(byRank);
+    return hits.map((h) => ({
+      key: h.entry.ns.key,
+      kind: h.own ? 'own' : 'mention',
+      subject: s.list[h.subject]!,
+    }));
   };
+  return {
+    rank,
+    find: (query) => rank(query).map((m) => m.key),
+  };
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Plural of a subject kind, for `of 3 more containers`. */
+const KIND_PLURAL: Readonly<Record<SubjectKind, string>> = {
+  id: 'ids',
+  netns: 'netns names',
+  container: 'containers',
+  sandbox: 'sandboxes',
+  pod: 'pods',
+  compose: 'compose projects',
+  process: 'processes',
+  interface: 'interfaces and addresses',
+  mount: 'bind mounts',
+  user: 'users',
+  engine: 'engines',
+  type: 'types',
+};
+
+/** `n` matches of one subject, in words: `5 own namespaces of container "web"`, `3 net namespaces`. */
+function ownWords(n: number, subject: Subject): string {
+  switch (subject.kind) {
+    case 'type':
+      return count(n, subject.text);
+    case 'id':
+      return `${n} by id`;
+    case 'netns':
+    case 'interface':
+      return `${n} with ${subject.text}`;
+    case 'mount':
+      return `${n} held by ${subject.text}`;
+    default:
+      return `${count(n, 'own namespace')} of ${subject.text}`;
+  }
+}
+
+/**
+ * What a list of matches (best first, as `rank` gives them, or those of
+ * them that are drawn) holds, in words: the best match's subject and how
+ * many of its own namespaces matched, then the other subjects' own (named
+ * when one, counted when more), then those only mentioning it.
+ *
+ *   5 own namespaces of container "web", 4 own namespaces of container "web-side", 3 mentioning it
+ *   7 own namespaces of process "container-1", 4653 of 664 more processes
+ *   all mentioning process "sleep"
+ *
+ * '' when saying so would add nothing: no match, or all of them
+ * naming namespaces themselves in one way (an id, a type, an address).
+ */
+export function matchWords(matches: readonly FindMatch[]): string {
+  const first = matches[0];
+  if (!first) return '';
+  const mentions = matches.filter((m) => m.kind === 'mention').length;
+  const own = matches.filter((m) => m.kind === 'own');
+  const best = first.kind === 'own' ? first.subject : undefined;
+  const ofBest = best ? own.filter((m) => m.subject === best).length : 0;
+  const others = own.filter((m) => m.subject !== best);
+  const parts: string[] = [];
+  if (best) {
+    if (others.length === 0 && mentions === 0 && ITSELF.has(best.kind)) return '';
+    parts.push(ownWords(ofBest, best));
+  }
+  if (others.length > 0) {
+    const subjects = [...new Set(others.map((m) => m.subject))];
+    if (subjects.length === 1) parts.push(ownWords(others.length, subjects[0]!));
+    else {
+      const kinds = [...new Set(subjects.map((x) => KIND_PLURAL[x.kind]))];
+      const last = kinds.pop()!;
+      const what = kinds.length > 0 ? `${kinds.join(', ')} and ${last}` : last;
+      parts.push(`${others.length} of ${subjects.length} more ${what}`);
+    }
+  }
+  if (mentions > 0 && own.length === 0) {
+    const subjects = new Set(matches.map((m) => m.subject));
+    parts.push(`all mentioning ${subjects.size === 1 ? first.subject.text : 'it'}`);
+  } else if (mentions > 0) parts.push(`${mentions} mentioning it`);
+  return parts.join(', ');
 }

@@ -1,15 +1,18 @@
 /**
- * The find box's matching (main/emit/find.ts) on hand-made models, each
- * expectation computed from the model's own fields; and shellWord, whose
- * quoting bash itself must read back byte for byte.
+ * The find box's matching and ranking (main/emit/find.ts) on hand-made
+ * models, each expectation computed from the model's own fields (which
+ * processes are in a namespace, which container each runs in, which
+ * process labels it); and shellWord, whose quoting bash itself must read
+ * back byte for byte.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { findIndex, shellWord } from '../../main/emit';
-import { encodeBytes, graphOf, type Model, type NsKey } from '../../main/model';
+import { matchWords } from '../../main/emit/find';
+import { encodeBytes, graphOf, type Model, type Namespace, type NsKey } from '../../main/model';
 import { NS_TYPES } from '../../main/relations/constants';
-import { enginesModel, hostileModel, podModel } from './fixtures/dot-models';
+import { bridgedModel, enginesModel, hostileModel, podModel } from './fixtures/dot-models';
 
 const drawingOrder = (m: Model, keep: (k: NsKey) => boolean) =>
   [...m.namespaces]
@@ -17,7 +20,9 @@ const drawingOrder = (m: Model, keep: (k: NsKey) => boolean) =>
     .map((n) => n.key)
     .filter(keep);
 
-test('a PID finds exactly the namespaces its process is in, in drawing order', () => {
+const sorted = (keys: Iterable<NsKey>) => [...keys].sort();
+
+test('a PID finds exactly the namespaces its process is in, those it labels first', () => {
   const m = enginesModel();
   const idx = findIndex(graphOf(m));
   for (const p of m.processes) {
@@ -33,7 +38,11 @@ test('a PID finds exactly the namespaces its process is in, in drawing order', (
         ns.ownerUid === p.pid
       );
     });
-    assert.deepEqual(idx.find(String(p.pid)), want, `pid ${p.pid}`);
+    const got = idx.find(String(p.pid));
+    assert.deepEqual(sorted(got), sorted(want), `pid ${p.pid}`);
+    // its own: the namespaces whose most senior process it is, before the others
+    const labels = m.namespaces.filter((n) => n.label?.pid === p.pid).map((n) => n.key);
+    assert.deepEqual(sorted(got.slice(0, labels.length)), sorted(labels), `pid ${p.pid} own first`);
   }
 });
 
@@ -47,8 +56,8 @@ test('ids: a prefix narrows, brackets close, a type restricts', () => {
   assert.deepEqual(idx.find(`pid:[${ino}]`), []);
   const prefix = ino.slice(0, -1);
   assert.deepEqual(
-    idx.find(`net:${prefix}`),
-    drawingOrder(m, (k) => k.startsWith('net:') && k.slice(4).startsWith(prefix)),
+    sorted(idx.find(`net:${prefix}`)),
+    sorted(drawingOrder(m, (k) => k.startsWith('net:') && k.slice(4).startsWith(prefix))),
   );
   assert.ok(idx.find(prefix).length >= idx.find(`net:${prefix}`).length);
 });
@@ -60,10 +69,10 @@ test('text: container, pod and process names, case-insensitively; blank finds no
   assert.deepEqual(idx.find('   '), []);
   const sidecar = m.containers.find((c) => c.name === 'sidecar')!;
   const want = drawingOrder(m, (k) => g.containersOf(k).some((c) => c.key === sidecar.key));
-  assert.deepEqual(idx.find('SIDEcar'), want);
+  assert.deepEqual(sorted(idx.find('SIDEcar')), sorted(want));
   // the pod's name finds every namespace of its three containers
   const podNs = drawingOrder(m, (k) => g.containersOf(k).length > 0);
-  assert.deepEqual(idx.find('cart-7d9f'), podNs);
+  assert.deepEqual(sorted(idx.find('cart-7d9f')), sorted(podNs));
   assert.ok(idx.find('envoy').length > 0, 'a process name');
   assert.deepEqual(idx.find('no-such-thing-anywhere'), []);
 });
@@ -137,4 +146,156 @@ test('an interface name, MAC or address finds its network namespace; a MAC is ne
   assert.deepEqual(idx.find('10.88.0.70'), []);
   // a namespace's type still restricts ids
   assert.deepEqual(idx.find(`net:[${b.ino}]`), [b.key]);
+});
+
+/** What the model says of a namespace: processes of no container are in it too (the host's). */
+function hostHolds(m: Model, n: Namespace): boolean {
+  const byPid = new Map(m.processes.map((p) => [p.pid, p]));
+  return [...n.pids, ...n.tasks.map((t) => t.pid)].some(
+    (pid) => byPid.get(pid)?.container === undefined,
+  );
+}
+
+/** The namespaces processes of `containers` are in that no host process is in: their own. */
+function ownOf(m: Model, containers: (c: Model['containers'][number]) => boolean): NsKey[] {
+  const pids = new Set(m.containers.filter(containers).flatMap((c) => c.pids));
+  return m.namespaces
+    .filter((n) => n.pids.some((pid) => pids.has(pid)) && !hostHolds(m, n))
+    .map((n) => n.key);
+}
+
+const ownWords = (n: number, of: string) => `${n} own namespace${n === 1 ? '' : 's'} of ${of}`;
+
+test("a container's name: its own namespaces first, its PID namespace first of all; the host's after", () => {
+  const m = enginesModel();
+  const idx = findIndex(graphOf(m));
+  const byKey = new Map(m.namespaces.map((n) => [n.key, n]));
+  for (const c of m.containers) {
+    const q = c.name ?? c.id;
+    const ranked = idx.rank(q);
+    const keys = ranked.map((r) => r.key);
+    const own = ownOf(m, (x) => x.key === c.key);
+    assert.ok(own.length > 0, `${q} has namespaces of its own`);
+    assert.deepEqual(sorted(keys.slice(0, own.length)), sorted(own), `${q}: its own first`);
+    const pid = m.namespaces.find((n) => n.type === 'pid' && own.includes(n.key));
+    if (pid) assert.equal(keys[0], pid.key, `${q}: its PID namespace first`);
+    // the host's namespaces that mention it (as the label's "also container ...") come after every own one
+    const firstHost = keys.findIndex((k) => hostHolds(m, byKey.get(k)!));
+    const lastOwn = keys.findLastIndex((k) => !hostHolds(m, byKey.get(k)!));
+    if (firstHost >= 0) assert.ok(lastOwn < firstHost, `${q}: ${keys.join(' ')}`);
+    const hostUser = m.host.userns;
+    const proc = m.processes.find((p) => p.container === c.key)!;
+    if (hostUser !== undefined && proc.ns.user === hostUser) {
+      assert.ok(keys.includes(hostUser), `${q}: the host's user namespace mentions it`);
+      assert.equal(ranked.find((r) => r.key === hostUser)!.kind, 'mention');
+    }
+    const mentions = keys.filter((k) => hostHolds(m, byKey.get(k)!)).length;
+    const words = matchWords(ranked);
+    assert.ok(
+      words.startsWith(ownWords(own.length, `${c.sandbox ? 'sandbox' : 'container'} "${q}"`)),
+      words,
+    );
+    if (mentions > 0) assert.ok(words.endsWith(`, ${mentions} mentioning it`), words);
+  }
+});
+
+test('an exact name before one the query only starts: web, then web-side, then the mentions', () => {
+  const m = enginesModel();
+  const idx = findIndex(graphOf(m));
+  const ranked = idx.rank('web');
+  const keys = ranked.map((r) => r.key);
+  const web = ownOf(m, (c) => c.name === 'web');
+  const side = ownOf(m, (c) => c.name === 'web-side').filter((k) => !web.includes(k));
+  const host = m.namespaces.filter(
+    (n) =>
+      hostHolds(m, n) &&
+      n.pids.some((pid) =>
+        m.containers.some((c) => c.name?.includes('web') && c.pids.includes(pid)),
+      ),
+  );
+  assert.deepEqual(sorted(keys.slice(0, web.length)), sorted(web));
+  assert.deepEqual(sorted(keys.slice(web.length, web.length + side.length)), sorted(side));
+  assert.deepEqual(
+    sorted(keys.slice(web.length + side.length)),
+    sorted(host.map((n) => n.key)),
+    'the rest: host namespaces with their processes',
+  );
+  assert.equal(
+    matchWords(ranked),
+    `${ownWords(web.length, 'container "web"')}, ${ownWords(side.length, 'container "web-side"')}, ${host.length} mentioning it`,
+  );
+  // what is drawn by default (user and PID namespaces): the words count those only
+  const drawn = ranked.filter((r) => r.key.startsWith('user:') || r.key.startsWith('pid:'));
+  const drawnHost = host.filter((n) => n.type === 'user' || n.type === 'pid').length;
+  assert.equal(
+    matchWords(drawn),
+    `${ownWords(1, 'container "web"')}, ${ownWords(1, 'container "web-side"')}, ${drawnHost} mentioning it`,
+  );
+});
+
+test("a pod's and a compose project's name: the pod's own, the project's own, then the host's", () => {
+  const m = enginesModel();
+  const idx = findIndex(graphOf(m));
+  const ranked = idx.rank('shop');
+  const keys = ranked.map((r) => r.key);
+  const pod = ownOf(m, (c) => c.pod?.name === 'shop');
+  const project = ownOf(m, (c) => c.compose?.project === 'shop');
+  const byKey = new Map(m.namespaces.map((n) => [n.key, n]));
+  assert.deepEqual(sorted(keys.slice(0, pod.length)), sorted(pod));
+  assert.deepEqual(sorted(keys.slice(pod.length, pod.length + project.length)), sorted(project));
+  const rest = keys.slice(pod.length + project.length);
+  assert.ok(rest.length > 0 && rest.every((k) => hostHolds(m, byKey.get(k)!)), rest.join(' '));
+  assert.equal(
+    matchWords(ranked),
+    `${ownWords(pod.length, 'pod shop')}, ${ownWords(project.length, 'compose project shop')}, ${rest.length} mentioning it`,
+  );
+  assert.equal(m.namespaces.find((n) => n.key === keys[0])!.type, 'pid', 'a PID namespace first');
+});
+
+test("a process's name: the namespaces it labels, then those it is only in", () => {
+  const m = enginesModel();
+  const idx = findIndex(graphOf(m));
+  for (const name of ['nginx', 'catatonit', 'sleep']) {
+    const ranked = idx.rank(name);
+    const labelled = m.namespaces.filter((n) => n.label?.name === name).map((n) => n.key);
+    const pids = new Set(m.processes.filter((p) => p.name === name).map((p) => p.pid));
+    const inIt = m.namespaces
+      .filter((n) => n.label?.name !== name && n.pids.some((pid) => pids.has(pid)))
+      .map((n) => n.key);
+    const keys = ranked.map((r) => r.key);
+    assert.deepEqual(sorted(keys.slice(0, labelled.length)), sorted(labelled), name);
+    assert.deepEqual(sorted(keys.slice(labelled.length)), sorted(inIt), name);
+    const words = `${ownWords(labelled.length, `process "${name}"`)}${inIt.length ? `, ${inIt.length} mentioning it` : ''}`;
+    assert.equal(matchWords(ranked), words);
+  }
+});
+
+test('many subjects named alike are counted; ids and types need no words', () => {
+  const m = bridgedModel(5);
+  const idx = findIndex(graphOf(m));
+  const ranked = idx.rank('app');
+  const first = ownOf(m, (c) => c.name === 'app01');
+  const others = ownOf(m, (c) => c.name !== 'app01');
+  const host = m.namespaces.filter(
+    (n) => hostHolds(m, n) && n.pids.some((pid) => m.containers.some((c) => c.pids.includes(pid))),
+  );
+  assert.equal(
+    matchWords(ranked),
+    `${ownWords(first.length, 'container "app01"')}, ${others.length} of 4 more containers, ${host.length} mentioning it`,
+  );
+  assert.equal(matchWords(idx.rank(`[${m.namespaces[0]!.ino}]`)), '');
+  assert.equal(matchWords(idx.rank('net')), '', 'net: every network namespace, by its type');
+  assert.equal(matchWords(idx.rank('eth0')), '', 'an interface name');
+  assert.equal(matchWords(idx.rank('no-such-thing')), '');
+});
+
+test('the words for hostile names stay one line, escaped', () => {
+  const m = hostileModel();
+  const idx = findIndex(graphOf(m));
+  for (const p of m.processes) {
+    const part = [...p.name].slice(0, 4).join('');
+    if (part.trim() === '' || /^[\d[\]:]+$/.test(part.trim())) continue;
+    const words = matchWords(idx.rank(part));
+    assert.doesNotMatch(words, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\udc80-\udcff]/, words);
+  }
 });
