@@ -163,15 +163,20 @@ export function belongsParts(body: HTMLElement, d: NsDetails, text: ContainerTex
 /**
  * A process's effective capabilities in its own user namespace (`all`,
  * `none`, `all but …`, names), that namespace when it is not the one the
- * panel is about, and a bold `host` on a process that holds capabilities
- * in the host's (initial) user namespace.
+ * panel is about (`in user:[…]`), and a bold `in the host's` on a process
+ * that holds capabilities in the host's (initial) user namespace.
  */
 function capsCell(p: ProcessRow): HTMLElement {
-  const td = h('td', 'caps', p.caps ?? '');
+  const td = h('td', 'caps');
+  if (p.caps === undefined) return td;
+  // a line each (`all but`, then the names), so the column is as wide as its longest name
+  td.append(...(p.capsLines ?? [p.caps]).map((line) => h('div', undefined, line)));
+  td.dataset.caps = p.caps;
+  td.title = p.caps;
   // `user:[4026532176]`, the form ids take everywhere (keys are checked `type:digits`)
-  if (p.capsIn !== undefined) td.append(h('span', 'note', ` in ${p.capsIn.replace(':', ':[')}]`));
+  if (p.capsIn !== undefined) td.append(h('div', 'note', `in ${p.capsIn.replace(':', ':[')}]`));
   if (p.hostCaps) {
-    const mark = h('strong', 'host-caps', ' host');
+    const mark = h('strong', 'host-caps', "in the host's");
     mark.title = "holds capabilities in the host's (initial) user namespace";
     td.append(mark);
     td.dataset.hostCaps = 'yes';

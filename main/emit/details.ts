@@ -17,7 +17,7 @@ import type {
 import { hasHostCaps, KNOWN_LAST_CAP } from '../model/capabilities';
 import { byDisplay, netnsNames } from './containers';
 import { nsId } from './holder';
-import { capsText, mapsUnknown, mapText, rangeText } from './idmaps';
+import { capsLines, capsText, mapsUnknown, mapText, rangeText } from './idmaps';
 import { nsenterLine, type NsenterLine } from './nsenter';
 import { podKey } from '../model/containers';
 
@@ -36,6 +36,8 @@ export interface ProcessRow {
    * the model has no capability sets (a snapshot before format 7).
    */
   caps?: string;
+  /** The same as lines (`all but`, then a name a line), for a narrow column. */
+  capsLines?: string[];
   /** Its user namespace, when that is not the one the shown namespace belongs to (itself, or its owner). */
   capsIn?: NsKey;
   /** It holds capabilities in the host's (initial) user namespace. */
@@ -135,6 +137,7 @@ export function nsDetails(g: ModelGraph, key: NsKey): NsDetails | undefined {
     if (p.container !== undefined) row.container = p.container;
     if (p.capEff !== undefined) {
       row.caps = capsText(p.capEff, lastCap);
+      row.capsLines = capsLines(p.capEff, lastCap);
       if (p.ns.user !== undefined && p.ns.user !== userContext) row.capsIn = p.ns.user;
     }
     return row;

@@ -98,16 +98,25 @@ export function dotMapText(ns: Namespace): string | undefined {
  * names; `not known` without a mask (a snapshot before format 7).
  */
 export function capsText(mask: string | undefined, lastCap: number = KNOWN_LAST_CAP): string {
-  if (mask === undefined) return 'not known';
+  const [head, ...names] = capsLines(mask, lastCap);
+  return head === 'all but' ? `all but ${names.join(', ')}` : [head, ...names].join(', ');
+}
+
+/**
+ * capsText's words as lines, for a narrow column: `['all']`, `['none']`,
+ * `['all but', 'cap_x', …]`, or a name a line.
+ */
+export function capsLines(mask: string | undefined, lastCap: number = KNOWN_LAST_CAP): string[] {
+  if (mask === undefined) return ['not known'];
   const set = capSet(mask, lastCap);
   switch (set.kind) {
     case 'none':
-      return 'none';
+      return ['none'];
     case 'all':
-      return 'all';
+      return ['all'];
     case 'all-but':
-      return `all but ${set.missing.join(', ')}`;
+      return ['all but', ...set.missing];
     case 'some':
-      return set.names.join(', ');
+      return set.names;
   }
 }
