@@ -11,6 +11,7 @@
  * code is openViewer()'s: 0 when the window was closed, 1 when it could
  * not be opened.
  */
+import { basename } from 'node:path';
 import { modelToDot, modelToNetDot } from '../main/emit';
 import { escapeDisplay, serializeModel } from '../main/model';
 import type { DiscoverySeries } from '../main/discover';
@@ -39,13 +40,15 @@ flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners.
                       (the viewer starts in its wiring view, key n; with -J
                       the snapshot carries the interfaces)
       --open FILE     draw a snapshot saved with --json instead of this host
-                      (a regular file of at most ${SNAPSHOT_MAX_BYTES >> 20} MiB, or - for stdin)
+                      (a regular file of at most ${SNAPSHOT_MAX_BYTES >> 20} MiB, or - for stdin);
+                      with a viewer window of yours already open on this display,
+                      show it there instead of opening another
       --shell SHELL   the viewer's window: electron or browser (default: Electron
                       when its binary is found, else Chromium/Chrome in app mode)
   -h, --help          show this help
 
 Without --dot, --json or --output, graphns opens the desktop viewer
-(keys: + - 1 s r n q h; run it as sudo -E graphns: the window runs as you).
+(keys: + - 1 s r n o k q h; run it as sudo -E graphns: the window runs as you).
 Run as root to see every namespace; unprivileged scans show what they can.
 
 Exit codes: 0 ok (for the viewer: its window was closed), 1 failure,
@@ -189,6 +192,7 @@ async function viewer(o: Options, io: Io): Promise<number> {
   let load: () => Model | Promise<Model>;
   let ready: Promise<Model> | undefined;
   let series: DiscoverySeries | undefined;
+  let handOver: { name: string; text: () => string } | undefined;
   if (o.open === undefined) {
     // `r`, F5 (and any live refresh) rescan: the scan queue runs one load at a time
     const { discoverySeries } = await import('../main/discover');
@@ -198,9 +202,12 @@ async function viewer(o: Options, io: Io): Promise<number> {
     load = () => discoverLive(io, scans);
   } else {
     const path = o.open;
+    // read here, as the user who ran graphns: a window already open gets the text, never the path
+    let text = '';
     const first = readSnapshot(path, io)
-      .then((text) => loadSnapshot(path, text))
+      .then((t) => loadSnapshot(path, (text = t)))
       .then((m) => (o.net ? withInterfaces(m, path) : m));
+    handOver = { name: snapshotName(path), text: () => text };
     first.catch(() => undefined); // openViewer reports it (as ready)
     ready = first;
     let read = false;
@@ -218,10 +225,18 @@ async function viewer(o: Options, io: Io): Promise<number> {
       load,
       toDot: (m, d) => (d.net ? modelToNetDot(m) : modelToDot(m, d)),
       ready,
+      ...(o.open !== undefined && { snapshotName: snapshotName(o.open), handOver }),
     });
   } finally {
     series?.close(); // the /proc files its scans kept open
   }
+}
+
+/** The name a snapshot is shown by: its file's name (`stdin` for -), never a path. */
+export function snapshotName(path: string): string {
+  if (path === '-') return 'stdin';
+  const name = basename(path);
+  return name === '' || name === '.' || name === '..' ? 'snapshot' : name.slice(0, 255);
 }
 
 /** `model`, a snapshot read from `path`, for the wiring: refused when it carries no interfaces. */

@@ -6,15 +6,13 @@
  */
 import { fstatSync } from 'node:fs';
 import { FileReadError, readRegularFile } from '../main/files';
+import { SNAPSHOT_MAX_BYTES } from '../main/contract';
 import { ModelFormatError, parseModel, type Model } from '../main/model';
 import { CliError, type Io } from './cli';
 
-/**
- * The largest snapshot read. A real one is about 1 KiB per namespace and
- * process (a host with 2000 namespaces and 10000 processes: under 10 MiB),
- * so this is far above any host, yet bounds the memory a wrong file costs.
- */
-export const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
+// one limit for every way a snapshot comes in: --open, a file dropped on the
+// window or chosen in it, one handed to an open window (main/contract)
+export { SNAPSHOT_MAX_BYTES };
 const LIMIT = `${SNAPSHOT_MAX_BYTES / (1024 * 1024)} MiB`;
 
 const tooLarge = () =>

@@ -36,6 +36,7 @@ export const httpApi: ViewerApi = {
   savePng: (pngBase64) => call('savePng', pngBase64),
   quit: () => call('quit'),
   windowBounds: (bounds) => call('windowBounds', bounds),
+  nextSnapshot: () => call('nextSnapshot'),
 };
 
 /** The contract implementation for this page: the preload's, else HTTP. */

@@ -16,6 +16,7 @@ export const CHANNELS = {
   savePng: 'graphns:savePng',
   quit: 'graphns:quit',
   windowBounds: 'graphns:windowBounds',
+  nextSnapshot: 'graphns:nextSnapshot',
 } as const;
 
 /** One of the contract's requests. */
@@ -29,6 +30,7 @@ export const CHANNEL_NAMES: readonly Channel[] = [
   'savePng',
   'quit',
   'windowBounds',
+  'nextSnapshot',
 ];
 
 /** What the page needs to draw: the graph as DOT, the model it came from, a title. */
@@ -54,6 +56,12 @@ export interface GraphPayload {
   namespaces: number;
   /** What discovery could not see, in plain words. */
   warnings: string[];
+  /**
+   * The file name (no directory) of the snapshot the Node side draws
+   * (`graphns --open FILE`); absent for a live scan. For the page's words
+   * only (`r` reads that file again): the page never sends a name back.
+   */
+  snapshot?: string;
 }
 
 /** A graph that could not be produced (discovery or snapshot failure). */
@@ -82,6 +90,31 @@ export interface WindowBounds {
   height: number;
 }
 
+/**
+ * A snapshot another `graphns --open FILE` handed to this window (the
+ * second process read the file as the user who ran it and checked it; the
+ * page checks it again, as it checks a file dropped on it).
+ */
+export interface HandedSnapshot {
+  /** The file's name, without its directory, for the page's words only. */
+  name: string;
+  /** The snapshot's text (graphns -J), at most SNAPSHOT_MAX_BYTES bytes of UTF-8. */
+  text: string;
+}
+
+/**
+ * The largest snapshot read: by `--open` (a file or stdin), by the page
+ * (a file dropped on the window or chosen in its file chooser) and by a
+ * window a second `graphns --open` hands one to. A real one is about 1 KiB
+ * per namespace and process (a host with 2000 namespaces and 10000
+ * processes: under 10 MiB), so this is far above any host, yet bounds the
+ * memory a wrong file costs.
+ */
+export const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Longest name of a handed-over snapshot (a file name: 255 bytes on Linux filesystems). */
+export const MAX_SNAPSHOT_NAME = 255;
+
 /** Request and response type of each channel. */
 export interface ContractMap {
   getGraph: { request: void; response: GraphResult };
@@ -90,6 +123,7 @@ export interface ContractMap {
   savePng: { request: string; response: SaveResult };
   quit: { request: void; response: void };
   windowBounds: { request: WindowBounds; response: void };
+  nextSnapshot: { request: void; response: HandedSnapshot | null };
 }
 
 /**
@@ -110,7 +144,19 @@ export interface ViewerApi {
   quit(): Promise<void>;
   /** Where the window is now, so the next run opens it there (the seed's viewer did). */
   windowBounds(bounds: WindowBounds): Promise<void>;
+  /**
+   * The next snapshot a second `graphns --open` hands to this window;
+   * null when none came for a while (NEXT_SNAPSHOT_WAIT_MS: ask again).
+   */
+  nextSnapshot(): Promise<HandedSnapshot | null>;
 }
+
+/**
+ * How long a nextSnapshot request waits for a snapshot before it answers
+ * null (the page asks again at once): shorter than any HTTP timeout on the
+ * way, long enough that an idle window asks twice a minute.
+ */
+export const NEXT_SNAPSHOT_WAIT_MS = 25_000;
 
 /** Largest SVG text the Node side accepts for saving (UTF-16 code units). */
 export const MAX_SVG_CHARS = 64 * 1024 * 1024;
@@ -227,4 +273,20 @@ export function checkWindowBounds(arg: unknown): WindowBounds {
   const b = saneWindowBounds(arg);
   if (!b) throw new ContractError('windowBounds expects {x, y, width, height} in pixels');
   return b;
+}
+
+/**
+ * Check a handed-over snapshot's name: a file name (no `/`, no NUL, not
+ * `.` or `..`) of at most MAX_SNAPSHOT_NAME characters. Shown escaped,
+ * never used as a path.
+ * @throws ContractError
+ */
+export function checkSnapshotName(arg: unknown): string {
+  if (typeof arg !== 'string' || arg === '' || arg.length > MAX_SNAPSHOT_NAME) {
+    throw new ContractError('a snapshot name is a file name of 1 to 255 characters');
+  }
+  if (/[/\0]/.test(arg) || arg === '.' || arg === '..') {
+    throw new ContractError('a snapshot name is a file name, without a directory');
+  }
+  return arg;
 }

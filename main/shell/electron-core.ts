@@ -8,10 +8,16 @@
  * Electron process's own command line and environment in electron-plan.ts.
  */
 import { dirname, join } from 'node:path';
-import type { Channel, GraphResult, SaveResult } from '../contract';
+import {
+  NEXT_SNAPSHOT_WAIT_MS,
+  type Channel,
+  type GraphResult,
+  type SaveResult,
+} from '../contract';
 import { appPath, isTrustedSender, type SenderFacts } from './app-scheme';
 import { boundsFile, isVisible, type Bounds } from './bounds';
 import { createHandlers, type Handlers } from './handlers';
+import type { SnapshotInbox } from './handoff';
 import type { GraphBroker } from './host-broker';
 import { defaultSaveDir, saveBaseName, saveChosenFile, type SaveKind } from './save';
 
@@ -156,6 +162,8 @@ export function electronHandlers(o: {
   home: string;
   hostname: string;
   now?: () => Date;
+  /** Snapshots a second `graphns --open` handed to the window (handoff.ts). */
+  inbox?: SnapshotInbox;
 }): Handlers {
   const now = o.now ?? (() => new Date());
   return createHandlers({
@@ -174,6 +182,7 @@ export function electronHandlers(o: {
     quit: () => setImmediate(o.close),
     // the window's own bounds are saved on close (getNormalBounds), not what the page says
     rememberBounds: () => undefined,
+    ...(o.inbox && { nextSnapshot: () => o.inbox!.next(NEXT_SNAPSHOT_WAIT_MS) }),
   });
 }
 

@@ -13,6 +13,7 @@ import {
   type Channel,
   type ContractMap,
   type GraphResult,
+  type HandedSnapshot,
   type SaveResult,
   type WindowBounds,
 } from '../contract';
@@ -31,6 +32,12 @@ export interface ShellBackend {
   quit(): void;
   /** Remember where the window is (the Electron shell records its own bounds and ignores this). */
   rememberBounds(bounds: WindowBounds): void;
+  /**
+   * The next snapshot a second `graphns --open` handed to this window
+   * (handoff.ts), or null after a while without one. A shell without
+   * one answers null at once (the page then asks again only much later).
+   */
+  nextSnapshot?(): Promise<HandedSnapshot | null>;
 }
 
 /** One handler per channel; `arg` is whatever the page sent, unchecked. */
@@ -60,6 +67,10 @@ export function createHandlers(backend: ShellBackend): Handlers {
       backend.quit();
     },
     windowBounds: async (arg) => backend.rememberBounds(checkWindowBounds(arg)),
+    nextSnapshot: async (arg) => {
+      checkNoArgument('nextSnapshot', arg);
+      return backend.nextSnapshot ? backend.nextSnapshot() : null;
+    },
   };
 }
 

@@ -79,6 +79,7 @@ export function parseGraphMessage(line: string): GraphMessage | undefined {
         typeof r.namespaces === 'number' &&
         (r.details === undefined || typeof r.details === 'boolean') &&
         (r.net === undefined || typeof r.net === 'boolean') &&
+        (r.snapshot === undefined || typeof r.snapshot === 'string') &&
         Array.isArray(r.warnings)
       : r.ok === false && typeof r.error === 'string';
   return good ? (o as GraphMessage) : undefined;

@@ -12,13 +12,14 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { GraphResult } from '../contract';
+import type { GraphResult, HandedSnapshot } from '../contract';
 import { escapeDisplay, serializeModel, type Model } from '../model';
 import { findBrowser } from './browser/find';
 import { displayProblem, isHeadless } from './display';
 import { runBrowserShell } from './browser/run';
 import { electronPackageDir, findElectron } from './electron-binary';
 import { electronPlan } from './electron-plan';
+import { handOver, handoffEnabled, handoffTargets } from './handoff';
 import { localBroker } from './host-broker';
 import { LineChannel, MAX_REQUEST_LINE, parseRequest } from './pipe';
 import { spawnPlan } from './plan';
@@ -49,6 +50,19 @@ export interface ViewerOptions {
    * no window has opened). The shell gets ready meanwhile. Default: at once.
    */
   ready?: Promise<unknown>;
+  /**
+   * The name (no directory) of the snapshot `load` reads (`--open FILE`),
+   * for the page's words; absent for a live scan.
+   */
+  snapshotName?: string;
+  /**
+   * A snapshot to show in a viewer window of the same user already open on
+   * the same display (handoff.ts), instead of opening another: its name
+   * and its text, asked for once `ready` has settled (the snapshot read
+   * and checked, as the user who ran this graphns). When no window takes
+   * it, this graphns opens its own.
+   */
+  handOver?: { name: string; text: () => string };
 }
 
 /** Where the built viewer lives (dist/, holding shell/host.js and renderer/). */
@@ -177,6 +191,7 @@ function graphFrom(o: ViewerOptions): () => Promise<GraphResult> {
         title: `graphns — ${escapeDisplay(model.host.hostname)}`,
         namespaces: model.namespaces.length,
         warnings: model.warnings,
+        ...(o.snapshotName !== undefined && { snapshot: o.snapshotName }),
       };
     } catch (err) {
       return { ok: false, error: err instanceof Error ? err.message : String(err) };
@@ -321,6 +336,41 @@ async function serveWindow(
 }
 
 /**
+ * Show a snapshot in a window already open, when there is one: of the
+ * user the window would run as, on this display (handoff.ts). Resolves
+ * with graphns's exit code (0) when a window took it, else undefined (open
+ * a window of our own). `ready`'s error, a snapshot that does not check
+ * out, is thrown before anything is sent.
+ */
+async function handedOver(
+  h: NonNullable<ViewerOptions['handOver']>,
+  plan: ViewerPlan,
+  env: NodeJS.ProcessEnv,
+  ready: Promise<unknown>,
+  say: (line: string) => void,
+): Promise<number | undefined> {
+  const args =
+    plan.shell.shell === 'browser' ? env.GRAPHNS_BROWSER_ARGS : env.GRAPHNS_ELECTRON_ARGS;
+  if (!handoffEnabled(env, isHeadless(args))) return undefined;
+  const uid = plan.target?.uid ?? plan.euid;
+  const targets = handoffTargets(uid, env);
+  if ('problem' in targets) {
+    say(`not handing the snapshot to an open window: ${targets.problem}`);
+    return undefined;
+  }
+  if (targets.sockets.length === 0) return undefined;
+  await ready;
+  const snapshot: HandedSnapshot = { name: h.name, text: h.text() };
+  const r = await handOver({ uid, env, snapshot });
+  if (r.delivered) {
+    say(`${escapeDisplay(h.name)} is shown in the viewer window already open (graphns ${r.pid})`);
+    return 0;
+  }
+  if (r.problem) say(`not shown in the open window: ${r.problem}; opening another`);
+  return undefined;
+}
+
+/**
  * Open the viewer and wait until it is closed. Resolves with the exit code
  * for graphns: 0 when the window was closed or `q` pressed, 1 when no
  * window could be shown (no display, no shell, a browser that ended before
@@ -341,6 +391,10 @@ export async function openViewer(o: ViewerOptions): Promise<number> {
     await ready; // bad input is the first thing to say
     say(plan.error);
     return 1;
+  }
+  if (o.handOver) {
+    const code = await handedOver(o.handOver, plan, env, ready, say);
+    if (code !== undefined) return code;
   }
   const notes = () => viewerNotes(plan.shell.note, plan.target, plan.euid).forEach(say);
   const graph = graphFrom(o);

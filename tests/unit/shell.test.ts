@@ -8,12 +8,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -29,8 +32,10 @@ import {
   MAX_SVG_CHARS,
   checkPngBase64,
   checkPngBytes,
+  checkSnapshotName,
   checkSvgText,
   isChannel,
+  SNAPSHOT_MAX_BYTES,
 } from '../../main/contract';
 import { CSP } from '../../main/shell/assets';
 import {
@@ -43,6 +48,19 @@ import {
 import { browserArgs, findBrowser, splitArgs } from '../../main/shell/browser/find';
 import { makeProfile, sweepProfiles } from '../../main/shell/browser/profile';
 import { findElectron } from '../../main/shell/electron-binary';
+import {
+  displayKey,
+  handOver,
+  handoffDir,
+  handoffEnabled,
+  handoffTargets,
+  listenForSnapshots,
+  SnapshotInbox,
+  socketName,
+  unsafeDir,
+  type HandoffRoots,
+  type SnapshotListener,
+} from '../../main/shell/handoff';
 import { createHandlers, isTrustedSender } from '../../main/shell/handlers';
 import { localBroker, pipeBroker } from '../../main/shell/host-broker';
 import { LineChannel, OPEN_LINE, parseGraphMessage, parseRequest } from '../../main/shell/pipe';
@@ -145,6 +163,8 @@ test('pipe: the privileged side accepts a rediscover request and nothing else', 
   assert.equal(parseGraphMessage(graph(',"details":"yes"')), undefined, 'details not a boolean');
   assert.ok(parseGraphMessage(graph(',"net":true')), 'the wiring');
   assert.equal(parseGraphMessage(graph(',"net":1')), undefined, 'net not a boolean');
+  assert.ok(parseGraphMessage(graph(',"snapshot":"web1.json"')), "--open's file name");
+  assert.equal(parseGraphMessage(graph(',"snapshot":1')), undefined, 'snapshot not a string');
 });
 
 test('pipe: lines go through whole, split or joined', async () => {
@@ -190,6 +210,9 @@ test('handlers check arguments before the backend sees them', async () => {
     quit: () => void quits++,
     rememberBounds: (b) => void bounds.push(b),
   });
+  // a shell without handed-over snapshots answers at once that there is none
+  assert.equal(await h.nextSnapshot(null), null);
+  await assert.rejects(h.nextSnapshot('/etc/passwd'), ContractError);
   assert.deepEqual(await h.getGraph(null), { ok: false, error: 'none' });
   assert.deepEqual(await h.rediscover(undefined), { ok: false, error: 'again' });
   await assert.rejects(h.getGraph({ path: '/etc' }), ContractError);
@@ -556,5 +579,261 @@ test("stale browser profiles: a dead maker's are removed, a live maker's, a link
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('contract: a handed-over snapshot is named by a file name, never a path', () => {
+  assert.ok(isChannel('nextSnapshot'));
+  assert.equal(SNAPSHOT_MAX_BYTES, 256 * 1024 * 1024, 'the limit of --open, for every way in');
+  for (const good of ['web1.json', 'a b.json', 'evil\u202e.json', 'x'.repeat(255), 'back\\slash']) {
+    assert.equal(checkSnapshotName(good), good);
+  }
+  for (const bad of ['', '/etc/passwd', 'a/b.json', '..', '.', 'nul\0.json', 'x'.repeat(256), 7]) {
+    assert.throws(() => checkSnapshotName(bad), ContractError, String(bad));
+  }
+});
+
+/** Scratch roots for the rendezvous: `run/` (runtime directories) and `tmp/`. */
+function scratchRoots(): HandoffRoots & { base: string } {
+  const base = scratch();
+  mkdirSync(join(base, 'run'));
+  mkdirSync(join(base, 'tmp'));
+  return { base, run: join(base, 'run'), tmp: join(base, 'tmp') };
+}
+
+const me = process.getuid?.() ?? 0;
+const ON_DISPLAY = { DISPLAY: ':7' };
+
+test('handoff: where a user’s windows listen, and which directories are refused', () => {
+  const r = scratchRoots();
+  try {
+    // no runtime directory of the user: /tmp/graphns-UID
+    assert.equal(handoffDir(me, r), join(r.tmp, `graphns-${me}`));
+    // a runtime directory open to others is not private: still the fallback
+    mkdirSync(join(r.run, String(me)), { mode: 0o755 });
+    chmodSync(join(r.run, String(me)), 0o755);
+    assert.equal(handoffDir(me, r), join(r.tmp, `graphns-${me}`));
+    chmodSync(join(r.run, String(me)), 0o700);
+    assert.equal(handoffDir(me, r), join(r.run, String(me), 'graphns'));
+    // another uid's runtime directory is not theirs to use as ours
+    assert.equal(handoffDir(me + 1, r), join(r.tmp, `graphns-${me + 1}`));
+
+    const dir = join(r.tmp, 'd');
+    assert.match(unsafeDir(dir, me)!, /does not exist/);
+    mkdirSync(dir, { mode: 0o700 });
+    chmodSync(dir, 0o700);
+    assert.equal(unsafeDir(dir, me), undefined);
+    assert.match(unsafeDir(dir, me + 1)!, new RegExp(`belongs to uid ${me}, not ${me + 1}`));
+    chmodSync(dir, 0o750);
+    assert.match(unsafeDir(dir, me)!, /open to others \(mode 750\)/);
+    symlinkSync(dir, join(r.tmp, 'link'));
+    assert.match(unsafeDir(join(r.tmp, 'link'), me)!, /symbolic link/);
+    writeFileSync(join(r.tmp, 'file'), '');
+    assert.match(unsafeDir(join(r.tmp, 'file'), me)!, /not a directory/);
+  } finally {
+    rmSync(r.base, { recursive: true, force: true });
+  }
+});
+
+test('handoff: the display keys the socket; headless windows take part only when asked', () => {
+  assert.equal(displayKey({ DISPLAY: ':0' }), displayKey({ DISPLAY: ':0', HOME: '/x' }));
+  assert.notEqual(displayKey({ DISPLAY: ':0' }), displayKey({ DISPLAY: ':1' }));
+  assert.notEqual(
+    displayKey({ DISPLAY: ':0' }),
+    displayKey({ DISPLAY: ':0', WAYLAND_DISPLAY: 'wayland-0' }),
+  );
+  assert.match(displayKey({}), /^[0-9a-f]{16}$/);
+  assert.match(socketName(displayKey({}), 42), /^viewer-[0-9a-f]{16}-42\.sock$/);
+  assert.equal(handoffEnabled({ DISPLAY: ':0' }, false), true);
+  assert.equal(handoffEnabled({ WAYLAND_DISPLAY: 'wayland-0' }, false), true);
+  assert.equal(handoffEnabled({ DISPLAY: ':0' }, true), false, 'a headless window');
+  assert.equal(handoffEnabled({}, false), false, 'no display at all');
+  assert.equal(handoffEnabled({ GRAPHNS_HANDOFF: '1' }, true), true, 'asked for (tests)');
+});
+
+test('handoff: the inbox keeps the latest snapshot for the page, or answers null in time', async () => {
+  const inbox = new SnapshotInbox();
+  const t0 = performance.now();
+  assert.equal(await inbox.next(30), null);
+  assert.ok(performance.now() - t0 >= 25, 'it waited');
+  inbox.push({ name: 'a.json', text: 'A' });
+  inbox.push({ name: 'b.json', text: 'B' });
+  assert.deepEqual(await inbox.next(1000), { name: 'b.json', text: 'B' }, 'the latest one waits');
+  const asked = inbox.next(5000);
+  inbox.push({ name: 'c.json', text: 'C' });
+  assert.deepEqual(await asked, { name: 'c.json', text: 'C' }, 'an asker gets it at once');
+  const pending = inbox.next(60_000);
+  inbox.close();
+  assert.equal(await pending, null, 'closing answers every asker');
+  inbox.push({ name: 'd.json', text: 'D' });
+  assert.equal(await inbox.next(10), null, 'nothing kept once closed');
+});
+
+/** Send raw bytes to a socket and read its one-line answer. */
+function rawExchange(path: string, bytes: Buffer | string): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const s = connect(path, () => s.end(bytes));
+    s.setEncoding('utf8');
+    s.on('data', (d: string) => (got += d));
+    s.on('error', () => undefined);
+    s.on('close', () => resolve(got));
+  });
+}
+
+test('handoff: a window listens in a private directory; a sender gets the text across', async () => {
+  const r = scratchRoots();
+  const got: { name: string; text: string }[] = [];
+  let l: SnapshotListener | { problem: string } | undefined;
+  try {
+    l = await listenForSnapshots({
+      uid: me,
+      env: ON_DISPLAY,
+      onSnapshot: (s) => got.push(s),
+      roots: r,
+    });
+    assert.ok(!('problem' in l), JSON.stringify(l));
+    const dir = join(r.tmp, `graphns-${me}`);
+    assert.equal(l.path, join(dir, socketName(displayKey(ON_DISPLAY), process.pid)));
+    assert.equal(statSync(dir).mode & 0o777, 0o700, 'the directory: the user alone');
+    const sock = lstatSync(l.path);
+    assert.ok(sock.isSocket());
+    assert.equal(sock.mode & 0o777, 0o600, 'the socket: the user alone');
+
+    // another display's sender finds no window; ours does, and the text arrives whole
+    assert.deepEqual(handoffTargets(me, { DISPLAY: ':8' }, r), { sockets: [] });
+    const text = `{"name":"caf\u00e9 \u202e","pad":"${'x'.repeat(300_000)}"}`;
+    const sent = await handOver({
+      uid: me,
+      env: ON_DISPLAY,
+      snapshot: { name: 'web1.json', text },
+      roots: r,
+    });
+    assert.deepEqual(sent, { delivered: true, pid: process.pid });
+    assert.deepEqual(got, [{ name: 'web1.json', text }]);
+
+    // what the window refuses, and says why (nothing reaches the page)
+    const header = (o: object) => `${JSON.stringify(o)}\n`;
+    const cases: [string | Buffer, RegExp][] = [
+      ['not json\n', /not JSON/],
+      [header({ t: 'snapshot', name: '/etc/shadow', bytes: 1 }) + 'x', /without a directory/],
+      [
+        header({ t: 'snapshot', name: 'a.json', bytes: SNAPSHOT_MAX_BYTES + 1 }),
+        /larger than 256 MiB/,
+      ],
+      [header({ t: 'snapshot', name: 'a.json', bytes: -1 }), /not a size/],
+      [header({ t: 'snapshot', name: 'a.json', bytes: 2, path: '/etc' }) + 'xx', /expected/],
+      [header({ t: 'snapshot', name: 'a.json', bytes: 2 }) + 'xyz', /more bytes/],
+      [header({ t: 'snapshot', name: 'a.json', bytes: 10 }) + 'xy', /ended early/],
+      ['x'.repeat(5000), /header line is too long/],
+    ];
+    for (const [bytes, why] of cases) {
+      const answer = await rawExchange(l.path, bytes);
+      assert.match(answer, why, String(bytes).slice(0, 80));
+      assert.equal(JSON.parse(answer).ok, false);
+    }
+    assert.equal(got.length, 1, 'no refused snapshot reached the inbox');
+  } finally {
+    if (l && !('problem' in l)) l.close();
+    rmSync(r.base, { recursive: true, force: true });
+  }
+});
+
+test('handoff: a directory someone else made first is refused by both ends', async () => {
+  const r = scratchRoots();
+  try {
+    // the window's user is `me + 1` here, and the directory is ours (someone else's to them)
+    const other = me + 1;
+    mkdirSync(join(r.tmp, `graphns-${other}`), { mode: 0o700 });
+    const squat = await listenForSnapshots({
+      uid: other,
+      env: ON_DISPLAY,
+      onSnapshot: () => assert.fail('nothing is taken'),
+      roots: r,
+    });
+    assert.match((squat as { problem: string }).problem, /belongs to uid/);
+    // and the sender does not send into it, though a squatter listens there
+    const got: string[] = [];
+    const trap = createServer((socket) => socket.on('data', (d: Buffer) => got.push(String(d))));
+    const bait = join(r.tmp, `graphns-${other}`, socketName(displayKey(ON_DISPLAY), 4242));
+    await new Promise<void>((resolve) => trap.listen(bait, resolve));
+    const sent = await handOver({
+      uid: other,
+      env: ON_DISPLAY,
+      snapshot: { name: 'secret.json', text: 'the victim’s snapshot' },
+      roots: r,
+    });
+    trap.close();
+    assert.equal(sent.delivered, false);
+    assert.match((sent as { problem: string }).problem, /belongs to uid/);
+    assert.deepEqual(got, [], 'not a byte sent');
+  } finally {
+    rmSync(r.base, { recursive: true, force: true });
+  }
+});
+
+test('handoff: a window that is gone leaves a socket the next sender removes', async () => {
+  const r = scratchRoots();
+  try {
+    const dir = join(r.tmp, `graphns-${me}`);
+    mkdirSync(dir, { mode: 0o700 });
+    chmodSync(dir, 0o700);
+    // a socket nobody listens on any more (its window was killed outright)
+    const stale = join(dir, socketName(displayKey(ON_DISPLAY), 999_999));
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(stale, resolve));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Node removes a socket it closes itself: make one that stays, as a killed window leaves it
+    const child = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ]);
+    await new Promise((resolve) => child.once('exit', resolve));
+    assert.ok(lstatSync(stale).isSocket(), 'the dead window left its socket');
+    const sent = await handOver({
+      uid: me,
+      env: ON_DISPLAY,
+      snapshot: { name: 'a.json', text: '{}' },
+      roots: r,
+    });
+    assert.deepEqual(sent, { delivered: false });
+    assert.equal(existsSync(stale), false, 'removed');
+  } finally {
+    rmSync(r.base, { recursive: true, force: true });
+  }
+});
+
+test('handoff: a real second process hands its snapshot over', async () => {
+  const r = scratchRoots();
+  const got: { name: string; text: string }[] = [];
+  const l = await listenForSnapshots({
+    uid: me,
+    env: ON_DISPLAY,
+    onSnapshot: (s) => got.push(s),
+    roots: r,
+  });
+  try {
+    assert.ok(!('problem' in l));
+    const script = `
+      import { handOver } from ${JSON.stringify(new URL('../../main/shell/handoff.ts', import.meta.url).href)};
+      const r = await handOver({ uid: ${me}, env: { DISPLAY: ':7' }, roots: ${JSON.stringify(r)},
+        snapshot: { name: 'two.json', text: 'from pid ' + process.pid } });
+      process.stdout.write(JSON.stringify(r));`;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => (out += d));
+    await new Promise((resolve) => child.once('exit', resolve));
+    assert.deepEqual(JSON.parse(out), { delivered: true, pid: process.pid });
+    assert.deepEqual(got, [{ name: 'two.json', text: `from pid ${child.pid}` }]);
+  } finally {
+    if (!('problem' in l)) l.close();
+    rmSync(r.base, { recursive: true, force: true });
   }
 });

@@ -11,6 +11,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadAssets } from '../assets';
 import { boundsFile, readBounds, writeBounds } from '../bounds';
+import { NEXT_SNAPSHOT_WAIT_MS } from '../../contract';
+import {
+  handoffEnabled,
+  listenForSnapshots,
+  SnapshotInbox,
+  type SnapshotListener,
+} from '../handoff';
 import { createHandlers, type Handlers } from '../handlers';
 import type { GraphBroker } from '../host-broker';
 import { saveInDefaultDir } from '../save';
@@ -155,13 +162,15 @@ function removeLaunchPage(launchFile: string): void {
  * The contract's backend in the browser shell: graphs from the broker
  * (`onGraph` hears that the page asked for one), saves as new files in the
  * user's Downloads (this process runs as the window's user), the window's
- * place remembered in their config.
+ * place remembered in their config, snapshots another graphns handed over
+ * from `inbox`.
  */
 function browserHandlers(o: {
   broker: GraphBroker;
   boundsPath: string;
   onGraph: () => void;
   quit: () => void;
+  inbox: SnapshotInbox;
 }): Handlers {
   const where = () => ({ home: homedir(), hostname: hostname(), now: new Date() });
   return createHandlers({
@@ -174,7 +183,30 @@ function browserHandlers(o: {
     savePng: async (png) => saveInDefaultDir(where(), png, 'png'),
     quit: o.quit,
     rememberBounds: (b) => writeBounds(o.boundsPath, b),
+    nextSnapshot: () => o.inbox.next(NEXT_SNAPSHOT_WAIT_MS),
   });
+}
+
+/**
+ * Take snapshots a second `graphns --open` hands to this window (handoff.ts),
+ * when the window is on a display (or GRAPHNS_HANDOFF=1); a rendezvous that
+ * is not the user's is said, and the window goes on without.
+ */
+async function takeSnapshots(
+  env: NodeJS.ProcessEnv,
+  inbox: SnapshotInbox,
+): Promise<SnapshotListener | undefined> {
+  if (!handoffEnabled(env, isHeadless(env.GRAPHNS_BROWSER_ARGS))) return undefined;
+  const l = await listenForSnapshots({
+    uid: process.getuid?.() ?? -1,
+    env,
+    onSnapshot: (s) => inbox.push(s),
+  });
+  if ('problem' in l) {
+    process.stderr.write(`graphns: snapshots cannot be handed to this window: ${l.problem}\n`);
+    return undefined;
+  }
+  return l;
 }
 
 /**
@@ -306,6 +338,9 @@ export async function runBrowserShell(o: BrowserShellOptions): Promise<number> {
   // the window's place, remembered in the user's config dir (this process runs as that user)
   const boundsPath = boundsFile(o.env, homedir());
 
+  // snapshots handed over by a second graphns --open, for the page to ask for
+  const inbox = new SnapshotInbox();
+  let listener: SnapshotListener | undefined;
   // what an earlier viewer killed outright left behind, then ours (profile.ts)
   sweepProfiles(tmpdir());
   const profile = makeProfile(tmpdir());
@@ -318,6 +353,7 @@ export async function runBrowserShell(o: BrowserShellOptions): Promise<number> {
       boundsPath,
       onGraph: () => (asked = true),
       quit: () => void end(0),
+      inbox,
     }),
   });
   const offSignals = onEndingSignals((code) => void end(code));
@@ -325,6 +361,8 @@ export async function runBrowserShell(o: BrowserShellOptions): Promise<number> {
   async function end(code: number): Promise<void> {
     if (ending) return;
     ending = true;
+    listener?.close();
+    inbox.close();
     if (browser?.pid !== undefined) await stopBrowser(browser.pid);
     await server.close();
     removeProfile(profile);
@@ -346,6 +384,11 @@ export async function runBrowserShell(o: BrowserShellOptions): Promise<number> {
     verbose: Boolean(o.env.GRAPHNS_DEBUG),
     shown: () => ending || asked,
     end: (code) => void end(code),
+  });
+  void takeSnapshots(o.env, inbox).then((l) => {
+    if (ending)
+      l?.close(); // the viewer ended meanwhile
+    else listener = l;
   });
   return done;
 }

@@ -39,7 +39,9 @@ import {
   saveDialogOptions,
   windowOptions,
 } from '../electron-core';
+import { isHeadless } from '../display';
 import { PIPE_FD } from '../electron-plan';
+import { handoffEnabled, listenForSnapshots, SnapshotInbox } from '../handoff';
 import { fdBroker } from '../host-broker';
 
 // before the single-instance lock, which lives in userData
@@ -115,8 +117,13 @@ function refusePermissions(win: BrowserWindow): void {
  * Answer the contract's channels over IPC, for our window's main frame
  * only (answerIpc); our page asking for its graph means it has shown one.
  */
-function answerChannels(win: BrowserWindow, graphs: ReturnType<typeof fdBroker>): void {
+function answerChannels(
+  win: BrowserWindow,
+  graphs: ReturnType<typeof fdBroker>,
+  inbox: SnapshotInbox,
+): void {
   const handlers = electronHandlers({
+    inbox,
     broker: graphs,
     askSavePath: (defaultPath, kind) =>
       dialog.showSaveDialog(win, saveDialogOptions(defaultPath, kind)),
@@ -141,19 +148,51 @@ function answerChannels(win: BrowserWindow, graphs: ReturnType<typeof fdBroker>)
   }
 }
 
+/** Bring the window to the front (a second graphns started, or handed it a snapshot). */
+function raise(win: BrowserWindow): void {
+  if (win.isMinimized()) win.restore();
+  win.focus();
+}
+
+/**
+ * Snapshots a second `graphns --open` hands over (handoff.ts): to the
+ * page through `inbox`, the window raised; the socket goes when the app
+ * quits. The single-instance lock alone cannot carry one (see handoff.ts).
+ */
+function takeSnapshots(win: BrowserWindow, inbox: SnapshotInbox): void {
+  if (!handoffEnabled(process.env, isHeadless(process.env.GRAPHNS_ELECTRON_ARGS))) return;
+  void listenForSnapshots({
+    uid: process.getuid?.() ?? -1,
+    env: process.env,
+    onSnapshot: (s) => {
+      inbox.push(s);
+      raise(win);
+    },
+  }).then((l) => {
+    if ('problem' in l) {
+      process.stderr.write(`graphns: snapshots cannot be handed to this window: ${l.problem}\n`);
+      return;
+    }
+    app.on('will-quit', () => {
+      l.close();
+      inbox.close();
+    });
+  });
+}
+
 function start(): void {
   const graphs = fdBroker(PIPE_FD);
   serveApp();
   const win = createWindow();
-  answerChannels(win, graphs);
+  const inbox = new SnapshotInbox();
+  answerChannels(win, graphs, inbox);
+  takeSnapshots(win, inbox);
   win.webContents.on('render-process-gone', (_event, details) => {
     failIfNotShown(`the viewer page ended (${details.reason}, exit code ${details.exitCode})`);
   });
   graphs.onClose(() => app.quit());
-  app.on('second-instance', () => {
-    if (win.isMinimized()) win.restore();
-    win.focus();
-  });
+  // a second Electron start (its graphns found no window to hand a snapshot to)
+  app.on('second-instance', () => raise(win));
   void win.loadURL(APP_PAGE_URL);
 }
 

@@ -20,6 +20,7 @@ const api: ViewerApi = {
       width: Number(b.width),
       height: Number(b.height),
     }),
+  nextSnapshot: () => ipcRenderer.invoke(CHANNELS.nextSnapshot),
 };
 
 contextBridge.exposeInMainWorld('graphns', api);
