@@ -2,13 +2,16 @@
  * What changed between two scans, for live refresh: which namespaces are
  * new, which vanished (and what they were, since the new model no longer
  * knows), and whether anything changed at all once the scan time, which
- * differs on every scan, is left out.
+ * differs on every scan, is left out. And the same between any two
+ * models, for comparing with a snapshot (compareModels): namespaces and
+ * containers added, removed, and changed (which of their facts differ).
  */
 import { dotText } from '../main/emit/dot';
-import { containerName } from '../main/emit/containers';
+import { containerName, qualifier, type Marks } from '../main/emit/containers';
 import { holderOf, nsId, type Holder } from '../main/emit/holder';
+import { mapText } from '../main/emit/idmaps';
 import type { ModelGraph } from '../main/model/graph';
-import type { NsKey } from '../main/model/types';
+import type { Container, ContainerKey, IdRange, Namespace, NsKey } from '../main/model/types';
 
 /** A namespace that is gone, described from the model that still had it. */
 export interface Vanished {
@@ -117,4 +120,167 @@ export function sameDrawing(
   b: { dot: string; time: string },
 ): boolean {
   return sameBut(a.dot, spanOf(a.dot, dotText(a.time)), b.dot, spanOf(b.dot, dotText(b.time)));
+}
+
+/** A namespace as the notice names it: its id and what it is (raw system text: escape to show). */
+export interface Described {
+  key: NsKey;
+  /** `net:[4026532301]` */
+  id: string;
+  is: string;
+}
+
+/** A namespace in both models whose facts differ: which, in words (`processes 2 -> 3`). */
+export interface ChangedNamespace extends Described {
+  changes: string[];
+}
+
+/** A container as the notice names it (`"web1" (podman)`, raw), and what changed of it. */
+export interface ContainerItem {
+  key: ContainerKey;
+  text: string;
+  changes?: string[];
+}
+
+/** What differs from one model (`before`) to another (`after`). */
+export interface Comparison {
+  added: Described[];
+  removed: Vanished[];
+  changed: ChangedNamespace[];
+  containers: { added: ContainerItem[]; removed: ContainerItem[]; changed: ContainerItem[] };
+}
+
+/** One fact of a namespace or container: a signature to compare, and its words. */
+type Facts = Map<string, { sig: string; text: string }>;
+
+/** Words in a change longer than this are cut. */
+const MAX_WORDS = 60;
+const cut = (s: string) => (s.length > MAX_WORDS ? `${s.slice(0, MAX_WORDS - 1)}…` : s);
+
+/** `user:[4026531837]` for a key, '' for none. */
+const keyId = (k: NsKey | undefined) =>
+  k === undefined ? 'none' : k.replace(/^([a-z]+):(\d+)$/, '$1:[$2]');
+
+const mapWords = (m: readonly IdRange[] | undefined) => (m ? mapText(m) : 'unknown');
+
+/** A namespace's facts that a change of shows: what holds it, its processes, containers, relations, interfaces, maps. */
+function namespaceFacts(g: ModelGraph, ns: Namespace): Facts {
+  const f: Facts = new Map();
+  const put = (name: string, sig: string, text = sig) => f.set(name, { sig, text });
+  const containers = g.containersOf(ns.key);
+  put('held by', holderWords(holderOf(g, ns)));
+  put(
+    'processes',
+    ns.pids.map((pid) => `${pid}:${g.byPid.get(pid)?.name ?? ''}`).join(','),
+    String(ns.pids.length),
+  );
+  put('threads', ns.tasks.map((t) => `${t.pid}/${t.tid}`).join(','), String(ns.tasks.length));
+  put('fds', ns.fds.map((x) => `${x.pid}/${x.fd}`).join(','), String(ns.fds.length));
+  put(
+    'bind mounts',
+    ns.mounts.map((m) => `${m.mntns}:${m.path}`).join('\0'),
+    ns.mounts.map((m) => m.path).join(', ') || 'none',
+  );
+  put(
+    'containers',
+    containers.map((c) => c.key).join(','),
+    containers.map(containerName).join(', ') || 'none',
+  );
+  put('owner', ns.owner ?? '', keyId(ns.owner));
+  put('parent', ns.parent ?? '', keyId(ns.parent));
+  put('creator', `${ns.ownerUid ?? ''}`, ns.ownerName ?? `${ns.ownerUid ?? 'unknown'}`);
+  const ifs = ns.interfaces;
+  put(
+    'interfaces',
+    JSON.stringify(ifs ?? null),
+    ifs ? ifs.map((i) => i.name).join(', ') || 'none' : 'not read',
+  );
+  put('uid map', JSON.stringify(ns.uidMap ?? null), mapWords(ns.uidMap));
+  put('gid map', JSON.stringify(ns.gidMap ?? null), mapWords(ns.gidMap));
+  return f;
+}
+
+/** Marks that show system text as it is (the notice escapes the whole line). */
+const RAW: Marks = { name: (s) => s, token: (s) => s, path: (s) => s };
+
+/** `"web1" (podman)`, raw. */
+function containerText(c: Container): string {
+  return `"${containerName(c)}" (${qualifier(c, RAW)})`;
+}
+
+/** A container's facts: its name and groups, where its engine runs, its processes and their namespaces. */
+function containerFacts(g: ModelGraph, c: Container): Facts {
+  const f: Facts = new Map();
+  const put = (name: string, sig: string, text = sig) => f.set(name, { sig, text });
+  put('name', containerName(c));
+  put('groups', qualifier(c, RAW));
+  put('in', c.outer ?? '', c.outer ?? 'the host');
+  put(
+    'processes',
+    c.pids.map((pid) => `${pid}:${g.byPid.get(pid)?.name ?? ''}`).join(','),
+    String(c.pids.length),
+  );
+  const keys = new Set<NsKey>();
+  for (const pid of c.pids) for (const k of Object.values(g.byPid.get(pid)?.ns ?? {})) keys.add(k);
+  const sorted = [...keys].sort();
+  put('namespaces', sorted.join(','), String(sorted.length));
+  return f;
+}
+
+/** The facts that differ, in words: `processes 2 -> 3`, or `processes 3 (changed)` when the words agree. */
+function changesOf(before: Facts, after: Facts): string[] {
+  const out: string[] = [];
+  for (const [name, a] of after) {
+    const b = before.get(name);
+    if (!b || b.sig === a.sig) continue;
+    out.push(
+      b.text === a.text
+        ? `${name} ${cut(a.text)} (changed)`
+        : `${name} ${cut(b.text)} -> ${cut(a.text)}`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Everything that differs from `before` to `after`: namespaces added (in
+ * `after` only), removed (in `before` only, described from it, as live
+ * refresh's vanished ones) and changed (in both, some fact differs);
+ * containers the same way, by their key. The order is each model's.
+ */
+export function compareModels(before: ModelGraph, after: ModelGraph): Comparison {
+  const d = diffModels(before, after);
+  const changed: ChangedNamespace[] = [];
+  for (const ns of after.model.namespaces) {
+    const old = before.byKey.get(ns.key);
+    if (!old) continue;
+    const changes = changesOf(namespaceFacts(before, old), namespaceFacts(after, ns));
+    if (changes.length)
+      changed.push({ key: ns.key, id: nsId(ns), is: describe(after, ns.key), changes });
+  }
+  const containers: Comparison['containers'] = { added: [], removed: [], changed: [] };
+  for (const c of after.model.containers) {
+    const old = before.containerByKey.get(c.key);
+    if (!old) {
+      containers.added.push({ key: c.key, text: containerText(c) });
+      continue;
+    }
+    const changes = changesOf(containerFacts(before, old), containerFacts(after, c));
+    if (changes.length) containers.changed.push({ key: c.key, text: containerText(c), changes });
+  }
+  for (const c of before.model.containers) {
+    if (!after.containerByKey.has(c.key)) {
+      containers.removed.push({ key: c.key, text: containerText(c) });
+    }
+  }
+  return {
+    added: d.added.map((key) => ({
+      key,
+      id: nsId(after.byKey.get(key)!),
+      is: describe(after, key),
+    })),
+    removed: d.vanished,
+    changed,
+    containers,
+  };
 }

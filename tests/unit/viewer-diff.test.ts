@@ -3,13 +3,25 @@
  * when only their time differs, whatever the hostname holds; two DOT texts
  * draw the same when only the legend's time differs; new and vanished
  * namespaces, the vanished described from the model that still had them.
+ * And comparing two snapshots (compareModels): namespaces and containers
+ * added, removed and changed, checked against the two models' own
+ * contents (keys in one and not the other, entries that differ).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { modelToDot } from '../../main/emit/dot';
-import { graphOf, serializeModel, type Model } from '../../main/model';
-import { diffModels, sameDrawing, sameScan } from '../../renderer/diff';
+import {
+  graphOf,
+  parseModel,
+  serializeModel,
+  type Container,
+  type Model,
+  type Namespace,
+  type NsKey,
+} from '../../main/model';
+import { compareModels, diffModels, sameDrawing, sameScan } from '../../renderer/diff';
 import { syntheticModel } from '../bench/synthetic';
+import { enginesModel } from './fixtures/dot-models';
 
 const at = (m: Model, time: string): Model => ({ ...m, host: { ...m.host, time } });
 
@@ -73,4 +85,142 @@ test('new and vanished namespaces, the vanished with what they were', () => {
     { key: gone.key, id: `net:[${gone.ino}]`, was: `${gone.label!.name} (${gone.label!.pid})` },
   ]);
   assert.deepEqual(diffModels(graphOf(m), graphOf(m)), { added: [], vanished: [] });
+});
+
+/** What differs between two models, read from their contents alone: keys of one only, entries that differ. */
+function expected<T extends { key: string }>(before: readonly T[], after: readonly T[]) {
+  const b = new Map(before.map((x) => [x.key, JSON.stringify(x)]));
+  const a = new Map(after.map((x) => [x.key, JSON.stringify(x)]));
+  return {
+    added: after.filter((x) => !b.has(x.key)).map((x) => x.key),
+    removed: before.filter((x) => !a.has(x.key)).map((x) => x.key),
+    changed: after.filter((x) => b.has(x.key) && b.get(x.key) !== a.get(x.key)).map((x) => x.key),
+  };
+}
+
+/** `before` with a container gone, one renamed, one new (with a network namespace of its own), a process more. */
+function deployed(before: Model): Model {
+  const m = structuredClone(before);
+  // box1 (lxc) is gone: its process, and the namespaces only it was in
+  const box = m.containers.find((c) => c.name === 'box1')!;
+  const gone = new Set(box.pids);
+  m.containers = m.containers.filter((c) => c !== box);
+  m.processes = m.processes.filter((p) => !gone.has(p.pid));
+  for (const n of m.namespaces) n.pids = n.pids.filter((p) => !gone.has(p));
+  m.namespaces = m.namespaces.filter(
+    (n) => n.pids.length > 0 || !before.namespaces.find((o) => o.key === n.key)!.pids.length,
+  );
+  for (const n of m.namespaces) if (n.label && gone.has(n.label.pid)) delete n.label;
+  // api renamed
+  m.containers.find((c) => c.name === 'api')!.name = 'api-v2';
+  // a new container with a network namespace of its own, the host's other namespaces
+  const pid = 9000;
+  const net: Namespace = {
+    key: 'net:4026539001' as NsKey,
+    type: 'net',
+    ino: 4026539001,
+    origin: 'process',
+    owner: 'user:4026531837' as NsKey,
+    pids: [pid],
+    tasks: [],
+    fds: [],
+    mounts: [],
+    label: { pid, name: 'redis' },
+  };
+  m.namespaces.push(net);
+  const root = (t: string) => m.namespaces.find((n) => n.type === t && n.ino < 4026532000)!;
+  const ns: Record<string, NsKey> = { net: net.key };
+  for (const t of ['user', 'pid', 'mnt', 'uts', 'ipc', 'cgroup', 'time']) {
+    root(t).pids.push(pid);
+    ns[t] = root(t).key;
+  }
+  const redis: Container = {
+    key: 'podman:cache1',
+    engine: 'podman',
+    id: 'cache1',
+    name: 'cache',
+    pids: [pid],
+    sources: ['test'],
+  };
+  m.containers.push(redis);
+  m.processes.push({ pid, ppid: 1, name: 'redis', start: pid, ns, container: redis.key });
+  return parseModel(serializeModel(m)); // a model as a snapshot carries it (sorted, checked)
+}
+
+test('compare: namespaces and containers added, removed and changed, as the two models hold them', () => {
+  const before = parseModel(serializeModel(enginesModel()));
+  const after = deployed(before);
+  const c = compareModels(graphOf(before), graphOf(after));
+  const ns = expected(before.namespaces, after.namespaces);
+  const ct = expected(before.containers, after.containers);
+  assert.ok(
+    ns.added.length === 1 && ns.removed.length > 1 && ns.changed.length > 1,
+    'a real change',
+  );
+  assert.deepEqual(c.added.map((x) => x.key).sort(), [...ns.added].sort());
+  assert.deepEqual(c.removed.map((x) => x.key).sort(), [...ns.removed].sort());
+  assert.deepEqual(c.changed.map((x) => x.key).sort(), [...ns.changed].sort());
+  assert.deepEqual(
+    c.containers.added.map((x) => x.key),
+    ct.added,
+  );
+  assert.deepEqual(
+    c.containers.removed.map((x) => x.key),
+    ct.removed,
+  );
+  assert.deepEqual(c.containers.changed.map((x) => x.key).sort(), [...ct.changed].sort());
+
+  // in words: what each is, and what changed of it
+  assert.deepEqual(c.added[0], {
+    key: 'net:4026539001',
+    id: 'net:[4026539001]',
+    is: 'redis (9000), container cache',
+  });
+  const boxNs = c.removed.find((v) => v.key.startsWith('pid:'))!;
+  assert.match(boxNs.was, /^init \(\d+\), container box1$/);
+  // box1's process gone, cache's come: as many processes as before, not the same ones
+  const hostUser = c.changed.find((x) => x.key === 'user:4026531837')!;
+  assert.deepEqual(hostUser.changes, [
+    'processes 8 (changed)',
+    'containers api, web, web-side, box1, nspawn1, shop-infra, cart -> api-v2, web, web-side, nspawn1, shop-infra, cart, cache',
+  ]);
+  const api = c.containers.changed.find((x) => x.text.startsWith('"api-v2"'))!;
+  assert.deepEqual(api.changes, ['name api -> api-v2']);
+  assert.equal(c.containers.added[0]!.text, '"cache" (podman)');
+  assert.equal(c.containers.removed[0]!.text, '"box1" (lxc)');
+
+  // the other way round, everything swaps; a model against itself differs in nothing
+  const back = compareModels(graphOf(after), graphOf(before));
+  assert.deepEqual(back.added.map((x) => x.key).sort(), [...ns.removed].sort());
+  assert.deepEqual(
+    back.removed.map((x) => x.key),
+    ns.added,
+  );
+  const same = compareModels(graphOf(before), graphOf(before));
+  assert.deepEqual(same, {
+    added: [],
+    removed: [],
+    changed: [],
+    containers: { added: [], removed: [], changed: [] },
+  });
+});
+
+test('compare: interfaces and maps count as changes; hostile names stay raw text for the notice to escape', () => {
+  const before = parseModel(serializeModel(enginesModel()));
+  const after = structuredClone(before);
+  const user = after.namespaces.find((n) => n.type === 'user' && n.parent)!;
+  user.uidMap = [{ inside: 0, outside: 100000, count: 65536 }];
+  const net = after.namespaces.find((n) => n.type === 'net')!;
+  net.interfaces = [];
+  const web = after.containers.find((x) => x.name === 'web')!;
+  web.name = 'evil\u202e<b>';
+  const c = compareModels(graphOf(before), graphOf(after));
+  const u = c.changed.find((x) => x.key === user.key)!;
+  assert.deepEqual(u.changes, ['uid map unknown -> 0-65535 -> 100000-165535']);
+  assert.deepEqual(c.changed.find((x) => x.key === net.key)!.changes, [
+    'interfaces not read -> none',
+  ]);
+  assert.deepEqual(c.containers.changed.find((x) => x.key === web.key)!.changes, [
+    'name web -> evil\u202e<b>',
+  ]);
 });
