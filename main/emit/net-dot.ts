@@ -18,6 +18,8 @@ import { endOf, wiresOf } from './wires';
 
 /** Namespaces without links listed by id in the note; more are counted. */
 const MAX_LISTED = 12;
+/** Ids a line of that list: the legend stays about as wide as its sentences. */
+const LISTED_PER_LINE = 6;
 
 const LINE = COLOURS.net.line;
 
@@ -122,12 +124,15 @@ function box(b: Box, g: ModelGraph, w: ContainerWords, ports: ReadonlyMap<string
   const hidden = (i: NetInterface) =>
     ns.interfaces!.filter((m) => m.master === i.index && !drawn.has(m.index)).length;
   const asLines = new Set([...ports.values()].map((p) => p.node));
+  // lines come down to a box from the bridges above it: where it holds none, its label
+  // goes below its rows, out of their way
+  const masters = ifs.some((i) => ifs.some((m) => m.master === i.index));
   const look = b.context
     ? `style="rounded,filled,dashed"; fillcolor="#fafafa"; color="#b0b0b0"; fontcolor="#707070"`
     : `style="rounded,filled"; fillcolor=${q(c.fill)}; color=${q(c.line)}`;
   return [
     `  subgraph ${q(`cluster_${svgId(ns.key)}`)} {`,
-    `    id=${q(svgId(ns.key))}; class=${q(`netns${b.context ? ' context' : ''}`)}; label=<${label}>; ${look};`,
+    `    id=${q(svgId(ns.key))}; class=${q(`netns${b.context ? ' context' : ''}`)}; label=<${label}>; labelloc=${masters ? 't' : 'b'}; ${look};`,
     ...ifs
       .filter((i) => !asLines.has(ifNode(ns, i.index)))
       .map(
@@ -230,9 +235,13 @@ function legend(
   const chosen = boxes.filter((b) => !b.context).length;
   const listed = bare.slice(0, MAX_LISTED).map((ns) => idText(ns));
   const more = bare.length - listed.length;
+  const rows: string[] = [];
+  for (let i = 0; i < listed.length; i += LISTED_PER_LINE)
+    rows.push(listed.slice(i, i + LISTED_PER_LINE).join(' '));
   const bareText = bare.length
-    ? `<BR ALIGN="LEFT"/>${bare.length} more network namespace${bare.length > 1 ? 's' : ''} with no interface but lo: ` +
-      `${listed.join(' ')}${more > 0 ? ` and ${more} more` : ''}`
+    ? `<BR ALIGN="LEFT"/>${bare.length} more network namespace${bare.length > 1 ? 's' : ''} with no interface but lo:` +
+      rows.map((r) => `<BR ALIGN="LEFT"/>  ${r}`).join('') +
+      (more > 0 ? ` and ${more} more` : '')
     : '';
   const what = o.only
     ? `${o.onlyText !== undefined ? dotText(o.onlyText) : 'the chosen'}: ${chosen} network namespace${chosen === 1 ? '' : 's'} and ${chosen === 1 ? 'its' : 'their'} wiring`
@@ -242,9 +251,10 @@ function legend(
     : '';
   return (
     `<<B>${dotText(model.host.hostname)}</B>: ${what}<BR ALIGN="LEFT"/>` +
-    'A box is a network namespace (what holds it, its container); a row one of its interfaces (lo is not drawn): ' +
-    'name, kind, its state when not up, addresses.<BR ALIGN="LEFT"/>' +
-    'Thick line: a veth pair (grey: inferred, the kernel gave no id to confirm it); from a bridge, its port there is named in the row at the other end (peer … on the bridge). ' +
+    'A box is a network namespace (what holds it, its container); a row one of its interfaces<BR ALIGN="LEFT"/>' +
+    '(lo is not drawn): name, kind, its state when not up, addresses.<BR ALIGN="LEFT"/>' +
+    'Thick line: a veth pair (grey: inferred, the kernel gave no id to confirm it); from a bridge,<BR ALIGN="LEFT"/>' +
+    'its port there is named in the row at the other end (peer … on the bridge).<BR ALIGN="LEFT"/>' +
     'Dashed: a member to its bridge or bond. Dotted: a vlan, macvlan or vxlan to its parent.' +
     `${faint}${bareText}<BR ALIGN="LEFT"/>>`
   );

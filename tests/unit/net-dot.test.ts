@@ -105,8 +105,15 @@ test('veth pairs once each, a bridge port as the line from its bridge, members u
   assert.equal(p.lines.length, 3, p.lines.map((l) => l.text).join('\n'));
   assert.ok(!dot.includes('"if-net-10-1"'), 'lo is not drawn');
   // a namespace with only lo is listed, one whose interfaces were not read is left out
-  assert.match(dot, /1 more network namespace with no interface but lo: .*net:\[40\]/);
+  assert.match(
+    dot,
+    /1 more network namespace with no interface but lo:<BR ALIGN="LEFT"\/>.*net:\[40\]/,
+  );
   assert.ok(!dot.includes('net:[50]'));
+  // a box holding a bridge keeps its label on top; below, out of the way of the lines, elsewhere
+  const labelloc = (ino: number) =>
+    new RegExp(`id="net-${ino}";[^\n]*labelloc=(\\w)`).exec(dot)?.[1];
+  assert.deepEqual([10, 20, 30].map(labelloc), ['t', 'b', 'b']);
   // system strings escaped for HTML labels; the bind-mounted namespace named
   assert.ok(dot.includes('<B>h&lt;1&gt;</B>'));
   assert.ok(dot.includes('netns <B>blue</B>'));
