@@ -1,8 +1,11 @@
 /**
  * The find box: `/` or Ctrl+F opens it; every keystroke highlights the
  * namespaces the query matches (main/emit/find.ts, an index built once per
- * model) and says how many; Enter and Shift+Enter step through them, each
- * centred at a readable zoom; Escape closes it and clears the highlight.
+ * model) and says how many of each kind: the own namespaces of what the
+ * query names best (a container, pod, process), of the other things it
+ * names, and those only mentioning it. Enter goes to the best match first
+ * (the index ranks them), then the next, each centred at a readable zoom,
+ * Shift+Enter back; Escape closes it and clears the highlight.
  *
  * A keystroke costs one pass of the index over short strings plus work in
  * the number of matches (a lookup each in the drawing's element index, an
@@ -17,8 +20,7 @@
  * `data-find-current` the match stepped to and `data-find-ms` the script
  * time of the last update: tests and the bench wait on and read them.
  */
-import { findIndex, type FindIndex } from '../main/emit/find';
-import type { NsKey } from '../main/model/types';
+import { findIndex, matchWhy, matchWords, type FindIndex, type FindMatch } from '../main/emit/find';
 import { byId, whenIdle } from './dom';
 import type { Drawing } from './drawing';
 import { findActionForKey, type Commands, type FindAction } from './keys';
@@ -41,13 +43,29 @@ export interface FindParts {
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** What the count beside the box says: `3 matches`, `2 of 3`, `no match`, and what the filters hide. */
-export function countText(query: string, shown: number, current: number, hidden: number): string {
+/**
+ * What the count beside the box says: `3 matches` and of what kinds
+ * (matchWords: `12 matches: 5 own namespaces of container "web", 7
+ * mentioning it`), `2 of 12: own namespace of container "web"` while
+ * stepping, `no match`, and what the filters hide. `shown` are the drawn
+ * matches, best first.
+ */
+export function countText(
+  query: string,
+  shown: readonly FindMatch[],
+  current: number,
+  hidden: number,
+): string {
   if (query.trim() === '') return '';
+  const n = shown.length;
   let text: string;
-  if (shown === 0) text = hidden === 0 ? 'no match' : 'none shown';
-  else if (current >= 0) text = `${current + 1} of ${shown}`;
-  else text = plural(shown, 'match', 'matches');
+  const at = current >= 0 ? shown[current] : undefined;
+  if (n === 0) text = hidden === 0 ? 'no match' : 'none shown';
+  else if (at) text = `${current + 1} of ${n}: ${matchWhy(at)}`;
+  else {
+    const words = matchWords(shown);
+    text = `${plural(n, 'match', 'matches')}${words ? `: ${words}` : ''}`;
+  }
   return hidden > 0 ? `${text}, ${hidden} hidden by filters` : text;
 }
 
@@ -58,8 +76,8 @@ export class FindBox {
   readonly #input = byId<HTMLInputElement>('find-input');
   readonly #count = byId('find-count');
   #index: { of: object; find: FindIndex } | undefined;
-  /** The drawn matches, in drawing order. */
-  #shown: { key: NsKey; el: Element }[] = [];
+  /** The drawn matches, best first. */
+  #shown: { match: FindMatch; el: Element }[] = [];
   #hidden = 0;
   #current = -1;
   /** An update waits for the next frame (keys typed faster than frames share one). */
@@ -137,11 +155,14 @@ export class FindBox {
   }
 
   #say(): void {
-    const shown = this.#shown.length;
-    this.#count.textContent = countText(this.#input.value, shown, this.#current, this.#hidden);
-    probe('findCount', shown);
+    const shown = this.#shown.map((m) => m.match);
+    const q = this.#input.value;
+    this.#count.textContent = countText(q, shown, this.#current, this.#hidden);
+    // while stepping, the kinds stay on hover
+    this.#count.title = countText(q, shown, -1, this.#hidden);
+    probe('findCount', shown.length);
     probe('findHidden', this.#hidden);
-    probe('findCurrent', this.#current >= 0 ? this.#shown[this.#current]!.key : undefined);
+    probe('findCurrent', this.#current >= 0 ? shown[this.#current]!.key : undefined);
   }
 
   /** Highlight what the query matches now. */
@@ -154,9 +175,9 @@ export class FindBox {
     this.#hidden = 0;
     this.#current = -1;
     if (find && svg) {
-      for (const key of find.find(q)) {
-        const el = elementFor(svg, key);
-        if (el) this.#shown.push({ key, el });
+      for (const match of find.rank(q)) {
+        const el = elementFor(svg, match.key);
+        if (el) this.#shown.push({ match, el });
         else this.#hidden++;
       }
     }
@@ -184,7 +205,7 @@ export class FindBox {
     requestAnimationFrame(() => this.#flush());
   }
 
-  /** To the next (1) or previous (-1) match, centred at a readable zoom. */
+  /** To the next (1) or previous (-1) match, centred at a readable zoom: the first Enter goes to the best. */
   #step(by: 1 | -1): void {
     const n = this.#shown.length;
     if (n === 0) return;
@@ -199,7 +220,7 @@ export class FindBox {
   /** Select the match stepped to (the first when none), which opens its details. */
   #details(): void {
     const hit = this.#shown[Math.max(this.#current, 0)];
-    if (hit) this.#parts.selection.select(hit.key);
+    if (hit) this.#parts.selection.select(hit.match.key);
   }
 
   #redrawn(): void {

@@ -453,13 +453,32 @@ function ownWords(n: number, subject: Subject): string {
   }
 }
 
+/** Why one match matched, in words: `own namespace of container "web"`, `mentions process "sleep"`. */
+export function matchWhy(m: FindMatch): string {
+  const { kind, text } = m.subject;
+  if (m.kind === 'mention') return `mentions ${text}`;
+  switch (kind) {
+    case 'type':
+      return text;
+    case 'id':
+      return 'by id';
+    case 'netns':
+    case 'interface':
+      return `with ${text}`;
+    case 'mount':
+      return `held by ${text}`;
+    default:
+      return `own namespace of ${text}`;
+  }
+}
+
 /**
  * What a list of matches (best first, as `rank` gives them, or those of
  * them that are drawn) holds, in words: the best match's subject and how
  * many of its own namespaces matched, then the other subjects' own (named
  * when one, counted when more), then those only mentioning it.
  *
- *   5 own namespaces of container "web", 4 own namespaces of container "web-side", 3 mentioning it
+ *   5 own namespaces of container "web", 4 of container "web-side", 3 mentioning it
  *   7 own namespaces of process "container-1", 4653 of 664 more processes
  *   all mentioning process "sleep"
  *
@@ -481,7 +500,11 @@ export function matchWords(matches: readonly FindMatch[]): string {
   }
   if (others.length > 0) {
     const subjects = [...new Set(others.map((m) => m.subject))];
-    if (subjects.length === 1) parts.push(ownWords(others.length, subjects[0]!));
+    const other = subjects[0]!;
+    // `own namespaces` said once: `5 own namespaces of container "web", 4 of container "web-side"`
+    if (subjects.length === 1 && best && !ITSELF.has(best.kind) && !ITSELF.has(other.kind))
+      parts.push(`${others.length} of ${other.text}`);
+    else if (subjects.length === 1) parts.push(ownWords(others.length, other));
     else {
       const kinds = [...new Set(subjects.map((x) => KIND_PLURAL[x.kind]))];
       const last = kinds.pop()!;

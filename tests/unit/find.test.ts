@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { findIndex, shellWord } from '../../main/emit';
-import { matchWords } from '../../main/emit/find';
+import { matchWhy, matchWords } from '../../main/emit/find';
 import { encodeBytes, graphOf, type Model, type Namespace, type NsKey } from '../../main/model';
 import { NS_TYPES } from '../../main/relations/constants';
 import { bridgedModel, enginesModel, hostileModel, podModel } from './fixtures/dot-models';
@@ -222,14 +222,14 @@ test('an exact name before one the query only starts: web, then web-side, then t
   );
   assert.equal(
     matchWords(ranked),
-    `${ownWords(web.length, 'container "web"')}, ${ownWords(side.length, 'container "web-side"')}, ${host.length} mentioning it`,
+    `${ownWords(web.length, 'container "web"')}, ${side.length} of container "web-side", ${host.length} mentioning it`,
   );
   // what is drawn by default (user and PID namespaces): the words count those only
   const drawn = ranked.filter((r) => r.key.startsWith('user:') || r.key.startsWith('pid:'));
   const drawnHost = host.filter((n) => n.type === 'user' || n.type === 'pid').length;
   assert.equal(
     matchWords(drawn),
-    `${ownWords(1, 'container "web"')}, ${ownWords(1, 'container "web-side"')}, ${drawnHost} mentioning it`,
+    `${ownWords(1, 'container "web"')}, 1 of container "web-side", ${drawnHost} mentioning it`,
   );
 });
 
@@ -247,7 +247,7 @@ test("a pod's and a compose project's name: the pod's own, the project's own, th
   assert.ok(rest.length > 0 && rest.every((k) => hostHolds(m, byKey.get(k)!)), rest.join(' '));
   assert.equal(
     matchWords(ranked),
-    `${ownWords(pod.length, 'pod shop')}, ${ownWords(project.length, 'compose project shop')}, ${rest.length} mentioning it`,
+    `${ownWords(pod.length, 'pod shop')}, ${project.length} of compose project shop, ${rest.length} mentioning it`,
   );
   assert.equal(m.namespaces.find((n) => n.key === keys[0])!.type, 'pid', 'a PID namespace first');
 });
@@ -298,4 +298,16 @@ test('the words for hostile names stay one line, escaped', () => {
     const words = matchWords(idx.rank(part));
     assert.doesNotMatch(words, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\udc80-\udcff]/, words);
   }
+});
+
+test('why one match matched, in words', () => {
+  const m = enginesModel();
+  const idx = findIndex(graphOf(m));
+  const web = idx.rank('web');
+  assert.equal(matchWhy(web[0]!), 'own namespace of container "web"');
+  const hostUser = web.find((r) => r.key === m.host.userns)!;
+  assert.equal(matchWhy(hostUser), 'mentions container "web"');
+  const net = m.namespaces.find((n) => n.type === 'net')!;
+  assert.equal(matchWhy(idx.rank(`[${net.ino}]`)[0]!), 'by id');
+  assert.equal(matchWhy(idx.rank('net')[0]!), 'net namespace');
 });
