@@ -3,9 +3,13 @@
  * live scan (as root; without -d, so the flat namespaces are hidden by the
  * filters and must be counted apart) of a real scene (two processes with
  * one unique name, one of them in its own user, PID and net namespaces)
- * and real podman containers. What a query must match is computed from
- * the kernel (/proc/PID/ns links, /proc/PID/cgroup), never from graphns.
- * A screenshot lands in test-results/.
+ * and real podman containers (one with a user namespace of its own, a
+ * pod). What a query must match, and in which order, is computed from
+ * the kernel (/proc/PID/ns links, /proc/PID/cgroup, /proc/PID/stat for
+ * who is most senior in a namespace), never from graphns: a container's
+ * own namespaces (none of their processes outside a container) and a
+ * process's (it is the most senior there) come first, the first Enter
+ * centres the container's PID namespace. Screenshots land in test-results/.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +27,7 @@ import {
   dataset,
   namespacesOf,
   offCentre,
+  pidsIn,
   svgIdOf,
   markedIds,
   waitData,
@@ -82,6 +87,58 @@ function sameCgroup(pid: number): number[] {
   return out;
 }
 
+/** A process's parent and start time (clock ticks), from /proc/PID/stat; undefined once it is gone. */
+function statOf(pid: number): { ppid: number; start: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // after the name's closing parenthesis: state ppid ... (field 22 is the start time)
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(f[1]), start: Number(f[19]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The most senior process in namespace `key`, as the kernel has it: of
+ * the processes in it whose parent is not, the one started first.
+ */
+function seniorIn(key: string): number | undefined {
+  const pids = new Set(pidsIn(key));
+  let best: { pid: number; start: number } | undefined;
+  for (const pid of pids) {
+    const s = statOf(pid);
+    if (!s || pids.has(s.ppid)) continue;
+    if (!best || s.start < best.start || (s.start === best.start && pid < best.pid))
+      best = { pid, start: s.start };
+  }
+  return best?.pid;
+}
+
+/** Whether a process runs in a podman container: its cgroup is a container's scope (not conmon's). */
+function inContainer(pid: number): boolean {
+  try {
+    // /libpod_parent/libpod-<id> (cgroupfs), …/libpod-<id>.scope (systemd); a container's own cgroups below
+    return /\/libpod-[0-9a-f]{64}(?:\.scope)?(?:\/|$)/m.test(
+      readFileSync(`/proc/${pid}/cgroup`, 'utf8'),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The namespaces of `pids` (a container's processes) that no process
+ * outside a container is in: the container's own, as the kernel has it.
+ */
+function ownOf(pids: number[]): Set<string> {
+  const own = new Set<string>();
+  for (const k of new Set(pids.flatMap(namespacesOf))) {
+    if (pidsIn(k).every(inContainer)) own.add(k);
+  }
+  return own;
+}
+
 test(
   'the find box: names, PIDs, containers and ids against the kernel; stepping, Escape, keys',
   { skip, timeout: 300_000 },
@@ -127,9 +184,14 @@ test(
           const d = await dataset(page);
           assert.equal(d.findCount, String(want.drawn.length));
           assert.equal(d.findHidden, String(want.hidden.length));
+          // its own: where one of the two is the most senior process
+          const own = want.drawn.filter((k) => [a.pid, b.pid].includes(seniorIn(k)!));
+          assert.ok(own.length > 0, `${name} is most senior somewhere: ${want.drawn.join(' ')}`);
+          const mentions = want.drawn.length - own.length;
           assert.equal(
             await page.locator('#find-count').textContent(),
-            `${want.drawn.length} matches, ${want.hidden.length} hidden by filters`,
+            `${want.drawn.length} matches: ${own.length} own namespace${own.length === 1 ? '' : 's'} of process "${name}"` +
+              `${mentions > 0 ? `, ${mentions} mentioning it` : ''}, ${want.hidden.length} hidden by filters`,
           );
         },
       );
@@ -137,16 +199,20 @@ test(
       await t.test('Enter steps through the matches, each centred; Shift+Enter back', async () => {
         const all = split([...namespacesOf(a.pid), ...namespacesOf(b.pid)]);
         const want = all.drawn;
+        const own = want.filter((k) => [a.pid, b.pid].includes(seniorIn(k)!));
         const seen: string[] = [];
         for (let i = 0; i < want.length; i++) {
           await page.keyboard.press('Enter');
           const d = await dataset(page);
           const cur = d.findCurrent!;
           assert.ok(want.includes(cur), `${cur} is a match`);
+          // the process's own namespaces first
+          assert.equal(own.includes(cur), i < own.length, `step ${i + 1}: ${cur}`);
           seen.push(cur);
+          const why = own.includes(cur) ? 'own namespace of' : 'mentions';
           assert.equal(
             await page.locator('#find-count').textContent(),
-            `${i + 1} of ${want.length}, ${all.hidden.length} hidden by filters`,
+            `${i + 1} of ${want.length}: ${why} process "${name}", ${all.hidden.length} hidden by filters`,
           );
           const off = await offCentre(page, svgIdOf(cur));
           assert.ok(
@@ -183,6 +249,70 @@ test(
         assert.deepEqual(await marked(page), want.drawn);
         assert.equal((await dataset(page)).findHidden, String(want.hidden.length));
       });
+
+      await t.test(
+        "a container's or pod's name: its own namespaces first, Enter centres its PID namespace",
+        async (tt) => {
+          const why = engines.skip('podman');
+          if (why) return tt.skip(why);
+          const podman = engines.of('podman');
+          // web1 (the host's user namespace), mapped (a user namespace of its own), the pod
+          const cases = [
+            ...['web1', 'mapped'].map((base) => {
+              const c = engines.byBase('podman', base)!;
+              return { query: c.name, what: `container "${c.name}"`, pids: sameCgroup(c.pid) };
+            }),
+          ];
+          const pod = podman.find((c) => c.pod && !c.sandbox)?.pod;
+          if (pod && !engines.podSkip) {
+            const members = podman.filter((c) => c.pod?.id === pod.id);
+            cases.push({
+              query: pod.name,
+              what: `pod ${pod.name}`,
+              pids: members.flatMap((c) => sameCgroup(c.pid)),
+            });
+          }
+          for (const c of cases) {
+            await find(page, c.query);
+            const own = split(ownOf(c.pids)).drawn;
+            const matched = await marked(page);
+            for (const k of own) assert.ok(matched.includes(k), `${c.query} finds its own ${k}`);
+            const count = (await page.locator('#find-count').textContent()) ?? '';
+            assert.ok(
+              count.startsWith(
+                `${matched.length} matches: ${own.length} own namespace${own.length === 1 ? '' : 's'} of ${c.what}`,
+              ),
+              `${c.query}: ${count}`,
+            );
+            // Enter: its own ones first, a PID namespace first of all, centred at a readable zoom
+            for (let i = 0; i < own.length; i++) {
+              await page.keyboard.press('Enter');
+              const d = await dataset(page);
+              const cur = d.findCurrent!;
+              assert.ok(own.includes(cur), `${c.query} step ${i + 1}: ${cur} is its own`);
+              if (i === 0) {
+                assert.match(cur, /^pid:/, `${c.query}: the first Enter goes to a PID namespace`);
+                const off = await offCentre(page, svgIdOf(cur));
+                assert.ok(
+                  Math.abs(off.dx) < 3 && Math.abs(off.dy) < 3,
+                  `${cur} centred: ${JSON.stringify(off)}`,
+                );
+                assert.ok(Number(d.zoom) >= 0.999, `readable zoom: ${d.zoom}`);
+                mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+                await page.screenshot({
+                  path: join(ROOT, 'test-results', `viewer-find-${c.query}.png`),
+                });
+              }
+            }
+            // what follows mentions it: a namespace a process outside every container is in
+            if (matched.length > own.length) {
+              await page.keyboard.press('Enter');
+              const cur = (await dataset(page)).findCurrent!;
+              assert.ok(!own.includes(cur), `${c.query}: after its own, ${cur}`);
+            }
+          }
+        },
+      );
 
       await t.test('an id finds that namespace; a hidden one is counted as hidden', async () => {
         const ino = aNs.user.split(':')[1]!;
