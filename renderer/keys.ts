@@ -13,6 +13,8 @@ export type Action =
   | 'zoomIn'
   | 'zoomOut'
   | 'resetZoom'
+  | 'fitAll'
+  | 'fitSelection'
   | 'save'
   | 'pngView'
   | 'pngWhole'
@@ -46,6 +48,12 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: ['+', '='], action: 'zoomIn', help: 'zoom in' },
   { keys: ['-', '_'], action: 'zoomOut', help: 'zoom out' },
   { keys: ['1'], action: 'resetZoom', help: 'reset zoom to 1x and re-centre' },
+  { keys: ['w'], action: 'fitAll', help: 'zoom to fit: the whole graph in the window' },
+  {
+    keys: ['W'],
+    action: 'fitSelection',
+    help: 'zoom to fit the selection: the selected namespace and its relations',
+  },
   { keys: ['s'], action: 'save', help: 'save the graph as an SVG file' },
   { keys: ['p'], action: 'pngView', help: 'save what the window shows as a PNG file' },
   {

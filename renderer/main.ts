@@ -14,6 +14,7 @@ import { Drawing } from './drawing';
 import { Exporter } from './export';
 import { FilterBar } from './filters';
 import { FindBox } from './find';
+import { Fit } from './fit';
 import { Frame } from './frame';
 import { HelpOverlay } from './help';
 import { listenForKeys } from './keyboard';
@@ -58,6 +59,7 @@ const marks = installMarks(drawing, view, host);
 markSelection(selection, drawing, marks);
 const clipboard = new Clipboard(say);
 const find = new FindBox({ drawing, selection, view, marks });
+const fit = new Fit({ drawing, selection, view, say });
 const filters = new FilterBar(drawing, selection, say);
 new Pointer(host, {
   select: (key) => selection.select(key),
@@ -87,6 +89,7 @@ const commands: Commands = {
   ...refresh.commands,
   ...filters.commands,
   ...find.commands,
+  ...fit.commands,
   ...help.commands,
   ...frame.commands,
   ...life.commands,

@@ -1,12 +1,13 @@
 /**
  * The graph on screen: one laid-out SVG under svg-pan-zoom. Drag pans and
  * the wheel zooms around the pointer (svg-pan-zoom's own handlers); the
- * key actions call zoomIn/zoomOut/actualSize. Zoom is bounded in real
+ * key actions call zoomIn/zoomOut/actualSize, and fit.ts fitBox (the whole
+ * graph, the selection) and the minimap centreAt. Zoom is bounded in real
  * terms (SVG units per pixel), whatever the graph's size: from half the
  * whole-graph view down to 10x.
  */
 import svgPanZoom from 'svg-pan-zoom';
-import { anchorOf, nodeAnchors, type Point } from './anchors';
+import { anchorOf, geometryBox, nodeAnchors, type Box, type Point } from './anchors';
 import type { Commands } from './keys';
 import { parseSvg } from './sanitize';
 
@@ -233,6 +234,84 @@ export class GraphView {
   }
 
   /**
+   * The whole graph's box in the viewport's coordinates (Graphviz's canvas:
+   * its background polygon covers exactly this), or undefined when none is shown.
+   */
+  get contentBox(): Box | undefined {
+    const vb = this.#pz?.getSizes().viewBox;
+    return vb && vb.width > 0 && vb.height > 0
+      ? { x: vb.x, y: vb.y, width: vb.width, height: vb.height }
+      : undefined;
+  }
+
+  /** The part of the drawing the user sees (the host), in pixels. */
+  get visibleSize(): { width: number; height: number } {
+    return { width: this.#host.clientWidth, height: this.#host.clientHeight };
+  }
+
+  /**
+   * Zoom and pan so that `box` (viewport coordinates) fills what is seen,
+   * `margin` pixels clear of its edges, centred; the zoom stays within its
+   * bounds (a box too large for the least zoom is centred, a tiny one is
+   * not enlarged past the most).
+   */
+  fitBox(box: Box, margin = 16): void {
+    const pz = this.#pz;
+    if (!pz) return;
+    const { width, height } = this.visibleSize;
+    const w = Math.max(1, width - 2 * margin);
+    const h = Math.max(1, height - 2 * margin);
+    const want = Math.min(w / Math.max(box.width, 1e-6), h / Math.max(box.height, 1e-6));
+    const z = Math.min(Math.max(want, this.#minReal), this.#maxReal);
+    const now = this.realZoom;
+    // a pan alone when the zoom stays (see centreOn)
+    const zooms = Math.abs(z - now) > 1e-9 * now;
+    if (zooms) pz.zoom(z / this.#fitZoom);
+    const zoomed = this.realZoom;
+    pz.pan({
+      x: width / 2 - zoomed * (box.x + box.width / 2),
+      y: height / 2 - zoomed * (box.y + box.height / 2),
+    });
+    if (zooms) this.#zoomed();
+  }
+
+  /** Pan (the zoom unchanged) so that `p` (viewport coordinates) is at the centre of what is seen. */
+  centreAt(p: Point): void {
+    const pz = this.#pz;
+    if (!pz) return;
+    const z = this.realZoom;
+    const c = this.#visibleCentre();
+    pz.pan({ x: c.x - z * p.x, y: c.y - z * p.y });
+  }
+
+  /**
+   * The box of `el` (an element of the graph shown) in the viewport's
+   * coordinates: a node's from its shape's own coordinates (no layout), a
+   * table row's (text only) measured with its labels shown.
+   */
+  boxOf(el: Element): Box | undefined {
+    const svg = this.svg;
+    const viewport = this.#host.querySelector('svg .svg-pan-zoom_viewport');
+    if (!svg || !(el instanceof SVGGraphicsElement) || !(viewport instanceof SVGGraphicsElement)) {
+      return undefined;
+    }
+    if (el.classList.contains('node') || el.classList.contains('cluster')) {
+      const shape = el.querySelector(':scope > path, :scope > polygon, :scope > a > path');
+      const geometry = shape?.getAttribute(shape.localName === 'path' ? 'd' : 'points');
+      const b = geometry ? geometryBox(geometry) : undefined;
+      if (b) return mappedBox(toViewport(svg), b);
+    }
+    const outer = viewport.getScreenCTM();
+    const inner = el.getScreenCTM();
+    if (!outer || !inner) return undefined;
+    el.classList.add('measure');
+    const b = el.getBBox();
+    el.classList.remove('measure');
+    if (b.width === 0 && b.height === 0) return undefined;
+    return mappedBox(outer.inverse().multiply(inner), b);
+  }
+
+  /**
    * Whether `el`'s box lies wholly inside the host's, with the pan and zoom
    * as svg-pan-zoom holds them now (the DOM shows a change made in this
    * frame only at the next one).
@@ -373,4 +452,23 @@ export class GraphView {
     pz.panBy({ x: this.#visibleCentre().x - width / 2, y: 0 });
     this.#zoomed();
   }
+}
+
+/** The matrix from Graphviz's coordinates to the viewport's: its outer group's transform (anchors.ts). */
+function toViewport(svg: SVGSVGElement): DOMMatrix {
+  const g = svg.querySelector('g.graph');
+  const m = g instanceof SVGGraphicsElement ? g.transform.baseVal.consolidate() : null;
+  return m ? DOMMatrix.fromMatrix(m.matrix) : new DOMMatrix();
+}
+
+/** `b` through `m` (no rotation: Graphviz's and svg-pan-zoom's matrices scale and move). */
+function mappedBox(m: DOMMatrix, b: Box): Box {
+  const a = new DOMPoint(b.x, b.y).matrixTransform(m);
+  const c = new DOMPoint(b.x + b.width, b.y + b.height).matrixTransform(m);
+  return {
+    x: Math.min(a.x, c.x),
+    y: Math.min(a.y, c.y),
+    width: Math.abs(c.x - a.x),
+    height: Math.abs(c.y - a.y),
+  };
 }
