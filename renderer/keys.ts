@@ -15,6 +15,7 @@ export type Action =
   | 'resetZoom'
   | 'fitAll'
   | 'fitSelection'
+  | 'toggleMinimap'
   | 'save'
   | 'pngView'
   | 'pngWhole'
@@ -53,6 +54,11 @@ export const KEY_BINDINGS: readonly Binding[] = [
     keys: ['W'],
     action: 'fitSelection',
     help: 'zoom to fit the selection: the selected namespace and its relations',
+  },
+  {
+    keys: ['m'],
+    action: 'toggleMinimap',
+    help: 'minimap on/off: where the view is in a graph larger than the window (click or drag it)',
   },
   { keys: ['s'], action: 'save', help: 'save the graph as an SVG file' },
   { keys: ['p'], action: 'pngView', help: 'save what the window shows as a PNG file' },

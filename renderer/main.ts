@@ -22,6 +22,7 @@ import { FIND_BINDINGS, KEY_BINDINGS, Keymap, type Commands } from './keys';
 import { LayoutClient } from './layout';
 import { WindowLife } from './lifecycle';
 import { installMarks } from './marks';
+import { Minimap } from './minimap';
 import { Pointer } from './pointer';
 import { epochMs, probe } from './probes';
 import { Refresh } from './refresh';
@@ -60,6 +61,7 @@ markSelection(selection, drawing, marks);
 const clipboard = new Clipboard(say);
 const find = new FindBox({ drawing, selection, view, marks });
 const fit = new Fit({ drawing, selection, view, say });
+const minimap = new Minimap(byId('minimap'), host, { drawing, view, say });
 const filters = new FilterBar(drawing, selection, say);
 new Pointer(host, {
   select: (key) => selection.select(key),
@@ -90,6 +92,7 @@ const commands: Commands = {
   ...filters.commands,
   ...find.commands,
   ...fit.commands,
+  ...minimap.commands,
   ...help.commands,
   ...frame.commands,
   ...life.commands,

@@ -55,8 +55,8 @@ export const PANELS: readonly PanelEntry[] = [
 /** The page's own elements below the filter bar, however many lines it wraps to (and every panel). */
 export const UNDER_BAR: readonly string[] = ['graph', 'marks', 'find'];
 
-/** Elements that end where an open side panel begins: the drawing, its overlay, the find box. */
-export const BESIDE_PANELS: readonly string[] = ['graph', 'marks', 'find'];
+/** Elements that end where an open side panel begins: the drawing, its overlay, the find box, the minimap. */
+export const BESIDE_PANELS: readonly string[] = ['graph', 'marks', 'find', 'minimap'];
 
 /** The overlays Escape closes besides the panels: the help and the find box, as its help line names them. */
 export const OVERLAYS = { help: 'this help', find: 'the find box' } as const;

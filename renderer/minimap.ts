@@ -1,0 +1,362 @@
+/**
+ * The minimap: a small overview of the whole graph in a corner of the
+ * drawing, with a rectangle where the view is. A click on it centres the
+ * view there; dragging the rectangle (or anywhere on the map) moves the
+ * view with it. `m` turns it off and on; it is hidden while the whole
+ * graph fits in what is seen (nothing to find your way in then).
+ *
+ * Cheap at thousands of namespaces: the map is a small <canvas> drawn once
+ * per drawing, from the node and cluster boxes read out of Graphviz's own
+ * geometry (anchors.ts geometryBox: attributes, never the browser's
+ * layout), in slices while the page is idle; a pan or zoom moves only the
+ * rectangle (a transform on one small element, from the matrix
+ * svg-pan-zoom reports, and the drawing's size as its ResizeObserver last
+ * said it: nothing read that would make Chromium lay the drawing out).
+ * A copy of the SVG would cost as much to paint as the drawing itself.
+ * tests/bench/viewer-ui-bench.ts measures frame gaps while panning and
+ * zooming at 5000 namespaces, with the map and without.
+ */
+import { geometryBox, type Box } from './anchors';
+import type { Drawing } from './drawing';
+import type { Commands } from './keys';
+import type { GraphView } from './view';
+
+/** The largest the map gets (CSS px), and at most this part of the drawing's width or height. */
+const MAX_WIDTH = 240;
+const MAX_HEIGHT = 160;
+const MAX_PART = 0.3;
+/** A very wide or tall graph's map is at least this thick (CSS px): the drawing is stretched to it. */
+const MIN_SIDE = 36;
+/** A box drawn at least this large (device px), so that a node never vanishes. */
+const MIN_DOT = 1;
+
+/** One box of the drawing to paint: where (viewport coordinates) and in what colours (attributes). */
+interface Shape {
+  box: Box;
+  fill: string | null;
+  stroke: string | null;
+}
+
+/** The minimap over `host` (the drawing's element). */
+export class Minimap {
+  readonly #root: HTMLElement;
+  readonly #canvas: HTMLCanvasElement;
+  readonly #rect: HTMLElement;
+  readonly #view: GraphView;
+  readonly #say: (text: string) => void;
+  #on = true;
+  /** The drawing the map shows, and its whole box (viewport coordinates). */
+  #svg: SVGSVGElement | undefined;
+  #box: Box | undefined;
+  /** CSS px of the map per viewport unit, along x and y. */
+  #sx = 1;
+  #sy = 1;
+  /** The drawing's visible size (px), as the ResizeObserver says. */
+  #size = { width: 0, height: 0 };
+  /** While the pointer drags: where on the rectangle it holds it (CSS px from its centre). */
+  #grab: { dx: number; dy: number } | undefined;
+  readonly commands: Commands<'toggleMinimap'> = { toggleMinimap: () => this.toggle() };
+
+  constructor(
+    root: HTMLElement,
+    host: HTMLElement,
+    parts: { drawing: Drawing; view: GraphView; say(text: string): void },
+  ) {
+    this.#root = root;
+    this.#view = parts.view;
+    this.#say = parts.say;
+    this.#canvas = document.createElement('canvas');
+    this.#canvas.setAttribute('aria-hidden', 'true');
+    this.#rect = document.createElement('div');
+    this.#rect.className = 'minimap-view';
+    root.replaceChildren(this.#canvas, this.#rect);
+    root.hidden = true;
+    this.#size = { width: host.clientWidth, height: host.clientHeight };
+    parts.drawing.drawn.on('panels', ({ svg }) => {
+      if (svg !== this.#svg) this.#draw(svg);
+    });
+    parts.view.onMatrix(() => this.#place());
+    new ResizeObserver((entries) => {
+      const r = entries[entries.length - 1]!.contentRect;
+      this.#size = { width: r.width, height: r.height };
+      // the map's size follows the drawing's
+      if (this.#svg) this.#draw(this.#svg);
+    }).observe(host);
+    // the theme's colours: the map is drawn in the drawing's, as the page shows them
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      if (this.#svg) this.#draw(this.#svg);
+    });
+    root.addEventListener('pointerdown', (e) => this.#down(e));
+    root.addEventListener('pointermove', (e) => this.#moved(e));
+    root.addEventListener('pointerup', (e) => this.#up(e));
+    root.addEventListener('pointercancel', (e) => this.#up(e));
+    // the drawing's wheel zoom is svg-pan-zoom's, on the drawing; over the map, nothing
+    root.addEventListener('wheel', (e) => e.preventDefault(), { passive: false });
+  }
+
+  /** Whether the map is turned on (it shows only when the graph is larger than the window). */
+  get on(): boolean {
+    return this.#on;
+  }
+
+  /** Turn the map off, or on again. */
+  toggle(): void {
+    this.#on = !this.#on;
+    this.#place();
+    const fits = this.#on && this.#root.hidden && this.#box !== undefined;
+    this.#say(
+      this.#on
+        ? `minimap on${fits ? ' (hidden while the whole graph fits in the window)' : ''}`
+        : 'minimap off (m: on)',
+    );
+  }
+
+  /** Draw the map of `svg` (a new drawing): its size now, its boxes while the page is idle. */
+  #draw(svg: SVGSVGElement): void {
+    this.#svg = svg;
+    const box = this.#view.contentBox;
+    this.#box = box;
+    const canvas = this.#canvas;
+    if (!box) {
+      this.#place();
+      return;
+    }
+    const maxW = Math.max(MIN_SIDE, Math.min(MAX_WIDTH, this.#size.width * MAX_PART));
+    const maxH = Math.max(MIN_SIDE, Math.min(MAX_HEIGHT, this.#size.height * MAX_PART));
+    const s = Math.min(maxW / box.width, maxH / box.height);
+    const w = Math.min(maxW, Math.max(MIN_SIDE, box.width * s));
+    const h = Math.min(maxH, Math.max(MIN_SIDE, box.height * s));
+    this.#sx = w / box.width;
+    this.#sy = h / box.height;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${h}px`;
+    this.#root.style.width = `${w}px`;
+    this.#root.style.height = `${h}px`;
+    this.#place();
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    const colour = themeColours(svg);
+    const outline = getComputedStyle(this.#root).borderTopColor || 'gray';
+    const toViewport = viewportMatrix(svg);
+    // the legend and index (the graph's label: shapes of its own, the background's polygon
+    // aside) and clusters (the wiring's namespaces, the hierarchy's groups) below the nodes
+    const label = [...svg.querySelectorAll('g.graph > path, g.graph > polygon')].slice(1);
+    const groups: ArrayLike<Element>[] = [
+      label,
+      svg.getElementsByClassName('cluster'),
+      svg.getElementsByClassName('node'),
+    ];
+    // device pixels per viewport unit
+    const kx = dpr * this.#sx;
+    const ky = dpr * this.#sy;
+    let g = 0;
+    let i = 0;
+    const slice = (deadline?: IdleDeadline): void => {
+      // a newer drawing took over
+      if (this.#svg !== svg) return;
+      const until = performance.now() + 8;
+      while (g < groups.length) {
+        const list = groups[g]!;
+        while (i < list.length) {
+          if (deadline ? deadline.timeRemaining() < 1 : performance.now() > until) {
+            requestIdleCallback(slice);
+            return;
+          }
+          const shape = shapeOf(list[i++]!, toViewport);
+          if (!shape) continue;
+          // in device pixels, whole ones (crisp): every pixel the box touches, at least MIN_DOT
+          const x = Math.floor((shape.box.x - box.x) * kx);
+          const y = Math.floor((shape.box.y - box.y) * ky);
+          const w = Math.max(MIN_DOT, Math.ceil((shape.box.x + shape.box.width - box.x) * kx) - x);
+          const h = Math.max(MIN_DOT, Math.ceil((shape.box.y + shape.box.height - box.y) * ky) - y);
+          const fill = colour(shape.fill, 'fill');
+          const stroke = colour(shape.stroke, 'stroke');
+          // large enough: filled and outlined as drawn (a table without a border in the muted
+          // grey); else one dot in its border's colour, the type's, which shows at that size
+          const cluster = g < 2;
+          if (w > 3 && h > 3) {
+            if (fill) {
+              ctx.fillStyle = fill;
+              ctx.fillRect(x, y, w, h);
+            }
+            ctx.strokeStyle = stroke ?? outline;
+            ctx.lineWidth = 1;
+            ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
+          } else {
+            ctx.fillStyle = (cluster ? fill : stroke) ?? fill ?? stroke ?? outline;
+            ctx.fillRect(x, y, w, h);
+          }
+        }
+        g++;
+        i = 0;
+      }
+      this.#root.dataset.drawn = String(svg.getElementsByClassName('node').length);
+    };
+    delete this.#root.dataset.drawn;
+    requestIdleCallback(slice);
+  }
+
+  /**
+   * Show or hide the map and put the rectangle where the view is (called
+   * once a frame at most while the view moves: svg-pan-zoom reports its
+   * matrix at the frame it puts it on the drawing).
+   */
+  #place(): void {
+    const box = this.#box;
+    // as svg-pan-zoom holds it (no DOM read)
+    const m = this.#view.matrix;
+    const { width, height } = this.#size;
+    if (!box || !this.#svg || width === 0 || height === 0) {
+      this.#root.hidden = true;
+      return;
+    }
+    const z = m.a;
+    // what is seen, in the viewport's coordinates
+    const x0 = -m.e / z;
+    const y0 = -m.f / z;
+    const x1 = x0 + width / z;
+    const y1 = y0 + height / z;
+    // the whole graph in view (a pixel's slack): no map
+    const slack = 1 / z;
+    const fits =
+      box.x >= x0 - slack &&
+      box.y >= y0 - slack &&
+      box.x + box.width <= x1 + slack &&
+      box.y + box.height <= y1 + slack;
+    const hidden = !this.#on || fits;
+    if (this.#root.hidden !== hidden) this.#root.hidden = hidden;
+    if (hidden) return;
+    // the rectangle: what is seen, within the graph
+    const l = Math.max(x0, box.x);
+    const t = Math.max(y0, box.y);
+    const r = Math.min(x1, box.x + box.width);
+    const b = Math.min(y1, box.y + box.height);
+    const w = Math.max(0, r - l) * this.#sx;
+    const h = Math.max(0, b - t) * this.#sy;
+    const style = this.#rect.style;
+    style.transform = `translate(${(l - box.x) * this.#sx}px, ${(t - box.y) * this.#sy}px)`;
+    style.width = `${w}px`;
+    style.height = `${h}px`;
+  }
+
+  /** The centre of what is seen, in the viewport's coordinates. */
+  #viewCentre(): { x: number; y: number } | undefined {
+    const m = this.#view.matrix;
+    const { width, height } = this.#size;
+    return m.a > 0 ? { x: (width / 2 - m.e) / m.a, y: (height / 2 - m.f) / m.a } : undefined;
+  }
+
+  /** The viewport point under a pointer event on the map. */
+  #pointAt(e: PointerEvent): { x: number; y: number } | undefined {
+    const box = this.#box;
+    if (!box) return undefined;
+    const r = this.#canvas.getBoundingClientRect();
+    return {
+      x: box.x + (e.clientX - r.left) / this.#sx,
+      y: box.y + (e.clientY - r.top) / this.#sy,
+    };
+  }
+
+  #down(e: PointerEvent): void {
+    if (e.button !== 0) return;
+    e.preventDefault();
+    this.#root.setPointerCapture(e.pointerId);
+    // on the rectangle: it moves with the pointer from where it was held (kept as
+    // the offset from the view's centre, which a rectangle cut at the graph's edge
+    // does not show); elsewhere the view jumps there
+    const rect = this.#rect.getBoundingClientRect();
+    const inside =
+      e.clientX >= rect.left &&
+      e.clientX <= rect.right &&
+      e.clientY >= rect.top &&
+      e.clientY <= rect.bottom;
+    const p = this.#pointAt(e);
+    const c = this.#viewCentre();
+    this.#grab =
+      inside && p && c
+        ? { dx: (p.x - c.x) * this.#sx, dy: (p.y - c.y) * this.#sy }
+        : { dx: 0, dy: 0 };
+    this.#root.classList.add('dragging');
+    this.#moveTo(e);
+  }
+
+  #moved(e: PointerEvent): void {
+    if (this.#grab) this.#moveTo(e);
+  }
+
+  #up(e: PointerEvent): void {
+    if (!this.#grab) return;
+    this.#grab = undefined;
+    this.#root.classList.remove('dragging');
+    if (this.#root.hasPointerCapture(e.pointerId)) this.#root.releasePointerCapture(e.pointerId);
+  }
+
+  /** Centre the view where the pointer holds the rectangle's centre. */
+  #moveTo(e: PointerEvent): void {
+    const grab = this.#grab;
+    const box = this.#box;
+    const p = this.#pointAt(e);
+    if (!grab || !box || !p) return;
+    this.#view.centreAt({ x: p.x - grab.dx / this.#sx, y: p.y - grab.dy / this.#sy });
+  }
+}
+
+/** The matrix from Graphviz's coordinates to the viewport's (its outer group's transform). */
+function viewportMatrix(svg: SVGSVGElement): DOMMatrix {
+  const g = svg.querySelector('g.graph');
+  const m = g instanceof SVGGraphicsElement ? g.transform.baseVal.consolidate() : null;
+  return m ? DOMMatrix.fromMatrix(m.matrix) : new DOMMatrix();
+}
+
+/** A node's or cluster's box and colours, from its first shape's attributes (or a shape's own). */
+function shapeOf(el: Element, m: DOMMatrix): Shape | undefined {
+  const own = ['path', 'polygon', 'ellipse'].includes(el.localName);
+  const shape = own ? el : el.querySelector(':scope > path, :scope > polygon, :scope > ellipse');
+  if (!shape) return undefined;
+  let b: Box | undefined;
+  if (shape.localName === 'ellipse') {
+    const [cx, cy, rx, ry] = ['cx', 'cy', 'rx', 'ry'].map((a) => Number(shape.getAttribute(a)));
+    b = { x: cx! - rx!, y: cy! - ry!, width: 2 * rx!, height: 2 * ry! };
+  } else {
+    const g = shape.getAttribute(shape.localName === 'path' ? 'd' : 'points');
+    b = g ? geometryBox(g) : undefined;
+  }
+  if (!b || !Number.isFinite(b.x + b.y + b.width + b.height)) return undefined;
+  const a = new DOMPoint(b.x, b.y).matrixTransform(m);
+  const c = new DOMPoint(b.x + b.width, b.y + b.height).matrixTransform(m);
+  return {
+    box: {
+      x: Math.min(a.x, c.x),
+      y: Math.min(a.y, c.y),
+      width: Math.abs(c.x - a.x),
+      height: Math.abs(c.y - a.y),
+    },
+    fill: shape.getAttribute('fill'),
+    stroke: shape.getAttribute('stroke'),
+  };
+}
+
+/**
+ * The colour the page paints an attribute's colour in (the dark theme maps
+ * Graphviz's colours, style.css), asked once per colour and drawing: a few
+ * dozen computed styles, not one per node.
+ */
+function themeColours(
+  svg: SVGSVGElement,
+): (value: string | null, property: 'fill' | 'stroke') => string | undefined {
+  const known = new Map<string, string | undefined>();
+  return (value, property) => {
+    if (value === null || value === 'none' || value === 'transparent') return undefined;
+    const key = `${property}:${value}`;
+    if (known.has(key)) return known.get(key);
+    const el = svg.querySelector(`[${property}="${CSS.escape(value)}"]`);
+    const shown = el ? getComputedStyle(el)[property] : value;
+    const colour = shown && shown !== 'none' ? shown : undefined;
+    known.set(key, colour);
+    return colour;
+  };
+}
