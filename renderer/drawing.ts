@@ -27,6 +27,7 @@ import { afterPaint, nextFrame } from './dom';
 import { Signal } from './events';
 import {
   fitFilter,
+  hasWiring,
   isDefault,
   scopeText,
   startFilter,
@@ -81,6 +82,13 @@ export interface ShowOptions {
   anchor?: NsKey;
   /** Lay nothing out when the drawing would not change (a timed refresh). */
   unlessSame?: boolean;
+  /**
+   * The name of the snapshot file this result was made from in the page
+   * (dropped on the window, chosen in its file chooser, handed over by a
+   * second graphns --open); absent for the Node side's graph. The model
+   * must come with it (`model`).
+   */
+  opened?: string;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -92,6 +100,8 @@ export class Drawing {
   readonly #parts: DrawingParts;
   #result: GraphPayload | undefined;
   #model: PageModel | undefined;
+  /** The page-opened snapshot shown (ShowOptions.opened). */
+  #opened: string | undefined;
   #filter = startFilter(false);
   #started = false;
   #selection: ViewSelection | undefined;
@@ -124,6 +134,15 @@ export class Drawing {
   get model(): PageModel | undefined {
     if (!this.#model && this.#result) this.#model = pageModel(this.#result.modelJson);
     return this.#model;
+  }
+
+  /**
+   * The name of the snapshot the page opened that is shown (or being laid
+   * out) now; undefined while the Node side's graph is (a live scan, or
+   * the file of graphns --open).
+   */
+  get opened(): string | undefined {
+    return this.#opened;
   }
 
   /** The filters it is drawn by (the next layout's, when one is queued). */
@@ -239,6 +258,7 @@ export class Drawing {
     const old = this.#model;
     this.#result = result;
     this.#model = o.model;
+    this.#opened = o.opened;
     if (!this.#started) {
       // the first graph says where the filters start: with -d or without, the wiring or not
       this.#started = true;
@@ -246,7 +266,16 @@ export class Drawing {
       const net = result.net ?? false;
       this.#filter = { ...this.#filter, details, flat: details, netStart: net, net };
     } else this.#fitFilter(old);
+    if (o.opened !== undefined) this.#fitWiring();
     return before;
+  }
+
+  /** A snapshot the page opened may have no interfaces: the wiring view gives way to the hierarchy. */
+  #fitWiring(): void {
+    const m = this.model?.model;
+    if (!this.#filter.net || !m || hasWiring(m)) return;
+    this.#filter = { ...this.#filter, net: false };
+    this.#parts.say('this snapshot has no interfaces: showing the hierarchy');
   }
 
   /** A later scan: what the filters name may be gone. */

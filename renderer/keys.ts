@@ -27,6 +27,8 @@ export type Action =
   | 'find'
   | 'liveRefresh'
   | 'dismissChanges'
+  | 'openSnapshot'
+  | 'compareSnapshot'
   | 'toggleNet'
   | 'toggleFlat'
   | 'hideEmpty'
@@ -75,6 +77,16 @@ export const KEY_BINDINGS: readonly Binding[] = [
     help: 'live refresh: next interval (off, 2 s … 5 min); only a change is drawn again',
   },
   { keys: ['x'], action: 'dismissChanges', help: 'dismiss the changes notice and the new marks' },
+  {
+    keys: ['o'],
+    action: 'openSnapshot',
+    help: 'open a snapshot file (graphns -J, lsnetns -J) in this window; or drop one on it (r: back)',
+  },
+  {
+    keys: ['k'],
+    action: 'compareSnapshot',
+    help: 'compare with a snapshot file chosen next: added, changed, removed marked and listed',
+  },
   {
     keys: ['n'],
     action: 'toggleNet',

@@ -8,6 +8,7 @@
  */
 import { connect } from './bridge';
 import { Busy } from './busy';
+import { ChangesNotice } from './changes';
 import { Clipboard } from './clipboard';
 import { byId } from './dom';
 import { Drawing } from './drawing';
@@ -23,6 +24,7 @@ import { LayoutClient } from './layout';
 import { WindowLife } from './lifecycle';
 import { installMarks } from './marks';
 import { Minimap } from './minimap';
+import { Opener } from './open';
 import { Pointer } from './pointer';
 import { epochMs, probe } from './probes';
 import { Refresh } from './refresh';
@@ -81,7 +83,10 @@ const exporter = new Exporter({
   say,
   fail: (why) => errors.show(why),
 });
-const refresh = new Refresh({ drawing, api, busy: () => exporter.busy, note: say });
+const changes = new ChangesNotice(drawing);
+changes.pick = (key) => selection.select(key);
+const refresh = new Refresh({ drawing, api, changes, busy: () => exporter.busy, note: say });
+const opener = new Opener({ drawing, api, changes, say });
 const life = new WindowLife(api, say);
 
 /** Each feature's handlers for its keys; the type checks that every action of keys.ts has one. */
@@ -96,6 +101,7 @@ const commands: Commands = {
   ...help.commands,
   ...frame.commands,
   ...life.commands,
+  ...opener.commands,
 };
 // the panels bring their keys (registry.ts); the help lists every key, the find box's too
 const keymap = new Keymap(frame.bindings(KEY_BINDINGS));
@@ -113,4 +119,5 @@ async function start(): Promise<void> {
   }
 }
 
-void start();
+// snapshots handed over by a second graphns --open, once the first graph is there
+void start().then(() => opener.listen());

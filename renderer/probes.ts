@@ -61,6 +61,13 @@ export interface Probes {
   /** Namespaces new since the last view, and vanished ones. */
   fresh: number;
   vanished: number;
+  /** Comparing with a snapshot (changes.ts): its words, and the namespaces changed (fresh, vanished: added, removed). */
+  compared: string;
+  changed: number;
+  /** A snapshot the page opened (open.ts): its name while shown, how many were shown, how many refused. */
+  opened: string;
+  opens: number;
+  refused: number;
   /** Export: busy from the key to the outcome, then png, dot or failed. */
   export: 'busy' | 'png' | 'dot' | 'failed';
 }

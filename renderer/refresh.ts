@@ -7,19 +7,26 @@
  * Each new scan is compared with the one shown: namespaces new since then
  * are marked in the drawing (class `fresh`), vanished ones are listed, with
  * what they were, in a notice until it is dismissed (`x`), which clears
- * the marks too. A timed refresh that finds the same (the model apart from
- * its scan time, or failing that the same drawing) lays nothing out: it
- * only says when it checked.
+ * the marks too (changes.ts, which also shows a comparison with a
+ * snapshot, kept up to date across scans). A timed refresh that finds the
+ * same (the model apart from its scan time, or failing that the same
+ * drawing) lays nothing out: it only says when it checked.
+ *
+ * While a snapshot the page opened is shown (open.ts), nothing replaces it
+ * behind the user's back: the timer checks nothing (the bar says it is
+ * paused), and `r` goes back to the Node side's graph (a live scan, or the
+ * file of graphns --open, read again), saying so; the page's snapshot is
+ * not diffed against it, and a comparison ends there.
  */
-import type { ViewerApi } from '../main/contract';
+import type { GraphPayload, ViewerApi } from '../main/contract';
 import { escapeDisplay } from '../main/model/names';
-import type { NsKey } from '../main/model/types';
-import { diffModels, sameScan, type Vanished } from './diff';
+import type { ChangesNotice } from './changes';
+import { diffModels, sameScan } from './diff';
 import { byId } from './dom';
 import type { Drawing } from './drawing';
 import type { Commands } from './keys';
 import { probe } from './probes';
-import { elementFor, pageModel } from './page';
+import { pageModel } from './page';
 
 /** The intervals offered, in ms (0: off). */
 export const INTERVALS: readonly { ms: number; text: string }[] = [
@@ -34,13 +41,20 @@ export const INTERVALS: readonly { ms: number; text: string }[] = [
 
 /** How soon a due refresh tries again while the page is busy. */
 const RETRY_MS = 250;
-/** Vanished namespaces listed in the notice; more are counted. */
-const MAX_LISTED = 200;
+
+/** What `r` goes back to from a snapshot the page opened: the Node side's graph, in words. */
+export function backTo(result: Pick<GraphPayload, 'snapshot'>): string {
+  return result.snapshot === undefined
+    ? 'the live scan'
+    : `${escapeDisplay(result.snapshot)} (graphns --open, read again)`;
+}
 
 /** What refresh works with. */
 export interface RefreshContext {
   drawing: Drawing;
   api: ViewerApi;
+  /** The notice of what changed (and the marks). */
+  changes: ChangesNotice;
   /** Whether another long action runs now (a refresh then waits, as it does for a layout). */
   busy(): boolean;
   note(text: string): void;
@@ -59,9 +73,6 @@ export class Refresh {
   #running = false;
   /** `r` pressed while a scan ran: one more, shown whatever it finds. */
   #manualPending = false;
-  /** Namespaces new since the notice was last dismissed. */
-  #fresh = new Set<NsKey>();
-  #vanished = new Map<NsKey, Vanished>();
   #checks = 0;
   /** Its keys' handlers. */
   readonly commands: Commands<'rediscover' | 'liveRefresh' | 'dismissChanges'> = {
@@ -69,29 +80,16 @@ export class Refresh {
     liveRefresh: () => this.cycle(),
     dismissChanges: () => this.dismiss(),
   };
-  #els: {
-    select: HTMLSelectElement;
-    checked: HTMLElement;
-    notice: HTMLElement;
-    summary: HTMLElement;
-    list: HTMLElement;
-  };
+  #els: { select: HTMLSelectElement; checked: HTMLElement };
 
   constructor(ctx: RefreshContext) {
     this.#ctx = ctx;
-    this.#els = {
-      select: byId('f-live'),
-      checked: byId('f-checked'),
-      notice: byId('changes'),
-      summary: byId('changes-summary'),
-      list: byId('changes-list'),
-    };
+    this.#els = { select: byId('f-live'), checked: byId('f-checked') };
     const { select } = this.#els;
     for (const [i, iv] of INTERVALS.entries()) select.append(new Option(iv.text, String(i)));
     select.value = '0';
     select.addEventListener('change', () => this.setInterval(INTERVALS[Number(select.value)]!.ms));
     byId('changes-dismiss').addEventListener('click', () => this.dismiss());
-    ctx.drawing.drawn.on('marks', ({ svg }) => this.#mark(svg));
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') this.#schedule(0);
       else window.clearTimeout(this.#timer);
@@ -104,8 +102,13 @@ export class Refresh {
     const i = INTERVALS.findIndex((x) => x.ms === ms);
     this.#els.select.value = String(Math.max(0, i));
     probe('refreshMs', ms);
+    const paused = this.#ctx.drawing.opened !== undefined && ms !== 0;
+    if (!paused && this.#els.checked.textContent?.startsWith('paused')) {
+      this.#els.checked.textContent = '';
+    }
     this.#ctx.note(
-      ms ? `live refresh every ${INTERVALS[i]?.text ?? `${ms} ms`}` : 'live refresh off',
+      (ms ? `live refresh every ${INTERVALS[i]?.text ?? `${ms} ms`}` : 'live refresh off') +
+        (paused ? ' (paused while the snapshot is shown; r goes back)' : ''),
     );
     this.#schedule(ms);
   }
@@ -116,7 +119,11 @@ export class Refresh {
     this.setInterval(INTERVALS[(i + 1) % INTERVALS.length]!.ms);
   }
 
-  /** Rediscover now, saying so, and show the result (the `r` key): laid out whatever it finds. */
+  /**
+   * Rediscover now, saying so, and show the result (the `r` key): laid out
+   * whatever it finds. From a snapshot the page opened, this is the way
+   * back to the Node side's graph.
+   */
   rediscover(): void {
     this.#ctx.drawing.fetching('discovering');
     this.now();
@@ -131,13 +138,9 @@ export class Refresh {
     void this.#check(true);
   }
 
-  /** Forget what changed: the notice goes, and so do the marks. */
+  /** Forget what changed: the notice goes, and so do the marks (and a comparison). */
   dismiss(): void {
-    this.#fresh.clear();
-    this.#vanished.clear();
-    const svg = this.#ctx.drawing.svg;
-    if (svg) for (const el of [...svg.querySelectorAll('.fresh')]) el.classList.remove('fresh');
-    this.#showNotice();
+    this.#ctx.changes.dismiss();
   }
 
   #schedule(ms: number): void {
@@ -149,6 +152,13 @@ export class Refresh {
 
   #due(): void {
     this.#timer = undefined;
+    if (this.#ctx.drawing.opened !== undefined) {
+      // a snapshot the page opened is shown: no scan replaces it unasked
+      this.#els.checked.textContent = 'paused: a snapshot is shown (r: back)';
+      probe('checkOutcome', 'paused');
+      this.#schedule(this.#interval);
+      return;
+    }
     if (this.#running || this.#ctx.drawing.busy || this.#ctx.busy()) {
       this.#schedule(RETRY_MS);
       return;
@@ -170,17 +180,26 @@ export class Refresh {
         return;
       }
       const before = drawing.result;
+      // from a snapshot the page opened: back to the Node side's graph, nothing to diff
+      const back = drawing.opened !== undefined;
+      if (back && !manual) return; // opened while this scan ran: it stays
       if (!manual && before && sameScan(before.modelJson, result.modelJson)) {
         this.#checked(t0, t1, 'same scan');
         return;
       }
       const model = pageModel(result.modelJson);
-      const beforeModel = before && drawing.model;
-      if (beforeModel) this.#record(diffModels(beforeModel.graph, model.graph));
-      const laidOut = await drawing.show(result, { keepView: true, model, unlessSame: !manual });
-      this.#showNotice();
+      const beforeModel = before && !back && drawing.model;
+      if (beforeModel) this.#ctx.changes.record(diffModels(beforeModel.graph, model.graph));
+      if (back) this.#ctx.changes.dismiss();
+      const laidOut = await drawing.show(result, {
+        keepView: !back,
+        model,
+        unlessSame: !manual,
+      });
+      this.#ctx.changes.show();
       this.#checked(t0, t1, laidOut ? 'laid out' : 'same drawing');
-      if (manual) this.#ctx.note(`rediscovered at ${clock(new Date())}`);
+      if (back) this.#ctx.note(`back to ${backTo(result)} at ${clock(new Date())}`);
+      else if (manual) this.#ctx.note(`rediscovered at ${clock(new Date())}`);
     } catch (err) {
       const message = `refresh failed: ${err instanceof Error ? err.message : String(err)}`;
       if (manual) drawing.fail(message);
@@ -193,17 +212,6 @@ export class Refresh {
       } else {
         this.#schedule(this.#interval);
       }
-    }
-  }
-
-  #record(d: ReturnType<typeof diffModels>): void {
-    for (const k of d.added) {
-      // back again: it did not vanish after all (a new namespace never reuses a live inode)
-      if (!this.#vanished.delete(k)) this.#fresh.add(k);
-    }
-    for (const v of d.vanished) {
-      this.#fresh.delete(v.key);
-      this.#vanished.set(v.key, v);
     }
   }
 
@@ -221,37 +229,5 @@ export class Refresh {
     probe('checkMs', Math.round(performance.now() - t0));
     probe('checkPageMs', Math.round(performance.now() - t1));
     probe('checkOutcome', outcome);
-  }
-
-  /** Mark the new namespaces in a freshly drawn SVG. */
-  #mark(svg: SVGSVGElement): void {
-    for (const k of this.#fresh) elementFor(svg, k)?.classList.add('fresh');
-  }
-
-  #showNotice(): void {
-    const { notice, summary, list } = this.#els;
-    const n = this.#fresh.size;
-    const v = this.#vanished.size;
-    probe('fresh', n);
-    probe('vanished', v);
-    notice.hidden = n === 0 && v === 0;
-    const parts: string[] = [];
-    if (n) parts.push(`${n} new namespace${n === 1 ? '' : 's'} (marked)`);
-    if (v) parts.push(`${v} vanished:`);
-    summary.textContent = `Since the last view: ${parts.join(', ')}`;
-    const items = [...this.#vanished.values()].slice(0, MAX_LISTED).map((x) => {
-      const li = document.createElement('li');
-      li.dataset.key = x.key;
-      const id = document.createElement('code');
-      id.textContent = x.id;
-      li.append(id, document.createTextNode(` ${escapeDisplay(x.was)}`));
-      return li;
-    });
-    if (v > MAX_LISTED) {
-      const li = document.createElement('li');
-      li.textContent = `and ${v - MAX_LISTED} more`;
-      items.push(li);
-    }
-    list.replaceChildren(...items);
   }
 }

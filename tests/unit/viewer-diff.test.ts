@@ -5,7 +5,8 @@
  * namespaces, the vanished described from the model that still had them.
  * And comparing two snapshots (compareModels): namespaces and containers
  * added, removed and changed, checked against the two models' own
- * contents (keys in one and not the other, entries that differ).
+ * contents (keys in one and not the other, entries that differ); and what
+ * the page makes of a snapshot file it reads (renderer/snapshot.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +20,15 @@ import {
   type Namespace,
   type NsKey,
 } from '../../main/model';
+import { SNAPSHOT_MAX_BYTES } from '../../main/contract';
 import { compareModels, diffModels, sameDrawing, sameScan } from '../../renderer/diff';
+import {
+  fileIsNewer,
+  readSnapshotText,
+  sizeRefusal,
+  snapshotResult,
+  takenAt,
+} from '../../renderer/snapshot';
 import { syntheticModel } from '../bench/synthetic';
 import { enginesModel } from './fixtures/dot-models';
 
@@ -223,4 +232,47 @@ test('compare: interfaces and maps count as changes; hostile names stay raw text
   assert.deepEqual(c.containers.changed.find((x) => x.key === web.key)!.changes, [
     'name web -> evil\u202e<b>',
   ]);
+});
+
+test('a snapshot the page reads: the limit of --open, the checks of parseModel, the DOT of the Node side', () => {
+  assert.equal(sizeRefusal('a.json', SNAPSHOT_MAX_BYTES), undefined);
+  assert.equal(
+    sizeRefusal('big\u202e.json', SNAPSHOT_MAX_BYTES + 1),
+    'big\\u{202e}.json is not opened: larger than 256 MiB, the limit for a snapshot',
+  );
+  const m = enginesModel();
+  const text = serializeModel(m);
+  const pm = readSnapshotText('engines.json', text);
+  assert.ok(!('refused' in pm));
+  for (const start of [
+    { details: false, net: false },
+    { details: true, net: false },
+  ]) {
+    const r = snapshotResult('engines.json', text, pm, start);
+    assert.equal(r.dot, modelToDot(m, { details: start.details }), 'as graphns --open draws it');
+    assert.equal(r.modelJson, text);
+    assert.equal(r.title, 'graphns — engines (snapshot engines.json)');
+    assert.equal(r.namespaces, m.namespaces.length);
+  }
+  // refusals name the file and the problem, escaped (the model error quotes the bad value raw)
+  const hostile = text.replace('"type":"net"', '"type":"net\\u202e"');
+  const bad = readSnapshotText('x\u202e.json', hostile) as { refused: string };
+  assert.match(bad.refused, /^x\\u\{202e\}\.json is not a usable graphns snapshot: /);
+  assert.ok(!bad.refused.includes('\u202e'), bad.refused);
+  assert.match((readSnapshotText('a.json', '[]') as { refused: string }).refused, /snapshot/);
+  assert.match((readSnapshotText('a.json', '') as { refused: string }).refused, /not valid JSON/);
+});
+
+test('comparing: the newer is drawn, a live scan always', () => {
+  const at = (t: string) => ({ live: false, time: t });
+  assert.equal(fileIsNewer(at('2026-01-01T10:00:00Z'), { time: '2026-01-01T11:00:00Z' }), true);
+  assert.equal(fileIsNewer(at('2026-01-01T11:00:00Z'), { time: '2026-01-01T10:00:00Z' }), false);
+  assert.equal(fileIsNewer(at('2026-01-01T10:00:00Z'), { time: '2026-01-01T10:00:00Z' }), false);
+  assert.equal(
+    fileIsNewer({ live: true, time: '2000-01-01T00:00:00Z' }, { time: '2030-01-01T00:00:00Z' }),
+    false,
+  );
+  assert.equal(fileIsNewer(at('garbage'), { time: '2026-01-01T10:00:00Z' }), false);
+  assert.equal(takenAt('2026-01-01T10:00:00.123Z'), '2026-01-01 10:00:00 UTC');
+  assert.equal(takenAt('not a time'), 'not a time');
 });
