@@ -16,13 +16,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { makeRootfs } from '../helpers/engines';
+import { inNetns, type IpAddr, type IpLink } from '../helpers/net';
 import { HANG_MS, unmetNeed } from '../helpers/need';
 import { needRoot } from '../helpers/scene';
 import { launchViewer, ROOT, viewerSkip, type Viewer } from '../helpers/viewer';
@@ -54,20 +55,6 @@ const skip = needRoot || viewerSkip() || unmetNeed(!hasPodman && 'no podman here
 const run = (cmd: string, ...args: string[]) =>
   execFileSync(cmd, args, { encoding: 'utf8', timeout: HANG_MS });
 
-/** A link as `ip -j -d link` reports it (the fields used here). */
-interface IpLink {
-  ifindex: number;
-  ifname: string;
-  link_index?: number;
-  master?: string;
-  linkinfo?: { info_kind?: string };
-}
-/** An interface's addresses as `ip -j addr` reports them. */
-interface IpAddr {
-  ifindex: number;
-  addr_info: { local: string; prefixlen: number }[];
-}
-
 /** `ip -j` in the network namespace of `pid` (`nsenter`) or of an `ip netns` name. */
 function ipIn(where: number | string, ...args: string[]): unknown {
   const argv =
@@ -87,22 +74,6 @@ const kids: ChildProcess[] = [];
 let tmp = '';
 let containerPid = 0;
 let holderPid = 0; // the process holding the peer of the mounted namespace's veth
-
-/** A process in a network namespace of its own; resolves with its pid once it is there. */
-async function inNetns(): Promise<number> {
-  const k = spawn('unshare', ['-n', 'sleep', '3600'], { stdio: 'ignore' });
-  kids.push(k);
-  const ours = readlinkSync('/proc/self/ns/net');
-  for (;;) {
-    try {
-      if (readlinkSync(`/proc/${k.pid}/ns/net`) !== ours) return k.pid!;
-    } catch {
-      /* not yet */
-    }
-    if (k.exitCode !== null) throw new Error('unshare -n ended');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 before(async () => {
   if (skip) return;
@@ -127,7 +98,7 @@ before(async () => {
   containerPid = Number(
     run(PODMAN[0]!, ...PODMAN.slice(1), 'inspect', '-f', '{{.State.Pid}}', CONTAINER).trim(),
   );
-  holderPid = await inNetns();
+  holderPid = await inNetns(kids);
   run('ip', 'netns', 'add', MOUNTED);
   run(
     'ip',

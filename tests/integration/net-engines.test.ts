@@ -36,9 +36,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Model } from '../../main/model';
-import type { NetInterface } from '../../main/model/interfaces';
 import { runBin } from '../helpers/bins';
 import { Engines, makeRootfs, missingPackages } from '../helpers/engines';
+import { ipRows, kindOf, modelRows, type IpAddr, type IpLink, type IpState } from '../helpers/net';
 import { HANG_MS, needRoot, unmetNeed } from '../helpers/scene';
 
 const tag = randomBytes(3).toString('hex');
@@ -92,75 +92,15 @@ interface Box {
   bridge: string;
 }
 
-interface IpLink {
-  ifindex: number;
-  ifname: string;
-  flags: string[];
-  mtu: number;
-  operstate: string;
-  link_type: string;
-  address?: string;
-  master?: string;
-  link?: string;
-  link_index?: number;
-  link_netnsid?: number;
-  linkinfo?: { info_kind?: string; info_data?: { type?: string } };
-}
-interface IpAddr {
-  ifindex: number;
-  ifname: string;
-  addr_info: { family: string; local: string; prefixlen: number; tentative?: boolean }[];
-}
-
 /** `ip` run in the host's namespace, or in a container's (nsenter -t PID -n). */
 const ipIn = (pid?: number) => (pid ? ['nsenter', '-t', String(pid), '-n', 'ip'] : ['ip']);
 const ipJson = <T>(pid: number | undefined, ...args: string[]) =>
   JSON.parse(sh([...ipIn(pid), '-j', '-d', ...args])) as T;
 
-/** What ip says of one namespace: links and addresses. */
-interface IpState {
-  links: IpLink[];
-  addrs: IpAddr[];
-}
 const ipState = (pid?: number): IpState => ({
   links: ipJson<IpLink[]>(pid, 'link', 'show'),
   addrs: ipJson<IpAddr[]>(pid, 'addr', 'show'),
 });
-
-/** The kind graphns names, from ip's link (as in net-read.test.ts). */
-function kindOf(l: IpLink): string {
-  if (l.link_type === 'loopback') return 'loopback';
-  if (l.linkinfo?.info_kind === 'tun') return l.linkinfo.info_data?.type ?? 'tun';
-  return l.linkinfo?.info_kind ?? 'physical';
-}
-
-/** One row per interface, as ip has it. */
-const ipRows = (s: IpState) =>
-  s.links.map((l) => [
-    l.ifindex,
-    l.ifname,
-    kindOf(l),
-    l.operstate,
-    l.link_type === 'ether' ? l.address : undefined,
-    l.mtu,
-    l.master === undefined ? undefined : s.links.find((m) => m.ifname === l.master)?.ifindex,
-    (s.addrs.find((a) => a.ifindex === l.ifindex)?.addr_info ?? [])
-      .map((a) => `${a.local}/${a.prefixlen}`)
-      .sort(),
-  ]);
-
-/** The same rows as lsnetns -J has them. */
-const modelRows = (ifs: readonly NetInterface[]) =>
-  ifs.map((i) => [
-    i.index,
-    i.name,
-    i.kind,
-    i.operstate,
-    i.mac,
-    i.mtu,
-    i.master,
-    i.addresses.map((a) => `${a.address}/${a.prefix}`).sort(),
-  ]);
 
 /**
  * Whether a namespace's links are settled: every link but lo UP, no

@@ -9,11 +9,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readlinkSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Model } from '../../main/model';
 import { runBin } from '../helpers/bins';
+import { inNetns } from '../helpers/net';
 import { needRoot } from '../helpers/scene';
 
 const tag = randomBytes(2).toString('hex');
@@ -21,27 +22,12 @@ const MOUNTED = `gl${tag}m`;
 const ip = (...args: string[]) => execFileSync('ip', args, { encoding: 'utf8' });
 const kids: ChildProcess[] = [];
 
-/** A process in a network namespace of its own; resolves with its pid once it is there. */
-async function inNetns(): Promise<number> {
-  const k = spawn('unshare', ['-n', 'sleep', '3600'], { stdio: 'ignore' });
-  kids.push(k);
-  const ours = readlinkSync('/proc/self/ns/net');
-  for (;;) {
-    try {
-      if (readlinkSync(`/proc/${k.pid}/ns/net`) !== ours) return k.pid!;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 let hub = 0; // the bridge's namespace, held by a process
 let leaf = 0; // a peer's namespace, held by a process
 before(async () => {
   if (needRoot) return;
-  hub = await inNetns();
-  leaf = await inNetns();
+  hub = await inNetns(kids);
+  leaf = await inNetns(kids);
   ip('netns', 'add', MOUNTED);
   const inHub = (...args: string[]) =>
     execFileSync('nsenter', ['-t', String(hub), '-n', 'ip', ...args]);

@@ -38,7 +38,6 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
-  readlinkSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -46,8 +45,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModel, type Model } from '../../main/model';
-import type { NetInterface } from '../../main/model/interfaces';
 import { bin, runBin } from '../helpers/bins';
+import { inNetns, ipRows, modelRows, type IpAddr, type IpLink, type IpState } from '../helpers/net';
 import { HANG_MS, needRoot, unmetNeed } from '../helpers/scene';
 
 const tag = randomBytes(2).toString('hex');
@@ -63,23 +62,6 @@ const sh = (argv: string[], input?: string) =>
     stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
 
-/** A process in a network namespace of its own; resolves with its pid once it is there. */
-async function inNetns(): Promise<number> {
-  const k = spawn('unshare', ['-n', 'sleep', '3600'], { stdio: 'ignore' });
-  kids.push(k);
-  const ours = readlinkSync('/proc/self/ns/net');
-  const end = Date.now() + HANG_MS;
-  for (;;) {
-    try {
-      if (readlinkSync(`/proc/${k.pid}/ns/net`) !== ours) return k.pid!;
-    } catch {
-      if (k.exitCode !== null) throw new Error('unshare -n sleep ended');
-    }
-    if (Date.now() > end) throw new Error('unshare -n sleep never entered its namespace');
-    await sleep(5);
-  }
-}
-
 /** Where a namespace is: its /run/netns name or the pid holding it. */
 type Place = { name: string } | { pid: number };
 const pathOf = (p: Place) => ('name' in p ? `/run/netns/${p.name}` : `/proc/${p.pid}/ns/net`);
@@ -88,63 +70,10 @@ const keyOf = (p: Place) => `net:${statSync(pathOf(p)).ino}`;
 const ipIn = (p: Place) =>
   'name' in p ? ['ip', '-n', p.name] : ['nsenter', '-t', String(p.pid), '-n', 'ip'];
 
-interface IpLink {
-  ifindex: number;
-  ifname: string;
-  mtu: number;
-  operstate: string;
-  link_type: string;
-  address?: string;
-  master?: string;
-  link_index?: number;
-  linkinfo?: { info_kind?: string; info_data?: { type?: string } };
-}
-interface IpAddr {
-  ifindex: number;
-  addr_info: { local: string; prefixlen: number; tentative?: boolean }[];
-}
-interface IpState {
-  links: IpLink[];
-  addrs: IpAddr[];
-}
 const ipState = (p: Place): IpState => ({
   links: JSON.parse(sh([...ipIn(p), '-j', '-d', 'link', 'show'])) as IpLink[],
   addrs: JSON.parse(sh([...ipIn(p), '-j', 'addr', 'show'])) as IpAddr[],
 });
-
-function kindOf(l: IpLink): string {
-  if (l.link_type === 'loopback') return 'loopback';
-  if (l.linkinfo?.info_kind === 'tun') return l.linkinfo.info_data?.type ?? 'tun';
-  return l.linkinfo?.info_kind ?? 'physical';
-}
-
-/** One row per interface as ip has it: index, name, kind, state, MAC, MTU, master, addresses. */
-const ipRows = (s: IpState) =>
-  s.links.map((l) => [
-    l.ifindex,
-    l.ifname,
-    kindOf(l),
-    l.operstate,
-    l.link_type === 'ether' ? l.address : undefined,
-    l.mtu,
-    l.master === undefined ? undefined : s.links.find((m) => m.ifname === l.master)?.ifindex,
-    (s.addrs.find((a) => a.ifindex === l.ifindex)?.addr_info ?? [])
-      .map((a) => `${a.local}/${a.prefixlen}`)
-      .sort(),
-  ]);
-
-/** The same rows as the model has them. */
-const modelRows = (ifs: readonly NetInterface[]) =>
-  ifs.map((i) => [
-    i.index,
-    i.name,
-    i.kind,
-    i.operstate,
-    i.mac,
-    i.mtu,
-    i.master,
-    i.addresses.map((a) => `${a.address}/${a.prefix}`).sort(),
-  ]);
 
 /** Every link but lo UP, no address tentative, each with its IPv6 link-local. */
 function settled(p: Place): boolean {
@@ -288,7 +217,7 @@ describe('network namespaces that vanish during the scan', { skip: needRoot }, (
       // the stable part: a bridge with four ports to bind-mounted namespaces and one to a
       // process's, a pair joined only by a veth, two namespaces with nothing; all up, addressed
       const s = (i: number) => N(`${pre}s${i}`);
-      const sp = await inNetns();
+      const sp = await inNetns(kids);
       for (let i = 0; i <= 8; i++) stable.push(s(i));
       stable.push(P(sp));
       ipBatch(stable.flatMap((p) => ('name' in p ? [`netns add ${p.name}`] : [])));
@@ -344,7 +273,7 @@ describe('network namespaces that vanish during the scan', { skip: needRoot }, (
         ]);
       }
       for (let i = 0; i < PROCS; i++) {
-        const pid = await inNetns();
+        const pid = await inNetns(kids);
         churnProcs.push(pid);
         lines.push(`link add q${i} netns ${churnHub.name} type veth peer name eth0 netns ${pid}`);
         hubPorts.push(`q${i}`);
@@ -695,7 +624,7 @@ describe('the nsids a scan leaves', { skip: needRoot }, () => {
       // a bridge with ports to a bind-mounted namespace and a process's, a pair joined
       // only by a veth (a bind-mounted namespace and a process's), one of each joined to
       // nothing, and a veth from the host to a bind-mounted one; every end up
-      const [l2, p2, u2] = [await inNetns(), await inNetns(), await inNetns()];
+      const [l2, p2, u2] = [await inNetns(kids), await inNetns(kids), await inNetns(kids)];
       const bound = ['h', 'l1', 'l3', 'p1', 'u1'];
       ipBatch(bound.map((r) => `netns add ${pre}${r}`));
       for (const r of bound) settledRoles[r] = `/run/netns/${pre}${r}`;
