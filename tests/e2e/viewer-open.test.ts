@@ -436,6 +436,11 @@ function graphns(
 function secondEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
+    // the display the window is on keys its socket: the same as the viewer's
+    ...(process.env.DISPLAY !== undefined && { DISPLAY: process.env.DISPLAY }),
+    ...(process.env.WAYLAND_DISPLAY !== undefined && {
+      WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY,
+    }),
     GRAPHNS_HANDOFF: '1',
     GRAPHNS_BROWSER_ARGS: HEADLESS_ARGS,
     // should it open a window of its own after all, it ends at once (and says so)
