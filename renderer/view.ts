@@ -275,10 +275,18 @@ export class GraphView {
     if (zooms) this.#zoomed();
   }
 
-  /** Pan (the zoom unchanged) so that `p` (viewport coordinates) is at the centre of what is seen. */
-  centreAt(p: Point): void {
+  /**
+   * Pan (the zoom unchanged) so that `p` (viewport coordinates) is at the
+   * centre of what is seen. `moving`: one of many jumps (the minimap
+   * dragged), each to a part of the drawing not painted yet: a large
+   * graph's labels are hidden until the view rests, as while zooming
+   * (laying out and painting thousands of labels anew at every step cost
+   * seconds per frame at 1x, tests/bench/viewer-ui-bench.ts).
+   */
+  centreAt(p: Point, moving = false): void {
     const pz = this.#pz;
     if (!pz) return;
+    if (moving) this.#labelsAfterSettling();
     const z = this.realZoom;
     const c = this.#visibleCentre();
     pz.pan({ x: c.x - z * p.x, y: c.y - z * p.y });
@@ -400,15 +408,19 @@ export class GraphView {
     const z = this.realZoom;
     const hide = this.#manyLabels && z < READABLE_ZOOM;
     if (this.#host.classList.contains('far') !== hide) this.#host.classList.toggle('far', hide);
-    if (this.#manyLabels && !hide) {
-      // zooming a large graph with labels shown: hide them while the zoom
-      // changes (each step would lay them all out again) and bring them
-      // back once it has settled
-      this.#host.classList.add('zooming');
-      clearTimeout(this.#settle);
-      this.#settle = window.setTimeout(() => this.#host.classList.remove('zooming'), SETTLE_MS);
-    }
+    // zooming a large graph with labels shown: hide them while the zoom
+    // changes (each step would lay them all out again) and bring them
+    // back once it has settled
+    if (!hide) this.#labelsAfterSettling();
     this.#onZoom(z, hide);
+  }
+
+  /** A large graph's labels, when shown at this zoom, hidden until the view has rested SETTLE_MS. */
+  #labelsAfterSettling(): void {
+    if (!this.#manyLabels || this.#host.classList.contains('far')) return;
+    this.#host.classList.add('zooming');
+    clearTimeout(this.#settle);
+    this.#settle = window.setTimeout(() => this.#host.classList.remove('zooming'), SETTLE_MS);
   }
 
   /** Hear of every new pan and zoom, once it is on the drawing. */
