@@ -34,7 +34,9 @@ export type Action =
   | 'hideEmpty'
   | 'focusFilters'
   | 'resetFilters'
-  | 'collapse';
+  | 'collapse'
+  | 'relUp'
+  | 'relDown';
 
 /** A feature's handlers for its actions (`A`: the actions it answers). */
 export type Commands<A extends string = Action> = Readonly<Record<A, () => void>>;
@@ -104,6 +106,16 @@ export const KEY_BINDINGS: readonly Binding[] = [
     action: 'collapse',
     help: 'collapse or expand the selected user or PID namespace',
   },
+  {
+    keys: ['['],
+    action: 'relUp',
+    help: 'relations: up the chain to the parent (else the owner), selected and centred; wiring: back',
+  },
+  {
+    keys: [']'],
+    action: 'relDown',
+    help: 'relations: back down the way [ came, else the first below, else the next; wiring: next wire',
+  },
   { keys: ['0'], action: 'resetFilters', help: 'show everything: filters off, all expanded' },
   { keys: ['h', '?'], action: 'help', help: 'show this help' },
   {
@@ -139,6 +151,10 @@ export const MOUSE_HELP: readonly { gesture: string; help: string }[] = [
   { gesture: 'click', help: 'details of a namespace; on empty space: close them' },
   { gesture: 'Tab', help: 'to the buttons of the find box and the details' },
   { gesture: 'double-click', help: 'collapse or expand a user or PID namespace' },
+  {
+    gesture: 'hover',
+    help: 'rest on a namespace: its chain to the root, owner, children and what it owns, the rest dimmed',
+  },
 ];
 
 /** Modifier keys as a chord prefix. */

@@ -28,7 +28,8 @@ import { Opener } from './open';
 import { Pointer } from './pointer';
 import { epochMs, probe } from './probes';
 import { Refresh } from './refresh';
-import { markSelection, Selection } from './selection';
+import { Relations } from './relations';
+import { Selection } from './selection';
 import { drawnSummary, ErrorBox, StatusLine } from './status';
 import { GraphView } from './view';
 
@@ -59,7 +60,7 @@ drawing.drawn.on('panels', ({ laidOut }) => {
 });
 
 const marks = installMarks(drawing, view, host);
-markSelection(selection, drawing, marks);
+const relations = new Relations({ drawing, selection, view, marks, say });
 const clipboard = new Clipboard(say);
 const find = new FindBox({ drawing, selection, view, marks });
 const fit = new Fit({ drawing, selection, view, say });
@@ -68,6 +69,7 @@ const filters = new FilterBar(drawing, selection, say);
 new Pointer(host, {
   select: (key) => selection.select(key),
   collapse: (key) => filters.toggleCollapse(key),
+  hover: (key) => relations.hover(key),
 });
 const help = new HelpOverlay(byId('help'));
 const frame = new Frame(
@@ -102,6 +104,7 @@ const commands: Commands = {
   ...frame.commands,
   ...life.commands,
   ...opener.commands,
+  ...relations.commands,
 };
 // the panels bring their keys (registry.ts); the help lists every key, the find box's too
 const keymap = new Keymap(frame.bindings(KEY_BINDINGS));

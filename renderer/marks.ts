@@ -20,6 +20,17 @@
  * (the tests). The drawing's own elements are left alone: a class on each
  * of 4000 matches cost 50 ms of the keystroke's frame, though no style
  * used it.
+ *
+ * The veil dims the rest of the drawing while relations are shown
+ * (relations.ts): one path in the overlay, below the outlines, filling the
+ * drawing's box in the background's colour, translucent, with the related
+ * elements' own boxes cut out of it (even-odd: nodes never overlap), so
+ * they show as drawn; edges are not cut out but painted above it (the
+ * relations' edge marks). Like the outlines, only the holes of cells near
+ * the view are in it. Dimming by a style on the drawing's elements (a
+ * class on its root, opacity on every node and edge but the related)
+ * would restyle and repaint all of it at every hover:
+ * tests/bench/relations-bench.ts measures both, docs/BENCHMARKS.md.
  */
 import { geometryBox, type Box } from './anchors';
 import type { Drawing } from './drawing';
@@ -28,7 +39,7 @@ import type { GraphView, ViewMatrix } from './view';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** The kinds of mark, in the order they are painted (later on top). */
-export const MARK_KINDS = ['rel-edge', 'rel', 'sel', 'match', 'match-current'] as const;
+export const MARK_KINDS = ['rel-edge', 'rel', 'hover', 'sel', 'match', 'match-current'] as const;
 export type MarkKind = (typeof MARK_KINDS)[number];
 
 /** Outline margin around a node's box, in drawing units. */
@@ -39,6 +50,8 @@ interface Shape {
   d: string;
   box: Box;
   cell: string;
+  /** Its own box as path data (no margin), cut out of the veil; none for an edge. */
+  hole?: string;
 }
 
 /** What one cell of one kind would draw: its outlines' path data and the box of all of them. */
@@ -73,6 +86,11 @@ export class Marks {
   #seen = { x0: -Infinity, y0: -Infinity, x1: Infinity, y1: Infinity };
   /** Outline per element of the current drawing, computed once. */
   #shapes = new WeakMap<Element, Shape | null>();
+  /** The veil: its group and path, the drawing's box (path data), its holes per cell; off when undefined. */
+  readonly #veil: { g: SVGGElement; path: SVGPathElement; want: Map<string, Cell> | undefined };
+  #bounds = '';
+  /** The veil's path data now. */
+  #veilD = '';
 
   /** Lay the overlay over `host` (it goes right after it, so it paints above). */
   constructor(host: HTMLElement) {
@@ -80,6 +98,13 @@ export class Marks {
     this.#svg.id = 'marks';
     this.#svg.setAttribute('aria-hidden', 'true');
     this.#g = document.createElementNS(SVG_NS, 'g');
+    // the veil first: every outline paints above it
+    const veil = document.createElementNS(SVG_NS, 'g');
+    veil.classList.add('mark-veil');
+    const path = document.createElementNS(SVG_NS, 'path');
+    path.setAttribute('fill-rule', 'evenodd');
+    this.#veil = { g: veil, path, want: undefined };
+    this.#g.append(veil);
     for (const kind of MARK_KINDS) {
       const g = document.createElementNS(SVG_NS, 'g');
       g.classList.add(`mark-${kind}`);
@@ -90,15 +115,22 @@ export class Marks {
     host.after(this.#svg);
   }
 
+  /** The overlay's element (tests read what it says of the relations shown, relations.ts). */
+  get element(): SVGSVGElement {
+    return this.#svg;
+  }
+
   /** A new drawing is on screen: forget the old one's shapes, take its transform. */
   attach(svg: SVGSVGElement): void {
     this.#shapes = new WeakMap();
     this.#prepare(svg);
     for (const kind of MARK_KINDS) this.set(kind, []);
+    this.veil(undefined);
     const graph = svg.querySelector('g.graph');
     const m =
       graph instanceof SVGGraphicsElement ? graph.transform.baseVal.consolidate()?.matrix : null;
     this.#base = m ? DOMMatrix.fromMatrix(m) : new DOMMatrix();
+    this.#bounds = boundsOf(graph);
     this.#apply();
   }
 
@@ -125,6 +157,7 @@ export class Marks {
       y1: Math.max(a.y, b.y),
     };
     for (const kind of MARK_KINDS) this.#sync(kind);
+    this.#syncVeil();
   }
 
   /** Put exactly the cells of `kind` that reach into the seen part in the overlay. */
@@ -181,6 +214,63 @@ export class Marks {
     layer.want = want;
     layer.g.dataset.ids = els.map((el) => el.id).join(' ');
     this.#sync(kind);
+  }
+
+  /**
+   * Dim everything but `els` (elements of the drawing on screen), or lift
+   * the veil (undefined). One path however many are cut out: the drawing's
+   * box, and each element's own box in the cells near the view.
+   */
+  veil(els: readonly Element[] | undefined): void {
+    const v = this.#veil;
+    if (!els) {
+      if (v.want === undefined) return;
+      v.want = undefined;
+      delete v.g.dataset.ids;
+      this.#syncVeil();
+      return;
+    }
+    this.#measure(els);
+    const want = new Map<string, Cell>();
+    for (const el of els) {
+      const shape = this.#shapes.get(el);
+      if (!shape?.hole) continue;
+      const { x, y, width, height } = shape.box;
+      const c = want.get(shape.cell);
+      if (c) {
+        if (c.ds.includes(shape.hole)) continue;
+        c.ds.push(shape.hole);
+        c.x0 = Math.min(c.x0, x);
+        c.y0 = Math.min(c.y0, y);
+        c.x1 = Math.max(c.x1, x + width);
+        c.y1 = Math.max(c.y1, y + height);
+      } else {
+        want.set(shape.cell, { ds: [shape.hole], x0: x, y0: y, x1: x + width, y1: y + height });
+      }
+    }
+    v.want = want;
+    v.g.dataset.ids = els.map((el) => el.id).join(' ');
+    this.#syncVeil();
+  }
+
+  /** The veil's path: the drawing's box with the holes of the cells that reach into the seen part. */
+  #syncVeil(): void {
+    const v = this.#veil;
+    if (!v.want || !this.#bounds) {
+      if (v.path.isConnected) v.path.remove();
+      this.#veilD = '';
+      return;
+    }
+    const s = this.#seen;
+    let d = this.#bounds;
+    for (const c of v.want.values()) {
+      if (c.x1 >= s.x0 && c.x0 <= s.x1 && c.y1 >= s.y0 && c.y0 <= s.y1) d += c.ds.join('');
+    }
+    if (d !== this.#veilD) {
+      v.path.setAttribute('d', d);
+      this.#veilD = d;
+    }
+    if (!v.path.isConnected) v.g.append(v.path);
   }
 
   /**
@@ -246,10 +336,29 @@ function shapeOf(el: Element): Shape | null {
   if (!b || (b.width === 0 && b.height === 0)) return null;
   const [x, y, w, h] = [b.x - PAD, b.y - PAD, b.width + 2 * PAD, b.height + 2 * PAD];
   return {
-    d: `M${x.toFixed(1)} ${y.toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`,
+    d: rect(x, y, w, h),
     box: { x, y, width: w, height: h },
     cell: cellOf(b.x, b.y),
+    hole: rect(b.x, b.y, b.width, b.height),
   };
+}
+
+/** A rectangle as path data. */
+const rect = (x: number, y: number, w: number, h: number): string =>
+  `M${x.toFixed(1)} ${y.toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`;
+
+/**
+ * The drawing's box in its own coordinates, as path data with a margin:
+ * Graphviz's background polygon, the first shape of its `g.graph` (the
+ * viewBox is gone: svg-pan-zoom takes it). What lies beyond is the page's
+ * background, which the veil's colour would not change.
+ */
+function boundsOf(graph: Element | null): string {
+  const bg = graph?.querySelector(':scope > polygon');
+  const b = geometryBox(bg?.getAttribute('points') ?? '');
+  if (!b || b.width === 0 || b.height === 0) return '';
+  const m = 4 * PAD;
+  return rect(b.x - m, b.y - m, b.width + 2 * m, b.height + 2 * m);
 }
 
 /** Make the overlay over `host` and keep it on the drawing: it takes each new SVG first (step `overlay`). */

@@ -3,7 +3,15 @@
  * wheel: a click on a namespace (its node, or its row of a group table)
  * selects it, a click on empty space clears the selection, a drag is not
  * a click; a double-click on a user or PID namespace collapses what is
- * below it, or expands it.
+ * below it, or expands it. Moving onto a namespace (or off every one)
+ * tells `hover`, which shows its relations once the pointer rests
+ * (relations.ts); not while a button is down (a drag pans) nor for touch.
+ * Entering an element is the event, not every move: the pointer crossing
+ * a large drawing asks a few look-ups up the element's parents, nothing
+ * more. Only the pointer's own moves count: when the drawing moves under
+ * a pointer at rest (a step of `[` centring its namespace, the wheel's
+ * zoom), Chromium tells of the element now under it at the same place,
+ * and that would take the relations away from what the keys selected.
  */
 import type { NsKey } from '../main/model/types';
 import { keyAt } from './page';
@@ -15,6 +23,8 @@ const DRAG_PX = 5;
 export interface PointerActions {
   select(key: NsKey | undefined): void;
   collapse(key: NsKey): void;
+  /** The pointer is over `key`'s element now (undefined: over no namespace, or gone). */
+  hover(key: NsKey | undefined): void;
 }
 
 /** The pointer's gestures on the drawing's element `host` (#graph). */
@@ -23,6 +33,8 @@ export class Pointer {
   readonly #actions: PointerActions;
   #down: { x: number; y: number } | undefined;
   #dragged = false;
+  /** Where the pointer was at its last event: the drawing moving under it is no move of its own. */
+  #at: { x: number; y: number } | undefined;
 
   constructor(host: HTMLElement, actions: PointerActions) {
     this.#host = host;
@@ -33,6 +45,16 @@ export class Pointer {
     host.addEventListener('pointercancel', () => this.#released());
     host.addEventListener('click', (e) => this.#clicked(e));
     host.addEventListener('dblclick', (e) => this.#doubleClicked(e));
+    host.addEventListener('pointerover', (e) => this.#over(e));
+    host.addEventListener('pointerleave', () => this.#actions.hover(undefined));
+  }
+
+  #over(e: PointerEvent): void {
+    const at = this.#at;
+    this.#at = { x: e.clientX, y: e.clientY };
+    if (at && at.x === e.clientX && at.y === e.clientY) return;
+    if (e.pointerType === 'touch' || e.buttons !== 0) return;
+    this.#actions.hover(keyAt(e.target));
   }
 
   #pressed(e: PointerEvent): void {
@@ -41,6 +63,7 @@ export class Pointer {
   }
 
   #moved(e: PointerEvent): void {
+    this.#at = { x: e.clientX, y: e.clientY };
     const down = this.#down;
     if (!down || this.#dragged || Math.hypot(e.clientX - down.x, e.clientY - down.y) <= DRAG_PX) {
       return;
