@@ -243,17 +243,34 @@ function changesOf(before: Facts, after: Facts): string[] {
 }
 
 /**
+ * Whether two namespaces of one key are two namespaces: the inode of one
+ * that died was given to a new one (more likely the longer apart two
+ * snapshots are). The kernel's 64-bit id (NS_GET_ID) is never reused, so
+ * it tells them apart where both models have it.
+ */
+function reused(a: Namespace, b: Namespace): boolean {
+  return a.nsid !== undefined && b.nsid !== undefined && a.nsid !== b.nsid;
+}
+
+/**
  * Everything that differs from `before` to `after`: namespaces added (in
  * `after` only), removed (in `before` only, described from it, as live
- * refresh's vanished ones) and changed (in both, some fact differs);
- * containers the same way, by their key. The order is each model's.
+ * refresh's vanished ones) and changed (in both, some fact differs); a
+ * key both have for two namespaces (their ids differ: an inode reused) is
+ * one removed and one added. Containers the same way, by their key. The
+ * order is each model's.
  */
 export function compareModels(before: ModelGraph, after: ModelGraph): Comparison {
   const d = diffModels(before, after);
   const changed: ChangedNamespace[] = [];
+  const again: NsKey[] = [];
   for (const ns of after.model.namespaces) {
     const old = before.byKey.get(ns.key);
     if (!old) continue;
+    if (reused(old, ns)) {
+      again.push(ns.key);
+      continue;
+    }
     const changes = changesOf(namespaceFacts(before, old), namespaceFacts(after, ns));
     if (changes.length)
       changed.push({ key: ns.key, id: nsId(ns), is: describe(after, ns.key), changes });
@@ -273,13 +290,20 @@ export function compareModels(before: ModelGraph, after: ModelGraph): Comparison
       containers.removed.push({ key: c.key, text: containerText(c) });
     }
   }
+  const inModel = (g: ModelGraph, key: NsKey) => ({
+    key,
+    id: nsId(g.byKey.get(key)!),
+    is: describe(g, key),
+  });
   return {
-    added: d.added.map((key) => ({
-      key,
-      id: nsId(after.byKey.get(key)!),
-      is: describe(after, key),
-    })),
-    removed: d.vanished,
+    added: [...d.added, ...again].map((key) => inModel(after, key)),
+    removed: [
+      ...d.vanished,
+      ...again.map((key) => {
+        const { id, is } = inModel(before, key);
+        return { key, id, was: is };
+      }),
+    ],
     changed,
     containers,
   };

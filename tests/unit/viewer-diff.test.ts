@@ -276,3 +276,31 @@ test('comparing: the newer is drawn, a live scan always', () => {
   assert.equal(takenAt('2026-01-01T10:00:00.123Z'), '2026-01-01 10:00:00 UTC');
   assert.equal(takenAt('not a time'), 'not a time');
 });
+
+test("compare: one key for two namespaces (an inode given again, the kernel's ids differ) is one removed, one added", () => {
+  const before = parseModel(serializeModel(enginesModel()));
+  const net = before.namespaces.find((n) => n.type === 'net' && n.ino > 4026532000)!;
+  net.nsid = '8001';
+  const after = structuredClone(before);
+  const again = after.namespaces.find((n) => n.key === net.key)!;
+  again.nsid = '9001';
+  const c = compareModels(graphOf(before), graphOf(after));
+  assert.deepEqual(
+    c.added.map((x) => x.key),
+    [net.key],
+  );
+  assert.deepEqual(
+    c.removed.map((x) => x.key),
+    [net.key],
+  );
+  assert.deepEqual(c.changed, []);
+  // the same id: the same namespace (and without ids, the key is all there is)
+  again.nsid = '8001';
+  again.pids = [...again.pids, 1];
+  const same = compareModels(graphOf(before), graphOf(after));
+  assert.deepEqual([same.added, same.removed], [[], []]);
+  assert.deepEqual(
+    same.changed.map((x) => x.key),
+    [net.key],
+  );
+});
