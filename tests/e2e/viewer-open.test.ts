@@ -39,14 +39,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { SNAPSHOT_MAX_BYTES } from '../../main/contract';
-import {
-  parseModel,
-  serializeModel,
-  type Container,
-  type Model,
-  type Namespace,
-  type NsKey,
-} from '../../main/model';
+import { parseModel, serializeModel, type Model } from '../../main/model';
 import { needRoot, nsInode, Scene } from '../helpers/scene';
 import { makeUser, noUseradd, removeUser, type TestUser } from '../helpers/users';
 import {
@@ -58,7 +51,7 @@ import {
   type Viewer,
 } from '../helpers/viewer';
 import type { PageDocument } from '../helpers/page-dom';
-import { enginesModel } from '../unit/fixtures/dot-models';
+import { deployedModel, enginesModel } from '../unit/fixtures/dot-models';
 
 // page.evaluate() callbacks run in the browser (see page-dom.ts)
 declare const document: PageDocument;
@@ -68,57 +61,13 @@ const data = (page: Page) => page.evaluate(() => ({ ...document.documentElement.
 const BEFORE = '2026-01-01T10:00:00.000Z';
 const AFTER = '2026-01-01T11:00:00.000Z';
 
+/** `before` an hour later, after a deploy (the fixture's), as a snapshot would carry it. */
+const deployed = (before: Model): Model => parseModel(serializeModel(deployedModel(before, AFTER)));
+
 /** The engines host as a snapshot taken at `time`. */
 function engines(time: string): Model {
   const m = enginesModel();
   m.host.time = time;
-  return parseModel(serializeModel(m));
-}
-
-/** `before` an hour later: box1 (lxc) gone, api renamed, a new container cache with a network namespace of its own. */
-function deployed(before: Model): Model {
-  const m = structuredClone(before);
-  m.host.time = AFTER;
-  const box = m.containers.find((c) => c.name === 'box1')!;
-  const gone = new Set(box.pids);
-  m.containers = m.containers.filter((c) => c !== box);
-  m.processes = m.processes.filter((p) => !gone.has(p.pid));
-  for (const n of m.namespaces) n.pids = n.pids.filter((p) => !gone.has(p));
-  m.namespaces = m.namespaces.filter(
-    (n) => n.pids.length > 0 || !before.namespaces.find((o) => o.key === n.key)!.pids.length,
-  );
-  for (const n of m.namespaces) if (n.label && gone.has(n.label.pid)) delete n.label;
-  m.containers.find((c) => c.name === 'api')!.name = 'api-v2';
-  const pid = 9000;
-  const net: Namespace = {
-    key: 'net:4026539001' as NsKey,
-    type: 'net',
-    ino: 4026539001,
-    origin: 'process',
-    owner: 'user:4026531837' as NsKey,
-    pids: [pid],
-    tasks: [],
-    fds: [],
-    mounts: [],
-    label: { pid, name: 'redis' },
-  };
-  m.namespaces.push(net);
-  const ns: Record<string, NsKey> = { net: net.key };
-  for (const t of ['user', 'pid', 'mnt', 'uts', 'ipc', 'cgroup', 'time']) {
-    const root = m.namespaces.find((n) => n.type === t && n.ino < 4026532000)!;
-    root.pids.push(pid);
-    ns[t] = root.key;
-  }
-  const cache: Container = {
-    key: 'podman:cache1',
-    engine: 'podman',
-    id: 'cache1',
-    name: 'cache',
-    pids: [pid],
-    sources: ['test'],
-  };
-  m.containers.push(cache);
-  m.processes.push({ pid, ppid: 1, name: 'redis', start: pid, ns, container: cache.key });
   return parseModel(serializeModel(m));
 }
 

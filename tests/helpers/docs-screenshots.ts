@@ -4,14 +4,15 @@
  * fixture of the DOT tests (Docker with compose, podman with a pod,
  * containerd, LXC, nspawn, bubblewrap), all namespace types drawn, in the
  * browser shell at 1400x850; its network wiring (the same host with its
- * bridges and veths) in the wiring view. Run it after a change to the page's look, and
+ * bridges and veths) in the wiring view; the same host after a deploy
+ * compared with it (k). Run it after a change to the page's look, and
  * look at the pictures before committing them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeModel } from '../../main/model';
-import { enginesModel, wiredModel } from '../unit/fixtures/dot-models';
+import { deployedModel, enginesModel, wiredModel } from '../unit/fixtures/dot-models';
 import { HEADLESS_ARGS, launchViewer, ROOT } from './viewer';
 import { clickElement, svgIdOf, waitData } from './viewer-ui';
 
@@ -82,6 +83,34 @@ try {
     console.log(`wrote ${join(docs, 'viewer-wiring.png')}`);
   } finally {
     await net.close();
+  }
+
+  // compare: the host after a deploy, compared with the snapshot taken before it
+  const before = join(dir, 'before.json');
+  const after = join(dir, 'after.json');
+  const earlier = structuredClone(model);
+  earlier.host.time = '2026-01-01T10:00:00.000Z'; // an hour before the deploy's snapshot
+  writeFileSync(before, serializeModel(earlier));
+  writeFileSync(after, serializeModel(deployedModel(earlier)));
+  const cmp = await launchViewer(['--open', after, '-d'], {
+    GRAPHNS_BROWSER_ARGS: HEADLESS_ARGS.replace(/--window-size=\S+/, '--window-size=1400,850'),
+  });
+  try {
+    const { page } = cmp;
+    await page.setViewportSize({ width: 1400, height: 850 });
+    // Playwright takes the chooser over only once something listens for it
+    const chosen = new Promise<void>((resolve) =>
+      page.once('filechooser', (c) => void c.setFiles(before).then(resolve)),
+    );
+    await page.evaluate(() => 0);
+    await page.keyboard.press('k');
+    await chosen;
+    await waitData(page, 'compared', true);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(docs, 'viewer-compare.png') });
+    console.log(`wrote ${join(docs, 'viewer-compare.png')}`);
+  } finally {
+    await cmp.close();
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
