@@ -78,7 +78,7 @@ export function namespacePart(
     const who = ns.ownerName !== undefined ? ` (${esc(ns.ownerName)})` : ' (no user name)';
     fact(top, 'created by', `uid ${ns.ownerUid}${who}`);
   }
-  if (d.idMaps) idMapFacts(top, d.idMaps, links);
+  if (d.idMaps) idMapFacts(top, d.idMaps);
   ownerAndParent(top, d, links);
 }
 
@@ -88,7 +88,7 @@ export function namespacePart(
  * below them; or why they are not known. Numbers only: nothing here
  * comes from a name.
  */
-function idMapFacts(top: HTMLElement, m: NonNullable<NsDetails['idMaps']>, links: DetailsLinks) {
+function idMapFacts(top: HTMLElement, m: NonNullable<NsDetails['idMaps']>): void {
   if ('unknown' in m) {
     fact(top, 'id maps', m.unknown);
     return;
@@ -102,10 +102,10 @@ function idMapFacts(top: HTMLElement, m: NonNullable<NsDetails['idMaps']>, links
     row.append(...lines.map((line) => h('div', undefined, line)));
     fact(top, label, row);
   }
+  // text, not a link: the owner and parent links above already lead there
   if (m.outsideIn !== undefined) {
-    const note = h('div', 'note', 'inside -> outside; outside as ids of ');
-    note.append(links.link(m.outsideIn));
-    fact(top, '', note);
+    const where = m.outsideIn.replace(':', ':[') + ']';
+    fact(top, '', h('div', 'note', `inside -> outside; outside as ids of ${where}`));
   }
 }
 
