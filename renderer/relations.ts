@@ -19,10 +19,11 @@
  * moves onto a namespace again.
  *
  * The keys walk from the selection (else the namespace under the
- * pointer), select where they land and centre it: `[` one step up (the
- * parent, else the owner, up to the root user namespace); `]` back down
- * the way `[` came, else the first namespace below, else the next one
- * beside (depth first: it reaches every namespace drawn). In the wiring,
+ * pointer), select where they land and centre it at a readable zoom:
+ * `[` one step up (the parent, else the owner, up to the root user
+ * namespace); `]` back down the way `[` came, else the first namespace
+ * below, else the next one beside (depth first: it reaches every
+ * namespace drawn). In the wiring,
  * `]` follows a wire on to the next namespace (not back), `[` goes back
  * the way `]` came, and `]` after it takes the next wire.
  *
@@ -51,6 +52,8 @@ import { elementFor, indexElements } from './page';
 import type { Selection } from './selection';
 import type { GraphView } from './view';
 
+/** The zoom a step centres its namespace at (at least): 1x, where 10-point labels are 10 px. */
+const READABLE = 1;
 /** How long the pointer rests on a namespace before its relations show (ms). */
 export const HOVER_MS = 120;
 /** How long after the pointer left every namespace the focus goes back to the selection (ms). */
@@ -304,7 +307,7 @@ export class Relations {
     this.#go(to);
   }
 
-  /** Select `key` and centre its element, keeping the zoom. */
+  /** Select `key` and centre its element at a readable zoom (1x, as find and the details' links; closer is kept). */
   #go(key: NsKey): void {
     const { selection, drawing, view } = this.#parts;
     this.#stepping = true;
@@ -316,6 +319,6 @@ export class Relations {
     this.#landed = key;
     const svg = drawing.svg;
     const el = svg ? elementFor(svg, key) : undefined;
-    if (el) view.centreOn(el, view.realZoom);
+    if (el) view.centreOn(el, READABLE);
   }
 }
