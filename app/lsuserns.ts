@@ -11,7 +11,8 @@ void runTreeCommand({
   draw: userTree,
   usage: `Usage: lsuserns [-d|--details] [-c|--color] [-J|--json]
 Show the hierarchy of Linux user namespaces (run with sudo to see all).
-  -d, --details  also list the namespaces each user namespace owns
+  -d, --details  also list the namespaces each user namespace owns, and
+                 each user namespace's uid and gid maps
   -c, --color    colour namespaces by type
   -J, --json     print the full namespace model as JSON
   -h, --help     show this help
