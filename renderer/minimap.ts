@@ -82,8 +82,8 @@ export class Minimap {
     new ResizeObserver((entries) => {
       const r = entries[entries.length - 1]!.contentRect;
       this.#size = { width: r.width, height: r.height };
-      // the map's size follows the drawing's
-      if (this.#svg) this.#draw(this.#svg);
+      // the map's size follows the drawing's (drawn again only when its size changes)
+      if (this.#svg) this.#draw(this.#svg, true);
     }).observe(host);
     // the theme's colours: the map is drawn in the drawing's, as the page shows them
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
@@ -114,8 +114,13 @@ export class Minimap {
     );
   }
 
-  /** Draw the map of `svg` (a new drawing): its size now, its boxes while the page is idle. */
-  #draw(svg: SVGSVGElement): void {
+  /**
+   * Draw the map of `svg` (a new drawing): its size now, its boxes while the
+   * page is idle. `resized`: the drawing's area changed size, the map only
+   * when its own size does.
+   */
+  #draw(svg: SVGSVGElement, resized = false): void {
+    const again = resized && svg === this.#svg;
     this.#svg = svg;
     const box = this.#view.contentBox;
     this.#box = box;
@@ -129,9 +134,13 @@ export class Minimap {
     const s = Math.min(maxW / box.width, maxH / box.height);
     const w = Math.min(maxW, Math.max(MIN_SIDE, box.width * s));
     const h = Math.min(maxH, Math.max(MIN_SIDE, box.height * s));
+    const dpr = window.devicePixelRatio || 1;
+    if (again && canvas.width === Math.round(w * dpr) && canvas.height === Math.round(h * dpr)) {
+      this.#place();
+      return;
+    }
     this.#sx = w / box.width;
     this.#sy = h / box.height;
-    const dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);
     canvas.style.width = `${w}px`;
