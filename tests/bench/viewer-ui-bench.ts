@@ -15,10 +15,20 @@
  *     fifth of them; and of that, the find's own script time;
  *   - the floor: a change to one line of text elsewhere on the page, to
  *     painted, with the drawing on screen (Chromium paints the whole
- *     drawing again at any change, whatever changed).
+ *     drawing again at any change, whatever changed);
+ *   - pan and zoom with the minimap (renderer/minimap.ts) and without it
+ *     (`m`), in turn: the longest pause in painting while dragging the
+ *     drawing at about the start zoom (33%, labels hidden) and at 1x
+ *     (labels shown), while wheel-zooming out and in below 50%, and in
+ *     across it (labels hidden while the zoom changes, laid out again
+ *     300 ms after the last notch: watched until 500 ms after), and, map
+ *     on, while dragging the map's rectangle at 1x (target: no gap over
+ *     100 ms); and what drawing the map cost (script time in idle slices,
+ *     the longest slice).
  *
  * Medians over RUNS viewer starts (default 5; `RUNS=7 npm run bench:ui`),
  * with the machine's load average, since the figures depend on it.
+ * `PARTS=panzoom` runs only the pan and zoom part (`details,find` the rest).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -32,6 +42,12 @@ import { syntheticModel } from './synthetic';
 
 const SIZE = Number(process.env.SIZE ?? 5000);
 const RUNS = Number(process.env.RUNS ?? 5);
+const PARTS = new Set((process.env.PARTS ?? 'details,find,panzoom').split(','));
+/** Pan and zoom gestures: a pointer step every frame or so, a wheel notch every WHEEL_GAP_MS. */
+const MOVE_GAP_MS = 16;
+const WHEEL_GAP_MS = 100;
+/** After a gesture, this long still watched: a large graph's labels come back 300 ms after a zoom (view.ts). */
+const AFTER_MS = 500;
 const KEY_GAP_MS = 120;
 const QUERIES = ['contai', 'chromi'];
 const OPENS = 5;
@@ -50,6 +66,10 @@ interface Run {
   scriptMs: Record<string, number[]>;
   gapMs: Record<string, number>;
   matches: Record<string, string>;
+  /** Pan and zoom: the longest frame gap per gesture, map on and off. */
+  panGapMs: Record<string, number>;
+  mapDrawMs: number;
+  mapSliceMs: number;
 }
 
 /**
@@ -158,7 +178,110 @@ async function keyToPainted(
   return page.evaluate('window.__ui.painted().then(() => performance.now() - window.__ui.keyAt)');
 }
 
-async function once(snapshot: string): Promise<Run> {
+/** The longest pause in painting while `gesture` runs, and AFTER_MS after it (ms). */
+async function gapDuring(page: Page, gesture: () => Promise<void>): Promise<number> {
+  await page.waitForTimeout(SETTLE_MS);
+  await page.evaluate('window.__ui.watchGaps()');
+  await gesture();
+  await page.waitForTimeout(AFTER_MS);
+  return page.evaluate('(window.__ui.running = false, window.__ui.gap)');
+}
+
+/** Drag the drawing from its middle by (dx, dy) px, a step every MOVE_GAP_MS. */
+async function dragBy(page: Page, dx: number, dy: number, steps = 40): Promise<void> {
+  const g = await page.locator('#graph').boundingBox();
+  if (!g) throw new Error('no drawing');
+  const [x, y] = [g.x + g.width / 2, g.y + g.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let i = 1; i <= steps; i++) {
+    await page.mouse.move(x + (dx * i) / steps, y + (dy * i) / steps);
+    await page.waitForTimeout(MOVE_GAP_MS);
+  }
+  await page.mouse.up();
+}
+
+/** Wheel `notches` notches in (negative: out) around the drawing's middle. */
+async function wheel(page: Page, notches: number): Promise<void> {
+  const g = await page.locator('#graph').boundingBox();
+  if (!g) throw new Error('no drawing');
+  await page.mouse.move(g.x + g.width / 2, g.y + g.height / 2);
+  for (let i = 0; i < Math.abs(notches); i++) {
+    await page.mouse.wheel(0, notches > 0 ? -100 : 100);
+    await page.waitForTimeout(WHEEL_GAP_MS);
+  }
+}
+
+/** Drag the minimap's rectangle by `dx` px along the map, a step every MOVE_GAP_MS. */
+async function dragMap(page: Page, dx: number, steps = 30): Promise<void> {
+  const r = await page.locator('#minimap .minimap-view').boundingBox();
+  if (!r) throw new Error('no minimap shown');
+  const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let i = 1; i <= steps; i++) {
+    await page.mouse.move(x + (dx * i) / steps, y);
+    await page.waitForTimeout(MOVE_GAP_MS);
+  }
+  await page.mouse.up();
+}
+
+/** Whether the minimap is shown now. */
+const mapShown = (page: Page): Promise<boolean> =>
+  page.evaluate("!document.getElementById('minimap').hidden");
+
+/**
+ * Pan and zoom, the map on and off in turn (`mapFirst`: on first), each
+ * from the start view: the longest frame gap per gesture.
+ */
+async function panZoom(page: Page, mapFirst: boolean): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  // warm up (the first time labels are laid out, tiles first rastered), not measured
+  await page.keyboard.press('1');
+  await dragBy(page, -200, 0, 10);
+  await wheel(page, -4);
+  await wheel(page, 4);
+  for (const on of mapFirst ? [true, false] : [false, true]) {
+    const tag = on ? 'map on' : 'map off';
+    // about the start zoom (1x, five steps out: 33%, labels hidden), the map as asked
+    await page.keyboard.press('1');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('-');
+    const shown = await mapShown(page);
+    if (shown !== on) await page.keyboard.press('m');
+    if ((await mapShown(page)) !== on) throw new Error(`the map is not ${tag}`);
+    out[`pan, zoomed out (labels hidden), ${tag}`] = await gapDuring(page, async () => {
+      await dragBy(page, -400, -60);
+      await dragBy(page, 400, 60);
+    });
+    out[`wheel zoom out and in below 50% (labels hidden), ${tag}`] = await gapDuring(
+      page,
+      async () => {
+        await wheel(page, -3);
+        await wheel(page, 3);
+      },
+    );
+    // across 50%: labels hidden while the zoom changes, laid out again once it rests
+    out[`wheel zoom in across 50%, then the labels back, ${tag}`] = await gapDuring(page, () =>
+      wheel(page, 6),
+    );
+    await page.keyboard.press('1');
+    out[`pan at 1x (labels shown), ${tag}`] = await gapDuring(page, async () => {
+      await dragBy(page, -400, -60);
+      await dragBy(page, 400, 60);
+    });
+    if (on) {
+      out[`drag the map's rectangle, at 1x`] = await gapDuring(page, async () => {
+        await dragMap(page, 60);
+        await dragMap(page, -60);
+      });
+    }
+  }
+  // the map on again for what follows
+  if (!(await mapShown(page))) await page.keyboard.press('m');
+  return out;
+}
+
+async function once(snapshot: string, index: number): Promise<Run> {
   const viewer = await launchViewer(['--open', snapshot, '--details'], {}, 180_000);
   try {
     const { page } = viewer;
@@ -180,14 +303,43 @@ async function once(snapshot: string): Promise<Run> {
       keyMs: {},
       gapMs: {},
       matches: {},
+      panGapMs: {},
+      mapDrawMs: 0,
+      mapSliceMs: 0,
     };
     // each step from rest: the previous one's raster finished (a closed panel
     // uncovers a strip of the drawing that must be rasterized)
     const settle = () => page.waitForTimeout(SETTLE_MS);
+    if (PARTS.has('panzoom')) {
+      // the map is drawn while the page is idle after the first paint
+      await page.waitForFunction(
+        () =>
+          (
+            globalThis as unknown as {
+              document: { getElementById(id: string): { dataset: { drawn?: string } } };
+            }
+          ).document.getElementById('minimap').dataset.drawn !== undefined,
+        null,
+        { timeout: 60_000 },
+      );
+      const m: { drawMs: string; sliceMs: string } = await page.evaluate(
+        "({ ...document.getElementById('minimap').dataset })",
+      );
+      run.mapDrawMs = Number(m.drawMs);
+      run.mapSliceMs = Number(m.sliceMs);
+      run.panGapMs = await panZoom(page, index % 2 === 0);
+      await page.keyboard.press('1');
+      await page.waitForTimeout(700);
+    }
+    if (!PARTS.has('details') && !PARTS.has('find')) {
+      void page.keyboard.press('q').catch(() => undefined);
+      await viewer.exited;
+      return run;
+    }
     const first = await visibleNodes(page, 40);
     if (first.length < 3) throw new Error(`too few nodes on screen: ${first.length}`);
-    run.firstOpenMs = await clickToPanel(page, first[0]!);
-    for (let i = 1; i <= OPENS; i++) {
+    if (PARTS.has('details')) run.firstOpenMs = await clickToPanel(page, first[0]!);
+    for (let i = 1; i <= (PARTS.has('details') ? OPENS : 0); i++) {
       await settle();
       // the drawing has narrowed: a node on screen now
       let visible = await visibleNodes(page, 40);
@@ -209,7 +361,7 @@ async function once(snapshot: string): Promise<Run> {
     await page.keyboard.press('Escape');
     await settle();
 
-    for (const q of QUERIES) {
+    for (const q of PARTS.has('find') ? QUERIES : []) {
       await page.keyboard.press('/');
       await waitData(page, 'find', 'open');
       await page.keyboard.press('Control+a');
@@ -258,19 +410,22 @@ try {
       `${RUNS} runs; load average before: ${load()}`,
   );
   const runs: Run[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await once(snapshot));
+  for (let i = 0; i < RUNS; i++) runs.push(await once(snapshot, i));
   const all = (f: (r: Run) => number[]) => runs.flatMap(f);
   console.log('| what | median | max | samples |');
   console.log('| --- | ---: | ---: | ---: |');
-  const row = (what: string, xs: number[]) =>
-    console.log(`| ${what} | ${ms(median(xs))} | ${ms(Math.max(...xs))} | ${xs.length} |`);
+  const row = (what: string, xs: number[]) => {
+    // a part not run (PARTS) has no samples
+    if (xs.length > 0)
+      console.log(`| ${what} | ${ms(median(xs))} | ${ms(Math.max(...xs))} | ${xs.length} |`);
+  };
   row(
     'floor: any change to the page, to painted',
     all((r) => r.floorMs),
   );
   row(
     'open details, first of a run (parses the model)',
-    all((r) => [r.firstOpenMs]),
+    all((r) => (PARTS.has('details') ? [r.firstOpenMs] : [])),
   );
   row(
     'open details (the drawing narrows)',
@@ -299,10 +454,27 @@ try {
     );
     row(
       `find "${q}": longest frame gap while typing (per run)`,
-      all((r) => [r.gapMs[q] ?? 0]),
+      all((r) => (r.gapMs[q] !== undefined ? [r.gapMs[q]] : [])),
     );
   }
-  for (const q of QUERIES) console.log(`"${q}" ends at: ${runs[0]!.matches[q]}`);
+  if (PARTS.has('panzoom')) {
+    row(
+      'minimap: drawing it, script time in idle slices (per run)',
+      all((r) => [r.mapDrawMs]),
+    );
+    row(
+      'minimap: its longest idle slice (per run)',
+      all((r) => [r.mapSliceMs]),
+    );
+    for (const what of Object.keys(runs[0]!.panGapMs)) {
+      row(
+        `longest frame gap: ${what} (per run)`,
+        all((r) => [r.panGapMs[what] ?? 0]),
+      );
+    }
+  }
+  for (const q of PARTS.has('find') ? QUERIES : [])
+    console.log(`"${q}" ends at: ${runs[0]!.matches[q]}`);
   console.log(`load average after: ${load()}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
