@@ -121,7 +121,7 @@ export const KEY_BINDINGS: readonly Binding[] = [
   {
     keys: ['/', 'Ctrl+F'],
     action: 'find',
-    help: 'find: an id, PID, process or user name, container, pod, interface, MAC, address',
+    help: 'find: an id, PID, process or user name, container, pod, interface, MAC, address; caps:host',
   },
   {
     keys: ['Escape'],

@@ -15,7 +15,10 @@
  *     name, id or compose service, a pod, compose project or engine, an ip
  *     netns name, a bind mount path, the type (`net` finds every network
  *     namespace), or of a network namespace's interface: its name, MAC or
- *     an address (`10.88.0.`, `fd00::5`, `02:42:ac`), as `ip` prints them.
+ *     an address (`10.88.0.`, `fd00::5`, `02:42:ac`), as `ip` prints them;
+ *   - `caps:host`: the namespaces of processes that hold capabilities in
+ *     the host's (initial) user namespace (a security review's first
+ *     question: which containers run as root of the host).
  *
  * What a query means comes first. Each match is either one of the
  * namespace's own names (its id, type, netns name, mount path, interface)
@@ -34,6 +37,7 @@
  * container is), then user and net, then the others in drawing order
  * (type, then inode).
  */
+import { hasHostCaps } from '../model/capabilities';
 import { podKey } from '../model/containers';
 import type { ModelGraph } from '../model/graph';
 import { escapeDisplay } from '../model/names';
@@ -51,6 +55,7 @@ export type SubjectKind =
   | 'pod'
   | 'compose'
   | 'process'
+  | 'capability'
   | 'interface'
   | 'mount'
   | 'user'
@@ -69,12 +74,16 @@ const KIND_ORDER: readonly SubjectKind[] = [
   'pod',
   'compose',
   'process',
+  'capability',
   'interface',
   'mount',
   'user',
   'engine',
   'type',
 ];
+
+/** The find term for processes holding capabilities in the host's user namespace. */
+export const HOST_CAPS_TERM = 'caps:host';
 
 /** A thing a query names: a container, a process, an interface, ... */
 export interface Subject {
@@ -230,15 +239,26 @@ function entryOf(
   if (ns.ownerName !== undefined) add(ns.ownerName, userSubject(ns.ownerName), true);
   if (ns.ownerUid !== undefined)
     numbers.push({ n: ns.ownerUid, subject: uidSubject(ns.ownerUid, ns.ownerName), own: true });
+  let hostCaps = false;
   for (const pid of ns.pids) {
     numbers.push({ n: pid, subject: pidSubject(pid), own: false });
     const p = g.byPid.get(pid);
     if (!p) continue;
+    hostCaps ||= hasHostCaps(p);
     add(p.name, processSubject(p.name), false);
     if (p.user !== undefined) add(p.user, userSubject(p.user), false);
     if (p.uid !== undefined)
       numbers.push({ n: p.uid, subject: uidSubject(p.uid, p.user), own: false });
   }
+  if (hostCaps)
+    add(
+      HOST_CAPS_TERM,
+      s.of('caps:host', () => ({
+        kind: 'capability',
+        text: "processes with capabilities in the host's user namespace",
+      })),
+      true,
+    );
   for (const t of ns.tasks) {
     numbers.push({ n: t.pid, subject: pidSubject(t.pid), own: false });
     numbers.push({ n: t.tid, subject: pidSubject(t.tid), own: false });
@@ -429,6 +449,7 @@ const KIND_PLURAL: Readonly<Record<SubjectKind, string>> = {
   pod: 'pods',
   compose: 'compose projects',
   process: 'processes',
+  capability: 'capability holders',
   interface: 'interfaces and addresses',
   mount: 'bind mounts',
   user: 'users',
@@ -448,6 +469,8 @@ function ownWords(n: number, subject: Subject): string {
       return `${n} with ${subject.text}`;
     case 'mount':
       return `${n} held by ${subject.text}`;
+    case 'capability':
+      return `${n} with ${subject.text}`;
     default:
       return `${count(n, 'own namespace')} of ${subject.text}`;
   }
@@ -464,6 +487,7 @@ export function matchWhy(m: FindMatch): string {
       return 'by id';
     case 'netns':
     case 'interface':
+    case 'capability':
       return `with ${text}`;
     case 'mount':
       return `held by ${text}`;

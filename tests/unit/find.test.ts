@@ -311,3 +311,32 @@ test('why one match matched, in words', () => {
   assert.equal(matchWhy(idx.rank(`[${net.ino}]`)[0]!), 'by id');
   assert.equal(matchWhy(idx.rank('net')[0]!), 'net namespace');
 });
+
+test('caps:host finds the namespaces of processes holding capabilities in the host user namespace, and no others', () => {
+  const m = enginesModel();
+  const hostUser = m.namespaces.find((n) => n.type === 'user' && n.parent === undefined)!.key;
+  const nginx = m.processes.find((p) => p.name === 'nginx')!;
+  const sandboxed = m.processes.find((p) => p.ns.user !== undefined && p.ns.user !== hostUser)!;
+  assert.ok(sandboxed, 'the fixture has a process in a user namespace of its own');
+  for (const p of m.processes) p.capEff = '0000000000000000';
+  nginx.capEff = '00000000a80425fb'; // a rootful container's default set
+  sandboxed.capEff = '000001ffffffffff'; // all of them, but in its own user namespace
+  const holders = m.processes.filter(
+    (p) => (p.ns.user ?? hostUser) === hostUser && p.capEff !== '0000000000000000',
+  );
+  assert.deepEqual(
+    holders.map((p) => p.pid),
+    [nginx.pid],
+  );
+  const want = m.namespaces
+    .filter((n) => n.pids.some((pid) => holders.some((p) => p.pid === pid)))
+    .map((n) => n.key)
+    .sort();
+  const idx = findIndex(graphOf(m));
+  assert.deepEqual([...idx.find('caps:host')].sort(), want);
+  assert.ok(!idx.find('caps:host').includes(sandboxed.ns.user!), 'not the sandbox');
+  assert.deepEqual(
+    new Set(idx.rank('caps:host').map((r) => r.subject.text)),
+    new Set(["processes with capabilities in the host's user namespace"]),
+  );
+});
