@@ -29,13 +29,15 @@
  * most senior process, the label; a user's: the user created it) and only
  * MENTIONS it otherwise (the host's user namespace that says "also
  * container web", a host namespace with a `sleep` among its processes).
- * Matches rank: own before mentioning; then an exact name before one the
- * query starts, before one it is part of; then by subject (ids, netns
- * names, containers, pods, compose projects, processes, interfaces, mount
- * paths, users, engines, types; by name), so one subject's namespaces
- * stay together; within a subject the PID namespace first (what a
- * container is), then user and net, then the others in drawing order
- * (type, then inode).
+ * A PID or uid is its process's or user's the same way: first the
+ * namespaces the process is the most senior in, the user created, then
+ * those it is in. Matches rank: own before mentioning; then an exact name
+ * before one the query starts, before one it is part of; then by subject
+ * (ids, netns names, containers, pods, compose projects, processes,
+ * capability holders, interfaces, mount paths, users, engines, types; by
+ * name), so one subject's namespaces stay together; within a subject the
+ * PID namespace first (what a container is), then user and net, then the
+ * others in drawing order (type, then inode).
  */
 import { hasHostCaps } from '../model/capabilities';
 import { podKey } from '../model/containers';
@@ -115,19 +117,11 @@ interface Name {
   own: boolean;
 }
 
-/** A number a namespace is found by (a PID, thread id, uid), with what it names and how. */
-interface NumberName {
-  n: number;
-  subject: number;
-  own: boolean;
-}
-
 interface Entry {
   ns: Namespace;
   /** The place of its type within one subject (PID first). */
   typeRank: number;
   ids: string[];
-  numbers: NumberName[];
   names: Name[];
   /** Every name, joined by '\n' (never in a query): one test rules most entries out. */
   text: string;
@@ -144,161 +138,187 @@ const IN_SUBJECT: readonly NsTypeName[] = [
   ...NS_TYPES.filter((t) => t !== 'pid' && t !== 'user' && t !== 'net'),
 ];
 const IN_SUBJECT_RANK = new Map(IN_SUBJECT.map((t, i) => [t, i]));
+const KIND_RANK = new Map(KIND_ORDER.map((k, i) => [k, i]));
+/** Subjects of one kind rank within this many places of each other. */
+const PER_KIND = 2 ** 24;
 
 /** A name as shown in a count: one line, escapes for what cannot be shown, quotes escaped. */
 const quoted = (s: string) => `"${escapeDisplay(s, '"')}"`;
 const plain = (s: string) => escapeDisplay(s);
 
-/** The subjects of one model, each once, numbered in the order they rank. */
+/**
+ * The subjects of one model, each once, numbered in the order they rank:
+ * by kind, then words. Those made after the index is built (a PID or uid
+ * asked for) rank after the others of their kind.
+ */
 class Subjects {
   readonly list: Subject[] = [];
   readonly #byId = new Map<string, number>();
-  /** Each subject's place in the ranking (set by `seal`). */
-  order: number[] = [];
+  /** Each subject's place in the ranking (`seal` sets those made so far). */
+  readonly order: number[] = [];
 
   /** The number of the subject `id`, made from `make` the first time. */
   of(id: string, make: () => Subject): number {
     let i = this.#byId.get(id);
     if (i === undefined) {
       i = this.list.length;
-      this.list.push(make());
+      const subject = make();
+      this.list.push(subject);
+      this.order.push((KIND_RANK.get(subject.kind)! + 1) * PER_KIND - 1);
       this.#byId.set(id, i);
     }
     return i;
   }
 
-  /** Fix the ranking: by kind, then words. */
+  /** Fix the ranking of the subjects made so far. */
   seal(): void {
-    const kind = new Map(KIND_ORDER.map((k, i) => [k, i]));
     const idx = this.list.map((_, i) => i);
     idx.sort((a, b) => {
       const x = this.list[a]!;
       const y = this.list[b]!;
       return (
-        kind.get(x.kind)! - kind.get(y.kind)! || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0)
+        KIND_RANK.get(x.kind)! - KIND_RANK.get(y.kind)! ||
+        (x.text < y.text ? -1 : x.text > y.text ? 1 : 0)
       );
     });
-    this.order = new Array<number>(idx.length);
-    idx.forEach((s, rank) => (this.order[s] = rank));
+    idx.forEach(
+      (s, rank) => (this.order[s] = KIND_RANK.get(this.list[s]!.kind)! * PER_KIND + rank),
+    );
   }
 }
 
 const PLAIN_MARKS = { name: quoted, token: plain, path: plain };
 
-function containerSubject(s: Subjects, c: Container): number {
-  return s.of(`c:${c.key}`, () => ({
-    kind: c.sandbox ? 'sandbox' : 'container',
-    text: `${c.sandbox ? 'sandbox' : 'container'} ${quoted(containerName(c))}`,
-  }));
+/** What a namespace's processes and containers name, worked out once per model. */
+interface Parts {
+  s: Subjects;
+  /** Per process: its name's and its user's subjects and lower-cased texts. */
+  process(pid: number): { name: Name; user?: Name } | undefined;
+  /** Per container: its names (name, id, compose service, engine, pod, compose project). */
+  container(c: Container): readonly Omit<Name, 'own'>[];
+  hostToo(ns: Namespace): boolean;
 }
 
+function partsOf(g: ModelGraph): Parts {
+  const s = new Subjects();
+  const { hostToo } = containerWords(g);
+  const processes = new Map<number, { name: Name; user?: Name }>();
+  const containers = new Map<Container, Omit<Name, 'own'>[]>();
+  const name = (text: string, subject: number): Name => ({
+    text: text.toLowerCase(),
+    subject,
+    own: false,
+  });
+  return {
+    s,
+    hostToo,
+    process(pid) {
+      let got = processes.get(pid);
+      if (got) return got;
+      const p = g.byPid.get(pid);
+      if (!p) return undefined;
+      got = { name: name(p.name, processSubject(s, p.name)) };
+      if (p.user !== undefined) got.user = name(p.user, userSubject(s, p.user));
+      processes.set(pid, got);
+      return got;
+    },
+    container(c) {
+      let got = containers.get(c);
+      if (got) return got;
+      const subject = s.of(`c:${c.key}`, () => ({
+        kind: c.sandbox ? 'sandbox' : 'container',
+        text: `${c.sandbox ? 'sandbox' : 'container'} ${quoted(containerName(c))}`,
+      }));
+      got = [name(containerName(c), subject), name(c.id, subject)];
+      // a compose service names its containers
+      if (c.compose?.service !== undefined) got.push(name(c.compose.service, subject));
+      const engine = s.of(`e:${c.engine}`, () => ({
+        kind: 'engine',
+        text: `${c.engine} containers`,
+      }));
+      got.push(name(c.engine, engine));
+      const pod = c.pod;
+      if (pod) {
+        const podSubject = s.of(`pod:${podKey(pod)}`, () => ({
+          kind: 'pod',
+          text: `pod ${podText(pod, PLAIN_MARKS)}`,
+        }));
+        got.push(name(pod.name, podSubject));
+        if (pod.namespace !== undefined) got.push(name(pod.namespace, podSubject));
+      }
+      if (c.compose) {
+        const project = c.compose.project;
+        const composeSubject = s.of(`compose:${project}`, () => ({
+          kind: 'compose',
+          text: `compose project ${plain(project)}`,
+        }));
+        got.push(name(project, composeSubject));
+      }
+      containers.set(c, got);
+      return got;
+    },
+  };
+}
+
+const processSubject = (s: Subjects, name: string) =>
+  s.of(`p:${name}`, () => ({ kind: 'process', text: `process ${quoted(name)}` }));
+const userSubject = (s: Subjects, user: string) =>
+  s.of(`u:${user}`, () => ({ kind: 'user', text: `user ${plain(user)}` }));
+
 /** What the find box can match of one namespace. */
-function entryOf(
-  g: ModelGraph,
-  ns: Namespace,
-  s: Subjects,
-  hostToo: (ns: Namespace) => boolean,
-): Entry {
+function entryOf(g: ModelGraph, ns: Namespace, parts: Parts): Entry {
+  const { s } = parts;
   const names: Name[] = [];
-  const numbers: NumberName[] = [];
-  const add = (text: string, subject: number, own: boolean) => {
-    if (text !== '') names.push({ text: text.toLowerCase(), subject, own });
+  // each name once, as its own and as mentioned (a host namespace holds thousands of `bash`):
+  // looked up in a set only where there are many
+  const many = ns.pids.length > 16;
+  const seen = many ? new Set<string>() : undefined;
+  const add = (n: Omit<Name, 'own'>, own: boolean) => {
+    if (n.text === '') return;
+    if (seen) {
+      const key = `${own ? 1 : 0}${n.subject}:${n.text}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+    } else if (names.some((x) => x.subject === n.subject && x.own === own && x.text === n.text))
+      return;
+    names.push({ text: n.text, subject: n.subject, own });
   };
   const itself = (kind: SubjectKind, text: string, words: string) =>
     add(
-      text,
-      s.of(`${kind}:${text}`, () => ({ kind, text: words })),
+      { text: text.toLowerCase(), subject: s.of(`${kind}:${text}`, () => ({ kind, text: words })) },
       true,
     );
 
   itself('type', ns.type, `${ns.type} namespace`);
   // a process's own namespaces: it is their most senior process
   const label = ns.label;
-  const processSubject = (name: string) =>
-    s.of(`p:${name}`, () => ({ kind: 'process', text: `process ${quoted(name)}` }));
-  const pidSubject = (pid: number) =>
-    s.of(`pid:${pid}`, () => {
-      const p = g.byPid.get(pid);
-      return {
-        kind: 'process',
-        text: p ? `process ${quoted(`${p.name} (${pid})`)}` : `PID ${pid}`,
-      };
-    });
-  const uidSubject = (uid: number, user: string | undefined) =>
-    s.of(`uid:${uid}`, () => ({
-      kind: 'user',
-      text: user !== undefined ? `user ${plain(user)} (${uid})` : `uid ${uid}`,
-    }));
-  const userSubject = (user: string) =>
-    s.of(`u:${user}`, () => ({ kind: 'user', text: `user ${plain(user)}` }));
-  if (label) {
-    add(label.name, processSubject(label.name), true);
-    numbers.push({ n: label.pid, subject: pidSubject(label.pid), own: true });
-  }
+  if (label) add({ text: label.name.toLowerCase(), subject: processSubject(s, label.name) }, true);
   // a user's own namespaces: the user namespaces they created
-  if (ns.ownerName !== undefined) add(ns.ownerName, userSubject(ns.ownerName), true);
-  if (ns.ownerUid !== undefined)
-    numbers.push({ n: ns.ownerUid, subject: uidSubject(ns.ownerUid, ns.ownerName), own: true });
+  if (ns.ownerName !== undefined)
+    add({ text: ns.ownerName.toLowerCase(), subject: userSubject(s, ns.ownerName) }, true);
   let hostCaps = false;
   for (const pid of ns.pids) {
-    numbers.push({ n: pid, subject: pidSubject(pid), own: false });
-    const p = g.byPid.get(pid);
+    const p = parts.process(pid);
     if (!p) continue;
-    hostCaps ||= hasHostCaps(p);
-    add(p.name, processSubject(p.name), false);
-    if (p.user !== undefined) add(p.user, userSubject(p.user), false);
-    if (p.uid !== undefined)
-      numbers.push({ n: p.uid, subject: uidSubject(p.uid, p.user), own: false });
+    add(p.name, false);
+    if (p.user) add(p.user, false);
+    hostCaps ||= hasHostCaps(g.byPid.get(pid)!);
   }
   if (hostCaps)
     add(
-      HOST_CAPS_TERM,
-      s.of('caps:host', () => ({
-        kind: 'capability',
-        text: "processes with capabilities in the host's user namespace",
-      })),
+      {
+        text: HOST_CAPS_TERM,
+        subject: s.of('caps:host', () => ({
+          kind: 'capability',
+          text: "processes with capabilities in the host's user namespace",
+        })),
+      },
       true,
     );
-  for (const t of ns.tasks) {
-    numbers.push({ n: t.pid, subject: pidSubject(t.pid), own: false });
-    numbers.push({ n: t.tid, subject: pidSubject(t.tid), own: false });
-  }
-  for (const f of ns.fds) numbers.push({ n: f.pid, subject: pidSubject(f.pid), own: false });
   // a container's own namespaces: no process outside every container is in them
   const cs = g.containersOf(ns.key);
-  const own = cs.length > 0 && !hostToo(ns);
-  for (const c of cs) {
-    const subject = containerSubject(s, c);
-    add(containerName(c), subject, own);
-    add(c.id, subject, own);
-    // a compose service names its containers
-    if (c.compose?.service !== undefined) add(c.compose.service, subject, own);
-    add(
-      c.engine,
-      s.of(`e:${c.engine}`, () => ({ kind: 'engine', text: `${c.engine} containers` })),
-      own,
-    );
-    if (c.pod) {
-      const pod = c.pod;
-      const subject = s.of(`pod:${podKey(pod)}`, () => ({
-        kind: 'pod',
-        text: `pod ${podText(pod, PLAIN_MARKS)}`,
-      }));
-      add(pod.name, subject, own);
-      if (pod.namespace !== undefined) add(pod.namespace, subject, own);
-    }
-    if (c.compose) {
-      const project = c.compose.project;
-      add(
-        project,
-        s.of(`compose:${project}`, () => ({
-          kind: 'compose',
-          text: `compose project ${plain(project)}`,
-        })),
-        own,
-      );
-    }
-  }
+  const own = cs.length > 0 && !parts.hostToo(ns);
+  for (const c of cs) for (const n of parts.container(c)) add(n, own);
   for (const n of netnsNames(ns)) itself('netns', n, `netns ${quoted(n)}`);
   for (const m of ns.mounts) itself('mount', m.path, `bind mount ${plain(m.path)}`);
   for (const i of ns.interfaces ?? []) {
@@ -314,7 +334,6 @@ function entryOf(
     ns,
     typeRank: IN_SUBJECT_RANK.get(ns.type)!,
     ids: [String(ns.ino), ...(ns.nsid !== undefined ? [ns.nsid] : [])],
-    numbers,
     names,
     text: names.map((n) => n.text).join('\n'),
   };
@@ -341,6 +360,7 @@ interface Hit {
  * start of one, or, for bare digits, also a PID, thread id or uid exactly.
  */
 function idHit(
+  g: ModelGraph,
   q: string,
   type: string | undefined,
   digits: string,
@@ -351,21 +371,37 @@ function idHit(
   const whole = q.endsWith(']');
   const typed = type !== undefined || q.startsWith('[');
   const idSubject = s.of('id', () => ({ kind: 'id', text: 'id' }));
+  // the subjects a number names, made only when asked
+  const pidSubject = (pid: number) =>
+    s.of(`pid:${pid}`, () => {
+      const p = g.byPid.get(pid);
+      return {
+        kind: 'process',
+        text: p ? `process ${quoted(`${p.name} (${pid})`)}` : `PID ${pid}`,
+      };
+    });
+  const uidSubject = (uid: number) =>
+    s.of(`uid:${uid}`, () => ({ kind: 'user', text: `uid ${uid}` }));
   return (e) => {
     if (type !== undefined && e.ns.type !== type) return undefined;
     if (e.ids.includes(digits)) return { own: true, strength: 0, subject: idSubject };
     if (whole) return undefined;
     const prefix = e.ids.some((i) => i.startsWith(digits));
-    let best: Omit<Hit, 'entry'> | undefined = prefix
-      ? { own: true, strength: 1, subject: idSubject }
-      : undefined;
-    if (typed || exact === undefined) return best;
-    for (const n of e.numbers) {
-      if (n.n !== exact) continue;
-      const hit = { own: n.own, strength: 0, subject: n.subject };
-      if (!best || better(hit, best, s)) best = hit;
-    }
-    return best;
+    if (prefix) return { own: true, strength: 1, subject: idSubject };
+    if (typed || exact === undefined) return undefined;
+    // its own first: the process most senior in it, the user who made it; then any in it
+    const ns = e.ns;
+    if (ns.label?.pid === exact) return { own: true, strength: 0, subject: pidSubject(exact) };
+    if (ns.ownerUid === exact) return { own: true, strength: 0, subject: uidSubject(exact) };
+    if (
+      ns.pids.includes(exact) ||
+      ns.tasks.some((t) => t.pid === exact || t.tid === exact) ||
+      ns.fds.some((f) => f.pid === exact)
+    )
+      return { own: false, strength: 0, subject: pidSubject(exact) };
+    if (ns.pids.some((pid) => g.byPid.get(pid)?.uid === exact))
+      return { own: false, strength: 0, subject: uidSubject(exact) };
+    return undefined;
   };
 }
 
@@ -378,9 +414,9 @@ function better(a: Omit<Hit, 'entry'>, b: Omit<Hit, 'entry'>, s: Subjects): bool
 
 /** Build the index for `g`'s model. */
 export function findIndex(g: ModelGraph): FindIndex {
-  const s = new Subjects();
-  const { hostToo } = containerWords(g);
-  const entries = sortedNamespaces(g.model.namespaces).map((ns) => entryOf(g, ns, s, hostToo));
+  const parts = partsOf(g);
+  const s = parts.s;
+  const entries = sortedNamespaces(g.model.namespaces).map((ns) => entryOf(g, ns, parts));
   // the id subject, made before sealing
   s.of('id', () => ({ kind: 'id', text: 'id' }));
   s.seal();
@@ -398,7 +434,7 @@ export function findIndex(g: ModelGraph): FindIndex {
     const id = found && (found[1] === undefined || TYPES.has(found[1])) ? found : null;
     const hits: Hit[] = [];
     if (id) {
-      const hitOf = idHit(q, id[1], id[2]!, s);
+      const hitOf = idHit(g, q, id[1], id[2]!, s);
       // bare digits may also be a whole name (a bubblewrap sandbox's id, a container called 1234)
       const named = /^\d+$/.test(q);
       for (const entry of entries) {
