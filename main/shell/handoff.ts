@@ -34,7 +34,15 @@
  * "error":WHY}`.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, unlinkSync, type Stats } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  rmdirSync,
+  unlinkSync,
+  type Stats,
+} from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { checkSnapshotName, SNAPSHOT_MAX_BYTES, type HandedSnapshot } from '../contract';
@@ -320,6 +328,14 @@ export async function listenForSnapshots(o: {
         unlinkSync(path);
       } catch {
         /* gone already */
+      }
+      // and the directory, when no other window of the user's is in it: a run leaves
+      // nothing in /tmp (ENOTEMPTY while another window listens there; a window starting
+      // just now may then miss it, and works without handoffs, as it says)
+      try {
+        rmdirSync(dir);
+      } catch {
+        /* in use, or gone */
       }
     },
   };

@@ -291,8 +291,10 @@ test(
         await relaidOut(page, () => page.keyboard.press('d'));
         checkTypes(await drawn(page), ['user', 'pid']);
         assert.equal(await page.locator('#f-type-net').isDisabled(), true);
-        // keyboard only: f goes to the bar, Space toggles its first control (flat)
+        // keyboard only: f goes to the bar's first control (the wiring), Tab to flat, Space toggles it
         await page.keyboard.press('f');
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-net');
+        await page.keyboard.press('Tab');
         assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-flat');
         await relaidOut(page, () => page.keyboard.press('Space'));
         checkTypes(await drawn(page), ALL);
