@@ -21,6 +21,17 @@ const docs = join(ROOT, 'docs');
 try {
   const snapshot = join(dir, 'engines.json');
   const model = enginesModel();
+  // who is root where: the sandbox's user namespace maps its root to uid 1000, as bwrap
+  // does for a user; the host's processes hold all capabilities, the sandbox's all of its own
+  const sandbox = model.processes.find(
+    (p) => model.containers.find((c) => c.key === p.container)?.engine === 'bubblewrap',
+  );
+  const sandboxUser = model.namespaces.find((n) => n.key === sandbox?.ns.user);
+  if (!sandbox || !sandboxUser) throw new Error('the engines fixture lost its bubblewrap sandbox');
+  sandboxUser.uidMap = [{ inside: 0, outside: 1000, count: 1 }];
+  sandboxUser.gidMap = [{ inside: 0, outside: 1000, count: 1 }];
+  for (const p of model.processes) p.capEff = '000001ffffffffff';
+  model.host.capLastCap = 40;
   writeFileSync(snapshot, serializeModel(model));
   const viewer = await launchViewer(['--open', snapshot, '-d'], {
     GRAPHNS_BROWSER_ARGS: HEADLESS_ARGS.replace(/--window-size=\S+/, '--window-size=1400,850'),
@@ -54,7 +65,22 @@ try {
     await waitData(page, 'details', web.key);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(docs, 'viewer-details.png') });
-    console.log(`wrote ${join(docs, 'viewer-find.png')} and ${join(docs, 'viewer-details.png')}`);
+
+    // who is root where: the sandbox's user namespace, its maps, its process's capabilities
+    await clickElement(page, svgIdOf(sandboxUser.key));
+    await waitData(page, 'details', sandboxUser.key);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(docs, 'viewer-userns.png') });
+
+    // at 1x the graph is larger than the window: the minimap shows where the view is
+    await page.keyboard.press('Escape');
+    await waitData(page, 'details', undefined);
+    await page.keyboard.press('1');
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(docs, 'viewer-minimap.png') });
+    console.log(
+      `wrote ${['find', 'details', 'userns', 'minimap'].map((n) => join(docs, `viewer-${n}.png`)).join(', ')}`,
+    );
   } finally {
     await viewer.close();
   }
