@@ -11,15 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { modelToDot } from '../../main/emit/dot';
-import {
-  graphOf,
-  parseModel,
-  serializeModel,
-  type Container,
-  type Model,
-  type Namespace,
-  type NsKey,
-} from '../../main/model';
+import { graphOf, parseModel, serializeModel, type Model } from '../../main/model';
 import { SNAPSHOT_MAX_BYTES } from '../../main/contract';
 import { compareModels, diffModels, sameDrawing, sameScan } from '../../renderer/diff';
 import {
@@ -30,7 +22,7 @@ import {
   takenAt,
 } from '../../renderer/snapshot';
 import { syntheticModel } from '../bench/synthetic';
-import { enginesModel } from './fixtures/dot-models';
+import { deployedModel, enginesModel } from './fixtures/dot-models';
 
 const at = (m: Model, time: string): Model => ({ ...m, host: { ...m.host, time } });
 
@@ -107,54 +99,9 @@ function expected<T extends { key: string }>(before: readonly T[], after: readon
   };
 }
 
-/** `before` with a container gone, one renamed, one new (with a network namespace of its own), a process more. */
-function deployed(before: Model): Model {
-  const m = structuredClone(before);
-  // box1 (lxc) is gone: its process, and the namespaces only it was in
-  const box = m.containers.find((c) => c.name === 'box1')!;
-  const gone = new Set(box.pids);
-  m.containers = m.containers.filter((c) => c !== box);
-  m.processes = m.processes.filter((p) => !gone.has(p.pid));
-  for (const n of m.namespaces) n.pids = n.pids.filter((p) => !gone.has(p));
-  m.namespaces = m.namespaces.filter(
-    (n) => n.pids.length > 0 || !before.namespaces.find((o) => o.key === n.key)!.pids.length,
-  );
-  for (const n of m.namespaces) if (n.label && gone.has(n.label.pid)) delete n.label;
-  // api renamed
-  m.containers.find((c) => c.name === 'api')!.name = 'api-v2';
-  // a new container with a network namespace of its own, the host's other namespaces
-  const pid = 9000;
-  const net: Namespace = {
-    key: 'net:4026539001' as NsKey,
-    type: 'net',
-    ino: 4026539001,
-    origin: 'process',
-    owner: 'user:4026531837' as NsKey,
-    pids: [pid],
-    tasks: [],
-    fds: [],
-    mounts: [],
-    label: { pid, name: 'redis' },
-  };
-  m.namespaces.push(net);
-  const root = (t: string) => m.namespaces.find((n) => n.type === t && n.ino < 4026532000)!;
-  const ns: Record<string, NsKey> = { net: net.key };
-  for (const t of ['user', 'pid', 'mnt', 'uts', 'ipc', 'cgroup', 'time']) {
-    root(t).pids.push(pid);
-    ns[t] = root(t).key;
-  }
-  const redis: Container = {
-    key: 'podman:cache1',
-    engine: 'podman',
-    id: 'cache1',
-    name: 'cache',
-    pids: [pid],
-    sources: ['test'],
-  };
-  m.containers.push(redis);
-  m.processes.push({ pid, ppid: 1, name: 'redis', start: pid, ns, container: redis.key });
-  return parseModel(serializeModel(m)); // a model as a snapshot carries it (sorted, checked)
-}
+/** `before` with a container gone, one renamed, one new (with a network namespace of its own), a process more (the fixture's deploy), as a snapshot carries it (sorted, checked). */
+const deployed = (before: Model): Model =>
+  parseModel(serializeModel(deployedModel(before, before.host.time)));
 
 test('compare: namespaces and containers added, removed and changed, as the two models hold them', () => {
   const before = parseModel(serializeModel(enginesModel()));
