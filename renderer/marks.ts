@@ -274,21 +274,28 @@ export class Marks {
   }
 
   /**
-   * Compute the nodes' shapes while the page is idle, a slice at a time, so
-   * that the first find keystroke, which may mark thousands, need not.
+   * Compute the nodes' shapes, then the edges', while the page is idle, a
+   * slice at a time, so that the first find keystroke, which may mark
+   * thousands, need not, nor the selection of a namespace with hundreds of
+   * children (their edges marked, relations.ts).
    */
   #prepare(svg: SVGSVGElement): void {
     const shapes = this.#shapes;
-    const nodes = svg.getElementsByClassName('node');
-    let i = 0;
+    const lists = [svg.getElementsByClassName('node'), svg.getElementsByClassName('edge')];
+    let [l, i] = [0, 0];
     const slice = (deadline: IdleDeadline): void => {
       // a newer drawing took over
       if (shapes !== this.#shapes) return;
-      while (i < nodes.length && deadline.timeRemaining() > 1) {
-        const el = nodes[i++]!;
+      while (l < lists.length && deadline.timeRemaining() > 1) {
+        const list = lists[l]!;
+        if (i >= list.length) {
+          [l, i] = [l + 1, 0];
+          continue;
+        }
+        const el = list[i++]!;
         if (!shapes.has(el)) shapes.set(el, shapeOf(el));
       }
-      if (i < nodes.length) requestIdleCallback(slice);
+      if (l < lists.length) requestIdleCallback(slice);
     };
     requestIdleCallback(slice);
   }

@@ -112,6 +112,8 @@ export class Relations {
   /** The namespace the last step selected: the walk goes on from there, else it starts anew. */
   #landed: NsKey | undefined;
   #stepping = false;
+  /** The centring of the namespace a step landed on, waiting for the next frame. */
+  #centring = 0;
   /** Its keys' handlers. */
   readonly commands: Commands<'relUp' | 'relDown'> = {
     relUp: () => this.up(),
@@ -317,11 +319,16 @@ export class Relations {
       this.#stepping = false;
     }
     this.#landed = key;
-    const svg = drawing.svg;
-    const el = svg ? elementFor(svg, key) : undefined;
-    // a zoom a hair below 1x (1 key's 0.999999998) is kept: a zoom, even that small, makes a
-    // large graph hide and lay out all its labels again (view.ts), 0.5 s at 5000 namespaces
-    const z = view.realZoom;
-    if (el) view.centreOn(el, z > READABLE * 0.999 ? z : READABLE);
+    // centred in the frame after the one that shows the new selection: at 5000 namespaces the
+    // drawing's repaint after a pan and the details' new content are each most of a frame
+    cancelAnimationFrame(this.#centring);
+    this.#centring = requestAnimationFrame(() => {
+      const svg = drawing.svg;
+      const el = svg && selection.key === key ? elementFor(svg, key) : undefined;
+      // a zoom a hair below 1x (1 key's 0.999999998) is kept: a zoom, even that small, makes a
+      // large graph hide and lay out all its labels again (view.ts), 0.5 s at 5000 namespaces
+      const z = view.realZoom;
+      if (el) view.centreOn(el, z > READABLE * 0.999 ? z : READABLE);
+    });
   }
 }

@@ -14,6 +14,8 @@
  *     new selection's relations painted and the node centred; the last
  *     `[` lands on the root user namespace, the worst case (619 related
  *     namespaces and as many edges at 5000);
+ *   - for comparison, what selecting and centring cost before: a click on
+ *     the details panel's link to the parent (select, centre at 1x);
  *   - the longest pause between two frames over each of these (target:
  *     none over 100 ms), per run;
  *   - the alternative to the veil, measured the same way over the same
@@ -21,6 +23,10 @@
  *     opacity, and a class on each related element lifting it (the veil
  *     hidden; the classes set in the same task as the relations, by a
  *     MutationObserver on `#marks[data-focus]`, so the frame pays for them).
+ *
+ * Each step starts from rest: 700 ms for the raster of the one before,
+ * then three idle periods (after a draw the page parses the model and
+ * builds its indexes while idle, which is not what is measured here).
  *
  * Medians over RUNS viewer starts (default 5; `RUNS=7 node --import tsx
  * tests/bench/relations-bench.ts`), with the machine's load average, since the figures
@@ -41,7 +47,7 @@ const SIZE = Number(process.env.SIZE ?? 5000);
 const RUNS = Number(process.env.RUNS ?? 5);
 const HOVERS = 8;
 const CLICKS = 6;
-/** After each step, for the raster of the one before to finish. */
+/** After each step, for the raster of the one before to finish (then until the page is idle). */
 const REST_MS = 700;
 
 type Samples = Record<string, number[]>;
@@ -61,24 +67,36 @@ const INSTRUMENT = `(() => {
     ui.gap = 0;
     ui.running = true;
     let last = performance.now();
+    ui.stepGap = 0;
     const loop = () => {
       const now = performance.now();
       ui.gap = Math.max(ui.gap, now - last);
+      ui.stepGap = Math.max(ui.stepGap, now - last);
       last = now;
       if (ui.running) requestAnimationFrame(loop);
     };
     requestAnimationFrame(loop);
   };
   ui.stop = () => { ui.running = false; return ui.gap; };
+  // the longest gap since the last time asked
+  ui.step = () => { const g = ui.stepGap; ui.stepGap = 0; return g; };
+  // until the page's own idle work queued before has run (after a draw it parses the model
+  // and builds its indexes while idle: not the thing measured), three idle periods later
+  ui.idle = async () => {
+    // (bounded: headless Chromium may hold idle callbacks back for long)
+    for (let i = 0; i < 3; i++)
+      await new Promise((r) => requestIdleCallback(() => r(), { timeout: 2000 }));
+  };
+
   // wait until the relations of key are shown, then painted: ms since the event
-  ui.shown = async (key) => {
+  ui.shown = async (key, frames = 2) => {
     const marks = document.getElementById('marks');
     const deadline = performance.now() + 30000;
     while (marks.dataset.focus !== key) {
       if (performance.now() > deadline) throw new Error('relations of ' + key + ' never shown: ' + marks.dataset.focus + ' over ' + ui.over);
       await new Promise((r) => setTimeout(r, 2));
     }
-    await ui.painted();
+    for (let i = 0; i < frames; i++) await new Promise((r) => requestAnimationFrame(r));
     return { ms: performance.now() - ui.at, script: Number(marks.dataset.focusMs) };
   };
   // the alternative: the veil hidden; a class on the root, one on each related element
@@ -111,6 +129,12 @@ const INSTRUMENT = `(() => {
     };
   };
 })()`;
+
+/** A pause after a step: its raster done, the page idle. */
+async function rest(page: Page): Promise<void> {
+  await page.waitForTimeout(REST_MS);
+  await page.evaluate('window.__rel.idle()');
+}
 
 /** Ids of namespace nodes wholly inside the drawing now, spread over it. */
 function visibleNodes(page: Page, n: number): Promise<string[]> {
@@ -153,9 +177,9 @@ function emptyPoint(page: Page): Promise<{ x: number; y: number }> {
 
 /** Hover each of `ids` in turn; latencies and script times into `into` under `name`, and the longest gap. */
 async function hovers(page: Page, ids: string[], into: Samples, name: string): Promise<number> {
-  const rest = await emptyPoint(page);
-  await page.mouse.move(rest.x, rest.y);
-  await page.waitForTimeout(REST_MS);
+  const off = await emptyPoint(page);
+  await page.mouse.move(off.x, off.y);
+  await rest(page);
   await page.evaluate('window.__rel.watch()');
   for (const id of ids) {
     const at = await centreOf(page, id);
@@ -164,16 +188,16 @@ async function hovers(page: Page, ids: string[], into: Samples, name: string): P
       `window.__rel.shown(${JSON.stringify(keyOf(id))})`,
     );
     (into[name] ??= []).push(r.ms);
-    console.error(`${name} ${id}: ${Math.round(r.ms)} ms`);
     (into[`${name} script`] ??= []).push(r.script);
-    await page.waitForTimeout(REST_MS);
+    await rest(page);
+    (into[`${name} gap`] ??= []).push(await page.evaluate<number>('window.__rel.step()'));
   }
   return page.evaluate('window.__rel.stop()');
 }
 
 async function once(
   snapshot: string,
-  deepest: { key: string; depth: number },
+  deepest: { key: string; depth: number; chain: string[] },
 ): Promise<{ samples: Samples; gaps: Samples }> {
   const viewer = await launchViewer(['--open', snapshot, '--details'], {}, 180_000);
   const samples: Samples = {};
@@ -185,14 +209,13 @@ async function once(
     await page.evaluate(INSTRUMENT);
     // as the ui bench: at 1x, labels shown, nodes big enough to point at
     await page.keyboard.press('1');
-    await page.waitForTimeout(REST_MS);
+    await rest(page);
     const ids = await visibleNodes(page, HOVERS);
     if (ids.length < 3) throw new Error(`too few nodes on screen: ${ids.length}`);
     gap('hover', await hovers(page, ids, samples, 'hover'));
-    console.error('select');
 
     // select: the first click opens the panel; then clicks on others while it is open
-    await page.waitForTimeout(REST_MS);
+    await rest(page);
     const first = (await visibleNodes(page, 40))[3]!;
     let at = await centreOf(page, first);
     await page.evaluate('window.__rel.watch()');
@@ -203,7 +226,7 @@ async function once(
         .ms,
     );
     gap('select, panel opens', await page.evaluate('window.__rel.stop()'));
-    await page.waitForTimeout(REST_MS);
+    await rest(page);
     await page.evaluate('window.__rel.watch()');
     const others = (await visibleNodes(page, 40)).filter((id) => id !== first);
     for (let i = 0; i < CLICKS; i++) {
@@ -215,18 +238,20 @@ async function once(
       );
       (samples['select (panel open)'] ??= []).push(r.ms);
       (samples['select (panel open) script'] ??= []).push(r.script);
-      await page.waitForTimeout(REST_MS);
+      await rest(page);
+      (samples['select (panel open) gap'] ??= []).push(
+        await page.evaluate<number>('window.__rel.step()'),
+      );
     }
     gap('select (panel open)', await page.evaluate('window.__rel.stop()'));
 
-    console.error('keys');
     // keys: from the PID namespace nested deepest, [ up to the root user namespace, ] back down
     const nested = svgIdOf(deepest.key);
     await page.evaluate(
       `document.getElementById(${JSON.stringify(nested)}).dispatchEvent(new MouseEvent('click', { bubbles: true }))`,
     );
     await waitData(page, 'selected', keyOf(nested));
-    await page.waitForTimeout(REST_MS);
+    await rest(page);
     await page.evaluate('window.__rel.watch()');
     const walk: string[] = [];
     // up the PID chain and on to the root PID namespace's owner, then as far back down
@@ -251,20 +276,39 @@ async function once(
         .catch(() => undefined);
       const now: string = await page.evaluate('document.documentElement.dataset.selected');
       walk.push(now);
-      console.error(`${key} -> ${now}`);
       if (now === before) continue;
+      // the selection in one frame, the pan that centres it in the next: painted after both
       const r: { ms: number; script: number } = await page.evaluate(
-        `window.__rel.shown(${JSON.stringify(now)})`,
+        `window.__rel.shown(${JSON.stringify(now)}, 3)`,
       );
-      const name = now === 'user:4026531837' ? '[ onto the root user namespace' : `${key} step`;
+      const name =
+        now === 'user:4026531837'
+          ? '[ onto the root user namespace'
+          : now === 'pid:4026531836'
+            ? `${key} onto the root PID namespace`
+            : `${key} step`;
       (samples[name] ??= []).push(r.ms);
       (samples[`${name} script`] ??= []).push(r.script);
-      await page.waitForTimeout(REST_MS);
+      await rest(page);
+      (samples[`${name} gap`] ??= []).push(await page.evaluate<number>('window.__rel.step()'));
     }
     gap('[ and ] steps', await page.evaluate('window.__rel.stop()'));
+
+    // what selecting and centring cost before this work: the details' links to the parent
+    await page.evaluate('window.__rel.watch()');
+    for (const up of deepest.chain) {
+      await page.locator(`#details button.ns-link[data-key="${up}"]`).first().click();
+      const r: { ms: number } = await page.evaluate(`window.__rel.shown(${JSON.stringify(up)})`);
+      (samples['a details link to the parent (select, centre)'] ??= []).push(r.ms);
+      await rest(page);
+      (samples['a details link to the parent (select, centre) gap'] ??= []).push(
+        await page.evaluate<number>('window.__rel.step()'),
+      );
+    }
+    gap('details links', await page.evaluate('window.__rel.stop()'));
     samples.walk = [walk.length];
     await page.keyboard.press('Escape');
-    await page.waitForTimeout(REST_MS);
+    await rest(page);
 
     // the alternative: a class on the root and on each related element, the veil hidden
     await page.evaluate('window.__rel.classes()');
@@ -273,8 +317,6 @@ async function once(
     // and the veil again, over the same nodes in the same state of the page
     await page.evaluate('window.__rel.unclass()');
     gap('hover, veil (again)', await hovers(page, again, samples, 'hover, veil (again)'));
-    void page.keyboard.press('q').catch(() => undefined);
-    await viewer.exited;
     return { samples, gaps };
   } finally {
     await viewer.close();
@@ -297,7 +339,12 @@ try {
   const pid = model.namespaces
     .filter((n) => n.type === 'pid')
     .reduce((a, b) => (depth(b.key) > depth(a.key) ? b : a));
-  const deepest = { key: pid.key, depth: depth(pid.key) };
+  const deepest = {
+    key: pid.key,
+    depth: depth(pid.key),
+    // the PID parents its details link to, from where the walk ends
+    chain: relationsOf(g, pid.key)!.ancestors.slice(0, 4),
+  };
   console.log(
     `command: node ${viewerCommand().join(' ')} --shell browser --open <synthetic ${SIZE}> -d; ` +
       `${RUNS} runs; the walk from ${deepest.key}, ${deepest.depth} deep; load average before: ${load()}`,
@@ -317,7 +364,9 @@ try {
     row(
       n.endsWith(' script')
         ? `${n.slice(0, -7)}: of which the relations' script`
-        : `${n}: to painted`,
+        : n.endsWith(' gap')
+          ? `${n.slice(0, -4)}: longest frame gap (per step)`
+          : `${n}: to painted`,
       runs.flatMap((r) => r.samples[n] ?? []),
     );
   }
