@@ -70,6 +70,21 @@ const MARGIN = 0.5;
 /** The side of a cell (drawing units): marks are grouped by where they are. */
 const CELL = 500;
 
+/** Add path `d` with its `box` to `cell` of `want`, growing the cell's box. */
+function addToCell(want: Map<string, Cell>, cell: string, d: string, box: Box): void {
+  const { x, y, width, height } = box;
+  const c = want.get(cell);
+  if (!c) {
+    want.set(cell, { ds: [d], x0: x, y0: y, x1: x + width, y1: y + height });
+    return;
+  }
+  c.ds.push(d);
+  c.x0 = Math.min(c.x0, x);
+  c.y0 = Math.min(c.y0, y);
+  c.x1 = Math.max(c.x1, x + width);
+  c.y1 = Math.max(c.y1, y + height);
+}
+
 /** The overlay and its marks. */
 export class Marks {
   readonly #svg: SVGSVGElement;
@@ -199,17 +214,7 @@ export class Marks {
     for (const el of els) {
       const shape = this.#shapes.get(el);
       if (!shape) continue;
-      const { x, y, width, height } = shape.box;
-      const c = want.get(shape.cell);
-      if (c) {
-        c.ds.push(shape.d);
-        c.x0 = Math.min(c.x0, x);
-        c.y0 = Math.min(c.y0, y);
-        c.x1 = Math.max(c.x1, x + width);
-        c.y1 = Math.max(c.y1, y + height);
-      } else {
-        want.set(shape.cell, { ds: [shape.d], x0: x, y0: y, x1: x + width, y1: y + height });
-      }
+      addToCell(want, shape.cell, shape.d, shape.box);
     }
     layer.want = want;
     layer.g.dataset.ids = els.map((el) => el.id).join(' ');
@@ -235,18 +240,9 @@ export class Marks {
     for (const el of els) {
       const shape = this.#shapes.get(el);
       if (!shape?.hole) continue;
-      const { x, y, width, height } = shape.box;
-      const c = want.get(shape.cell);
-      if (c) {
-        if (c.ds.includes(shape.hole)) continue;
-        c.ds.push(shape.hole);
-        c.x0 = Math.min(c.x0, x);
-        c.y0 = Math.min(c.y0, y);
-        c.x1 = Math.max(c.x1, x + width);
-        c.y1 = Math.max(c.y1, y + height);
-      } else {
-        want.set(shape.cell, { ds: [shape.hole], x0: x, y0: y, x1: x + width, y1: y + height });
-      }
+      // one hole a box, however many of its elements are related
+      if (want.get(shape.cell)?.ds.includes(shape.hole)) continue;
+      addToCell(want, shape.cell, shape.hole, shape.box);
     }
     v.want = want;
     v.g.dataset.ids = els.map((el) => el.id).join(' ');
