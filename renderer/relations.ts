@@ -325,10 +325,8 @@ export class Relations {
     this.#centring = requestAnimationFrame(() => {
       const svg = drawing.svg;
       const el = svg && selection.key === key ? elementFor(svg, key) : undefined;
-      // a zoom a hair below 1x (1 key's 0.999999998) is kept: a zoom, even that small, makes a
-      // large graph hide and lay out all its labels again (view.ts), 0.5 s at 5000 namespaces
-      const z = view.realZoom;
-      if (el) view.centreOn(el, z > READABLE * 0.999 ? z : READABLE);
+      // a zoom a hair below 1x (1 key's 0.999999998) is kept (view.ts sameZoom)
+      if (el) view.centreOn(el, READABLE);
     });
   }
 }

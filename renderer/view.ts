@@ -27,6 +27,17 @@ const MANY_LABELS = 1500;
 const READABLE_ZOOM = 0.5;
 /** How long after the last zoom step a large graph's labels come back. */
 const SETTLE_MS = 300;
+/**
+ * Zooms closer than this (relative) are one zoom: the `1` key leaves
+ * 0.999999998 or 1.00000003, not 1 (svg-pan-zoom's zoom is relative to the
+ * fit), and zooming a large graph to where it already is repaints all of it.
+ */
+const SAME_ZOOM = 1e-3;
+
+/** Whether real zooms `a` and `b` are the same to the eye (see SAME_ZOOM). */
+export function sameZoom(a: number, b: number): boolean {
+  return Math.abs(a - b) <= SAME_ZOOM * Math.max(Math.abs(a), Math.abs(b));
+}
 
 /**
  * Where a node of the drawing is on screen: its SVG id and its centre in
@@ -223,10 +234,12 @@ export class GraphView {
       outer.inverse().multiply(inner),
     );
     const now = this.realZoom;
-    const z = Math.min(Math.max(now, minZoom, this.#minReal), this.#maxReal);
-    // a pan alone when the zoom stays: a zoom, even to the same value, makes a
-    // large graph hide and lay out all its labels again (#zoomed)
-    const zooms = Math.abs(z - now) > 1e-9 * now;
+    const want = Math.min(Math.max(now, minZoom, this.#minReal), this.#maxReal);
+    // a pan alone when the zoom stays (within SAME_ZOOM: 1x asked at the 1 key's
+    // 0.999999998): a zoom, even to the same value, makes a large graph hide and
+    // lay out all its labels again (#zoomed), and repaints all of it
+    const zooms = !sameZoom(want, now);
+    const z = zooms ? want : now;
     if (zooms) pz.zoom(z / this.#fitZoom);
     const c = this.#visibleCentre();
     pz.pan({ x: c.x - p.x * z, y: c.y - p.y * z });
@@ -265,7 +278,7 @@ export class GraphView {
     const z = Math.min(Math.max(want, this.#minReal), this.#maxReal);
     const now = this.realZoom;
     // a pan alone when the zoom stays (see centreOn)
-    const zooms = Math.abs(z - now) > 1e-9 * now;
+    const zooms = !sameZoom(z, now);
     if (zooms) pz.zoom(z / this.#fitZoom);
     const zoomed = this.realZoom;
     pz.pan({

@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core';
 import { serializeModel, type Model, type NsKey } from '../../main/model';
 import { syntheticModel } from '../bench/synthetic';
 import { launchViewer, ROOT, viewerSkip, type Viewer } from '../helpers/viewer';
-import { clickElement, dataset, svgIdOf, waitData } from '../helpers/viewer-ui';
+import { clickElement, dataset, offCentre, svgIdOf, waitData } from '../helpers/viewer-ui';
 import { enginesModel } from '../unit/fixtures/dot-models';
 
 /** The margin fitting keeps clear around what it fits (px, renderer/view.ts fitBox). */
@@ -260,6 +260,63 @@ test(
         await page.keyboard.press('Escape');
         await waitData(page, 'selected', undefined);
       });
+
+      await t.test(
+        "at the 1 key's zoom, find's Enter and a details link pan, never zoom",
+        async () => {
+          // svg-pan-zoom's zoom is relative to the fit: 1 leaves a hair off 1x; below it, a
+          // centring that asks for 1x would zoom, and a zoom repaints all of a large drawing
+          await page.keyboard.press('1');
+          await settled(page);
+          const z = Number((await dataset(page)).zoom);
+          assert.ok(z < 1 && z > 0.999, `the 1 key leaves a zoom a hair below 1x here: ${z}`);
+          // every zoom the page makes is said in data-zoom (main.ts), even one to the same value
+          await page.evaluate(`(() => {
+          window.zoomsSeen = 0;
+          new MutationObserver((rs) => { window.zoomsSeen += rs.length; })
+            .observe(document.documentElement, { attributes: true, attributeFilter: ['data-zoom'] });
+        })()`);
+          const zoomsSeen = async (): Promise<number> => {
+            await settled(page);
+            return page.evaluate('window.zoomsSeen');
+          };
+
+          await page.keyboard.press('/');
+          await waitData(page, 'find', 'open');
+          await page.locator('#find-input').pressSequentially('web');
+          await waitData(page, 'findQuery', 'web');
+          await page.keyboard.press('Enter');
+          await waitData(page, 'findCurrent', true);
+          const hit = (await dataset(page)).findCurrent! as NsKey;
+          const [hitId] = await drawnIds(page, [hit]);
+          assert.ok(hitId, `${hit} is drawn`);
+          let off = await offCentre(page, hitId);
+          assert.ok(
+            Math.abs(off.dx) < 2 && Math.abs(off.dy) < 2,
+            `${hit} centred: ${JSON.stringify(off)}`,
+          );
+          assert.equal(await zoomsSeen(), 0, "find's Enter zoomed");
+          await page.keyboard.press('Escape');
+          await waitData(page, 'find', undefined);
+
+          const web = engines.containers.find((x) => x.name === 'web')!;
+          const pid = engines.processes.find((p) => p.container === web.key)!.ns.pid!;
+          const owner = engines.namespaces.find((n) => n.key === pid)!.owner!;
+          await clickElement(page, svgIdOf(pid));
+          await waitData(page, 'details', pid);
+          await page.locator(`#details button.ns-link[data-key="${owner}"]`).click();
+          await waitData(page, 'details', owner);
+          off = await offCentre(page, svgIdOf(owner));
+          assert.ok(
+            Math.abs(off.dx) < 2 && Math.abs(off.dy) < 2,
+            `${owner} centred: ${JSON.stringify(off)}`,
+          );
+          assert.equal(await zoomsSeen(), 0, "the details' link zoomed");
+          assert.equal(Number((await dataset(page)).zoom), z, 'the zoom is untouched');
+          await page.keyboard.press('Escape');
+          await waitData(page, 'selected', undefined);
+        },
+      );
       assert.deepEqual(errors, []);
       await viewer.close();
 
