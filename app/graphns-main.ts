@@ -12,7 +12,8 @@
  * not be opened.
  */
 import { basename } from 'node:path';
-import { modelToDot, modelToNetDot } from '../main/emit';
+import { drawDot, modelToDot, modelToNetDot } from '../main/emit';
+import type { DotDrawing, OverviewMode, OverviewNote } from '../main/emit';
 import { escapeDisplay, serializeModel } from '../main/model';
 import type { DiscoverySeries } from '../main/discover';
 import type { Model } from '../main/model';
@@ -23,7 +24,7 @@ import { loadSnapshot, readSnapshot, SNAPSHOT_MAX_BYTES } from './snapshot';
 export type { Io } from './cli';
 
 const USAGE =
-  'usage: graphns [-d | --net] [--open SNAPSHOT.json] [--dot | -J] [-o FILE.svg] [--shell electron|browser]';
+  'usage: graphns [-d | --net] [--overview | --full] [--open SNAPSHOT.json] [--dot | -J] [-o FILE.svg] [--shell electron|browser]';
 
 const HELP = `${USAGE}
 
@@ -39,6 +40,12 @@ flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners.
                       with its interfaces and addresses, veth pairs, bridges
                       (the viewer starts in its wiring view, key n; with -J
                       the snapshot carries the interfaces)
+      --overview      draw the overview: siblings of one kind grouped into one
+                      box each (with counts), depth folded past a few hundred
+                      boxes; the default for a graph too large to lay out in
+                      seconds (about 6000 boxes), said in the legend
+      --full          draw every namespace, however large (a layout Graphviz
+                      cannot make falls back to the overview, with a note)
       --open FILE     draw a snapshot saved with --json instead of this host
                       (a regular file of at most ${SNAPSHOT_MAX_BYTES >> 20} MiB, or - for stdin);
                       with a viewer window of yours already open on this display,
@@ -65,6 +72,8 @@ interface Options {
   output: string | undefined;
   details: boolean;
   net: boolean;
+  /** --overview: on, --full: off, neither: auto (by size). */
+  overview: OverviewMode;
   open: string | undefined;
   shell: 'electron' | 'browser' | undefined;
   help: boolean;
@@ -77,6 +86,8 @@ function parse(argv: string[]): Options {
     output: { type: 'string', short: 'o' },
     details: { type: 'boolean', short: 'd' },
     net: { type: 'boolean' },
+    overview: { type: 'boolean' },
+    full: { type: 'boolean' },
     open: { type: 'string' },
     shell: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -87,6 +98,7 @@ function parse(argv: string[]): Options {
     output: values.output,
     details: values.details ?? false,
     net: values.net ?? false,
+    overview: values.overview ? 'on' : values.full ? 'off' : 'auto',
     open: values.open,
     shell: undefined,
     help: values.help ?? false,
@@ -105,6 +117,10 @@ function parse(argv: string[]): Options {
   if (o.open === '') throw new UsageError('--open needs a file name');
   if (o.net && o.details)
     throw new UsageError('--net and --details draw different graphs: pick one');
+  if (values.overview && values.full)
+    throw new UsageError('--overview and --full ask for opposite drawings: pick one');
+  if (o.net && o.overview !== 'auto')
+    throw new UsageError('--overview and --full are for the hierarchy, not --net');
   if (o.shell !== undefined && (o.dot || o.json || o.output !== undefined)) {
     throw new UsageError('--shell is for the viewer, not with --dot, --json or --output');
   }
@@ -145,31 +161,72 @@ async function checkOutput(path: string): Promise<void> {
   }
 }
 
-/** Lay out and write the SVG, telling a watching user when a big graph takes a while. */
-async function writeSvg(model: Model, dot: string, path: string, details: boolean, io: Io) {
-  const drawn = details
-    ? model.namespaces.length
-    : model.namespaces.filter((n) => n.type === 'user' || n.type === 'pid').length;
+/** The overview's one-line note on stderr: why, what is drawn, how to get everything. */
+function overviewNote(o: OverviewNote, io: Io): void {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const why = o.forced ? '' : ' (too many to lay out in seconds)';
+  const hid = [o.grouped && `${n(o.grouped)} in groups`, o.folded && `${n(o.folded)} folded`];
+  io.stderr.write(
+    `graphns: ${n(o.total)} namespaces${why}: drawing the overview, ${n(o.drawn)} drawn, ` +
+      `${hid.filter(Boolean).join(', ') || 'nothing hidden'}; --full draws every one\n`,
+  );
+}
+
+/** Lay `drawing` out, telling a watching user when a big graph takes a while. */
+async function layOut(drawing: DotDrawing, drawn: number, io: Io): Promise<string> {
   const tty = io.stderr.isTTY === true;
   // the WASM layout is synchronous, so no timer can fire during it: announce big graphs up front
   if (tty && drawn >= SLOW_LAYOUT_NODES) {
     io.stderr.write(`graphns: laying out ${drawn} namespaces, this takes a few seconds...\n`);
   }
-  const { dotToSvg, LayoutError, OutputFileError, preferFastStartup, writeFileAtomic } =
-    await import('../main/layout');
+  const { dotToSvg, preferFastStartup } = await import('../main/layout');
   preferFastStartup();
   const start = performance.now();
-  let svg: string;
-  try {
-    svg = await dotToSvg(dot);
-  } catch (err) {
-    if (err instanceof LayoutError) throw new CliError(err.message);
-    throw err;
-  }
+  const svg = await dotToSvg(drawing.dot);
   const seconds = (performance.now() - start) / 1000;
   if (tty && seconds > 1) {
     io.stderr.write(`graphns: layout of ${drawn} namespaces took ${seconds.toFixed(1)} s\n`);
   }
+  return svg;
+}
+
+/**
+ * The SVG of `drawing`: laid out, or, when Graphviz cannot lay out a full
+ * drawing (its WASM stack or memory), the overview's, with a note. The
+ * drawing laid out comes back too: --dot prints that one.
+ */
+async function svgOf(
+  model: Model,
+  drawing: DotDrawing,
+  redraw: (mode: OverviewMode) => DotDrawing,
+  io: Io,
+): Promise<{ svg: string; drawing: DotDrawing }> {
+  const { LayoutError } = await import('../main/layout');
+  const all = drawing.overview?.total ?? model.namespaces.length;
+  const drawn = drawing.overview?.drawn ?? all;
+  try {
+    return { svg: await layOut(drawing, drawn, io), drawing };
+  } catch (err) {
+    if (!(err instanceof LayoutError)) throw err;
+    if (drawing.overview) throw new CliError(err.message);
+    io.stderr.write(`graphns: cannot lay out all ${all} namespaces: ${err.message}\n`);
+    const overview = redraw('on');
+    if (overview.overview) overviewNote(overview.overview, io);
+    try {
+      return {
+        svg: await layOut(overview, overview.overview?.drawn ?? drawn, io),
+        drawing: overview,
+      };
+    } catch (again) {
+      if (again instanceof LayoutError) throw new CliError(again.message);
+      throw again;
+    }
+  }
+}
+
+/** Write `svg` to `path` (- for stdout), atomically. */
+async function writeSvg(svg: string, path: string, io: Io): Promise<void> {
+  const { OutputFileError, writeFileAtomic } = await import('../main/layout');
   if (path === '-') return writeTo(io.stdout, svg);
   try {
     writeFileAtomic(path, svg);
@@ -261,11 +318,17 @@ async function graphns(argv: string[], io: Io): Promise<number> {
       ? loadSnapshot(o.open, await readSnapshot(o.open, io))
       : await discoverLive(io, undefined, o.net);
   if (o.net && o.open !== undefined) withInterfaces(model, o.open);
-  const draw = o.net ? modelToNetDot : (m: Model) => modelToDot(m, { details: o.details });
-  const dot = o.dot || o.output !== undefined ? draw(model) : '';
+  const redraw = (overview: OverviewMode): DotDrawing =>
+    o.net ? { dot: modelToNetDot(model) } : drawDot(model, { details: o.details, overview });
+  let drawing: DotDrawing = o.dot || o.output !== undefined ? redraw(o.overview) : { dot: '' };
+  if (drawing.overview) overviewNote(drawing.overview, io);
   // write the file first, so a failure there does not leave half a pipeline's output
-  if (o.output !== undefined) await writeSvg(model, dot, o.output, o.details, io);
-  if (o.dot) await writeTo(io.stdout, dot);
+  if (o.output !== undefined) {
+    const laidOut = await svgOf(model, drawing, redraw, io);
+    drawing = laidOut.drawing;
+    await writeSvg(laidOut.svg, o.output, io);
+  }
+  if (o.dot) await writeTo(io.stdout, drawing.dot);
   if (o.json) await writeTo(io.stdout, `${serializeModel(model, 2)}\n`);
   return EXIT.ok;
 }

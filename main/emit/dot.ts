@@ -49,6 +49,7 @@ import {
 } from './containers';
 import { holderOf, nsId } from './holder';
 import { dotMapText } from './idmaps';
+import { applyOverview, type Fan, type OverviewMode, type OverviewNote } from './overview';
 import type { ViewSelection } from './view';
 
 /** What to draw. */
@@ -60,6 +61,11 @@ export interface DotOptions {
    * `details` says; context ones faint, collapsed ones with what they fold.
    */
   view?: ViewSelection;
+  /**
+   * Without a view: draw a large graph as the overview (overview.ts):
+   * `auto` (the default) by its size, `on` always, `off` never.
+   */
+  overview?: OverviewMode;
 }
 
 /** Fill and line colour per namespace type; pale fills keep black text legible. */
@@ -285,6 +291,43 @@ function groupLine(
   return `${q(id)} [id=${q(svgId(id))}, class=${q(`group t-${type}`)}, shape=plain, style="", label=<${table}>];`;
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The words of a type's namespaces, many: `user namespaces`. */
+const typeWords = (t: NsTypeName, n: number) => `${t} namespace${n === 1 ? '' : 's'}`;
+
+/**
+ * One overview group (overview.ts) as one node: how many of what kind,
+ * how many lie below them. A double border says it stands for many.
+ */
+function fanLine(fan: Fan): string {
+  const c = COLOURS[fan.type];
+  const n = fan.members.length;
+  const kind = fan.kind === 'various' ? 'of various processes' : dotText(fan.kind);
+  const lines = [`<B>${count(n)} ${typeWords(fan.type, n)}</B>`, kind];
+  const notes: string[] = [];
+  if (fan.opened > 0) notes.push(`${count(fan.opened)} more drawn apart`);
+  if (fan.below > 0) notes.push(`${count(fan.below)} more below them`);
+  notes.push('grouped: open to draw them');
+  lines.push(`<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}"><I>${notes.join(', ')}</I></FONT>`);
+  return (
+    `${q(fan.id)} [id=${q(svgId(fan.id))}, class=${q(`fan t-${fan.type}`)}, peripheries=2, ` +
+    `fillcolor=${q(c.fill)}, color=${q(c.line)}, label=<${lines.join('<BR/>')}>];`
+  );
+}
+
+/** The overview's line in the legend: what is drawn, what is grouped and folded. */
+function overviewText(o: OverviewNote): string {
+  const why = o.forced ? 'asked for' : 'too large to draw whole in seconds';
+  const parts = [`${count(o.drawn)} drawn`];
+  if (o.grouped > 0) parts.push(`${count(o.grouped)} in groups (double borders)`);
+  if (o.folded > 0) parts.push(`${count(o.folded)} folded below`);
+  return (
+    `<B>Overview</B> of ${count(o.total)} namespaces (${why}): ${parts.join(', ')}. ` +
+    `Open a group to draw it; find reaches every namespace; --full draws all.`
+  );
+}
+
 /** Columns of the legend grid: cells of one column share a width, so it stays a tidy grid. */
 const LEGEND_COLS = 4;
 
@@ -362,6 +405,7 @@ function legend(
   types: readonly NsTypeName[],
   g: ModelGraph,
   w: ContainerWords,
+  overview: OverviewNote | undefined,
 ): string {
   const h = model.host;
   const cells = [
@@ -396,6 +440,9 @@ function legend(
   const table =
     `<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="3">` +
     `<TR><TD COLSPAN="${LEGEND_COLS}" ALIGN="LEFT">${title}</TD></TR>` +
+    (overview
+      ? `<TR><TD COLSPAN="${LEGEND_COLS}" ALIGN="LEFT">${overviewText(overview)}</TD></TR>`
+      : '') +
     rows.join('') +
     `</TABLE>`;
   if (model.containers.length === 0) return `<${table}>`;
@@ -465,6 +512,8 @@ interface Drawing {
   users: Namespace[];
   pids: Namespace[];
   groups: Group[];
+  /** The overview's groups of siblings (none but in the overview). */
+  fans: readonly Fan[];
   /** The types in the legend: user and PID (those drawn, with a view), then the flat ones drawn. */
   types: NsTypeName[];
   /** Whether the namespace `k` is drawn (with a view: the view shows it; else the model has it). */
@@ -499,10 +548,25 @@ function flatGroups(g: ModelGraph, all: readonly Namespace[], drawn: Drawing['dr
   return [...groups.values()];
 }
 
+/**
+ * The view the command line draws: with no filters but `details`, the
+ * overview when it applies (else none: everything is drawn, as always).
+ */
+function commandLineView(g: ModelGraph, options: DotOptions): ViewSelection | undefined {
+  if (options.view) return options.view;
+  if (options.overview === 'off') return undefined;
+  const keys = g.model.namespaces
+    .filter((n) => options.details || n.type === 'user' || n.type === 'pid')
+    .map((n) => n.key);
+  const all: ViewSelection = { shown: new Set(keys), context: new Set(), folded: new Map() };
+  const ov = applyOverview(g, all, { mode: options.overview });
+  return ov === all ? undefined : ov;
+}
+
 /** What `model` draws under `options`. */
 function drawingOf(model: Model, options: DotOptions): Drawing {
   const g = graphOf(model);
-  const view = options.view;
+  const view = commandLineView(g, options);
   const all = model.namespaces.filter((n) => !view || view.shown.has(n.key)).sort(byTypeThenIno);
   const drawn = (k: NsKey | undefined): k is NsKey =>
     k !== undefined && (view ? view.shown.has(k) : g.byKey.has(k));
@@ -510,7 +574,13 @@ function drawingOf(model: Model, options: DotOptions): Drawing {
     (t) => !view || all.some((n) => n.type === t),
   );
   const groups = options.details || view ? flatGroups(g, all, drawn) : [];
-  for (const t of FLAT_TYPES) if (groups.some((grp) => grp.type === t)) types.push(t);
+  const fans = view?.fans ?? [];
+  for (const t of ['user', 'pid'] as const) {
+    if (!types.includes(t) && fans.some((f) => f.type === t)) types.push(t);
+  }
+  for (const t of FLAT_TYPES) {
+    if (groups.some((grp) => grp.type === t) || fans.some((f) => f.type === t)) types.push(t);
+  }
   return {
     model,
     g,
@@ -519,6 +589,7 @@ function drawingOf(model: Model, options: DotOptions): Drawing {
     users: all.filter((n) => n.type === 'user'),
     pids: all.filter((n) => n.type === 'pid'),
     groups,
+    fans,
     types,
     drawn,
   };
@@ -526,13 +597,15 @@ function drawingOf(model: Model, options: DotOptions): Drawing {
 
 type Emit = (indent: number, line: string) => void;
 
+const isTreeType = (t: NsTypeName) => t === 'user' || t === 'pid';
+
 /** The graph's defaults and its label (title, legend, container index). */
 function graphHead(d: Drawing, emit: Emit): void {
   emit(
     1,
     'graph [rankdir=BT, newrank=true, fontname="Helvetica", fontsize=10, nodesep=0.2, ' +
       'ranksep=0.4, labelloc=t, labeljust=l, ' +
-      `label=${legend(d.model, d.types, d.g, d.w)}];`,
+      `label=${legend(d.model, d.types, d.g, d.w, d.view?.overview)}];`,
   );
   emit(
     1,
@@ -565,14 +638,18 @@ function cluster(
 /** The nodes: PID namespaces in one cluster; user namespaces and the flat groups in another. */
 function nodes(d: Drawing, emit: Emit): void {
   const { g, w, view } = d;
-  if (d.pids.length > 0) {
+  const pidFans = d.fans.filter((f) => f.type === 'pid');
+  const userFans = d.fans.filter((f) => f.type !== 'pid');
+  if (d.pids.length > 0 || pidFans.length > 0) {
     cluster(emit, 'cluster_pid', 'PID namespaces', 'pid', '#f5fbf6', () => {
       for (const n of d.pids) emit(2, nodeLine(g, w, n, view));
+      for (const f of pidFans) emit(2, fanLine(f));
     });
   }
-  if (d.users.length === 0 && d.groups.length === 0) return;
+  if (d.users.length === 0 && d.groups.length === 0 && userFans.length === 0) return;
   cluster(emit, 'cluster_user', 'user namespaces', 'user', '#f4f8fe', () => {
     for (const n of d.users) emit(2, nodeLine(g, w, n, view));
+    for (const f of userFans) emit(2, fanLine(f));
     for (const grp of d.groups) {
       const only = grp.members.length === 1 ? grp.members[0] : undefined;
       emit(
@@ -602,6 +679,10 @@ function edges(d: Drawing, emit: Emit): void {
     const from = grp.members.length === 1 ? grp.members[0]!.key : grp.id;
     up.push({ from, to: grp.owner, style: `style=dashed, color=${q(COLOURS[grp.type].line)}` });
   }
+  for (const f of d.fans) {
+    const dashed = isTreeType(f.type) ? '' : 'style=dashed, ';
+    up.push({ from: f.id, to: f.parent, style: `${dashed}color=${q(COLOURS[f.type].line)}` });
+  }
   const minlen = staggerLeaves(up);
   // child -> parent: with rankdir=BT the arrow points up at the parent
   for (const e of up) {
@@ -623,12 +704,19 @@ function edges(d: Drawing, emit: Emit): void {
   if (roots.length > 1) emit(1, `{ rank=same; ${roots.map((n) => q(n.key)).join('; ')}; }`);
 }
 
+/** DOT text, and what the overview did when it drew one (overview.ts). */
+export interface DotDrawing {
+  dot: string;
+  overview?: OverviewNote;
+}
+
 /**
- * The namespace graph of `model` as Graphviz DOT (`digraph namespaces`).
+ * The namespace graph of `model` as Graphviz DOT (`digraph namespaces`),
+ * with the overview's note when a large graph was drawn as one.
  * Deterministic: namespaces are drawn in type-then-inode order whatever
  * order the model lists them in.
  */
-export function modelToDot(model: Model, options: DotOptions): string {
+export function drawDot(model: Model, options: DotOptions): DotDrawing {
   const d = drawingOf(model, options);
   const out: string[] = [];
   const emit: Emit = (indent, line) => out.push(`${'  '.repeat(indent)}${line}`);
@@ -637,5 +725,11 @@ export function modelToDot(model: Model, options: DotOptions): string {
   nodes(d, emit);
   edges(d, emit);
   emit(0, '}');
-  return `${out.join('\n')}\n`;
+  const dot = `${out.join('\n')}\n`;
+  return d.view?.overview ? { dot, overview: d.view.overview } : { dot };
+}
+
+/** The namespace graph of `model` as Graphviz DOT (drawDot without the note). */
+export function modelToDot(model: Model, options: DotOptions): string {
+  return drawDot(model, options).dot;
 }

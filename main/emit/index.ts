@@ -1,7 +1,23 @@
 /**
  * emit: presentations of the model. Pure: model in, string out.
  */
-export { modelToDot, dotText, edgeSvgId, rowSvgId, svgId, type DotOptions } from './dot';
+export {
+  drawDot,
+  modelToDot,
+  dotText,
+  edgeSvgId,
+  rowSvgId,
+  svgId,
+  type DotDrawing,
+  type DotOptions,
+} from './dot';
+export {
+  applyOverview,
+  revealKeys,
+  type Fan,
+  type OverviewMode,
+  type OverviewNote,
+} from './overview';
 export { modelToNetDot } from './net-dot';
 export { userTree, pidTree, netTree, type TreeOptions } from './tree';
 export {

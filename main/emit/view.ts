@@ -9,11 +9,13 @@
  * namespace and that one's parents), unless its type is hidden. Context
  * namespaces are marked, so the drawing can show them faint. Last, a
  * collapsed user or PID namespace hides everything below it, and says how
- * much.
+ * much. Then, for a view too large to lay out in seconds, the overview
+ * (overview.ts) groups fans and folds depth.
  */
 import type { ModelGraph } from '../model/graph';
 import { podKey } from '../model/containers';
 import type { ContainerKey, Engine, Namespace, NsKey, NsTypeName } from '../model/types';
+import { applyOverview, type Fan, type OverviewNote, type OverviewOptions } from './overview';
 
 /** Only the namespaces of one container, one pod, or one engine's containers. */
 export type ContainerScope =
@@ -31,6 +33,8 @@ export interface ViewFilter {
   scope?: ContainerScope;
   /** User or PID namespaces whose descendants are folded into them. */
   collapsed: ReadonlySet<NsKey>;
+  /** Whether to draw a large view as the overview (overview.ts), and what the user opened in it. */
+  overview?: OverviewOptions;
 }
 
 /** The outcome: what to draw, what is only context, and what each collapsed node hides. */
@@ -40,6 +44,10 @@ export interface ViewSelection {
   context: ReadonlySet<NsKey>;
   /** Per collapsed, shown namespace: how many namespaces below it are folded away. */
   folded: ReadonlyMap<NsKey, number>;
+  /** The overview's groups (overview.ts): siblings of one kind drawn as one node. */
+  fans?: readonly Fan[];
+  /** Set when the overview is drawn: what it drew and hid. */
+  overview?: OverviewNote;
 }
 
 // a pod's identity is the model's (types.ts); the page imports it from here too
@@ -125,5 +133,5 @@ export function selectView(g: ModelGraph, filter: ViewFilter): ViewSelection {
     }
     if (n > 0) folded.set(ns.key, n);
   }
-  return { shown, context, folded };
+  return applyOverview(g, { shown, context, folded }, filter.overview);
 }

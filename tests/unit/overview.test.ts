@@ -1,0 +1,200 @@
+/**
+ * The overview (main/emit/overview.ts): a large graph drawn small enough to
+ * lay out in a second, with nothing lost. Every namespace must be drawn, a
+ * member of a group, below a group's member, or folded below a drawn one,
+ * and the counts the legend says must add up to what the model holds.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { drawDot, modelToDot } from '../../main/emit/dot';
+import {
+  applyOverview,
+  FAN_FROM,
+  OPEN_PAGE,
+  OVERVIEW_BUDGET,
+  revealKeys,
+} from '../../main/emit/overview';
+import { selectView, type ViewFilter, type ViewSelection } from '../../main/emit/view';
+import { graphOf } from '../../main/model/graph';
+import type { Model, Namespace, NsKey, NsTypeName, Process } from '../../main/model/types';
+import { NS_TYPES } from '../../main/relations/constants';
+import { syntheticModel } from '../bench/synthetic';
+import { HOSTILE_NAMES } from './fixtures/dot-models';
+
+/** A root user namespace with `n` child user namespaces, each with a net namespace; names by `name(i)`. */
+function star(n: number, name: (i: number) => string): Model {
+  let ino = 4026540000;
+  const namespaces: Namespace[] = [];
+  const processes: Process[] = [{ pid: 1, ppid: 0, name: 'init', start: 1, ns: {} }];
+  const add = (type: NsTypeName, pid: number, extra: Partial<Namespace>): Namespace => {
+    const i = ino++;
+    const ns: Namespace = {
+      key: `${type}:${i}` as NsKey,
+      type,
+      ino: i,
+      origin: 'process',
+      pids: [pid],
+      tasks: [],
+      fds: [],
+      mounts: [],
+      label: { pid, name: processes.find((p) => p.pid === pid)?.name ?? '' },
+      ...extra,
+    };
+    namespaces.push(ns);
+    return ns;
+  };
+  const root = add('user', 1, {});
+  add('pid', 1, { owner: root.key });
+  for (let i = 0; i < n; i++) {
+    const pid = 100 + i;
+    processes.push({ pid, ppid: 1, name: name(i), start: pid, ns: {} });
+    const u = add('user', pid, { parent: root.key, owner: root.key });
+    add('net', pid, { owner: u.key });
+  }
+  return {
+    host: {
+      hostname: 'star',
+      kernel: '6.18.0',
+      time: '2026-12-07T00:00:00.000Z',
+      uid: 0,
+      userns: root.key,
+      pidns: namespaces[1]!.key,
+      nsidSupported: false,
+    },
+    namespaces,
+    processes,
+    containers: [],
+    warnings: [],
+  };
+}
+
+const everything = (o: ViewFilter['overview'] = {}): ViewFilter => ({
+  types: new Set(NS_TYPES),
+  hideEmpty: false,
+  collapsed: new Set(),
+  overview: o,
+});
+
+/** Every namespace is accounted for once: drawn, in a group, below a group, or folded. */
+function assertAccounted(model: Model, sel: ViewSelection): void {
+  const g = graphOf(model);
+  const fans = sel.fans ?? [];
+  const members = new Set(fans.flatMap((f) => f.members));
+  for (const k of members) assert.ok(!sel.shown.has(k), `${k} is both drawn and grouped`);
+  const grouped = fans.reduce((a, f) => a + f.members.length + f.below, 0);
+  const folded = [...sel.folded.values()].reduce((a, b) => a + b, 0);
+  assert.equal(sel.shown.size + grouped + folded, model.namespaces.length);
+  assert.equal(sel.overview?.grouped, grouped);
+  assert.equal(sel.overview?.drawn, sel.shown.size);
+  // a group hangs under a drawn namespace, and a folded one is drawn
+  for (const f of fans) assert.ok(sel.shown.has(f.parent), `${f.id} hangs under nothing drawn`);
+  for (const k of sel.folded.keys()) assert.ok(sel.shown.has(k));
+  // what is hidden lies below a group's member or a folded namespace
+  const anchors = new Set<NsKey>([...members, ...sel.folded.keys()]);
+  for (const ns of model.namespaces) {
+    if (sel.shown.has(ns.key) || members.has(ns.key)) continue;
+    let up = g.byKey.get(
+      ns.type === 'user' || ns.type === 'pid' ? ns.parent! : (ns.owner ?? ns.parent!),
+    );
+    while (up && !anchors.has(up.key)) up = up.parent ? g.byKey.get(up.parent) : undefined;
+    assert.ok(up, `${ns.key} is hidden but lies below no group and no fold`);
+  }
+}
+
+test('a star of 20 000 user namespaces is drawn as a handful of boxes, every one accounted for', () => {
+  const model = star(20000, (i) => (i % 4 === 0 ? 'bwrap' : 'chromium'));
+  const sel = selectView(graphOf(model), everything());
+  assert.ok(sel.overview, 'the overview is drawn by size');
+  assert.equal(sel.overview.forced, false);
+  assertAccounted(model, sel);
+  const fans = sel.fans ?? [];
+  // one group per kind under the root: chromium's 15 000 and bwrap's 5 000
+  assert.deepEqual(fans.map((f) => [f.kind, f.members.length, f.below]).sort(), [
+    ['bwrap', 5000, 5000],
+    ['chromium', 15000, 15000],
+  ]);
+  const { dot, overview } = drawDot(model, { details: true });
+  assert.ok(overview);
+  assert.ok((dot.match(/^\s+"[^"]+" \[id=/gm) ?? []).length < 20, 'a few boxes, not 40 000');
+  assert.match(dot, /class="fan t-user"/);
+  assert.match(dot, /15,000 user namespaces/);
+  assert.match(dot, /<B>Overview<\/B> of 40,002 namespaces/);
+});
+
+test('a graph within the budget is drawn as before, unless the overview is asked for', () => {
+  const model = syntheticModel(1000);
+  const plain = modelToDot(model, { details: true });
+  assert.equal(drawDot(model, { details: true }).overview, undefined);
+  assert.equal(plain, modelToDot(model, { details: true, overview: 'off' }));
+  const asked = drawDot(model, { details: true, overview: 'on' });
+  assert.equal(asked.overview?.forced, true);
+  assert.notEqual(asked.dot, plain);
+  const sel = selectView(graphOf(model), everything({ mode: 'on' }));
+  assertAccounted(model, sel);
+  // a 20 000 graph drawn in full when asked
+  const big = star(20000, () => 'x');
+  assert.equal(selectView(graphOf(big), everything({ mode: 'off' })).shown.size, 40002);
+});
+
+test('siblings below FAN_FROM are drawn as themselves; kinds of one member share a group', () => {
+  const few = star(FAN_FROM - 1, (i) => `p${i}`);
+  const sel = applyOverview(graphOf(few), selectView(graphOf(few), everything({ mode: 'off' })), {
+    mode: 'on',
+  });
+  assert.equal(sel.fans?.length, 0);
+  assert.equal(sel.shown.size, few.namespaces.length);
+  // 30 unique names: one "various" group, not 30 boxes
+  const many = star(30, (i) => `unique-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? 'x' : ''}`);
+  const sel2 = selectView(graphOf(many), everything({ mode: 'on' }));
+  assert.deepEqual(
+    sel2.fans?.map((f) => [f.kind, f.members.length]),
+    [['various', 30]],
+  );
+  assertAccounted(many, sel2);
+});
+
+test('hostile process names group safely: ids carry a hash, the words only escaped label text', () => {
+  const names = Object.values(HOSTILE_NAMES);
+  const model = star(names.length * 20, (i) => names[i % names.length]!);
+  const sel = selectView(graphOf(model), everything({ mode: 'on' }));
+  for (const f of sel.fans ?? []) {
+    assert.match(f.id, /^fan:user:\d+:user:[0-9a-f]{8}$/, f.id);
+  }
+  const { dot } = drawDot(model, { details: true, overview: 'on' });
+  assert.doesNotMatch(dot, /evil \[label="pwned"\]/);
+  assert.doesNotMatch(dot, /<script>/);
+  assert.doesNotMatch(dot, /\nline2/, 'a newline in a name broke a DOT line');
+  assert.match(dot, /line1\\\\nline2/, 'the newline is shown escaped');
+});
+
+test('opening a group draws a page of its members; opening a namespace reveals it', () => {
+  const model = star(1000, () => 'sandbox');
+  const g = graphOf(model);
+  const closed = selectView(g, everything({ mode: 'on' }));
+  const fan = closed.fans![0]!;
+  assert.equal(fan.members.length, 1000);
+  const paged = selectView(g, everything({ mode: 'on', open: new Map([[fan.id, 1]]) }));
+  const after = paged.fans!.find((f) => f.id === fan.id)!;
+  assert.equal(after.opened, OPEN_PAGE);
+  assert.equal(after.members.length, 1000 - OPEN_PAGE);
+  for (const k of fan.members.slice(0, OPEN_PAGE)) assert.ok(paged.shown.has(k));
+  assertAccounted(model, paged);
+  // a net namespace of the 700th sandbox: drawn once its chain is opened
+  const target = model.namespaces.find(
+    (n) => n.type === 'net' && n.owner === fan.members[700],
+  )!.key;
+  assert.ok(!closed.shown.has(target));
+  const open = new Map(revealKeys(g, target).map((k) => [k, 1] as const));
+  const revealed = selectView(g, everything({ mode: 'on', open }));
+  assert.ok(revealed.shown.has(target));
+  assert.ok(revealed.shown.has(fan.members[700]!));
+  assertAccounted(model, revealed);
+});
+
+test('depth beyond the budget is folded, and counted on the namespace it folds into', () => {
+  // a deep chain of fans: every level a few namespaces, each with children
+  const model = syntheticModel(20000);
+  const sel = selectView(graphOf(model), everything({ mode: 'on' }));
+  assertAccounted(model, sel);
+  assert.ok(sel.shown.size <= OVERVIEW_BUDGET + FAN_FROM * 8, `${sel.shown.size} drawn`);
+});
