@@ -1,5 +1,5 @@
 /**
- * Relations benchmark (`node --import tsx tests/bench/relations-bench.ts`): showing a namespace's
+ * Relations benchmark (`npm run bench:relations`): showing a namespace's
  * relations and dimming the rest at 5000 namespaces, all drawn (`-d`), in
  * the browser shell (headless Chromium), on a synthetic snapshot, as
  * tests/bench/viewer-ui-bench.ts measures the details panel and find.
@@ -28,8 +28,8 @@
  * then three idle periods (after a draw the page parses the model and
  * builds its indexes while idle, which is not what is measured here).
  *
- * Medians over RUNS viewer starts (default 5; `RUNS=7 node --import tsx
- * tests/bench/relations-bench.ts`), with the machine's load average, since the figures
+ * Medians over RUNS viewer starts (default 5; `RUNS=7 npm run bench:relations`),
+ * with the machine's load average, since the figures
  * depend on it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
