@@ -24,14 +24,24 @@ export function buildHelp(table: HTMLTableElement, bindings: readonly Binding<st
   for (const m of MOUSE_HELP) row(body, m.gesture, m.help);
 }
 
-/** The overlay: `h` and `?` show and hide it, Escape closes it first of all. */
+/**
+ * The overlay: `h` and `?` show and hide it, Escape closes it first of all.
+ * Taller than a small window, it scrolls (style.css); it takes the focus
+ * while open, so the arrows, Page Up/Down, Home, End and Space scroll it as
+ * the browser scrolls any focused box (no key of the key map is one of
+ * those), and gives the focus back when it closes.
+ */
 export class HelpOverlay {
   readonly #el: HTMLElement;
+  /** Where the focus was when it opened. */
+  #before: Element | null = null;
   /** Its key's handler. */
   readonly commands: Commands<'help'> = { help: () => this.toggle() };
 
   constructor(el: HTMLElement) {
     this.#el = el;
+    // focusable by script, not by Tab
+    el.tabIndex = -1;
   }
 
   /** List `bindings` (and the mouse gestures) in `table`. */
@@ -44,10 +54,24 @@ export class HelpOverlay {
   }
 
   toggle(): void {
-    this.#el.hidden = !this.#el.hidden;
+    if (this.isOpen) this.close();
+    else this.#open();
+  }
+
+  #open(): void {
+    this.#before = document.activeElement;
+    this.#el.hidden = false;
+    this.#el.scrollTop = 0;
+    this.#el.focus({ preventScroll: true });
   }
 
   close(): void {
+    if (!this.isOpen) return;
+    const had = this.#el.contains(document.activeElement);
     this.#el.hidden = true;
+    const before = this.#before;
+    this.#before = null;
+    if (had && before instanceof HTMLElement && before.isConnected)
+      before.focus({ preventScroll: true });
   }
 }
