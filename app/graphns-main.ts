@@ -12,7 +12,7 @@
  * not be opened.
  */
 import { basename } from 'node:path';
-import { drawDot, modelToDot, modelToNetDot } from '../main/emit';
+import { drawDot, modelToNetDot } from '../main/emit';
 import type { DotDrawing, OverviewMode, OverviewNote } from '../main/emit';
 import { escapeDisplay, serializeModel } from '../main/model';
 import type { DiscoverySeries } from '../main/discover';
@@ -280,7 +280,8 @@ async function viewer(o: Options, io: Io): Promise<number> {
       details: o.details,
       net: o.net,
       load,
-      toDot: (m, d) => (d.net ? modelToNetDot(m) : modelToDot(m, d)),
+      ...(o.overview !== 'auto' && { overviewMode: o.overview }),
+      toDot: (m, d) => (d.net ? { dot: modelToNetDot(m) } : drawDot(m, d)),
       ready,
       ...(o.open !== undefined && { snapshotName: snapshotName(o.open), handOver }),
     });

@@ -19,6 +19,7 @@
 import type { GraphPayload, GraphResult } from '../main/contract';
 import { modelToDot, rowSvgId, svgId } from '../main/emit/dot';
 import { modelToNetDot } from '../main/emit/net-dot';
+import type { OverviewNote } from '../main/emit/overview';
 import { selectView, type ViewSelection } from '../main/emit/view';
 import type { NsKey } from '../main/model/types';
 import type { Busy } from './busy';
@@ -240,11 +241,33 @@ export class Drawing {
       await this.#announce(result, t1);
       return true;
     } catch (err) {
+      if (this.#overviewInstead(result, err)) return this.#draw(result, o);
       this.#parts.errors.show(`layout failed: ${message(err)}`);
       return false;
     } finally {
       this.#parts.busy.stop();
     }
+  }
+
+  /**
+   * A full drawing Graphviz could not lay out (its WASM stack or memory):
+   * the overview instead, said on the status line; false when the failed
+   * drawing was the overview already, or the wiring.
+   */
+  #overviewInstead(result: GraphPayload, err: unknown): boolean {
+    const f = this.#filter;
+    if (f.net || this.overview || f.overview === 'on') return false;
+    this.#filter = { ...f, overview: 'on' };
+    this.#parts.say(
+      `Graphviz could not lay out all ${result.namespaces} namespaces (${message(err)}): drawing the overview`,
+    );
+    return true;
+  }
+
+  /** What the overview on screen (or being laid out) draws and hides; undefined when it is no overview. */
+  get overview(): OverviewNote | undefined {
+    if (this.#selection) return this.#selection.overview;
+    return !this.#filter.net && isDefault(this.#filter) ? this.#result?.overview : undefined;
   }
 
   /**
@@ -264,7 +287,16 @@ export class Drawing {
       this.#started = true;
       const details = result.details ?? false;
       const net = result.net ?? false;
-      this.#filter = { ...this.#filter, details, flat: details, netStart: net, net };
+      const overview = result.overviewMode ?? 'auto';
+      this.#filter = {
+        ...this.#filter,
+        details,
+        flat: details,
+        netStart: net,
+        net,
+        overviewStart: overview,
+        overview,
+      };
     } else this.#fitFilter(old);
     if (o.opened !== undefined) this.#fitWiring();
     return before;

@@ -8,6 +8,10 @@
  * namespaces are the hierarchy's. Pure: every change is a new FilterState,
  * made by the functions here, which tests run one by one.
  *
+ * In the hierarchy, a large graph is drawn as the overview
+ * (main/emit/overview.ts): by its size, or as the command line or `v`
+ * forced it; the groups and namespaces opened in it are part of the state.
+ *
  * A FilterState stands for a ViewFilter (main/emit/view.ts) and the
  * `details` of the DOT (flat namespaces drawn); while it is where the
  * command line put it (`isDefault`), the drawing shows the Node side's
@@ -22,6 +26,7 @@ import {
   type ViewFilter,
   type ViewSelection,
 } from '../main/emit/view';
+import { revealKeys, type OverviewMode, type OverviewNote } from '../main/emit/overview';
 import type { ModelGraph } from '../main/model/graph';
 import { escapeDisplay } from '../main/model/names';
 import type { ContainerKey, Engine, Model, NsKey, NsTypeName } from '../main/model/types';
@@ -48,10 +53,23 @@ export interface FilterState {
   readonly scope: string;
   /** User or PID namespaces whose descendants are folded into them. */
   readonly collapsed: ReadonlySet<NsKey>;
+  /** How the command line asked for the overview (`auto`: by size): where `overview` starts. */
+  readonly overviewStart: OverviewMode;
+  /** The overview: by size, on (`v`, --overview) or off (--full). */
+  readonly overview: OverviewMode;
+  /** Opened in the overview: a group's id with its pages drawn, a namespace key drawn as itself. */
+  readonly open: ReadonlyMap<string, number>;
 }
 
-/** Where the filters start: as the command line drew (`details`: with -d, `net`: with --net). */
-export function startFilter(details: boolean, net = false): FilterState {
+/**
+ * Where the filters start: as the command line drew (`details`: with -d,
+ * `net`: with --net, `overview`: --overview or --full, else by size).
+ */
+export function startFilter(
+  details: boolean,
+  net = false,
+  overview: OverviewMode = 'auto',
+): FilterState {
   return {
     details,
     flat: details,
@@ -61,6 +79,9 @@ export function startFilter(details: boolean, net = false): FilterState {
     hideEmpty: false,
     scope: '',
     collapsed: new Set(),
+    overviewStart: overview,
+    overview,
+    open: new Map(),
   };
 }
 
@@ -72,13 +93,15 @@ export function isDefault(f: FilterState): boolean {
     f.types.size === NS_TYPES.length &&
     !f.hideEmpty &&
     f.scope === '' &&
-    f.collapsed.size === 0
+    f.collapsed.size === 0 &&
+    f.overview === f.overviewStart &&
+    f.open.size === 0
   );
 }
 
 /** Every filter back to its start; collapsed namespaces expanded. */
 export function resetFilter(f: FilterState): FilterState {
-  return startFilter(f.details, f.netStart);
+  return startFilter(f.details, f.netStart, f.overviewStart);
 }
 
 /** A scope's value (`c:…`, `p:…`, `e:…`) as data; undefined for everything or a value of no kind. */
@@ -106,7 +129,52 @@ export function viewFilter(f: FilterState): ViewFilter {
       ...(scope && { scope }),
     };
   const types = new Set([...f.types].filter((t) => f.flat || TREE_TYPES.includes(t)));
-  return { types, hideEmpty: f.hideEmpty, collapsed: f.collapsed, ...(scope && { scope }) };
+  return {
+    types,
+    hideEmpty: f.hideEmpty,
+    collapsed: f.collapsed,
+    overview: { mode: f.overview, open: f.open },
+    ...(scope && { scope }),
+  };
+}
+
+/** The DOT id of the overview's group drawn as the SVG element `id` (`fan-user-1-user-ab12cd34`), or undefined. */
+export function fanIdOf(id: string): string | undefined {
+  // every part of a group's id is a type, an inode or hex digits: none has a '-'
+  return /^fan(-[a-z]+-\d+-[a-z]+-[0-9a-f]{8})$/.test(id) ? id.replace(/-/g, ':') : undefined;
+}
+
+/** The namespace a group hangs under (`fan:user:1:user:ab12cd34` -> `user:1`). */
+export function fanParent(fanId: string): NsKey {
+  return fanId.split(':').slice(1, 3).join(':') as NsKey;
+}
+
+/** `f` with one more page of the group `fanId` drawn. */
+export function withGroupOpened(f: FilterState, fanId: string): FilterState {
+  const open = new Map(f.open);
+  open.set(fanId, (open.get(fanId) ?? 0) + 1);
+  return { ...f, open };
+}
+
+/** `f` with `key` and its chain drawn as themselves, out of their groups and folds. */
+export function withRevealed(f: FilterState, key: NsKey, g: ModelGraph): FilterState {
+  const open = new Map(f.open);
+  for (const k of revealKeys(g, key)) open.set(k, 1);
+  return { ...f, open };
+}
+
+/** `f` with the overview switched: off when `drawnAsOverview`, else on. */
+export function withOverview(f: FilterState, drawnAsOverview: boolean): FilterState {
+  return { ...f, overview: drawnAsOverview ? 'off' : 'on' };
+}
+
+/** The overview in words for the bar: `overview: 14 of 20,000 drawn, 19,986 in groups (v: all)`. */
+export function overviewSummary(o: OverviewNote): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const parts = [`overview: ${n(o.drawn)} of ${n(o.total)} drawn`];
+  if (o.grouped > 0) parts.push(`${n(o.grouped)} in groups (click one to open it)`);
+  if (o.folded > 0) parts.push(`${n(o.folded)} folded`);
+  return `${parts.join(', ')} (v: draw all)`;
 }
 
 /**
@@ -248,9 +316,14 @@ export function filterSummary(
   f: FilterState,
   selection: ViewSelection | undefined,
   model: Model | undefined,
+  overview?: OverviewNote,
 ): string {
   if (f.net) return wiringSummary(f, selection, model);
   const parts: string[] = [];
+  const ov = selection?.overview ?? overview;
+  if (ov) parts.push(overviewSummary(ov));
+  else if (f.overview === 'off' && f.overviewStart !== 'off')
+    parts.push('everything drawn (v: overview)');
   const hiddenTypes = NS_TYPES.filter((t) => !f.types.has(t) && (f.flat || TREE_TYPES.includes(t)));
   if (!f.flat) parts.push('flat namespaces hidden (d)');
   if (hiddenTypes.length) parts.push(`no ${hiddenTypes.join(', ')}`);
@@ -261,9 +334,11 @@ export function filterSummary(
     const folded = [...selection.folded.values()].reduce((a, b) => a + b, 0);
     if (selection.folded.size) parts.push(`${selection.folded.size} collapsed (${folded} below)`);
     if (selection.context.size) parts.push(`${selection.context.size} faint for context`);
-    parts.unshift(
-      `${selection.shown.size} of ${total} shown, ${total - selection.shown.size} hidden`,
-    );
+    if (!ov) {
+      parts.unshift(
+        `${selection.shown.size} of ${total} shown, ${total - selection.shown.size} hidden`,
+      );
+    }
   } else if (!f.flat && model) {
     // the Node side's DOT without -d: the flat ones are hidden, counted once the model is parsed
     const tree = model.namespaces.filter((n) => TREE_TYPES.includes(n.type)).length;

@@ -22,6 +22,10 @@ import {
   scopeOptions,
   toggleCollapse,
   TREE_TYPES,
+  fanParent,
+  withGroupOpened,
+  withOverview,
+  withRevealed,
   withScope,
   withType,
   type FilterState,
@@ -68,8 +72,15 @@ export class FilterBar {
   #listed: PageModel | undefined;
   /** Its keys' handlers. */
   readonly commands: Commands<
-    'toggleNet' | 'toggleFlat' | 'hideEmpty' | 'focusFilters' | 'resetFilters' | 'collapse'
+    | 'toggleNet'
+    | 'toggleFlat'
+    | 'hideEmpty'
+    | 'focusFilters'
+    | 'resetFilters'
+    | 'collapse'
+    | 'toggleOverview'
   > = {
+    toggleOverview: () => this.toggleOverview(),
     toggleNet: () => this.toggleNet(),
     toggleFlat: () => this.toggleFlat(),
     hideEmpty: () => this.toggleHideEmpty(),
@@ -123,6 +134,26 @@ export class FilterBar {
   toggleHideEmpty(): void {
     const f = this.#drawing.filter;
     this.#set({ ...f, hideEmpty: !f.hideEmpty });
+  }
+
+  /** `v`: the overview on, or every namespace drawn (a layout that fails comes back to it). */
+  toggleOverview(): void {
+    const f = this.#drawing.filter;
+    if (f.net) this.#say('v is for the hierarchy: n goes back to it');
+    else this.#set(withOverview(f, this.#drawing.overview !== undefined));
+  }
+
+  /** One more page of the overview's group `fanId` drawn, the namespace it hangs under kept in place. */
+  openGroup(fanId: string): void {
+    this.#set(withGroupOpened(this.#drawing.filter, fanId), fanParent(fanId));
+  }
+
+  /** Draw `key` as itself, out of the overview's groups and folds; false without a model. */
+  reveal(key: NsKey): boolean {
+    const g = this.#drawing.model?.graph;
+    if (!g) return false;
+    this.#set(withRevealed(this.#drawing.filter, key, g), key);
+    return true;
   }
 
   /** Every filter back to its start; collapsed nodes expanded. */
@@ -230,7 +261,7 @@ export class FilterBar {
   /** What is hidden, in the bar. */
   #showState(): void {
     const d = this.#drawing;
-    this.#els.state.textContent = filterSummary(d.filter, d.selection, d.model?.model);
+    this.#els.state.textContent = filterSummary(d.filter, d.selection, d.model?.model, d.overview);
     this.#els.reset.disabled = isDefault(d.filter);
   }
 }

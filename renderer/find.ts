@@ -29,6 +29,7 @@ import { elementFor, indexElements } from './page';
 import { probe } from './probes';
 import type { Selection } from './selection';
 import type { GraphView } from './view';
+import type { NsKey } from '../main/model/types';
 
 /** The zoom a match is centred at (at least): 1x, where 10-point labels are 10 px. */
 const READABLE = 1;
@@ -39,6 +40,8 @@ export interface FindParts {
   selection: Selection;
   view: GraphView;
   marks: Marks;
+  /** Draw `key` as itself, out of the overview's groups and folds (a relayout follows); false when it cannot. */
+  reveal(key: NsKey): boolean;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -55,6 +58,7 @@ export function countText(
   shown: readonly FindMatch[],
   current: number,
   hidden: number,
+  grouped = false,
 ): string {
   if (query.trim() === '') return '';
   const n = shown.length;
@@ -66,7 +70,11 @@ export function countText(
     const words = matchWords(shown);
     text = `${plural(n, 'match', 'matches')}${words ? `: ${words}` : ''}`;
   }
-  return hidden > 0 ? `${text}, ${hidden} hidden by filters` : text;
+  if (hidden === 0) return text;
+  // in the overview, Enter opens a group to reach a match in it
+  return grouped
+    ? `${text}, ${hidden} inside groups or filtered (Enter draws the best)`
+    : `${text}, ${hidden} hidden by filters`;
 }
 
 /** The find box. */
@@ -76,10 +84,18 @@ export class FindBox {
   readonly #input = byId<HTMLInputElement>('find-input');
   readonly #count = byId('find-count');
   #index: { of: object; find: FindIndex } | undefined;
-  /** The drawn matches, best first. */
-  #shown: { match: FindMatch; el: Element }[] = [];
+  /** The drawn matches, best first, with their place in the ranking. */
+  #shown: { match: FindMatch; el: Element; rank: number }[] = [];
   #hidden = 0;
+  /** The best match not drawn, and its place in the ranking: in the overview, Enter draws it. */
+  #bestHidden: { key: NsKey; rank: number } | undefined;
+  /** Matches drawing was asked for once: not asked again for this query (filters may hide them). */
+  #tried = new Set<NsKey>();
+  /** A match being drawn (a relayout runs): stepped to once it is. */
+  #revealing: NsKey | undefined;
   #current = -1;
+  /** The query of the last update (a new one forgets what was tried). */
+  #probedQuery = '';
   /** An update waits for the next frame (keys typed faster than frames share one). */
   #pending = false;
   /** Its key's handler. */
@@ -157,9 +173,10 @@ export class FindBox {
   #say(): void {
     const shown = this.#shown.map((m) => m.match);
     const q = this.#input.value;
-    this.#count.textContent = countText(q, shown, this.#current, this.#hidden);
+    const grouped = this.#parts.drawing.overview !== undefined;
+    this.#count.textContent = countText(q, shown, this.#current, this.#hidden, grouped);
     // while stepping, the kinds stay on hover
-    this.#count.title = countText(q, shown, -1, this.#hidden);
+    this.#count.title = countText(q, shown, -1, this.#hidden, grouped);
     probe('findCount', shown.length);
     probe('findHidden', this.#hidden);
     probe('findCurrent', this.#current >= 0 ? shown[this.#current]!.key : undefined);
@@ -171,14 +188,22 @@ export class FindBox {
     const find = this.#indexNow();
     const svg = this.#parts.drawing.svg;
     const q = this.#input.value;
+    if (q !== this.#probedQuery) this.#tried.clear();
+    this.#probedQuery = q;
     this.#shown = [];
     this.#hidden = 0;
+    this.#bestHidden = undefined;
     this.#current = -1;
     if (find && svg) {
-      for (const match of find.rank(q)) {
+      for (const [rank, match] of find.rank(q).entries()) {
         const el = elementFor(svg, match.key);
-        if (el) this.#shown.push({ match, el });
-        else this.#hidden++;
+        if (el) this.#shown.push({ match, el, rank });
+        else {
+          this.#hidden++;
+          if (!this.#bestHidden && !this.#tried.has(match.key)) {
+            this.#bestHidden = { key: match.key, rank };
+          }
+        }
       }
     }
     this.#parts.marks.set(
@@ -208,13 +233,34 @@ export class FindBox {
   /** To the next (1) or previous (-1) match, centred at a readable zoom: the first Enter goes to the best. */
   #step(by: 1 | -1): void {
     const n = this.#shown.length;
-    if (n === 0) return;
     const c = this.#current;
-    this.#current = c < 0 ? (by > 0 ? 0 : n - 1) : (c + by + n) % n;
-    const { el } = this.#shown[this.#current]!;
+    const next = c < 0 ? (by > 0 ? 0 : n - 1) : (c + by + n) % n;
+    if (by > 0 && this.#revealBefore(c < 0 || next > c ? this.#shown[next] : undefined)) return;
+    if (n === 0) return;
+    this.#stepTo(next);
+  }
+
+  #stepTo(i: number): void {
+    this.#current = i;
+    const { el } = this.#shown[i]!;
     this.#parts.marks.set('match-current', [el]);
     this.#parts.view.centreOn(el, READABLE);
     this.#say();
+  }
+
+  /**
+   * In the overview, the best match not drawn, when it ranks before `next`
+   * (the drawn match Enter would go to; undefined at the end): drawn out
+   * of its group, then stepped to once laid out (#redrawn). True when so.
+   */
+  #revealBefore(next: { rank: number } | undefined): boolean {
+    const best = this.#bestHidden;
+    if (!best || this.#parts.drawing.overview === undefined) return false;
+    if (next && next.rank < best.rank) return false;
+    this.#tried.add(best.key);
+    if (!this.#parts.reveal(best.key)) return false;
+    this.#revealing = best.key;
+    return true;
   }
 
   /** Select the match stepped to (the first when none), which opens its details. */
@@ -225,6 +271,10 @@ export class FindBox {
 
   #redrawn(): void {
     if (!this.#box.hidden) this.#update();
+    const revealed = this.#revealing;
+    this.#revealing = undefined;
+    const at = this.#shown.findIndex((m) => m.match.key === revealed);
+    if (at >= 0) this.#stepTo(at);
     // build the indexes (and parse the model) while the page is idle, not at
     // the first letter typed: at 5000 namespaces that is a 100 ms task, a frame
     // gap the user would see while typing

@@ -35,6 +35,7 @@ export type Action =
   | 'focusFilters'
   | 'resetFilters'
   | 'collapse'
+  | 'toggleOverview'
   | 'relUp'
   | 'relDown';
 
@@ -115,6 +116,11 @@ export const KEY_BINDINGS: readonly Binding[] = [
     keys: [']'],
     action: 'relDown',
     help: 'relations: back down the way [ came, else the first below, else the next; wiring: next wire',
+  },
+  {
+    keys: ['v'],
+    action: 'toggleOverview',
+    help: 'overview on/off: a large graph with siblings grouped (click a group to open it), or every namespace',
   },
   { keys: ['0'], action: 'resetFilters', help: 'show everything: filters off, all expanded' },
   { keys: ['h', '?'], action: 'help', help: 'show this help' },

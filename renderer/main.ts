@@ -62,13 +62,15 @@ drawing.drawn.on('panels', ({ laidOut }) => {
 const marks = installMarks(drawing, view, host);
 const relations = new Relations({ drawing, selection, view, marks, say });
 const clipboard = new Clipboard(say);
-const find = new FindBox({ drawing, selection, view, marks });
+// the filter bar draws a match out of the overview's groups (it owns what is opened)
+const find = new FindBox({ drawing, selection, view, marks, reveal: (k) => filters.reveal(k) });
 const fit = new Fit({ drawing, selection, view, say });
 const minimap = new Minimap(byId('minimap'), host, { drawing, view, say });
 const filters = new FilterBar(drawing, selection, say);
 new Pointer(host, {
   select: (key) => selection.select(key),
   collapse: (key) => filters.toggleCollapse(key),
+  openGroup: (id) => filters.openGroup(id),
   hover: (key) => relations.hover(key),
 });
 const help = new HelpOverlay(byId('help'));

@@ -1,7 +1,8 @@
 /**
  * What the pointer does on the drawing, besides svg-pan-zoom's drag and
  * wheel: a click on a namespace (its node, or its row of a group table)
- * selects it, a click on empty space clears the selection, a drag is not
+ * selects it, a click on a group of the overview draws a page of its
+ * members, a click on empty space clears the selection, a drag is not
  * a click; a double-click on a user or PID namespace collapses what is
  * below it, or expands it. Moving onto a namespace (or off every one)
  * tells `hover`, which shows its relations once the pointer rests
@@ -14,7 +15,14 @@
  * and that would take the relations away from what the keys selected.
  */
 import type { NsKey } from '../main/model/types';
+import { fanIdOf } from './filter-state';
 import { keyAt } from './page';
+
+/** The overview's group under the pointer: its id, or undefined. */
+function groupAt(target: EventTarget | null): string | undefined {
+  const el = target instanceof Element ? target.closest('g.node.fan') : null;
+  return el ? fanIdOf(el.id) : undefined;
+}
 
 /** A click that moved the pointer more than this (px) was a drag (a pan), not a click. */
 const DRAG_PX = 5;
@@ -23,6 +31,8 @@ const DRAG_PX = 5;
 export interface PointerActions {
   select(key: NsKey | undefined): void;
   collapse(key: NsKey): void;
+  /** Draw one more page of the overview's group `fanId` (main/emit/overview.ts). */
+  openGroup(fanId: string): void;
   /** The pointer is over `key`'s element now (undefined: over no namespace, or gone). */
   hover(key: NsKey | undefined): void;
 }
@@ -81,7 +91,9 @@ export class Pointer {
     e.preventDefault();
     if (this.#dragged) return;
     const key = keyAt(e.target);
+    const group = key === undefined ? groupAt(e.target) : undefined;
     if (key !== undefined) this.#actions.select(key);
+    else if (group !== undefined) this.#actions.openGroup(group);
     // a table's heading is part of a node, not empty space
     else if (!(e.target instanceof Element && e.target.closest('g.node'))) {
       this.#actions.select(undefined);

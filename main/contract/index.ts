@@ -9,6 +9,8 @@
  */
 
 /** Channel names, used as Electron IPC channels and as HTTP paths (`api/<name>`). */
+import type { OverviewNote } from '../emit/overview';
+
 export const CHANNELS = {
   getGraph: 'graphns:getGraph',
   rediscover: 'graphns:rediscover',
@@ -48,6 +50,14 @@ export interface GraphPayload {
    * the hierarchy: where the page's wiring view starts. Absent means no.
    */
   net?: boolean;
+  /**
+   * How the command line asked for the overview (`--overview`: on,
+   * `--full`: off); absent means auto, by the graph's size. Where the
+   * page's overview switch starts.
+   */
+  overviewMode?: 'on' | 'off';
+  /** Set when `dot` is the overview (main/emit/overview.ts): what it draws and hides. */
+  overview?: OverviewNote;
   /** The model in its one JSON form (serializeModel), for panels. */
   modelJson: string;
   /** Window title, e.g. `graphns — host`. */

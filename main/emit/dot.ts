@@ -324,7 +324,7 @@ function overviewText(o: OverviewNote): string {
   if (o.folded > 0) parts.push(`${count(o.folded)} folded below`);
   return (
     `<B>Overview</B> of ${count(o.total)} namespaces (${why}): ${parts.join(', ')}. ` +
-    `Open a group to draw it; find reaches every namespace; --full draws all.`
+    `Open a group to draw it; find reaches every namespace; --full (in the viewer: v) draws all.`
   );
 }
 

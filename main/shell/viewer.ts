@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { GraphResult, HandedSnapshot } from '../contract';
+import type { GraphPayload, GraphResult, HandedSnapshot } from '../contract';
 import { escapeDisplay, serializeModel, type Model } from '../model';
 import { findBrowser } from './browser/find';
 import { displayProblem, isHeadless } from './display';
@@ -40,8 +40,16 @@ export interface ViewerOptions {
    * live system, a snapshot reader for `--open`.
    */
   load: () => Model | Promise<Model>;
-  /** Model to Graphviz DOT (main/emit's modelToDot, or modelToNetDot with `net`). */
-  toDot: (model: Model, opts: { details: boolean; net: boolean }) => string;
+  /** `--overview` (on) or `--full` (off); absent: by the graph's size (passed to toDot). */
+  overviewMode?: 'on' | 'off';
+  /**
+   * Model to Graphviz DOT (main/emit's drawDot, or modelToNetDot with
+   * `net`), with the overview's note when it drew the overview.
+   */
+  toDot: (
+    model: Model,
+    opts: { details: boolean; net: boolean; overview: 'auto' | 'on' | 'off' },
+  ) => Pick<GraphPayload, 'dot' | 'overview'>;
   /** Environment to read (SUDO_*, DISPLAY, GRAPHNS_*); default process.env. */
   env?: NodeJS.ProcessEnv;
   /**
@@ -184,8 +192,13 @@ function graphFrom(o: ViewerOptions): () => Promise<GraphResult> {
       const model = await o.load();
       return {
         ok: true,
-        dot: o.toDot(model, { details: o.details, net: o.net ?? false }),
+        ...o.toDot(model, {
+          details: o.details,
+          net: o.net ?? false,
+          overview: o.overviewMode ?? 'auto',
+        }),
         details: o.details,
+        ...(o.overviewMode && { overviewMode: o.overviewMode }),
         ...(o.net && { net: true }),
         modelJson: serializeModel(model),
         title: `graphns — ${escapeDisplay(model.host.hostname)}`,

@@ -16,57 +16,10 @@ import {
 } from '../../main/emit/overview';
 import { selectView, type ViewFilter, type ViewSelection } from '../../main/emit/view';
 import { graphOf } from '../../main/model/graph';
-import type { Model, Namespace, NsKey, NsTypeName, Process } from '../../main/model/types';
+import type { Model, NsKey } from '../../main/model/types';
 import { NS_TYPES } from '../../main/relations/constants';
 import { syntheticModel } from '../bench/synthetic';
-import { HOSTILE_NAMES } from './fixtures/dot-models';
-
-/** A root user namespace with `n` child user namespaces, each with a net namespace; names by `name(i)`. */
-function star(n: number, name: (i: number) => string): Model {
-  let ino = 4026540000;
-  const namespaces: Namespace[] = [];
-  const processes: Process[] = [{ pid: 1, ppid: 0, name: 'init', start: 1, ns: {} }];
-  const add = (type: NsTypeName, pid: number, extra: Partial<Namespace>): Namespace => {
-    const i = ino++;
-    const ns: Namespace = {
-      key: `${type}:${i}` as NsKey,
-      type,
-      ino: i,
-      origin: 'process',
-      pids: [pid],
-      tasks: [],
-      fds: [],
-      mounts: [],
-      label: { pid, name: processes.find((p) => p.pid === pid)?.name ?? '' },
-      ...extra,
-    };
-    namespaces.push(ns);
-    return ns;
-  };
-  const root = add('user', 1, {});
-  add('pid', 1, { owner: root.key });
-  for (let i = 0; i < n; i++) {
-    const pid = 100 + i;
-    processes.push({ pid, ppid: 1, name: name(i), start: pid, ns: {} });
-    const u = add('user', pid, { parent: root.key, owner: root.key });
-    add('net', pid, { owner: u.key });
-  }
-  return {
-    host: {
-      hostname: 'star',
-      kernel: '6.18.0',
-      time: '2026-12-07T00:00:00.000Z',
-      uid: 0,
-      userns: root.key,
-      pidns: namespaces[1]!.key,
-      nsidSupported: false,
-    },
-    namespaces,
-    processes,
-    containers: [],
-    warnings: [],
-  };
-}
+import { HOSTILE_NAMES, starModel as star } from './fixtures/dot-models';
 
 const everything = (o: ViewFilter['overview'] = {}): ViewFilter => ({
   types: new Set(NS_TYPES),
