@@ -6,7 +6,14 @@
 import type { Binding, Commands } from './keys';
 import { MOUSE_HELP } from './keys';
 
-const KEY_NAMES: Record<string, string> = { Escape: 'Esc', ' ': 'Space' };
+const KEY_NAMES: Record<string, string> = {
+  Escape: 'Esc',
+  ' ': 'Space',
+  'Shift+ArrowLeft': 'Shift+←',
+  'Shift+ArrowRight': 'Shift+→',
+  'Shift+ArrowUp': 'Shift+↑',
+  'Shift+ArrowDown': 'Shift+↓',
+};
 
 function row(table: HTMLTableSectionElement, keys: string, help: string): void {
   const tr = table.insertRow();
@@ -17,10 +24,20 @@ function row(table: HTMLTableSectionElement, keys: string, help: string): void {
   tr.append(th, td);
 }
 
-/** Fill `table` with one row per binding, then the mouse gestures. */
+/**
+ * Fill `table` with one row per binding, then the mouse gestures; bindings
+ * next to each other with the same words (the four Shift+arrows) share a row.
+ */
 export function buildHelp(table: HTMLTableElement, bindings: readonly Binding<string>[]): void {
   const body = table.createTBody();
-  for (const b of bindings) row(body, b.keys.map((k) => KEY_NAMES[k] ?? k).join('  '), b.help);
+  const rows: { keys: string[]; help: string }[] = [];
+  for (const b of bindings) {
+    const last = rows[rows.length - 1];
+    const keys = b.keys.map((k) => KEY_NAMES[k] ?? k);
+    if (last?.help === b.help) last.keys.push(...keys);
+    else rows.push({ keys, help: b.help });
+  }
+  for (const r of rows) row(body, r.keys.join('  '), r.help);
   for (const m of MOUSE_HELP) row(body, m.gesture, m.help);
 }
 

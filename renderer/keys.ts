@@ -16,6 +16,10 @@ export type Action =
   | 'fitAll'
   | 'fitSelection'
   | 'toggleMinimap'
+  | 'panLeft'
+  | 'panRight'
+  | 'panUp'
+  | 'panDown'
   | 'save'
   | 'pngView'
   | 'pngWhole'
@@ -65,6 +69,12 @@ export const KEY_BINDINGS: readonly Binding[] = [
     action: 'toggleMinimap',
     help: 'minimap on/off: where the view is in a graph larger than the window (click or drag it)',
   },
+  // one help row for the four (help.ts joins rows with the same words)
+  ...(['Left', 'Right', 'Up', 'Down'] as const).map((d): Binding => ({
+    keys: [`Shift+Arrow${d}`],
+    action: `pan${d}`,
+    help: "move the view a third of the window's width or height (the minimap's rectangle with it)",
+  })),
   { keys: ['s'], action: 'save', help: 'save the graph as an SVG file' },
   { keys: ['p'], action: 'pngView', help: 'save what the window shows as a PNG file' },
   {

@@ -65,7 +65,7 @@ const clipboard = new Clipboard(say);
 // the filter bar draws a match out of the overview's groups (it owns what is opened)
 const find = new FindBox({ drawing, selection, view, marks, reveal: (k) => filters.reveal(k) });
 const fit = new Fit({ drawing, selection, view, say });
-const minimap = new Minimap(byId('minimap'), host, { drawing, view, say });
+const minimap = new Minimap(byId('minimap'), host, { drawing, view, marks, say });
 const filters = new FilterBar(drawing, selection, say);
 new Pointer(host, {
   select: (key) => selection.select(key),

@@ -106,6 +106,8 @@ export class Marks {
   #bounds = '';
   /** The veil's path data now. */
   #veilD = '';
+  /** Who hears of each kind's new marks (the minimap). */
+  readonly #listeners: ((kind: MarkKind, els: readonly Element[]) => void)[] = [];
 
   /** Lay the overlay over `host` (it goes right after it, so it paints above). */
   constructor(host: HTMLElement) {
@@ -128,6 +130,11 @@ export class Marks {
     }
     this.#svg.append(this.#g);
     host.after(this.#svg);
+  }
+
+  /** Hear of every kind's new marks, as set (the minimap shows the selection and find's matches). */
+  onSet(l: (kind: MarkKind, els: readonly Element[]) => void): void {
+    this.#listeners.push(l);
   }
 
   /** The overlay's element (tests read what it says of the relations shown, relations.ts). */
@@ -219,6 +226,7 @@ export class Marks {
     layer.want = want;
     layer.g.dataset.ids = els.map((el) => el.id).join(' ');
     this.#sync(kind);
+    for (const l of this.#listeners) l(kind, els);
   }
 
   /**

@@ -18,10 +18,19 @@
  * data-drawn (the nodes drawn, once the map is), data-draw-ms and
  * data-slice-ms (its script time in all, and the longest idle slice) are
  * for it and the tests.
+ *
+ * The selection and find's matches (and the match stepped to) are marked
+ * on it, from the same geometry, as the overlay (marks.ts) sets them: the
+ * map's drawing is kept in a canvas of its own, and the one shown is that
+ * copied with the marks over it, painted again when they change (at idle,
+ * so a find keystroke does not wait for it). `data-marks` says how many
+ * of each are on it. Shift+arrows move the view a step (view.ts), its
+ * rectangle with it.
  */
 import { geometryBox, type Box } from './anchors';
 import type { Drawing } from './drawing';
 import type { Commands } from './keys';
+import type { Marks, MarkKind } from './marks';
 import type { GraphView } from './view';
 
 /** The largest the map gets (CSS px), and at most this part of the drawing's width or height. */
@@ -32,6 +41,16 @@ const MAX_PART = 0.3;
 const MIN_SIDE = 36;
 /** A box drawn at least this large (device px), so that a node never vanishes. */
 const MIN_DOT = 1;
+
+/** The marks the map shows, in the order painted (later on top). */
+const MAP_MARKS = ['match', 'match-current', 'sel'] as const satisfies readonly MarkKind[];
+type MapMark = (typeof MAP_MARKS)[number];
+/** Each mark's colour (style.css, the overlay's) and least size (device px, a square). */
+const MARK_STYLE: Record<MapMark, { colour: string; least: number }> = {
+  match: { colour: '--match', least: 3 },
+  'match-current': { colour: '--match-current', least: 5 },
+  sel: { colour: '--highlight', least: 5 },
+};
 
 /** One box of the drawing to paint: where (viewport coordinates) and in what colours (attributes). */
 interface Shape {
@@ -44,6 +63,8 @@ interface Shape {
 export class Minimap {
   readonly #root: HTMLElement;
   readonly #canvas: HTMLCanvasElement;
+  /** The map's drawing without the marks (not in the page). */
+  readonly #base: HTMLCanvasElement;
   readonly #rect: HTMLElement;
   readonly #view: GraphView;
   readonly #say: (text: string) => void;
@@ -56,6 +77,14 @@ export class Minimap {
   #sy = 1;
   /** The drawing's visible size (px), as the ResizeObserver says. */
   #size = { width: 0, height: 0 };
+  /** The drawing's matrix from Graphviz's coordinates to the viewport's, and the marks' colours. */
+  #toViewport = new DOMMatrix();
+  #markColour: Partial<Record<MapMark, string>> = {};
+  /** The marked elements of each kind, as the overlay has them. */
+  readonly #marked = new Map<MapMark, readonly Element[]>();
+  /** Boxes of marked elements (viewport coordinates), once each per drawing. */
+  #boxes = new WeakMap<Element, Box | null>();
+  #composing = false;
   /** While the pointer drags: where on the rectangle it holds it (CSS px from its centre). */
   #grab: { dx: number; dy: number } | undefined;
   readonly commands: Commands<'toggleMinimap'> = { toggleMinimap: () => this.toggle() };
@@ -63,13 +92,14 @@ export class Minimap {
   constructor(
     root: HTMLElement,
     host: HTMLElement,
-    parts: { drawing: Drawing; view: GraphView; say(text: string): void },
+    parts: { drawing: Drawing; view: GraphView; marks: Marks; say(text: string): void },
   ) {
     this.#root = root;
     this.#view = parts.view;
     this.#say = parts.say;
     this.#canvas = document.createElement('canvas');
     this.#canvas.setAttribute('aria-hidden', 'true');
+    this.#base = document.createElement('canvas');
     this.#rect = document.createElement('div');
     this.#rect.className = 'minimap-view';
     root.replaceChildren(this.#canvas, this.#rect);
@@ -79,6 +109,11 @@ export class Minimap {
       if (svg !== this.#svg) this.#draw(svg);
     });
     parts.view.onMatrix(() => this.#place());
+    parts.marks.onSet((kind, els) => {
+      if (!(MAP_MARKS as readonly string[]).includes(kind)) return;
+      this.#marked.set(kind as MapMark, els);
+      this.#composeSoon();
+    });
     new ResizeObserver((entries) => {
       const r = entries[entries.length - 1]!.contentRect;
       this.#size = { width: r.width, height: r.height };
@@ -121,6 +156,7 @@ export class Minimap {
    */
   #draw(svg: SVGSVGElement, resized = false): void {
     const again = resized && svg === this.#svg;
+    if (svg !== this.#svg) this.#boxes = new WeakMap();
     this.#svg = svg;
     const box = this.#view.contentBox;
     this.#box = box;
@@ -143,17 +179,24 @@ export class Minimap {
     this.#sy = h / box.height;
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);
+    this.#base.width = canvas.width;
+    this.#base.height = canvas.height;
     canvas.style.width = `${w}px`;
     canvas.style.height = `${h}px`;
     this.#root.style.width = `${w}px`;
     this.#root.style.height = `${h}px`;
     this.#place();
-    const ctx = canvas.getContext('2d');
+    const ctx = this.#base.getContext('2d');
     if (!ctx) return;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     const colour = themeColours(svg);
-    const outline = getComputedStyle(this.#root).borderTopColor || 'gray';
+    const style = getComputedStyle(this.#root);
+    const outline = style.borderTopColor || 'gray';
+    for (const kind of MAP_MARKS) {
+      this.#markColour[kind] = style.getPropertyValue(MARK_STYLE[kind].colour).trim() || outline;
+    }
     const toViewport = viewportMatrix(svg);
+    this.#toViewport = toViewport;
     // the legend and index (the graph's label: shapes of its own, the background's polygon
     // aside) and clusters (the wiring's namespaces, the hierarchy's groups) below the nodes
     const label = [...svg.querySelectorAll('g.graph > path, g.graph > polygon')].slice(1);
@@ -177,6 +220,8 @@ export class Minimap {
       // never more than a few ms at a time, whatever the idle time left says
       const until = t0 + Math.min(8, deadline?.timeRemaining() ?? 8);
       const done = () => {
+        // what is drawn so far, with the marks over it
+        this.#compose();
         const t = performance.now() - t0;
         spent += t;
         longest = Math.max(longest, t);
@@ -224,6 +269,81 @@ export class Minimap {
     };
     delete this.#root.dataset.drawn;
     requestIdleCallback(slice);
+  }
+
+  /** Paint the map again with the marks as they are now, once the page is idle (or soon). */
+  #composeSoon(): void {
+    if (this.#composing) return;
+    this.#composing = true;
+    requestIdleCallback(
+      () => {
+        this.#composing = false;
+        this.#compose();
+      },
+      { timeout: 150 },
+    );
+  }
+
+  /** The map shown: its drawing, and over it each marked element of the drawing shown as a dot in its mark's colour. */
+  #compose(): void {
+    const canvas = this.#canvas;
+    const box = this.#box;
+    const svg = this.#svg;
+    const ctx = canvas.getContext('2d');
+    if (!ctx || !box || !svg || canvas.width === 0) return;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(this.#base, 0, 0);
+    const dpr = window.devicePixelRatio || 1;
+    const kx = dpr * this.#sx;
+    const ky = dpr * this.#sy;
+    const painted: string[] = [];
+    for (const kind of MAP_MARKS) {
+      const { least } = MARK_STYLE[kind];
+      const ring = kind !== 'match';
+      ctx.fillStyle = ctx.strokeStyle = this.#markColour[kind] ?? 'red';
+      ctx.lineWidth = Math.max(1, Math.round(dpr));
+      let n = 0;
+      for (const el of this.#marked.get(kind) ?? []) {
+        // an element of a drawing gone, or not yet the map's
+        if (!(el instanceof SVGElement) || el.ownerSVGElement !== svg) continue;
+        const b = this.#boxOf(el);
+        if (!b) continue;
+        // every device pixel the box touches, grown about its centre to the least size
+        let x0 = Math.floor((b.x - box.x) * kx);
+        let y0 = Math.floor((b.y - box.y) * ky);
+        let x1 = Math.ceil((b.x + b.width - box.x) * kx);
+        let y1 = Math.ceil((b.y + b.height - box.y) * ky);
+        const gx = Math.max(0, least - (x1 - x0));
+        const gy = Math.max(0, least - (y1 - y0));
+        x0 -= Math.floor(gx / 2);
+        x1 += Math.ceil(gx / 2);
+        y0 -= Math.floor(gy / 2);
+        y1 += Math.ceil(gy / 2);
+        ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
+        // the selection and the current match ringed, a pixel clear: seen among the matches
+        if (ring) {
+          const r = 2 * ctx.lineWidth;
+          ctx.strokeRect(x0 - r + 0.5, y0 - r + 0.5, x1 - x0 + 2 * r - 1, y1 - y0 + 2 * r - 1);
+        }
+        n++;
+      }
+      painted.push(`${kind} ${n}`);
+    }
+    this.#root.dataset.marks = painted.join(', ');
+  }
+
+  /** A marked element's box: a node's or cluster's shape, a table row's node's. */
+  #boxOf(el: Element): Box | undefined {
+    let b = this.#boxes.get(el);
+    if (b === undefined) {
+      const node = el.closest('.node, .cluster');
+      b =
+        shapeOf(el, this.#toViewport)?.box ??
+        (node ? shapeOf(node, this.#toViewport)?.box : undefined) ??
+        null;
+      this.#boxes.set(el, b);
+    }
+    return b ?? undefined;
   }
 
   /**

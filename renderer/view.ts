@@ -14,6 +14,8 @@ import { parseSvg } from './sanitize';
 const MAX_REAL_ZOOM = 10;
 /** One zoom step: svg-pan-zoom's zoomScaleSensitivity, for the keys as for the wheel. */
 const ZOOM_STEP = 0.25;
+/** One step of the view moved by keys: this part of what is seen. */
+const PAN_STEP = 1 / 3;
 /** A graph too large to read when fitted in starts here, at its top, centred. */
 const MIN_START_ZOOM = 0.35;
 /**
@@ -81,10 +83,16 @@ export class GraphView {
   #onZoom: (realZoom: number, labelsHidden: boolean) => void;
   #onMatrix: ((m: ViewMatrix) => void)[] = [];
   /** Its keys' handlers. */
-  readonly commands: Commands<'zoomIn' | 'zoomOut' | 'resetZoom'> = {
+  readonly commands: Commands<
+    'zoomIn' | 'zoomOut' | 'resetZoom' | 'panLeft' | 'panRight' | 'panUp' | 'panDown'
+  > = {
     zoomIn: () => this.zoomIn(),
     zoomOut: () => this.zoomOut(),
     resetZoom: () => this.actualSize(),
+    panLeft: () => this.step(-1, 0),
+    panRight: () => this.step(1, 0),
+    panUp: () => this.step(0, -1),
+    panDown: () => this.step(0, 1),
   };
 
   /** `onZoom` hears of every zoom change, and whether labels are hidden at that zoom. */
@@ -455,6 +463,16 @@ export class GraphView {
    */
   #visibleCentre(): { x: number; y: number } {
     return { x: this.#host.clientWidth / 2, y: this.#host.clientHeight / 2 };
+  }
+
+  /**
+   * Move the view (not the graph) by `dx`, `dy` steps of PAN_STEP of what is
+   * seen: right and down for positive ones. Keys repeated faster than frames
+   * are one pan (svg-pan-zoom applies the sum at the next frame).
+   */
+  step(dx: number, dy: number): void {
+    const { width, height } = this.visibleSize;
+    this.#pz?.panBy({ x: -dx * PAN_STEP * width, y: -dy * PAN_STEP * height });
   }
 
   /** Zoom in one step around the centre of what is seen. */

@@ -401,6 +401,100 @@ test(
         },
       );
 
+      await t.test("the selection and find's matches are marked on the map", async () => {
+        // a namespace's node: where Chromium has it, scaled onto the map (device px)
+        const id = svgIdOf(synthetic.namespaces[Math.floor(nodes / 3)]!.key);
+        const at = (): Promise<{ x: number; y: number; rgb: string }> =>
+          page.evaluate(`(() => {
+            const g = document.querySelector('#graph svg g.graph > polygon').getBoundingClientRect();
+            const canvas = document.querySelector('#minimap canvas');
+            const shape = document.getElementById(${JSON.stringify(id)})
+              .querySelector(':scope > path, :scope > polygon');
+            const r = shape.getBoundingClientRect();
+            const x = Math.floor((r.left + r.width / 2 - g.left) * (canvas.width / g.width));
+            const y = Math.floor((r.top + r.height / 2 - g.top) * (canvas.height / g.height));
+            const px = canvas.getContext('2d').getImageData(x, y, 1, 1).data;
+            return { x, y, rgb: px[0] + ',' + px[1] + ',' + px[2] };
+          })()`);
+        /** A colour of the theme (style.css), as a canvas paints it. */
+        const colour = (name: string): Promise<string> =>
+          page.evaluate(`(() => {
+            const c = document.createElement('canvas');
+            c.width = c.height = 1;
+            const ctx = c.getContext('2d');
+            ctx.fillStyle = getComputedStyle(document.getElementById('minimap')).getPropertyValue(${JSON.stringify(name)});
+            ctx.fillRect(0, 0, 1, 1);
+            const px = ctx.getImageData(0, 0, 1, 1).data;
+            return px[0] + ',' + px[1] + ',' + px[2];
+          })()`);
+        const marks = (want: string) =>
+          page.waitForFunction(
+            (w) =>
+              (
+                globalThis as unknown as {
+                  document: { getElementById(id: string): { dataset: { marks?: string } } };
+                }
+              ).document.getElementById('minimap').dataset.marks === w,
+            want,
+          );
+        const before = await at();
+        const [highlight, match, current] = await Promise.all(
+          ['--highlight', '--match', '--match-current'].map(colour),
+        );
+        assert.notEqual(before.rgb, highlight, 'the node is not drawn in the mark colour');
+
+        await clickElement(page, id);
+        await waitData(page, 'selected', id.replace('-', ':'));
+        await marks('match 0, match-current 0, sel 1');
+        let now = await at();
+        assert.deepEqual(now, { ...before, rgb: highlight }, 'the selection on the map');
+
+        await page.keyboard.press('Escape');
+        await waitData(page, 'selected', undefined);
+        await marks('match 0, match-current 0, sel 0');
+        assert.deepEqual(await at(), before, 'no selection: the map as drawn');
+
+        // find by the namespace's id: one match, then the current one
+        await page.keyboard.press('/');
+        await waitData(page, 'find', 'open');
+        await page.locator('#find-input').pressSequentially(id.split('-')[1]!);
+        await waitData(page, 'findCount', '1');
+        await marks('match 1, match-current 0, sel 0');
+        now = await at();
+        assert.deepEqual(now, { ...before, rgb: match }, "find's match on the map");
+        await page.keyboard.press('Enter');
+        await marks('match 1, match-current 1, sel 0');
+        assert.deepEqual(await at(), { ...before, rgb: current }, 'the current match on the map');
+        await page.keyboard.press('Escape');
+        await waitData(page, 'find', undefined);
+        await marks('match 0, match-current 0, sel 0');
+        assert.deepEqual(await at(), before);
+      });
+
+      await t.test(
+        'Shift+arrows move the view a third of the window, the rectangle with it',
+        async () => {
+          for (const [key, fx, fy] of [
+            ['Shift+ArrowRight', -1, 0],
+            ['Shift+ArrowDown', 0, -1],
+            ['Shift+ArrowLeft', 1, 0],
+            ['Shift+ArrowUp', 0, 1],
+          ] as const) {
+            const a = await graphAndCanvas(page);
+            await page.keyboard.press(key);
+            const b = await graphAndCanvas(page);
+            const dx = b.canvas.left - a.canvas.left;
+            const dy = b.canvas.top - a.canvas.top;
+            assert.ok(
+              Math.abs(dx - (fx * a.host.width) / 3) < 1 &&
+                Math.abs(dy - (fy * a.host.height) / 3) < 1,
+              `${key}: the graph moved by ${dx}, ${dy} in ${a.host.width}x${a.host.height}`,
+            );
+            await assertRectangle(page, `after ${key}`);
+          }
+        },
+      );
+
       await t.test('a click on the map centres the view there', async () => {
         const s = await mapState(page);
         assert.ok(s.map);
