@@ -680,6 +680,7 @@ function edges(d: Drawing, emit: Emit): void {
     up.push({ from, to: grp.owner, style: `style=dashed, color=${q(COLOURS[grp.type].line)}` });
   }
   for (const f of d.fans) {
+    if (f.parent === undefined) continue;
     const dashed = isTreeType(f.type) ? '' : 'style=dashed, ';
     up.push({ from: f.id, to: f.parent, style: `${dashed}color=${q(COLOURS[f.type].line)}` });
   }

@@ -58,10 +58,14 @@ const SINGLES = 3;
 
 /** Siblings of one kind under one parent, drawn as one node. */
 export interface Fan {
-  /** `fan:PARENT:TYPE:HASH`, the DOT node id (svgId makes it `fan-...`). */
+  /** `fan:PARENT:TYPE:HASH` (PARENT `none:0` for roots), the DOT node id (svgId makes it `fan-...`). */
   id: string;
-  /** The drawn namespace it hangs under: the parent, or for flat namespaces the owner. */
-  parent: NsKey;
+  /**
+   * The drawn namespace it hangs under: the parent, or for flat namespaces
+   * the owner; undefined for a group of namespaces drawn without one
+   * (roots: a view of the network namespaces alone has thousands).
+   */
+  parent: NsKey | undefined;
   type: NsTypeName;
   /** What the members are, in words ('podman container', a process name: system text). */
   kind: string;
@@ -213,8 +217,8 @@ class Overview {
   }
 
   /** Group `members` (one kind, under `parent`) into a fan, but pages and pinned members. */
-  #fan(parent: Namespace, type: NsTypeName, kind: string, members: Namespace[]): void {
-    const id = `fan:${parent.key}:${type}:${hash(kind)}`;
+  #fan(parent: Namespace | undefined, type: NsTypeName, kind: string, members: Namespace[]): void {
+    const id = `fan:${parent?.key ?? 'none:0'}:${type}:${hash(kind)}`;
     const pages = this.open.get(id) ?? 0;
     const rest: Namespace[] = [];
     let opened = 0;
@@ -233,7 +237,7 @@ class Overview {
     this.#boxes++;
     this.fans.push({
       id,
-      parent: parent.key,
+      parent: parent?.key,
       type,
       kind,
       members: rest.map((m) => m.key),
@@ -243,7 +247,7 @@ class Overview {
   }
 
   /** One list of siblings under a drawn namespace: as themselves, or grouped by kind. */
-  #list(parent: Namespace, list: Namespace[]): void {
+  #list(parent: Namespace | undefined, list: Namespace[]): void {
     if (list.length < FAN_FROM) {
       for (const n of list) this.#draw(n);
       return;
@@ -275,11 +279,17 @@ class Overview {
 
   /** Walk both trees from their drawn roots, breadth first. */
   run(): void {
+    // the roots drawn, per type: grouped as any siblings are
+    const roots = new Map<NsTypeName, Namespace[]>();
     for (const k of this.shown) {
       const ns = this.g.byKey.get(k)!;
       const up = isTree(ns.type) ? ns.parent : ns.owner;
-      if (up === undefined || !this.shown.has(up)) this.#draw(ns);
+      if (up !== undefined && this.shown.has(up)) continue;
+      const list = roots.get(ns.type);
+      if (list) list.push(ns);
+      else roots.set(ns.type, [ns]);
     }
+    for (const list of roots.values()) this.#list(undefined, list);
     for (let i = 0; i < this.#queue.length; i++) {
       const ns = this.#queue[i]!;
       if (!this.shown.has(ns.key)) continue;
