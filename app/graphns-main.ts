@@ -191,18 +191,17 @@ async function layOut(drawing: DotDrawing, drawn: number, io: Io): Promise<strin
 }
 
 /**
- * The SVG of `drawing`: laid out, or, when Graphviz cannot lay out a full
+ * The SVG of `drawing` (of `all` namespaces when drawn in full): laid out, or, when Graphviz cannot lay out a full
  * drawing (its WASM stack or memory), the overview's, with a note. The
  * drawing laid out comes back too: --dot prints that one.
  */
 async function svgOf(
-  model: Model,
+  all: number,
   drawing: DotDrawing,
   redraw: (mode: OverviewMode) => DotDrawing,
   io: Io,
 ): Promise<{ svg: string; drawing: DotDrawing }> {
   const { LayoutError } = await import('../main/layout');
-  const all = drawing.overview?.total ?? model.namespaces.length;
   const drawn = drawing.overview?.drawn ?? all;
   try {
     return { svg: await layOut(drawing, drawn, io), drawing };
@@ -325,7 +324,11 @@ async function graphns(argv: string[], io: Io): Promise<number> {
   if (drawing.overview) overviewNote(drawing.overview, io);
   // write the file first, so a failure there does not leave half a pipeline's output
   if (o.output !== undefined) {
-    const laidOut = await svgOf(model, drawing, redraw, io);
+    // what a full drawing draws: every namespace with -d, else the user and PID ones
+    const all = o.details
+      ? model.namespaces.length
+      : model.namespaces.filter((n) => n.type === 'user' || n.type === 'pid').length;
+    const laidOut = await svgOf(all, drawing, redraw, io);
     drawing = laidOut.drawing;
     await writeSvg(laidOut.svg, o.output, io);
   }
