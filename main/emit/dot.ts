@@ -303,7 +303,10 @@ const typeWords = (t: NsTypeName, n: number) => `${t} namespace${n === 1 ? '' : 
 function fanLine(fan: Fan): string {
   const c = COLOURS[fan.type];
   const n = fan.members.length;
-  const kind = fan.kind === 'various' ? 'of various processes' : dotText(fan.kind);
+  const kind =
+    fan.kind === 'various'
+      ? `of various processes: ${(fan.some ?? []).map((k) => dotText(k)).join(', ')}, \u2026`
+      : dotText(fan.kind);
   const lines = [`<B>${count(n)} ${typeWords(fan.type, n)}</B>`, kind];
   const notes: string[] = [];
   if (fan.opened > 0) notes.push(`${count(fan.opened)} more drawn apart`);

@@ -69,6 +69,8 @@ export interface Fan {
   type: NsTypeName;
   /** What the members are, in words ('podman container', a process name: system text). */
   kind: string;
+  /** For the group of kinds of one member each (`various`): the first few of them (system text). */
+  some?: readonly string[];
   /** The members it stands for, in inode order. */
   members: readonly NsKey[];
   /** Members opened pages have drawn beside it (they are not in `members`). */
@@ -217,7 +219,13 @@ class Overview {
   }
 
   /** Group `members` (one kind, under `parent`) into a fan, but pages and pinned members. */
-  #fan(parent: Namespace | undefined, type: NsTypeName, kind: string, members: Namespace[]): void {
+  #fan(
+    parent: Namespace | undefined,
+    type: NsTypeName,
+    kind: string,
+    members: Namespace[],
+    some?: string[],
+  ): void {
     const id = `fan:${parent?.key ?? 'none:0'}:${type}:${hash(kind)}`;
     const pages = this.open.get(id) ?? 0;
     const rest: Namespace[] = [];
@@ -240,6 +248,7 @@ class Overview {
       parent: parent?.key,
       type,
       kind,
+      ...(some && { some }),
       members: rest.map((m) => m.key),
       opened,
       below: under,
@@ -266,7 +275,10 @@ class Overview {
       if (members.length === 1 && other.length > 0) continue;
       this.#fan(parent, type, kind, members);
     }
-    if (other.length > 0) this.#fan(parent, type, 'various', other);
+    if (other.length > 0) {
+      const some = singles.slice(0, SINGLES).map((m) => kindOf(this.g, m[0]!));
+      this.#fan(parent, type, 'various', other, some);
+    }
   }
 
   /** Fold `ns`: everything below it hidden, counted on it. */

@@ -107,6 +107,12 @@ test('siblings below FAN_FROM are drawn as themselves; kinds of one member share
     [['various', 30]],
   );
   assertAccounted(many, sel2);
+  // the group names a few of them
+  assert.deepEqual(sel2.fans?.[0]?.some, ['unique-a', 'unique-b', 'unique-c']);
+  assert.match(
+    modelToDot(many, { details: true, overview: 'on' }),
+    /of various processes: unique-a, unique-b, unique-c, \u2026/,
+  );
 });
 
 test('hostile process names group safely: ids carry a hash, the words only escaped label text', () => {
