@@ -1,7 +1,11 @@
 /**
  * The layout worker: turns DOT into SVG with Graphviz (WASM) off the page's
  * thread, so the window keeps painting while a large graph is laid out.
- * Messages: in `{ id, dot }`, out `{ id, svg }` or `{ id, error }`.
+ * Messages: in `{ id, dot }`, out `{ id, svg }` or `{ id, error, kind }`
+ * (./layout.ts says the kinds). After a failure that stopped the WASM
+ * mid-call (too deep, memory, crashed) the next layout gets a fresh
+ * Graphviz instance: the old one's C state and stack pointer are where the
+ * failure left them.
  *
  * The bundled library has no WASM of its own (build/graphviz-wasm.mjs): it
  * fetches graphviz.wasm from beside worker.js, compiling it while it
@@ -9,6 +13,7 @@
  * application/wasm, which streaming requires).
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import { failureKind } from './layout-failure';
 import type { LayoutReply, LayoutRequest } from './layout';
 
 interface WorkerScope {
@@ -17,16 +22,37 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
+function load(): Promise<Graphviz> {
+  const p = Graphviz.load();
+  p.catch(() => undefined); // reported with the next layout, not as unhandled
+  return p;
+}
+
 // Compile the WASM right away, while the page is still waiting for the graph.
-const graphviz: Promise<Graphviz> = Graphviz.load();
-graphviz.catch(() => undefined); // reported with the first layout, not as unhandled
+let graphviz: Promise<Graphviz> = load();
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
 
 scope.onmessage = async (e) => {
   const { id, dot } = e.data;
+  let gv: Graphviz;
   try {
-    const svg = (await graphviz).layout(dot, 'svg', 'dot');
-    scope.postMessage({ id, svg });
+    gv = await graphviz;
   } catch (err) {
-    scope.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+    graphviz = load(); // try again with the next layout
+    scope.postMessage({ id, error: `cannot load Graphviz: ${message(err)}`, kind: 'unavailable' });
+    return;
+  }
+  try {
+    scope.postMessage({ id, svg: gv.layout(dot, 'svg', 'dot') });
+  } catch (err) {
+    const kind = failureKind(message(err));
+    if (kind !== 'refused') {
+      Graphviz.unload();
+      graphviz = load();
+    }
+    scope.postMessage({ id, error: message(err), kind });
   }
 };

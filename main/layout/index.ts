@@ -3,5 +3,13 @@
  * into SVG, and a safe writer puts it on disk. Model, emit and discover
  * never import it: they know nothing of layout or files.
  */
-export { dotToSvg, loadGraphviz, LayoutError, preferFastStartup } from './svg';
+export {
+  dotToSvg,
+  layoutErrorKind,
+  layoutOrFail,
+  loadGraphviz,
+  LayoutError,
+  preferFastStartup,
+} from './svg';
+export type { LayoutErrorKind, LayoutOutcome } from './svg';
 export { checkOutputTarget, writeFileAtomic, OutputFileError } from './file';

@@ -9,9 +9,61 @@
 import { setFlagsFromString } from 'node:v8';
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 
-/** Graphviz refused the DOT or failed while laying it out. */
+/**
+ * Why a layout failed, for a caller that can still draw something else
+ * (the overview, a simpler layout) instead of showing an error:
+ * - `too-deep`: Graphviz recursed deeper than the stack allows
+ *   ("Maximum call stack size exceeded"). A wide fan does this in dot's
+ *   position phase (network simplex's `rerank`, one frame per node along a
+ *   rank), a long chain in its rank phase (`dfscc`): docs/BENCHMARKS.md,
+ *   Layout limits. A smaller or grouped drawing may lay out.
+ * - `memory`: the WASM ran out of memory or touched memory outside it.
+ * - `crashed`: another WebAssembly trap or abort inside Graphviz.
+ * - `refused`: Graphviz rejected the DOT (a syntax error, an attribute it
+ *   cannot use), or made nothing of it: the DOT is wrong, not too big.
+ * - `unavailable`: Graphviz itself could not be loaded.
+ * After `too-deep`, `memory` and `crashed` the WASM instance is dropped
+ * (its C state and stack pointer may be left mid-call) and the next layout
+ * loads a fresh one.
+ */
+export type LayoutErrorKind = 'too-deep' | 'memory' | 'crashed' | 'refused' | 'unavailable';
+
+/** Graphviz refused the DOT or failed while laying it out; `kind` says which way. */
 export class LayoutError extends Error {
   override name = 'LayoutError';
+  constructor(
+    message: string,
+    readonly kind: LayoutErrorKind = 'refused',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The kind of a failed layout from Graphviz's message. The library turns
+ * every exception of the WASM (a RangeError for the stack, a RuntimeError
+ * for a trap) into a plain Error carrying only the message, so the message
+ * is all there is. The page's worker sorts them the same way
+ * (renderer/layout-failure.ts `failureKind`; tests/unit/layout-kinds.test.ts holds
+ * both to one table).
+ */
+export function layoutErrorKind(message: string): Exclude<LayoutErrorKind, 'unavailable'> {
+  if (/maximum call stack size|stack overflow|too much recursion/i.test(message)) return 'too-deep';
+  if (
+    /memory access out of bounds|cannot enlarge memory|out of memory|\boom\b|allocation failed/i.test(
+      message,
+    )
+  ) {
+    return 'memory';
+  }
+  if (
+    /unreachable|^aborted\b|abort\(|divide by zero|integer overflow|null function|table index|signature mismatch|program terminated|exit\(/i.test(
+      message,
+    )
+  ) {
+    return 'crashed';
+  }
+  return 'refused';
 }
 
 let loading: Promise<Graphviz> | undefined;
@@ -41,7 +93,10 @@ export function loadGraphviz(): Promise<Graphviz> {
       .then(() => Graphviz.load())
       .catch((err: unknown) => {
         loading = undefined; // let a later call try again
-        throw new LayoutError(`cannot load Graphviz (WebAssembly): ${(err as Error).message}`);
+        throw new LayoutError(
+          `cannot load Graphviz (WebAssembly): ${(err as Error).message}`,
+          'unavailable',
+        );
       });
   }
   return loading;
@@ -49,7 +104,8 @@ export function loadGraphviz(): Promise<Graphviz> {
 
 /**
  * Lay `dot` out with Graphviz's `dot` engine and render it as SVG.
- * @throws LayoutError when Graphviz rejects the DOT or fails.
+ * @throws LayoutError when Graphviz rejects the DOT or fails; its `kind`
+ *   says how (too deep, memory, crashed, refused, unavailable).
  */
 export async function dotToSvg(dot: string): Promise<string> {
   const gv = await loadGraphviz();
@@ -57,10 +113,33 @@ export async function dotToSvg(dot: string): Promise<string> {
   try {
     svg = gv.layout(dot, 'svg', 'dot');
   } catch (err) {
-    // the library drops a module that failed (its C state may be dirty): load afresh next time
-    loading = undefined;
-    throw new LayoutError(`Graphviz failed: ${String((err as Error).message ?? err).trim()}`);
+    const message = String((err as Error)?.message ?? err).trim();
+    const kind = layoutErrorKind(message);
+    if (kind !== 'refused') {
+      // the WASM stopped mid-call: its C state and its stack pointer are where the
+      // failure left them, so the next layout gets a fresh instance
+      Graphviz.unload();
+      loading = undefined;
+    }
+    throw new LayoutError(`Graphviz failed: ${message}`, kind);
   }
-  if (!svg) throw new LayoutError('Graphviz produced no output');
+  if (!svg) throw new LayoutError('Graphviz produced no output', 'refused');
   return svg;
+}
+
+/** What layoutOrFail() gives: the SVG, or why there is none. */
+export type LayoutOutcome = { svg: string } | { error: string; kind: LayoutErrorKind };
+
+/**
+ * `dotToSvg` that never throws: `{ svg }`, or `{ error, kind }` for a
+ * caller that picks what to draw instead by the kind (the overview after
+ * `too-deep` or `memory`). A later call works after any failure.
+ */
+export async function layoutOrFail(dot: string): Promise<LayoutOutcome> {
+  try {
+    return { svg: await dotToSvg(dot) };
+  } catch (err) {
+    if (err instanceof LayoutError) return { error: err.message, kind: err.kind };
+    return { error: String((err as Error)?.message ?? err), kind: 'crashed' };
+  }
 }
