@@ -12,7 +12,7 @@
  * not be opened.
  */
 import { basename } from 'node:path';
-import { drawDot, modelToNetDot } from '../main/emit';
+import { drawDot, modelToNetDot, thousands } from '../main/emit';
 import type { DotDrawing, OverviewMode, OverviewNote } from '../main/emit';
 import { escapeDisplay, serializeModel } from '../main/model';
 import type { DiscoverySeries } from '../main/discover';
@@ -163,7 +163,7 @@ async function checkOutput(path: string): Promise<void> {
 
 /** The overview's one-line note on stderr: why, what is drawn, how to get everything. */
 function overviewNote(o: OverviewNote, io: Io): void {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = thousands;
   const why = o.forced ? '' : ' (too many to lay out in seconds)';
   const hid = [o.grouped && `${n(o.grouped)} in groups`, o.folded && `${n(o.folded)} folded`];
   io.stderr.write(

@@ -26,7 +26,7 @@ import {
   type ViewFilter,
   type ViewSelection,
 } from '../main/emit/view';
-import { revealKeys, type OverviewMode, type OverviewNote } from '../main/emit/overview';
+import { revealKeys, thousands, type OverviewMode, type OverviewNote } from '../main/emit/overview';
 import type { ModelGraph } from '../main/model/graph';
 import { escapeDisplay } from '../main/model/names';
 import type { ContainerKey, Engine, Model, NsKey, NsTypeName } from '../main/model/types';
@@ -170,7 +170,7 @@ export function withOverview(f: FilterState, drawnAsOverview: boolean): FilterSt
 
 /** The overview in words for the bar: `overview: 14 of 20,000 drawn, 19,986 in groups (v: all)`. */
 export function overviewSummary(o: OverviewNote): string {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = thousands;
   const parts = [`overview: ${n(o.drawn)} of ${n(o.total)} drawn`];
   if (o.grouped > 0) parts.push(`${n(o.grouped)} in groups (click one to open it)`);
   if (o.folded > 0) parts.push(`${n(o.folded)} folded`);

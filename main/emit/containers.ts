@@ -23,7 +23,7 @@
 import { ownEngineNamespace, podKey } from '../model/containers';
 import type { ModelGraph } from '../model/graph';
 import { ENGINES } from '../model/types';
-import type { Container, Namespace, PodRef } from '../model/types';
+import type { Container, Namespace, NsKey, PodRef } from '../model/types';
 
 /** How the caller shows system strings. */
 export interface Marks {
@@ -137,10 +137,11 @@ function podSizes(containers: readonly Container[]): Map<string, number> {
 
 /** Whether a process outside every container of the model (or a thread of one) is in `ns`. */
 function hostHolds(g: ModelGraph, ns: Namespace): boolean {
-  return [...ns.pids, ...ns.tasks.map((t) => t.pid)].some((pid) => {
+  const host = (pid: number) => {
     const p = g.byPid.get(pid);
     return p !== undefined && (p.container === undefined || !g.containerByKey.has(p.container));
-  });
+  };
+  return ns.pids.some(host) || ns.tasks.some((t) => host(t.pid));
 }
 
 /**
@@ -232,7 +233,13 @@ export function containerWords(g: ModelGraph): ContainerWords {
     }
     return cs;
   };
-  const hostToo = (ns: Namespace) => hostHolds(g, ns);
+  // once per namespace: the host's own namespaces hold every process (50 000 on a large host)
+  const held = new Map<NsKey, boolean>();
+  const hostToo = (ns: Namespace) => {
+    let h = held.get(ns.key);
+    if (h === undefined) held.set(ns.key, (h = hostHolds(g, ns)));
+    return h;
+  };
   const list = (given: readonly Container[], m: Marks) =>
     itemsText(itemsOf(g, [...given].sort(byDisplay), podSize, m));
   return {

@@ -49,7 +49,13 @@ import {
 } from './containers';
 import { holderOf, nsId } from './holder';
 import { dotMapText } from './idmaps';
-import { applyOverview, type Fan, type OverviewMode, type OverviewNote } from './overview';
+import {
+  applyOverview,
+  thousands,
+  type Fan,
+  type OverviewMode,
+  type OverviewNote,
+} from './overview';
 import type { ViewSelection } from './view';
 
 /** What to draw. */
@@ -291,7 +297,7 @@ function groupLine(
   return `${q(id)} [id=${q(svgId(id))}, class=${q(`group t-${type}`)}, shape=plain, style="", label=<${table}>];`;
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = thousands;
 
 /** The words of a type's namespaces, many: `user namespaces`. */
 const typeWords = (t: NsTypeName, n: number) => `${t} namespace${n === 1 ? '' : 's'}`;
@@ -336,6 +342,8 @@ const LEGEND_COLS = 4;
 
 /** Rows in the container index; more are counted, and named in the namespaces' labels. */
 const INDEX_ROWS = 60;
+/** The same in the overview, which is about the shape of a large host: its index is a sample. */
+const OVERVIEW_INDEX_ROWS = 12;
 
 /** `a, b, c and 2 more`: other containers' names, bold. */
 function namesText(cs: readonly Container[]): string {
@@ -348,10 +356,10 @@ function namesText(cs: readonly Container[]): string {
  * by how it holds them: of its own, shared with other containers (naming
  * them), shared with the host. Types in lsns's order.
  */
-function containerIndex(g: ModelGraph, w: ContainerWords): string {
+function containerIndex(g: ModelGraph, w: ContainerWords, most: number): string {
   const rows: string[] = [];
   const ordered = [...g.model.containers].sort(byDisplay);
-  for (const c of ordered.slice(0, INDEX_ROWS)) {
+  for (const c of ordered.slice(0, most)) {
     const keys = new Set<NsKey>();
     for (const pid of c.pids) {
       const p = g.byPid.get(pid);
@@ -389,7 +397,7 @@ function containerIndex(g: ModelGraph, w: ContainerWords): string {
         `<TD ALIGN="LEFT">${host.join(' ') || '\u2013'}</TD></TR>`,
     );
   }
-  const rest = ordered.length - Math.min(ordered.length, INDEX_ROWS);
+  const rest = ordered.length - Math.min(ordered.length, most);
   if (rest > 0) {
     rows.push(`<TR><TD COLSPAN="4" ALIGN="LEFT"><I>and ${rest} more containers</I></TD></TR>`);
   }
@@ -460,7 +468,7 @@ function legend(
     `<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">` +
     `<TR><TD ALIGN="LEFT">${table}</TD></TR>` +
     `<TR><TD ALIGN="LEFT" CELLPADDING="3">${read}</TD></TR>` +
-    `<TR><TD ALIGN="LEFT" CELLPADDING="3">${containerIndex(g, w)}</TD></TR>` +
+    `<TR><TD ALIGN="LEFT" CELLPADDING="3">${containerIndex(g, w, overview ? OVERVIEW_INDEX_ROWS : INDEX_ROWS)}</TD></TR>` +
     `</TABLE>>`
   );
 }

@@ -14,6 +14,7 @@ export {
 export {
   applyOverview,
   revealKeys,
+  thousands,
   type Fan,
   type OverviewMode,
   type OverviewNote,
