@@ -6,7 +6,7 @@
  * have written for it. Pure: no DOM, so unit tests run it.
  */
 import { SNAPSHOT_MAX_BYTES, type GraphPayload } from '../main/contract';
-import { modelToDot } from '../main/emit/dot';
+import { drawDot } from '../main/emit/dot';
 import { modelToNetDot } from '../main/emit/net-dot';
 import { graphOf, type ModelGraph } from '../main/model/graph';
 import { parseModel } from '../main/model/json';
@@ -76,7 +76,8 @@ export function snapshotResult(
   const m = pm.model;
   return {
     ok: true,
-    dot: start.net ? modelToNetDot(m) : modelToDot(m, { details: start.details }),
+    // the overview's note too, when a large snapshot is drawn as one (as the Node side's is)
+    ...(start.net ? { dot: modelToNetDot(m) } : drawDot(m, { details: start.details })),
     details: start.details,
     ...(start.net && { net: true }),
     modelJson: text,
