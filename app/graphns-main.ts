@@ -207,7 +207,9 @@ async function svgOf(
     return { svg: await layOut(drawing, drawn, io), drawing };
   } catch (err) {
     if (!(err instanceof LayoutError)) throw err;
-    if (drawing.overview) throw new CliError(err.message);
+    // a drawing too large for Graphviz (its stack, its memory), not a Graphviz that cannot load
+    const tooLarge = err.kind === 'too-deep' || err.kind === 'memory' || err.kind === 'crashed';
+    if (drawing.overview || !tooLarge) throw new CliError(err.message);
     io.stderr.write(`graphns: cannot lay out all ${all} namespaces: ${err.message}\n`);
     const overview = redraw('on');
     if (overview.overview) overviewNote(overview.overview, io);

@@ -3,7 +3,8 @@
 //   dist/app/<command>.js           the commands, runnable with plain `node` (CommonJS,
 //                                   one file each; dist/app/package.json says so)
 //   dist/renderer/                  the viewer page: index.html, style.css, main.js,
-//                                   worker.js (IIFE: Electron may load it from its own scheme)
+//                                   worker.js and find-worker.js (IIFE: Electron may load them
+//                                   from its own scheme)
 //                                   and graphviz.wasm (the commands read it too)
 //   dist/shell/host.js              the viewer's shell host (browser server or Electron launcher)
 //   dist/shell/electron/*.cjs       Electron main process and preload (electron external)
@@ -96,15 +97,20 @@ for (const c of commands) {
   if (existsSync(file)) chmodSync(file, 0o755);
 }
 
-// The viewer page: browser code, one script for the page and one for the
-// layout worker (which fetches graphviz.wasm from beside itself).
+// The viewer page: browser code, one script for the page, one for the
+// layout worker (which fetches graphviz.wasm from beside itself) and one
+// for the find worker.
 await build({
   absWorkingDir: root,
   bundle: true,
   platform: 'browser',
   target: 'chrome120',
   format: 'iife',
-  entryPoints: { main: 'renderer/main.ts', worker: 'renderer/worker.ts' },
+  entryPoints: {
+    main: 'renderer/main.ts',
+    worker: 'renderer/worker.ts',
+    'find-worker': 'renderer/find-worker.ts',
+  },
   outdir: 'dist/renderer',
   legalComments: 'none',
   logLevel: 'warning',

@@ -7,22 +7,29 @@
  * (the index ranks them), then the next, each centred at a readable zoom,
  * Shift+Enter back; Escape closes it and clears the highlight.
  *
- * A keystroke costs one pass of the index over short strings plus work in
- * the number of matches (a lookup each in the drawing's element index, an
- * outline each in the overlay, which draws only the cells near the view,
- * marks.ts): at thousands of namespaces it must leave the page painting
- * (the bench, tests/bench/viewer-ui-bench.ts, measures the longest frame
- * gap while typing). Matches the filters do not draw are counted apart, not hidden
- * in the count.
+ * The index is built and searched in a worker (find-worker.ts), handed
+ * the model once per model: at 50 000 namespaces building it takes about
+ * a second and ranking a short query's matches a tenth of one, frame gaps
+ * on the page's thread. The page's share of a keystroke is a lookup per
+ * match in the drawing's element index and an outline per drawn match in
+ * the overlay, which draws only the cells near the view (marks.ts): at
+ * thousands of namespaces it must leave the page painting (the bench,
+ * tests/bench/viewer-ui-bench.ts, measures the longest frame gap while
+ * typing). Matches the filters do not draw are counted apart, not hidden
+ * in the count; in the overview, Enter draws the best of them out of its
+ * group.
  *
  * `<html data-find-query>` is the query the highlight shows (set once the
  * marks are on), `data-find-count` / `data-find-hidden` the counts,
- * `data-find-current` the match stepped to and `data-find-ms` the script
- * time of the last update: tests and the bench wait on and read them.
+ * `data-find-current` the match stepped to and `data-find-ms` the time
+ * from the update's start to its marks (the worker's answer included):
+ * tests and the bench wait on and read them.
  */
-import { findIndex, matchWhy, matchWords, type FindIndex, type FindMatch } from '../main/emit/find';
+import { matchWhy, matchWords, type FindMatch } from '../main/emit/find';
 import { byId, whenIdle } from './dom';
 import type { Drawing } from './drawing';
+import { FindClient } from './find-client';
+import type { PackedMatches } from './find-wire';
 import { findActionForKey, type Commands, type FindAction } from './keys';
 import type { Marks } from './marks';
 import { elementFor, indexElements } from './page';
@@ -83,7 +90,12 @@ export class FindBox {
   readonly #box = byId('find');
   readonly #input = byId<HTMLInputElement>('find-input');
   readonly #count = byId('find-count');
-  #index: { of: object; find: FindIndex } | undefined;
+  /** The index, in a worker: at 50 000 namespaces building and ranking are frame gaps on the page's thread. */
+  readonly #client = new FindClient();
+  /** The latest update's number: an answer for an older one is dropped. */
+  #seq = 0;
+  /** The latest update, done when its answer is on screen (an Enter waits for it). */
+  #latest: Promise<void> = Promise.resolve();
   /** The drawn matches, best first, with their place in the ranking. */
   #shown: { match: FindMatch; el: Element; rank: number }[] = [];
   #hidden = 0;
@@ -119,7 +131,7 @@ export class FindBox {
     probe('find', 'open');
     this.#input.focus();
     this.#input.select();
-    if (wasHidden) this.#update();
+    if (wasHidden) void this.#update();
   }
 
   /** Close it and clear the highlight; false when it was not open. */
@@ -127,6 +139,7 @@ export class FindBox {
     if (this.#box.hidden) return false;
     this.#box.hidden = true;
     probe('find', undefined);
+    this.#seq++; // an answer on its way is for a box closed since
     this.#parts.marks.set('match', []);
     this.#parts.marks.set('match-current', []);
     this.#shown = [];
@@ -151,23 +164,20 @@ export class FindBox {
       const action = findActionForKey(e.key, e);
       if (!action) return;
       e.preventDefault();
-      this.#flush();
-      run[action]();
+      void this.#flush().then(() => run[action]());
     });
     const click = (id: string, action: FindAction) =>
-      byId(id).addEventListener('click', () => (this.#flush(), run[action]()));
+      byId(id).addEventListener('click', () => void this.#flush().then(() => run[action]()));
     click('find-next', 'next');
     click('find-prev', 'previous');
     click('find-details', 'details');
     click('find-close', 'close');
   }
 
-  /** The find index of the model drawn, built once per model (a new scan brings a new model object). */
-  #indexNow(): FindIndex | undefined {
-    const m = this.#parts.drawing.model;
-    if (!m) return undefined;
-    if (this.#index?.of !== m) this.#index = { of: m, find: findIndex(m.graph) };
-    return this.#index.find;
+  /** Hand the worker the model drawn (the same model again costs nothing). */
+  #loadModel(): void {
+    const r = this.#parts.drawing.result;
+    if (r) this.#client.load(r.modelJson);
   }
 
   #say(): void {
@@ -182,29 +192,50 @@ export class FindBox {
     probe('findCurrent', this.#current >= 0 ? shown[this.#current]!.key : undefined);
   }
 
-  /** Highlight what the query matches now. */
-  #update(): void {
+  /** Highlight what the query matches now: asked of the worker, shown when its answer comes. */
+  #update(): Promise<void> {
+    return (this.#latest = this.#ask(++this.#seq));
+  }
+
+  async #ask(seq: number): Promise<void> {
     const t0 = performance.now();
-    const find = this.#indexNow();
-    const svg = this.#parts.drawing.svg;
     const q = this.#input.value;
+    let found: PackedMatches | undefined;
+    if (q.trim() !== '' && this.#parts.drawing.svg) {
+      this.#loadModel();
+      try {
+        found = await this.#client.rank(q);
+      } catch (err) {
+        if (seq === this.#seq) this.#count.textContent = `find failed: ${(err as Error).message}`;
+        return;
+      }
+      // another model came meanwhile: its drawing's update asks again
+      if (found === undefined) return;
+    }
+    if (seq !== this.#seq) return;
+    this.#show(q, found);
+    probe('findQuery', q);
+    probe('findMs', Math.round(performance.now() - t0));
+  }
+
+  /** Mark the drawn ones among `found` (ranked), count the others, remember the best of those. */
+  #show(q: string, found: PackedMatches | undefined): void {
+    const svg = this.#parts.drawing.svg;
     if (q !== this.#probedQuery) this.#tried.clear();
     this.#probedQuery = q;
     this.#shown = [];
     this.#hidden = 0;
     this.#bestHidden = undefined;
     this.#current = -1;
-    if (find && svg) {
-      for (const [rank, match] of find.rank(q).entries()) {
-        const el = elementFor(svg, match.key);
-        if (el) this.#shown.push({ match, el, rank });
+    if (found && svg) {
+      found.keys.forEach((key, rank) => {
+        const el = elementFor(svg, key);
+        if (el) this.#shown.push({ match: found.match(rank), el, rank });
         else {
           this.#hidden++;
-          if (!this.#bestHidden && !this.#tried.has(match.key)) {
-            this.#bestHidden = { key: match.key, rank };
-          }
+          if (!this.#bestHidden && !this.#tried.has(key)) this.#bestHidden = { key, rank };
         }
-      }
+      });
     }
     this.#parts.marks.set(
       'match',
@@ -212,15 +243,15 @@ export class FindBox {
     );
     this.#parts.marks.set('match-current', []);
     this.#say();
-    probe('findQuery', q);
-    probe('findMs', Math.round(performance.now() - t0));
   }
 
-  /** Bring the highlight up to the text now (a key like Enter must act on it). */
-  #flush(): void {
-    if (!this.#pending) return;
-    this.#pending = false;
-    if (!this.#box.hidden) this.#update();
+  /** Bring the highlight up to the text now; resolves once it is (a key like Enter must act on it). */
+  #flush(): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      if (!this.#box.hidden) void this.#update();
+    }
+    return this.#latest;
   }
 
   /** Keys typed faster than frames are painted: one update per frame, just before it is rendered. */
@@ -270,16 +301,19 @@ export class FindBox {
   }
 
   #redrawn(): void {
-    if (!this.#box.hidden) this.#update();
     const revealed = this.#revealing;
     this.#revealing = undefined;
-    const at = this.#shown.findIndex((m) => m.match.key === revealed);
-    if (at >= 0) this.#stepTo(at);
+    if (!this.#box.hidden) {
+      void this.#update().then(() => {
+        const at = this.#shown.findIndex((m) => m.match.key === revealed);
+        if (at >= 0) this.#stepTo(at);
+      });
+    }
     // build the indexes (and parse the model) while the page is idle, not at
     // the first letter typed: at 5000 namespaces that is a 100 ms task, a frame
     // gap the user would see while typing
     whenIdle(() => {
-      this.#indexNow();
+      this.#loadModel();
       const svg = this.#parts.drawing.svg;
       if (svg) indexElements(svg);
     });

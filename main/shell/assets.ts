@@ -26,6 +26,7 @@ const TYPES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'main.js': 'text/javascript; charset=utf-8',
   'worker.js': 'text/javascript; charset=utf-8',
+  'find-worker.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
   // Graphviz, fetched by worker.js; streaming compilation requires exactly this type
   'graphviz.wasm': 'application/wasm',

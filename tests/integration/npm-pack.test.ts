@@ -82,6 +82,7 @@ describe('npm package (npm pack, npm install -g)', { timeout: 5 * HANG_MS }, () 
       'dist/shell/electron/preload.cjs',
       'dist/renderer/index.html',
       'dist/renderer/worker.js',
+      'dist/renderer/find-worker.js',
       'dist/renderer/graphviz.wasm',
     ].map((p) => p.replace(/^\.\//, ''));
     for (const p of needed) assert.ok(list.includes(p), `${p} is in the package`);

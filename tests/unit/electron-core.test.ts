@@ -51,7 +51,14 @@ const PNG = readFileSync(new URL('../../build/icons/16x16.png', import.meta.url)
 function renderer(dir: string): string {
   const r = join(dir, 'renderer');
   mkdirSync(r);
-  for (const f of ['index.html', 'main.js', 'worker.js', 'style.css', 'graphviz.wasm']) {
+  for (const f of [
+    'index.html',
+    'main.js',
+    'worker.js',
+    'find-worker.js',
+    'style.css',
+    'graphviz.wasm',
+  ]) {
     writeFileSync(join(r, f), `contents of ${f}`);
   }
   writeFileSync(join(dir, 'secret.txt'), 'secret');
