@@ -5,7 +5,7 @@
  * fresh process, on the main thread (with V8 flags) or in a worker_thread
  * with a chosen stack (resourceLimits.stackSizeMb).
  *
- *   node --import tsx tests/bench/layout-limits.ts probe star 20000 [--stack 64] [--flags=--liftoff-only] [--attrs nslimit=0] [--engine dot]
+ *   node --import tsx tests/bench/layout-limits.ts probe star 20000 [--stack 64] [--flags=--liftoff-only] [--attrs nslimit=0] [--engine dot] [--rows 20]
  *   node --import tsx tests/bench/layout-limits.ts bisect chain 1000 50000 [same options] [--step 500]
  *
  * Each line printed is one attempt as JSON: ok, the error's kind and
@@ -24,6 +24,8 @@ interface Probe {
   n: number;
   attrs?: string;
   engine?: string;
+  /** Leaves of a star staggered over this many rows (layout-shapes.ts). */
+  rows?: number;
   /** Run in a worker_thread with this stack (MB); undefined: the main thread. */
   stackMb?: number;
 }
@@ -43,7 +45,7 @@ const LIB = import.meta.resolve('@hpcc-js/wasm-graphviz');
 
 /** Runs in the child: one layout, on this thread or in a worker with the stack asked for. */
 async function child(p: Probe): Promise<void> {
-  const dot = SHAPES[p.shape](p.n, { attrs: p.attrs });
+  const dot = SHAPES[p.shape](p.n, { attrs: p.attrs, rows: p.rows });
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
     (async () => {
@@ -161,6 +163,7 @@ async function main(args: string[]): Promise<void> {
     shape: shape as ShapeName,
     attrs: option(args, '--attrs'),
     engine: option(args, '--engine'),
+    rows: option(args, '--rows') === undefined ? undefined : Number(option(args, '--rows')),
     stackMb: stack === undefined ? undefined : Number(stack),
   };
   const flags = (option(args, '--flags') ?? '').split(' ').filter(Boolean);

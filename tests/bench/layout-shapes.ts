@@ -23,6 +23,8 @@ export interface ShapeOptions {
   attrs?: string;
   /** Stagger a fan's leaves over rows as graphns does (default true). */
   stagger?: boolean;
+  /** Stagger over this many rows instead of graphns's (at most 4). */
+  rows?: number;
 }
 
 function key(i: number): string {
@@ -71,7 +73,7 @@ export function staggerRows(n: number): number {
 
 /** A parent (node 0) with `n` leaves. */
 export function starDot(n: number, o: ShapeOptions = {}): string {
-  const rows = o.stagger === false ? 1 : staggerRows(n);
+  const rows = o.stagger === false ? 1 : (o.rows ?? staggerRows(n));
   const edges: string[] = [];
   for (let i = 0; i < n; i++) edges.push(edge(i + 1, 0, 1 + (i % rows)));
   return graph(n + 1, edges, o);
