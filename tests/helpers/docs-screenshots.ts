@@ -5,16 +5,19 @@
  * containerd, LXC, nspawn, bubblewrap), all namespace types drawn, in the
  * browser shell at 1400x850; its network wiring (the same host with its
  * bridges and veths) in the wiring view; the same host after a deploy
- * compared with it (k). Run it after a change to the page's look, and
+ * compared with it (k); and the overview of each large host's shape at
+ * 50 000 namespaces (tests/bench/synthetic.ts), the containers' with a
+ * group opened. Run it after a change to the page's look, and
  * look at the pictures before committing them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeModel } from '../../main/model';
+import { shapeModel, SHAPES } from '../bench/synthetic';
 import { deployedModel, enginesModel, wiredModel } from '../unit/fixtures/dot-models';
 import { HEADLESS_ARGS, launchViewer, ROOT } from './viewer';
-import { clickElement, svgIdOf, waitData } from './viewer-ui';
+import { clickElement, relaidOut, svgIdOf, waitData } from './viewer-ui';
 
 const dir = mkdtempSync(join(tmpdir(), 'graphns-shots-'));
 const docs = join(ROOT, 'docs');
@@ -137,6 +140,33 @@ try {
     console.log(`wrote ${join(docs, 'viewer-compare.png')}`);
   } finally {
     await cmp.close();
+  }
+
+  // the overview: each shape of a large host at 50 000 namespaces
+  for (const shape of SHAPES) {
+    const file = join(dir, `${shape}.json`);
+    writeFileSync(file, serializeModel(shapeModel(shape, 50000)));
+    const big = await launchViewer(['--open', file, '-d'], {
+      GRAPHNS_BROWSER_ARGS: HEADLESS_ARGS.replace(/--window-size=\S+/, '--window-size=1400,850'),
+    });
+    try {
+      const { page } = big;
+      await page.setViewportSize({ width: 1400, height: 850 });
+      await page.keyboard.press('w');
+      await page.waitForTimeout(500);
+      const png = join(docs, `viewer-overview-${shape}.png`);
+      await page.screenshot({ path: png });
+      console.log(`wrote ${png}`);
+      if (shape !== 'containers') continue;
+      // a group opened: its first page of members, each with what it owns
+      await relaidOut(page, () => page.locator('#graph svg g.node.fan').first().click());
+      await page.waitForTimeout(500);
+      const opened = join(docs, 'viewer-overview-opened.png');
+      await page.screenshot({ path: opened });
+      console.log(`wrote ${opened}`);
+    } finally {
+      await big.close();
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
