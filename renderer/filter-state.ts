@@ -331,8 +331,10 @@ export function filterSummary(
   if (f.scope !== '') parts.push(scopeText(f.scope, model));
   const total = model?.namespaces.length ?? 0;
   if (selection) {
-    const folded = [...selection.folded.values()].reduce((a, b) => a + b, 0);
-    if (selection.folded.size) parts.push(`${selection.folded.size} collapsed (${folded} below)`);
+    // the user's folds; the overview's own are in its words above
+    const mine = [...selection.folded].filter(([k]) => f.collapsed.has(k));
+    const folded = mine.reduce((a, [, n]) => a + n, 0);
+    if (mine.length) parts.push(`${mine.length} collapsed (${folded} below)`);
     if (selection.context.size) parts.push(`${selection.context.size} faint for context`);
     if (!ov) {
       parts.unshift(

@@ -20,11 +20,13 @@ import {
   startFilter,
   toggleCollapse,
   viewFilter,
+  withOverview,
   withScope,
   withType,
   wiringOnly,
   type FilterState,
 } from '../../renderer/filter-state';
+import { syntheticModel } from '../bench/synthetic';
 import { enginesModel } from './fixtures/dot-models';
 
 const model = enginesModel();
@@ -175,4 +177,24 @@ test('the wiring: a start of its own (--net); network namespaces only, by scope 
     ),
   );
   assert.match(words, /only all of docker .* and what it is wired to/);
+});
+
+test('the overview in the bar: what it draws, groups and folds; the user’s folds apart', () => {
+  const model = syntheticModel(20000);
+  const g = graphOf(model);
+  const f = startFilter(true);
+  const sel = selectView(g, viewFilter(f));
+  assert.ok(sel.overview, 'drawn as the overview by size');
+  const text = filterSummary(f, sel, model);
+  assert.match(text, /^overview: \d+ of 20,000 drawn, [\d,]+ in groups \(click one to open it\)/);
+  assert.match(text, /\(v: draw all\)/);
+  assert.doesNotMatch(text, /collapsed/, 'the overview’s folds are not the user’s');
+  // v: every namespace, said
+  const all = withOverview(f, true);
+  assert.equal(all.overview, 'off');
+  assert.ok(!isDefault(all));
+  assert.match(
+    filterSummary(all, selectView(g, viewFilter(all)), model),
+    /everything drawn \(v: overview\)/,
+  );
 });
