@@ -64,7 +64,8 @@ function ownerAndParent(top: HTMLElement, d: NsDetails, links: DetailsLinks): vo
 export function namespacePart(
   body: HTMLElement,
   d: NsDetails,
-  drawn: boolean,
+  /** What keeps it from the drawing; undefined when it is drawn. */
+  hiddenBy: 'filters' | 'overview' | undefined,
   links: DetailsLinks,
 ): void {
   const { ns } = d;
@@ -73,7 +74,10 @@ export function namespacePart(
   fact(top, 'id', h('span', 'id', d.id), links.copy('copy id', d.id, 'the id'));
   fact(top, '64-bit id', ns.nsid ?? 'not known (the kernel answers NS_GET_ID from 6.18 on)');
   fact(top, 'found', d.found);
-  if (!drawn) fact(top, 'drawing', 'not drawn: hidden by the filters');
+  if (hiddenBy === 'filters') fact(top, 'drawing', 'not drawn: hidden by the filters');
+  if (hiddenBy === 'overview') {
+    fact(top, 'drawing', 'not drawn: in a group of the overview (v draws all; find draws it)');
+  }
   if (ns.type === 'user' && ns.ownerUid !== undefined) {
     const who = ns.ownerName !== undefined ? ` (${esc(ns.ownerName)})` : ' (no user name)';
     fact(top, 'created by', `uid ${ns.ownerUid}${who}`);

@@ -96,7 +96,8 @@ export class DetailsPanel implements Panel {
     const drawn = svg ? elementFor(svg, d.ns.key) !== undefined : false;
     probe('detailsDrawn', drawn ? 'yes' : 'no');
     const links = this.#links(g);
-    namespacePart(body, d, drawn, links);
+    const hiddenBy = this.#parts.drawing.overview ? 'overview' : 'filters';
+    namespacePart(body, d, drawn ? undefined : hiddenBy, links);
     enterPart(body, d, links);
     relatedParts(body, d, links);
     belongsParts(body, d, this.#textOf(g));
@@ -121,7 +122,9 @@ export class DetailsPanel implements Panel {
         const svg = drawing.svg;
         if (!svg || !elementFor(svg, key)) {
           b.classList.add('undrawn');
-          b.append(h('span', 'note', ' · not drawn (hidden by the filters)'));
+          // in the overview a link draws it out of its group; else the filters hide it
+          const why = drawing.overview ? 'in a group: a click draws it' : 'hidden by the filters';
+          b.append(h('span', 'note', ` · not drawn (${why})`));
         }
         return b;
       },

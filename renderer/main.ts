@@ -76,7 +76,7 @@ new Pointer(host, {
 const help = new HelpOverlay(byId('help'));
 const frame = new Frame(
   filters.element,
-  { drawing, selection, view, clipboard, say },
+  { drawing, selection, view, clipboard, say, reveal: (k) => filters.reveal(k) },
   { help, find },
 );
 const exporter = new Exporter({

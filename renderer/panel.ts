@@ -30,6 +30,8 @@ export interface PanelParts {
   clipboard: Clipboard;
   /** A note for the status line. */
   say(text: string): void;
+  /** Draw `key` out of the overview's groups and folds (a relayout follows); false when it cannot. */
+  reveal(key: NsKey): boolean;
 }
 
 /** A panel, as the frame and the keys drive it. */
@@ -152,4 +154,12 @@ export function goTo(parts: PanelParts, key: NsKey): void {
   const svg = drawing.svg;
   const el = svg ? elementFor(svg, key) : undefined;
   if (el) view.centreOn(el, 1);
+  else if (drawing.overview && parts.reveal(key)) {
+    // in a group of the overview: drawn out of it, then centred once it is
+    const once = drawing.drawn.on('panels', ({ svg: shown }) => {
+      once.dispose();
+      const drawn = elementFor(shown, key);
+      if (drawn) view.centreOn(drawn, 1);
+    });
+  }
 }

@@ -113,6 +113,25 @@ test('a star of 20 000 user namespaces opens as the overview; groups open, find 
     // its chain is drawn: its owner, a child of the root
     assert.equal((await nodeIds(page, `[id="${svgIdOf(last.key)}"]`)).length, 1);
     await page.screenshot({ path: join(SHOTS, 'overview-found.png') });
+    await page.keyboard.press('Escape');
+
+    // the details reach into groups too: the root's children, a link to one still grouped
+    await page.keyboard.press('/');
+    await page.keyboard.type(String(root.ino));
+    await waitData(page, 'findQuery', String(root.ino));
+    await page.keyboard.press('Enter');
+    await waitData(page, 'findCurrent', root.key);
+    await page.locator('#find-details').click();
+    const grouped = chromium[5000]!;
+    const link = page.locator(`#details button.ns-link[data-key="${grouped.key}"]`);
+    await page.locator('#details button.more').first().click();
+    assert.match((await link.textContent()) ?? '', /not drawn \(in a group: a click draws it\)/);
+    await relaidOut(page, () => link.click());
+    const at = await offCentre(page, svgIdOf(grouped.key));
+    assert.ok(
+      Math.abs(at.dx) < 3 && Math.abs(at.dy) < 3,
+      `the link's namespace centred: ${at.dx}, ${at.dy}`,
+    );
   } finally {
     await viewer.close();
     rmSync(dir, { recursive: true, force: true });
