@@ -43,7 +43,8 @@ flat namespaces (cgroup, ipc, mnt, net, uts, time) under their owners.
       --overview      draw the overview: siblings of one kind grouped into one
                       box each (with counts), depth folded past a few hundred
                       boxes; the default for a graph too large to lay out in
-                      seconds (about 6000 boxes), said in the legend
+                      seconds (about 6000 boxes, or 3000 under one
+                      parent), said in the legend
       --full          draw every namespace, however large (a layout Graphviz
                       cannot make falls back to the overview, with a note)
       --open FILE     draw a snapshot saved with --json instead of this host

@@ -24,7 +24,8 @@
  *
  * `auto` draws the overview only when the full drawing's cost (boxes, and
  * table rows at a fraction of a box: the layout's cost grows with both)
- * passes FULL_BUDGET; `on` and `off` force it either way.
+ * passes FULL_BUDGET, or its shape has a fan of WIDE_FAN children under
+ * one parent; `on` and `off` force it either way.
  *
  * Group ids are built from the parent's key, the type and a hash of the
  * kind's words, never from the words themselves: process names are
@@ -45,6 +46,14 @@ export type OverviewMode = 'auto' | 'on' | 'off';
  * seconds (docs/BENCHMARKS.md, issue 21).
  */
 export const FULL_BUDGET = 6000;
+/**
+ * Children of one parent from which `auto` draws the overview whatever
+ * the cost: Graphviz's position phase grows with the square of a fan's
+ * width, and in its WebAssembly build recurses once per sibling: a star
+ * of 5000 took 3.8 s, 10 000 took 15.5 s, and 8750 overflow the page
+ * worker's stack (docs/BENCHMARKS.md, layout limits).
+ */
+export const WIDE_FAN = 3000;
 /** A table row's share of a box in the cost. */
 export const ROW_COST = 0.25;
 /** Boxes the overview draws before it folds the levels below. */
@@ -145,6 +154,20 @@ export function kindOf(g: ModelGraph, ns: Namespace): string {
 }
 
 const isTree = (t: NsTypeName) => t === 'user' || t === 'pid';
+
+/** The most children of one parent among the shown user and PID namespaces. */
+export function widestFan(g: ModelGraph, shown: ReadonlySet<NsKey>): number {
+  const fans = new Map<NsKey, number>();
+  let widest = 0;
+  for (const k of shown) {
+    const ns = g.byKey.get(k);
+    if (!ns || !isTree(ns.type) || ns.parent === undefined || !shown.has(ns.parent)) continue;
+    const n = (fans.get(ns.parent) ?? 0) + 1;
+    fans.set(ns.parent, n);
+    if (n > widest) widest = n;
+  }
+  return widest;
+}
 
 /** The drawing's cost in boxes: user and PID namespaces, flat groups, and their table rows. */
 export function drawCost(g: ModelGraph, shown: ReadonlySet<NsKey>): number {
@@ -344,7 +367,13 @@ export function applyOverview(
 ): ViewSelection {
   const mode = o.mode ?? 'auto';
   if (mode === 'off') return sel;
-  if (mode === 'auto' && drawCost(g, sel.shown) <= FULL_BUDGET) return sel;
+  if (
+    mode === 'auto' &&
+    drawCost(g, sel.shown) <= FULL_BUDGET &&
+    widestFan(g, sel.shown) < WIDE_FAN
+  ) {
+    return sel;
+  }
   const ov = new Overview(g, sel, o.open ?? new Map());
   ov.run();
   const context = new Set([...sel.context].filter((k) => ov.shown.has(k)));

@@ -13,6 +13,7 @@ import {
   OPEN_PAGE,
   OVERVIEW_BUDGET,
   revealKeys,
+  WIDE_FAN,
 } from '../../main/emit/overview';
 import { selectView, type ViewFilter, type ViewSelection } from '../../main/emit/view';
 import { graphOf } from '../../main/model/graph';
@@ -177,4 +178,13 @@ test('thousands of roots (a view of one flat type) are grouped too', () => {
   assert.equal(sel.shown.size, 0);
   const dot = modelToDot(model, { details: true, view: sel });
   assert.match(dot, /15,000 net namespaces/);
+});
+
+test('a fan of WIDE_FAN children is drawn as the overview however small the graph', () => {
+  const wide = star(WIDE_FAN, () => 'sandbox');
+  const sel = selectView(graphOf(wide), { ...everything(), types: new Set(['user', 'pid']) });
+  assert.ok(sel.overview, `${WIDE_FAN} user namespaces under one: the overview`);
+  const narrow = star(WIDE_FAN - 1, () => 'sandbox');
+  const whole = selectView(graphOf(narrow), { ...everything(), types: new Set(['user', 'pid']) });
+  assert.equal(whole.overview, undefined, 'one fewer: drawn whole');
 });
