@@ -373,10 +373,16 @@ async function viewerOnce(snapshot: string, config: string): Promise<ViewerRun> 
   }
 }
 
-function viewerCell(rs: ViewerRun[], pick: (r: ViewerRun) => number | undefined): string {
+/** A cell of the window's table; the first says how a failed start failed, the others stay empty. */
+function viewerCell(
+  rs: ViewerRun[],
+  pick: (r: ViewerRun) => number | undefined,
+  first = false,
+): string {
   const good = rs.filter((r) => r.ok);
   if (good.length === 0) {
     const r = rs[0]!;
+    if (!first) return '—';
     return r.timedOut
       ? `> ${seconds(VIEWER_TIMEOUT_MS)} s (timeout)`
       : `**fails after ${seconds(r.failedMs ?? 0)} s**: "${r.error}"`;
@@ -450,7 +456,7 @@ try {
         const good = vs.filter((r) => r.ok);
         const pss = good.map((r) => r.pssMiB!);
         viewerRows.push(
-          `| ${shape} | ${size} | ${viewerCell(vs, (r) => r.browserMs)} | ${viewerCell(vs, (r) => r.spawnMs)} | ` +
+          `| ${shape} | ${size} | ${viewerCell(vs, (r) => r.browserMs, true)} | ${viewerCell(vs, (r) => r.spawnMs)} | ` +
             `${viewerCell(vs, (r) => r.pageMs)} | ${viewerCell(vs, (r) => r.layoutMs)} | ` +
             `${pss.length ? `${median(pss).toFixed(0)} MiB` : '—'} | ${vs.length} | ${vload.join(' → ')} |`,
         );
