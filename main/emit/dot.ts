@@ -313,9 +313,11 @@ function fanLine(fan: Fan): string {
     fan.kind === 'various'
       ? `of various processes: ${(fan.some ?? []).map((k) => dotText(k)).join(', ')}, \u2026`
       : dotText(fan.kind);
-  const lines = [`<B>${count(n)} ${typeWords(fan.type, n)}</B>`, kind];
+  // with some of the kind drawn beside it, the group is the rest: "more"
+  const more = fan.opened > 0 ? ' more' : '';
+  const lines = [`<B>${count(n)}${more} ${typeWords(fan.type, n)}</B>`, kind];
   const notes: string[] = [];
-  if (fan.opened > 0) notes.push(`${count(fan.opened)} more drawn apart`);
+  if (fan.opened > 0) notes.push(`like the ${count(fan.opened)} drawn beside`);
   if (fan.below > 0) notes.push(`${count(fan.below)} more below them`);
   notes.push('grouped: open to draw them');
   lines.push(`<FONT POINT-SIZE="9" COLOR="${NOTE_COLOUR}"><I>${notes.join(', ')}</I></FONT>`);

@@ -13,8 +13,8 @@
  * - **Fans are grouped.** Under one parent, siblings of one type beyond
  *   FAN_FROM are grouped by kind (which engine's containers, which
  *   process's sandboxes) into one node each, saying how many and how many
- *   namespaces lie below them. A group opens a page of OPEN_PAGE members
- *   at a time.
+ *   namespaces lie below them; the first SAMPLE are drawn beside it, as
+ *   examples. A group opens a page of OPEN_PAGE members at a time.
  * - **Depth is folded.** The trees are walked breadth first; once
  *   OVERVIEW_BUDGET boxes are drawn, the namespaces left at the frontier
  *   are drawn folded ("N more below"), as a collapsed one is.
@@ -62,6 +62,11 @@ export const OVERVIEW_BUDGET = 400;
 export const FAN_FROM = 13;
 /** Members one opening of a group draws. */
 export const OPEN_PAGE = 100;
+/**
+ * Members of a closed group drawn beside it, as a sample of what it holds
+ * (their own subtrees with them), while the overview's budget lasts.
+ */
+export const SAMPLE = 2;
 /** Kinds of one member each drawn as themselves, at most; more share one "other" group. */
 const SINGLES = 3;
 
@@ -260,10 +265,12 @@ class Overview {
   ): void {
     const id = `fan:${parent?.key ?? 'none:0'}:${type}:${hash(kind)}`;
     const pages = this.open.get(id) ?? 0;
+    // a closed group shows what it holds by a sample drawn beside it, while the budget lasts
+    const apart = pages > 0 ? pages * OPEN_PAGE : this.#boxes < OVERVIEW_BUDGET ? SAMPLE : 0;
     const rest: Namespace[] = [];
     let opened = 0;
     for (const [i, m] of members.entries()) {
-      if (i < pages * OPEN_PAGE || this.open.has(m.key)) {
+      if (i < apart || this.open.has(m.key)) {
         opened++;
         this.#draw(m);
       } else rest.push(m);
