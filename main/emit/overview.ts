@@ -14,7 +14,9 @@
  *   FAN_FROM are grouped by kind (which engine's containers, which
  *   process's sandboxes) into one node each, saying how many and how many
  *   namespaces lie below them; the first SAMPLE are drawn beside it, as
- *   examples. A group opens a page of OPEN_PAGE members at a time.
+ *   examples: with what they own, their nested children folded (else the
+ *   overview of nested containers was one strip of 400 boxes, too wide to
+ *   read when fitted). A group opens a page of OPEN_PAGE members at a time.
  * - **Depth is folded.** The trees are walked breadth first; once
  *   OVERVIEW_BUDGET boxes are drawn, the namespaces left at the frontier
  *   are drawn folded ("N more below"), as a collapsed one is.
@@ -67,6 +69,8 @@ export const OPEN_PAGE = 100;
  * (their own subtrees with them), while the overview's budget lasts.
  */
 export const SAMPLE = 2;
+/** Boxes drawn before which closed groups get their samples. */
+export const SAMPLE_BUDGET = 60;
 /** Kinds of one member each drawn as themselves, at most; more share one "other" group. */
 const SINGLES = 3;
 
@@ -229,6 +233,8 @@ class Overview {
   readonly folded: Map<NsKey, number>;
   readonly fans: Fan[] = [];
   #boxes = 0;
+  /** Members drawn as a closed group's sample: their own flat namespaces drawn, their children folded. */
+  readonly #samples = new Set<NsKey>();
   #grouped = 0;
   #foldedBelow = 0;
   readonly #queue: Namespace[] = [];
@@ -266,12 +272,14 @@ class Overview {
     const id = `fan:${parent?.key ?? 'none:0'}:${type}:${hash(kind)}`;
     const pages = this.open.get(id) ?? 0;
     // a closed group shows what it holds by a sample drawn beside it, while the budget lasts
-    const apart = pages > 0 ? pages * OPEN_PAGE : this.#boxes < OVERVIEW_BUDGET ? SAMPLE : 0;
+    const apart = pages > 0 ? pages * OPEN_PAGE : this.#boxes < SAMPLE_BUDGET ? SAMPLE : 0;
     const rest: Namespace[] = [];
     let opened = 0;
     for (const [i, m] of members.entries()) {
       if (i < apart || this.open.has(m.key)) {
         opened++;
+        // a sample (not a page the user opened, nor a namespace asked for) is an example only
+        if (pages === 0 && !this.open.has(m.key)) this.#samples.add(m.key);
         this.#draw(m);
       } else rest.push(m);
     }
@@ -348,8 +356,27 @@ class Overview {
         this.#fold(ns);
         continue;
       }
-      for (const list of listsUnder(this.g, ns, this.shown)) this.#list(ns, list);
+      const lists = listsUnder(this.g, ns, this.shown);
+      if (this.#samples.has(ns.key)) {
+        // an example of its group: what it owns, not what it holds nested
+        for (const list of lists) if (!isTree(list[0]!.type)) this.#list(ns, list);
+        this.#foldChildren(ns);
+        continue;
+      }
+      for (const list of lists) this.#list(ns, list);
     }
+  }
+
+  /** Fold the child trees of `ns` (its children, what lies below them) into it. */
+  #foldChildren(ns: Namespace): void {
+    let n = 0;
+    for (const c of this.g.children(ns.key)) {
+      if (!this.shown.has(c.key)) continue;
+      n += this.#hide(below(this.g, c, this.shown)) + this.#hide([c.key]);
+    }
+    if (n === 0) return;
+    this.folded.set(ns.key, (this.folded.get(ns.key) ?? 0) + n);
+    this.#foldedBelow += n;
   }
 
   note(total: number, forced: boolean): OverviewNote {

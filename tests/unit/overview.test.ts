@@ -20,7 +20,7 @@ import { selectView, type ViewFilter, type ViewSelection } from '../../main/emit
 import { graphOf } from '../../main/model/graph';
 import type { Model, NsKey } from '../../main/model/types';
 import { NS_TYPES } from '../../main/relations/constants';
-import { syntheticModel } from '../bench/synthetic';
+import { shapeModel, syntheticModel } from '../bench/synthetic';
 import { HOSTILE_NAMES, starModel as star } from './fixtures/dot-models';
 
 const everything = (o: ViewFilter['overview'] = {}): ViewFilter => ({
@@ -191,4 +191,28 @@ test('a fan of WIDE_FAN children is drawn as the overview however small the grap
   const narrow = star(WIDE_FAN - 1, () => 'sandbox');
   const whole = selectView(graphOf(narrow), { ...everything(), types: new Set(['user', 'pid']) });
   assert.equal(whole.overview, undefined, 'one fewer: drawn whole');
+});
+
+test('samples show what they own, their nested children folded: nested containers stay compact', () => {
+  const model = shapeModel('containers', 20000);
+  const sel = selectView(graphOf(model), everything());
+  assert.ok(sel.overview);
+  assertAccounted(model, sel);
+  assert.ok(sel.shown.size < 100, `${sel.shown.size} drawn`);
+  const g = graphOf(model);
+  const samples = (sel.fans ?? []).filter((f) => f.opened > 0);
+  assert.ok(samples.length > 0, 'groups have samples');
+  // a sample user namespace: its flat namespaces drawn, its nested user namespaces folded into it
+  const nested = model.namespaces.find(
+    (n) =>
+      n.type === 'user' &&
+      sel.shown.has(n.key) &&
+      n.parent === model.host.userns &&
+      g.children(n.key).length > 0,
+  );
+  assert.ok(nested, 'a drawn sample with nested containers');
+  for (const o of g.owned(nested.key))
+    if (o.type !== 'user' && o.type !== 'pid') assert.ok(sel.shown.has(o.key));
+  for (const c of g.children(nested.key)) assert.ok(!sel.shown.has(c.key));
+  assert.ok((sel.folded.get(nested.key) ?? 0) >= g.children(nested.key).length);
 });
