@@ -1,10 +1,21 @@
 /**
- * The graph on screen: one laid-out SVG under svg-pan-zoom. Drag pans and
- * the wheel zooms around the pointer (svg-pan-zoom's own handlers); the
- * key actions call zoomIn/zoomOut/actualSize, and fit.ts fitBox (the whole
- * graph, the selection) and the minimap centreAt. Zoom is bounded in real
+ * The graph on screen: one laid-out SVG under svg-pan-zoom. The wheel
+ * zooms around the pointer (svg-pan-zoom's handler), a drag pans (ours,
+ * below); the key actions call zoomIn/zoomOut/actualSize and step
+ * (Shift+arrows), fit.ts fitBox (the whole graph, the selection) and the
+ * minimap centreAt. Zoom is bounded in real
  * terms (SVG units per pixel), whatever the graph's size: from half the
  * whole-graph view down to 10x.
+ *
+ * A drag moves the drawing as a picture: a CSS translation of the SVG
+ * element, which sits in a compositing layer of its own (style.css), so a
+ * frame of the drag paints nothing; the move goes to svg-pan-zoom's pan
+ * (which changes a transform inside the SVG, and so paints all of it
+ * again) when the drag ends, rests DRAG_REST_MS, or has uncovered
+ * DRAG_COMMIT of the window's width or height (the strip coming into view
+ * is empty until then). At 5000 namespaces each frame of svg-pan-zoom's
+ * own drag painted the whole drawing: 103-114 ms frame gaps at 1x
+ * (docs/BENCHMARKS.md). Overlays follow `matrix`, which includes the drag.
  */
 import svgPanZoom from 'svg-pan-zoom';
 import { anchorOf, geometryBox, nodeAnchors, type Box, type Point } from './anchors';
@@ -14,6 +25,10 @@ import { parseSvg } from './sanitize';
 const MAX_REAL_ZOOM = 10;
 /** One zoom step: svg-pan-zoom's zoomScaleSensitivity, for the keys as for the wheel. */
 const ZOOM_STEP = 0.25;
+/** A drag resting this long (ms) has its move painted into the drawing. */
+const DRAG_REST_MS = 150;
+/** A drag that uncovered this part of the window's width or height has its move painted in. */
+const DRAG_COMMIT = 1 / 3;
 /** One step of the view moved by keys: this part of what is seen. */
 const PAN_STEP = 1 / 3;
 /** A graph too large to read when fitted in starts here, at its top, centred. */
@@ -82,6 +97,15 @@ export class GraphView {
   #settle: number | undefined;
   #onZoom: (realZoom: number, labelsHidden: boolean) => void;
   #onMatrix: ((m: ViewMatrix) => void)[] = [];
+  /**
+   * The drag under way: its pointer, where it was when the drag's last move
+   * went into the pan, and how far it has moved since (px).
+   */
+  #drag: { pointer: number; x: number; y: number; dx: number; dy: number } | undefined;
+  /** Moves put into the pan that svg-pan-zoom has not drawn yet (it does at its next frame). */
+  #pending = { dx: 0, dy: 0 };
+  #dragFrame = 0;
+  #dragRest: number | undefined;
   /** Its keys' handlers. */
   readonly commands: Commands<
     'zoomIn' | 'zoomOut' | 'resetZoom' | 'panLeft' | 'panRight' | 'panUp' | 'panDown'
@@ -103,6 +127,10 @@ export class GraphView {
     this.#host = host;
     this.#onZoom = onZoom;
     window.addEventListener('resize', () => this.resized());
+    host.addEventListener('pointerdown', (e) => this.#dragStart(e));
+    window.addEventListener('pointermove', (e) => this.#dragMove(e));
+    window.addEventListener('pointerup', (e) => this.#dragEnd(e));
+    window.addEventListener('pointercancel', (e) => this.#dragEnd(e));
     // the drawing's box also changes without the window (the filter bar wrapping)
     new ResizeObserver(() => this.resized()).observe(host);
   }
@@ -136,6 +164,10 @@ export class GraphView {
    */
   show(svgText: string, keepView: boolean): void {
     const svg = parseSvg(svgText);
+    // a drag under way ends here, its move kept (and drawn: this drawing is the next)
+    this.#commitDrag(true);
+    this.#drag = undefined;
+    this.#pending = { dx: 0, dy: 0 };
     const before: ViewState | undefined =
       keepView && this.#pz ? { realZoom: this.realZoom, pan: this.#pz.getPan() } : undefined;
     this.#pz?.destroy();
@@ -152,7 +184,8 @@ export class GraphView {
     // labels only to hide them at the first zoom would double the cost
     this.#host.classList.toggle('far', this.#manyLabels);
     const pz = svgPanZoom(svg, {
-      panEnabled: true,
+      // drags are ours (#dragStart): svg-pan-zoom's would paint all of the drawing at each frame
+      panEnabled: false,
       zoomEnabled: true,
       mouseWheelZoomEnabled: true,
       dblClickZoomEnabled: false,
@@ -162,8 +195,10 @@ export class GraphView {
       zoomScaleSensitivity: ZOOM_STEP,
       onZoom: () => this.#zoomed(),
       // after the matrix went on the drawing, in the same frame: overlays follow it there
-      onUpdatedCTM: (m) => {
-        for (const l of this.#onMatrix) l(m);
+      onUpdatedCTM: () => {
+        // every move put into the pan is in the drawing now: its translation goes, in the same frame
+        this.#drawnIn();
+        this.#tell();
       },
     });
     this.#pz = pz;
@@ -425,6 +460,83 @@ export class GraphView {
     return undefined;
   }
 
+  /** Tell the overlays where the drawing is now (the drag's translation included). */
+  #tell(): void {
+    const m = this.matrix;
+    for (const l of this.#onMatrix) l(m);
+  }
+
+  #dragStart(e: PointerEvent): void {
+    if (e.button !== 0 || !e.isPrimary || !this.#pz || this.#drag) return;
+    this.#drag = { pointer: e.pointerId, x: e.clientX, y: e.clientY, dx: 0, dy: 0 };
+  }
+
+  #dragMove(e: PointerEvent): void {
+    const d = this.#drag;
+    if (!d || e.pointerId !== d.pointer) return;
+    d.dx = e.clientX - d.x;
+    d.dy = e.clientY - d.y;
+    // once a frame: the translation, the overlays
+    this.#dragFrame ||= requestAnimationFrame(() => {
+      this.#dragFrame = 0;
+      const { width, height } = this.visibleSize;
+      const far = Math.abs(d.dx) > DRAG_COMMIT * width || Math.abs(d.dy) > DRAG_COMMIT * height;
+      if (far && this.#drag === d) this.#commitDrag(false);
+      else this.#translate();
+      this.#tell();
+    });
+    clearTimeout(this.#dragRest);
+    this.#dragRest = window.setTimeout(() => this.#commitDrag(false), DRAG_REST_MS);
+  }
+
+  #dragEnd(e: PointerEvent): void {
+    const d = this.#drag;
+    if (!d || e.pointerId !== d.pointer) return;
+    this.#commitDrag(true);
+    this.#drag = undefined;
+  }
+
+  /** The SVG element moved by what is not drawn in it yet: committed moves, and the drag's since. */
+  #translate(): void {
+    const svg = this.svg;
+    if (!svg) return;
+    const d = this.#drag;
+    const x = this.#pending.dx + (d?.dx ?? 0);
+    const y = this.#pending.dy + (d?.dy ?? 0);
+    const t = x === 0 && y === 0 ? '' : `translate(${x}px, ${y}px)`;
+    if (svg.style.transform !== t) svg.style.transform = t;
+  }
+
+  /** svg-pan-zoom has drawn every move put into the pan: the translation is the drag's since. */
+  #drawnIn(): void {
+    this.#pending = { dx: 0, dy: 0 };
+    this.#translate();
+  }
+
+  /**
+   * Put the drag's move so far into svg-pan-zoom's pan: the drawing is
+   * painted there at its next frame, when the translation goes (#drawnIn).
+   */
+  #commitDrag(end: boolean): void {
+    clearTimeout(this.#dragRest);
+    const d = this.#drag;
+    const pz = this.#pz;
+    if (end) {
+      cancelAnimationFrame(this.#dragFrame);
+      this.#dragFrame = 0;
+    }
+    if (!d || !pz || (d.dx === 0 && d.dy === 0)) return;
+    const pan = pz.getPan();
+    const { dx, dy } = d;
+    this.#pending = { dx: this.#pending.dx + dx, dy: this.#pending.dy + dy };
+    d.x += dx;
+    d.y += dy;
+    d.dx = 0;
+    d.dy = 0;
+    pz.pan({ x: pan.x + dx, y: pan.y + dy });
+    this.#translate();
+  }
+
   #zoomed(): void {
     const z = this.realZoom;
     const hide = this.#manyLabels && z < READABLE_ZOOM;
@@ -453,7 +565,9 @@ export class GraphView {
   get matrix(): ViewMatrix {
     const z = this.realZoom;
     const pan = this.#pz?.getPan() ?? { x: 0, y: 0 };
-    return { a: z, b: 0, c: 0, d: z, e: pan.x, f: pan.y };
+    // a drag's move not yet in the pan is on screen all the same (its translation)
+    const d = this.#drag;
+    return { a: z, b: 0, c: 0, d: z, e: pan.x + (d?.dx ?? 0), f: pan.y + (d?.dy ?? 0) };
   }
 
   /**

@@ -23,8 +23,9 @@
  *     across it (labels hidden while the zoom changes, laid out again
  *     300 ms after the last notch: watched until 500 ms after), and, map
  *     on, while dragging the map's rectangle at 1x (target: no gap over
- *     100 ms); and what drawing the map cost (script time in idle slices,
- *     the longest slice).
+ *     100 ms), and how many gaps were over 100 ms (a count the machine's
+ *     load sways less than the longest); and what drawing the map cost
+ *     (script time in idle slices, the longest slice).
  *
  * Medians over RUNS viewer starts (default 5; `RUNS=7 npm run bench:ui`),
  * with the machine's load average, since the figures depend on it.
@@ -66,8 +67,9 @@ interface Run {
   scriptMs: Record<string, number[]>;
   gapMs: Record<string, number>;
   matches: Record<string, string>;
-  /** Pan and zoom: the longest frame gap per gesture, map on and off. */
+  /** Pan and zoom: the longest frame gap per gesture, map on and off, and how many gaps were over 100 ms. */
   panGapMs: Record<string, number>;
+  panOver: Record<string, number>;
   mapDrawMs: number;
   mapSliceMs: number;
 }
@@ -92,11 +94,13 @@ const INSTRUMENT = `(() => {
   document.addEventListener('pointerdown', (e) => { ui.down = e.timeStamp; }, true);
   ui.watchGaps = () => {
     ui.gap = 0;
+    ui.over = 0;
     ui.running = true;
     let last = performance.now();
     const loop = () => {
       const now = performance.now();
       ui.gap = Math.max(ui.gap, now - last);
+      if (now - last > 100) ui.over++;
       last = now;
       if (ui.running) requestAnimationFrame(loop);
     };
@@ -184,8 +188,15 @@ async function gapDuring(page: Page, gesture: () => Promise<void>): Promise<numb
   await page.evaluate('window.__ui.watchGaps()');
   await gesture();
   await page.waitForTimeout(AFTER_MS);
-  return page.evaluate('(window.__ui.running = false, window.__ui.gap)');
+  const { gap, over }: { gap: number; over: number } = await page.evaluate(
+    '(window.__ui.running = false, { gap: window.__ui.gap, over: window.__ui.over })',
+  );
+  lastOver = over;
+  return gap;
 }
+
+/** How many frame gaps over 100 ms the last gapDuring saw. */
+let lastOver = 0;
 
 /** Drag the drawing from its middle by (dx, dy) px, a step every MOVE_GAP_MS. */
 async function dragBy(page: Page, dx: number, dy: number, steps = 40): Promise<void> {
@@ -234,8 +245,18 @@ const mapShown = (page: Page): Promise<boolean> =>
  * Pan and zoom, the map on and off in turn (`mapFirst`: on first), each
  * from the start view: the longest frame gap per gesture.
  */
-async function panZoom(page: Page, mapFirst: boolean): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
+async function panZoom(
+  page: Page,
+  mapFirst: boolean,
+): Promise<{ gaps: Record<string, number>; over: Record<string, number> }> {
+  const gaps: Record<string, number> = {};
+  const over: Record<string, number> = {};
+  const out = {
+    set(what: string, gap: number) {
+      gaps[what] = gap;
+      over[what] = lastOver;
+    },
+  };
   // warm up (the first time labels are laid out, tiles first rastered), not measured
   await page.keyboard.press('1');
   await dragBy(page, -200, 0, 10);
@@ -249,36 +270,46 @@ async function panZoom(page: Page, mapFirst: boolean): Promise<Record<string, nu
     const shown = await mapShown(page);
     if (shown !== on) await page.keyboard.press('m');
     if ((await mapShown(page)) !== on) throw new Error(`the map is not ${tag}`);
-    out[`pan, zoomed out (labels hidden), ${tag}`] = await gapDuring(page, async () => {
-      await dragBy(page, -400, -60);
-      await dragBy(page, 400, 60);
-    });
-    out[`wheel zoom out and in below 50% (labels hidden), ${tag}`] = await gapDuring(
-      page,
-      async () => {
+    out.set(
+      `pan, zoomed out (labels hidden), ${tag}`,
+      await gapDuring(page, async () => {
+        await dragBy(page, -400, -60);
+        await dragBy(page, 400, 60);
+      }),
+    );
+    out.set(
+      `wheel zoom out and in below 50% (labels hidden), ${tag}`,
+      await gapDuring(page, async () => {
         await wheel(page, -3);
         await wheel(page, 3);
-      },
+      }),
     );
     // across 50%: labels hidden while the zoom changes, laid out again once it rests
-    out[`wheel zoom in across 50%, then the labels back, ${tag}`] = await gapDuring(page, () =>
-      wheel(page, 6),
+    out.set(
+      `wheel zoom in across 50%, then the labels back, ${tag}`,
+      await gapDuring(page, () => wheel(page, 6)),
     );
     await page.keyboard.press('1');
-    out[`pan at 1x (labels shown), ${tag}`] = await gapDuring(page, async () => {
-      await dragBy(page, -400, -60);
-      await dragBy(page, 400, 60);
-    });
+    out.set(
+      `pan at 1x (labels shown), ${tag}`,
+      await gapDuring(page, async () => {
+        await dragBy(page, -400, -60);
+        await dragBy(page, 400, 60);
+      }),
+    );
     if (on) {
-      out[`drag the map's rectangle, at 1x`] = await gapDuring(page, async () => {
-        await dragMap(page, 60);
-        await dragMap(page, -60);
-      });
+      out.set(
+        `drag the map's rectangle, at 1x`,
+        await gapDuring(page, async () => {
+          await dragMap(page, 60);
+          await dragMap(page, -60);
+        }),
+      );
     }
   }
   // the map on again for what follows
   if (!(await mapShown(page))) await page.keyboard.press('m');
-  return out;
+  return { gaps, over };
 }
 
 async function once(snapshot: string, index: number): Promise<Run> {
@@ -304,6 +335,7 @@ async function once(snapshot: string, index: number): Promise<Run> {
       gapMs: {},
       matches: {},
       panGapMs: {},
+      panOver: {},
       mapDrawMs: 0,
       mapSliceMs: 0,
     };
@@ -327,7 +359,9 @@ async function once(snapshot: string, index: number): Promise<Run> {
       );
       run.mapDrawMs = Number(m.drawMs);
       run.mapSliceMs = Number(m.sliceMs);
-      run.panGapMs = await panZoom(page, index % 2 === 0);
+      const pz = await panZoom(page, index % 2 === 0);
+      run.panGapMs = pz.gaps;
+      run.panOver = pz.over;
       await page.keyboard.press('1');
       await page.waitForTimeout(700);
     }
@@ -414,10 +448,10 @@ try {
   const all = (f: (r: Run) => number[]) => runs.flatMap(f);
   console.log('| what | median | max | samples |');
   console.log('| --- | ---: | ---: | ---: |');
-  const row = (what: string, xs: number[]) => {
+  const row = (what: string, xs: number[], unit: (x: number) => string = ms) => {
     // a part not run (PARTS) has no samples
     if (xs.length > 0)
-      console.log(`| ${what} | ${ms(median(xs))} | ${ms(Math.max(...xs))} | ${xs.length} |`);
+      console.log(`| ${what} | ${unit(median(xs))} | ${unit(Math.max(...xs))} | ${xs.length} |`);
   };
   row(
     'floor: any change to the page, to painted',
@@ -470,6 +504,13 @@ try {
       row(
         `longest frame gap: ${what} (per run)`,
         all((r) => [r.panGapMs[what] ?? 0]),
+      );
+    }
+    for (const what of Object.keys(runs[0]!.panOver)) {
+      row(
+        `frame gaps over 100 ms: ${what} (count, per run)`,
+        all((r) => [r.panOver[what] ?? 0]),
+        String,
       );
     }
   }

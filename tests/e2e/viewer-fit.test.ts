@@ -538,6 +538,93 @@ test(
         await assertRectangle(page, 'after a drag');
       });
 
+      await t.test(
+        'a drag moves the drawing with the pointer, the marks and the map with it; released, it stays',
+        async () => {
+          // a namespace in view, selected: its outline in the overlay
+          const id: string = await page.evaluate(`(() => {
+            const g = document.getElementById('graph').getBoundingClientRect();
+            for (const el of document.querySelectorAll('#graph g.node.ns')) {
+              const r = el.getBoundingClientRect();
+              if (r.left > g.left + g.width / 3 && r.right < g.right - g.width / 3 &&
+                  r.top > g.top + g.height / 3 && r.bottom < g.bottom - g.height / 3) return el.id;
+            }
+            return '';
+          })()`);
+          assert.ok(id, 'a namespace in the middle of the view');
+          await clickElement(page, id);
+          await waitData(page, 'selected', id.replace('-', ':'));
+          // the details panel narrows the drawing
+          const { host } = await graphAndCanvas(page);
+          const boxes = () =>
+            rects(page, [`[id="${id}"]`, '#marks .mark-sel path', '#minimap .minimap-view']);
+          const [node0, mark0, rect0] = await boxes();
+          assert.ok(node0 && mark0 && rect0);
+          const start = { x: host.left + host.width / 2, y: host.top + host.height / 2 };
+          // past a third of the window: part of the move goes into the pan while the drag is on
+          for (const [dx, dy] of [
+            [-120, 40],
+            [-0.45 * host.width, -50],
+          ] as const) {
+            await page.mouse.move(start.x, start.y);
+            await page.mouse.down();
+            await page.mouse.move(start.x + dx, start.y + dy, { steps: 12 });
+            // held: the drawing, the selection's outline and the map's rectangle where the pointer took them
+            await settled(page);
+            const [node, mark, rect] = await boxes();
+            assert.ok(node && mark && rect);
+            const moved = (a: Rect, b: Rect) => ({ x: b.left - a.left, y: b.top - a.top });
+            for (const [what, m] of [
+              ['the node', moved(node0, node)],
+              ['its outline', moved(mark0, mark)],
+            ] as const) {
+              assert.ok(
+                Math.abs(m.x - dx) < 1 && Math.abs(m.y - dy) < 1,
+                `held after ${dx},${dy}: ${what} moved ${m.x},${m.y}`,
+              );
+            }
+            await assertRectangle(page, `while dragging ${dx},${dy}`);
+            await page.mouse.up();
+            await settled(page);
+            const [after, markAfter] = await boxes();
+            assert.ok(after && markAfter);
+            const m = moved(node0, after);
+            assert.ok(
+              Math.abs(m.x - dx) < 1 && Math.abs(m.y - dy) < 1,
+              `released: the node moved ${m.x},${m.y}, not ${dx},${dy}`,
+            );
+            const off = moved(after, markAfter);
+            const off0 = moved(node0, mark0);
+            assert.ok(
+              Math.abs(off.x - off0.x) < 0.1 && Math.abs(off.y - off0.y) < 0.1,
+              `the outline on the node: ${JSON.stringify(off)}, was ${JSON.stringify(off0)}`,
+            );
+            assert.equal(
+              await page.evaluate("document.querySelector('#graph svg').style.transform"),
+              '',
+              'the move is in the drawing, no translation left',
+            );
+            await assertRectangle(page, `after dragging ${dx},${dy}`);
+            // back, for the next
+            await page.mouse.move(start.x + dx, start.y + dy);
+            await page.mouse.down();
+            await page.mouse.move(start.x, start.y, { steps: 12 });
+            await page.mouse.up();
+            await settled(page);
+            const [back] = await boxes();
+            assert.ok(
+              back && Math.abs(back.left - node0.left) < 1 && Math.abs(back.top - node0.top) < 1,
+            );
+          }
+          assert.equal(
+            (await dataset(page)).selected,
+            id.replace('-', ':'),
+            'a drag selects nothing',
+          );
+          await page.keyboard.press('Escape');
+        },
+      );
+
       await t.test('zooming and panning the drawing move the rectangle', async () => {
         await page.keyboard.press('+');
         await assertRectangle(page, 'zoomed in');
