@@ -8,6 +8,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import { failureKind, type LayoutFailureKind } from '../emit/layout-failure';
 
 /**
  * Why a layout failed, for a caller that can still draw something else
@@ -26,7 +27,7 @@ import { Graphviz } from '@hpcc-js/wasm-graphviz';
  * (its C state and stack pointer may be left mid-call) and the next layout
  * loads a fresh one.
  */
-export type LayoutErrorKind = 'too-deep' | 'memory' | 'crashed' | 'refused' | 'unavailable';
+export type LayoutErrorKind = LayoutFailureKind;
 
 /** Graphviz refused the DOT or failed while laying it out; `kind` says which way. */
 export class LayoutError extends Error {
@@ -39,32 +40,8 @@ export class LayoutError extends Error {
   }
 }
 
-/**
- * The kind of a failed layout from Graphviz's message. The library turns
- * every exception of the WASM (a RangeError for the stack, a RuntimeError
- * for a trap) into a plain Error carrying only the message, so the message
- * is all there is. The page's worker sorts them the same way
- * (renderer/layout-failure.ts `failureKind`; tests/unit/layout-kinds.test.ts holds
- * both to one table).
- */
-export function layoutErrorKind(message: string): Exclude<LayoutErrorKind, 'unavailable'> {
-  if (/maximum call stack size|stack overflow|too much recursion/i.test(message)) return 'too-deep';
-  if (
-    /memory access out of bounds|cannot enlarge memory|out of memory|\boom\b|allocation failed/i.test(
-      message,
-    )
-  ) {
-    return 'memory';
-  }
-  if (
-    /unreachable|^aborted\b|abort\(|divide by zero|integer overflow|null function|table index|signature mismatch|program terminated|exit\(/i.test(
-      message,
-    )
-  ) {
-    return 'crashed';
-  }
-  return 'refused';
-}
+/** The kind of a failed layout from Graphviz's message (main/emit/layout-failure.ts, shared with the page's worker). */
+export const layoutErrorKind = failureKind;
 
 let loading: Promise<Graphviz> | undefined;
 
