@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { serializeModel } from '../../main/model';
 import { launchViewer } from '../helpers/viewer';
-import { relaidOut, waitData } from '../helpers/viewer-ui';
+import { relaidOut, waitData, wheelNotches } from '../helpers/viewer-ui';
 import { median } from './measure';
 import { shapeModel, SHAPES, type Shape } from './synthetic';
 
@@ -56,15 +56,7 @@ async function gapDuring(page: Page, gesture: () => Promise<unknown>): Promise<n
   return page.evaluate('(window.__gaps.on = false, window.__gaps.gap)');
 }
 
-async function wheel(page: Page, notches: number): Promise<void> {
-  const g = await page.locator('#graph').boundingBox();
-  if (!g) throw new Error('no drawing');
-  await page.mouse.move(g.x + g.width / 2, g.y + g.height / 2);
-  for (let i = 0; i < Math.abs(notches); i++) {
-    await page.mouse.wheel(0, notches > 0 ? -100 : 100);
-    await page.waitForTimeout(WHEEL_GAP_MS);
-  }
-}
+const wheel = (page: Page, notches: number) => wheelNotches(page, notches, WHEEL_GAP_MS);
 
 type Gaps = Record<
   'after first paint' | 'zoom' | 'typing in find' | 'Enter (draws a match)' | 'open a group',

@@ -37,7 +37,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { serializeModel } from '../../main/model';
 import { launchViewer, viewerCommand } from '../helpers/viewer';
-import { waitData } from '../helpers/viewer-ui';
+import { waitData, wheelNotches } from '../helpers/viewer-ui';
 import { median } from './measure';
 import { syntheticModel } from './synthetic';
 
@@ -213,15 +213,7 @@ async function dragBy(page: Page, dx: number, dy: number, steps = 40): Promise<v
 }
 
 /** Wheel `notches` notches in (negative: out) around the drawing's middle. */
-async function wheel(page: Page, notches: number): Promise<void> {
-  const g = await page.locator('#graph').boundingBox();
-  if (!g) throw new Error('no drawing');
-  await page.mouse.move(g.x + g.width / 2, g.y + g.height / 2);
-  for (let i = 0; i < Math.abs(notches); i++) {
-    await page.mouse.wheel(0, notches > 0 ? -100 : 100);
-    await page.waitForTimeout(WHEEL_GAP_MS);
-  }
-}
+const wheel = (page: Page, notches: number) => wheelNotches(page, notches, WHEEL_GAP_MS);
 
 /** Drag the minimap's rectangle by `dx` px along the map, a step every MOVE_GAP_MS. */
 async function dragMap(page: Page, dx: number, steps = 30): Promise<void> {

@@ -335,3 +335,14 @@ export async function relaidOut(page: Page, action: () => Promise<unknown>): Pro
     { polling: 50, timeout: HANG_MS },
   );
 }
+
+/** Wheel `notches` notches in (negative: out) around the drawing's middle, one every `gapMs`. */
+export async function wheelNotches(page: Page, notches: number, gapMs: number): Promise<void> {
+  const g = await page.locator('#graph').boundingBox();
+  if (!g) throw new Error('no drawing');
+  await page.mouse.move(g.x + g.width / 2, g.y + g.height / 2);
+  for (let i = 0; i < Math.abs(notches); i++) {
+    await page.mouse.wheel(0, notches > 0 ? -100 : 100);
+    await page.waitForTimeout(gapMs);
+  }
+}
