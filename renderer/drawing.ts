@@ -141,6 +141,11 @@ export class Drawing {
     return this.#model;
   }
 
+  /** The model of the current result when it has been parsed already (no parse now). */
+  get parsed(): PageModel | undefined {
+    return this.#model;
+  }
+
   /**
    * The name of the snapshot the page opened that is shown (or being laid
    * out) now; undefined while the Node side's graph is (a live scan, or
@@ -347,7 +352,7 @@ export class Drawing {
       const onlyText = f.scope !== '' ? scopeText(f.scope, m.model) : 'with processes in them';
       return modelToNetDot(m.model, { ...(only && { only, onlyText }) });
     }
-    return modelToDot(m.model, { details: f.flat, view: this.#selection });
+    return modelToDot(m.model, { details: f.flat, view: this.#selection, graph: m.graph });
   }
 
   /** Whether `dot`, of a scan taken after one at `before`, draws what the screen shows. */
