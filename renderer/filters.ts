@@ -236,6 +236,9 @@ export class FilterBar {
     this.#sync();
     // filtered, the model is parsed already; else its counts wait until the page is idle
     if (this.#drawing.selection) this.#showState();
+    // the overview (a large model): parsed when first needed, not at idle, where it was a
+    // second's task at 50 000 namespaces; the bar says what the overview's note says
+    if (this.#drawing.overview) return this.#showState();
     whenIdle(() => {
       this.#listScopes();
       this.#showState();
@@ -261,7 +264,8 @@ export class FilterBar {
   /** What is hidden, in the bar. */
   #showState(): void {
     const d = this.#drawing;
-    this.#els.state.textContent = filterSummary(d.filter, d.selection, d.model?.model, d.overview);
+    const model = d.overview ? d.parsed : d.model;
+    this.#els.state.textContent = filterSummary(d.filter, d.selection, model?.model, d.overview);
     this.#els.reset.disabled = isDefault(d.filter);
   }
 }
