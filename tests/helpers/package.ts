@@ -86,6 +86,7 @@ const BUILT_FILES = [
   'dist/renderer/index.html',
   'dist/renderer/main.js',
   'dist/renderer/worker.js',
+  'dist/renderer/find-worker.js',
   'dist/renderer/style.css',
   'dist/renderer/graphviz.wasm',
 ];
@@ -186,7 +187,7 @@ export const ALLOWED: { pattern: RegExp; unpacked: boolean; why: string }[] = [
   { pattern: /^launch\.cjs$/, unpacked: false, why: 'the Electron entry (extraMetadata.main)' },
   { pattern: /^dist\/shell\/electron\/(main|preload)\.cjs$/, unpacked: false, why: 'window' },
   {
-    pattern: /^dist\/renderer\/(index\.html|style\.css|main\.js|worker\.js)$/,
+    pattern: /^dist\/renderer\/(index\.html|style\.css|main\.js|worker\.js|find-worker\.js)$/,
     unpacked: true,
     why: 'the page: the browser shell host serves it from disk, Electron reads it through app.asar',
   },

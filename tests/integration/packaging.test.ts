@@ -104,6 +104,7 @@ describe('desktop package (electron-builder dir and tar.gz)', { timeout: 5 * HAN
       'dist/renderer/index.html',
       'dist/renderer/main.js',
       'dist/renderer/worker.js',
+      'dist/renderer/find-worker.js',
       'dist/renderer/style.css',
       // the worker fetches it, the commands read it (tests/integration/bundle-graphviz-wasm.test.ts
       // checks it is the library's own)
