@@ -17,6 +17,7 @@ import {
   type Process,
 } from '../../main/model';
 import { sortedNamespaces } from '../../main/model/order';
+import { namespaceOf } from '../unit/fixtures/dot-models';
 
 const FLAT: readonly NsTypeName[] = ['net', 'mnt', 'uts', 'ipc', 'cgroup'];
 
@@ -26,18 +27,7 @@ export function syntheticModel(size: number): Model {
   const namespaces: Namespace[] = [];
   const processes: Process[] = [];
   const add = (type: NsTypeName, extra: Partial<Namespace>): Namespace => {
-    const i = extra.ino ?? ino++;
-    const n: Namespace = {
-      key: `${type}:${i}` as NsKey,
-      type,
-      ino: i,
-      origin: 'process',
-      pids: [],
-      tasks: [],
-      fds: [],
-      mounts: [],
-      ...extra,
-    };
+    const n = namespaceOf({ key: `${type}:${extra.ino ?? ino++}`, ...extra });
     namespaces.push(n);
     return n;
   };
@@ -252,18 +242,7 @@ class HostBuilder {
 
   /** A new namespace of `type`; owned by the host's user namespace unless said. */
   add(type: NsTypeName, extra: Partial<Namespace> = {}): Namespace {
-    const ino = extra.ino ?? this.ino++;
-    const n: Namespace = {
-      key: `${type}:${ino}` as NsKey,
-      type,
-      ino,
-      origin: 'process',
-      pids: [],
-      tasks: [],
-      fds: [],
-      mounts: [],
-      ...extra,
-    };
+    const n = namespaceOf({ key: `${type}:${extra.ino ?? this.ino++}`, ...extra });
     // every namespace but a user namespace has an owner: the host's user namespace unless said
     if (type !== 'user') n.owner ??= HOST_USER;
     this.namespaces.push(n);
