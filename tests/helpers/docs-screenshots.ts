@@ -152,14 +152,18 @@ try {
     try {
       const { page } = big;
       await page.setViewportSize({ width: 1400, height: 850 });
-      await page.keyboard.press('w');
+      // at 1x, centred: the groups and samples readable (fitted, a wide overview is a strip)
+      await page.keyboard.press('1');
       await page.waitForTimeout(500);
       const png = join(docs, `viewer-overview-${shape}.png`);
       await page.screenshot({ path: png });
       console.log(`wrote ${png}`);
       if (shape !== 'containers') continue;
-      // a group opened: its first page of members, each with what it owns
+      // a group opened: its first page of members, each with what it owns (fitted: on screen)
+      await page.keyboard.press('w');
+      await page.waitForTimeout(500);
       await relaidOut(page, () => page.locator('#graph svg g.node.fan').first().click());
+      await page.keyboard.press('1');
       await page.waitForTimeout(500);
       const opened = join(docs, 'viewer-overview-opened.png');
       await page.screenshot({ path: opened });
