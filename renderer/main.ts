@@ -25,6 +25,7 @@ import { WindowLife } from './lifecycle';
 import { installMarks } from './marks';
 import { Minimap } from './minimap';
 import { Opener } from './open';
+import { goTo, type PanelParts } from './panel';
 import { Pointer } from './pointer';
 import { epochMs, probe } from './probes';
 import { Refresh } from './refresh';
@@ -32,6 +33,7 @@ import { Relations } from './relations';
 import { Selection } from './selection';
 import { drawnSummary, ErrorBox, StatusLine } from './status';
 import { GraphView } from './view';
+import type { NsKey } from '../main/model/types';
 
 // The browser shell answers its spent /launch/<token> address with this page:
 // show `/` instead, which the worker's and the API's relative URLs resolve against.
@@ -74,11 +76,15 @@ new Pointer(host, {
   hover: (key) => relations.hover(key),
 });
 const help = new HelpOverlay(byId('help'));
-const frame = new Frame(
-  filters.element,
-  { drawing, selection, view, clipboard, say, reveal: (k) => filters.reveal(k) },
-  { help, find },
-);
+const panelParts: PanelParts = {
+  drawing,
+  selection,
+  view,
+  clipboard,
+  say,
+  reveal: (k: NsKey) => filters.reveal(k),
+};
+const frame = new Frame(filters.element, panelParts, { help, find });
 const exporter = new Exporter({
   api,
   drawing,
@@ -88,7 +94,8 @@ const exporter = new Exporter({
   fail: (why) => errors.show(why),
 });
 const changes = new ChangesNotice(drawing);
-changes.pick = (key) => selection.select(key);
+// as a panel's link: selected and centred; in the overview drawn out of its group first
+changes.pick = (key) => goTo(panelParts, key);
 const refresh = new Refresh({ drawing, api, changes, busy: () => exporter.busy, note: say });
 const opener = new Opener({ drawing, api, changes, say });
 const life = new WindowLife(api, say);

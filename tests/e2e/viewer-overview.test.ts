@@ -175,3 +175,47 @@ test('v draws every namespace, and the overview again', async (t) => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('compare in the overview: a namespace added inside a group, picked in the list, is drawn and centred', async (t) => {
+  const skip = viewerSkip();
+  if (skip) return t.skip(skip);
+  const dir = mkdtempSync(join(tmpdir(), 'graphns-overview-'));
+  const before: Model = starModel(20000, () => 'chromium');
+  before.host.time = '2026-12-07T10:00:00.000Z';
+  const after: Model = structuredClone(before);
+  after.host.time = '2026-12-07T11:00:00.000Z';
+  // one more sandbox of the same kind: it joins the group
+  const root = after.namespaces[0]!;
+  const added = { ...after.namespaces[2]!, key: 'user:4026599999' as const, ino: 4026599999 };
+  added.pids = [99999];
+  added.label = { pid: 99999, name: 'chromium' };
+  after.processes.push({ pid: 99999, ppid: 1, name: 'chromium', start: 99999, ns: {} });
+  after.namespaces.push({ ...added, parent: root.key, owner: root.key });
+  const first = join(dir, 'before.json');
+  const second = join(dir, 'after.json');
+  writeFileSync(first, serializeModel(before));
+  writeFileSync(second, serializeModel(after));
+  const viewer = await launchViewer(['--open', first, '-d']);
+  try {
+    const { page } = viewer;
+    const chosen = new Promise<void>((resolve) =>
+      page.once('filechooser', (c) => void c.setFiles(second).then(resolve)),
+    );
+    await page.evaluate(() => 0);
+    await page.keyboard.press('k');
+    await chosen;
+    await waitData(page, 'compared', true);
+    await waitData(page, 'state', 'ready');
+    // the newer file is drawn, as the overview: the new sandbox is in its group
+    assert.equal((await nodeIds(page, `[id="${svgIdOf(added.key)}"]`)).length, 0);
+    const item = page.locator(`#changes-list li[data-key="${added.key}"]`);
+    assert.match((await item.textContent()) ?? '', /added/);
+    await relaidOut(page, () => item.click());
+    const { dx, dy } = await offCentre(page, svgIdOf(added.key));
+    assert.ok(Math.abs(dx) < 3 && Math.abs(dy) < 3, `centred: ${dx}, ${dy}`);
+    assert.equal((await dataset(page)).selected, added.key);
+  } finally {
+    await viewer.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
