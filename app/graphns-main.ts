@@ -13,6 +13,7 @@
  */
 import { basename } from 'node:path';
 import { drawDot, modelToNetDot, thousands } from '../main/emit';
+import { tooLarge } from '../main/emit/layout-failure';
 import type { DotDrawing, OverviewMode, OverviewNote } from '../main/emit';
 import { escapeDisplay, serializeModel } from '../main/model';
 import type { DiscoverySeries } from '../main/discover';
@@ -209,8 +210,7 @@ async function svgOf(
   } catch (err) {
     if (!(err instanceof LayoutError)) throw err;
     // a drawing too large for Graphviz (its stack, its memory), not a Graphviz that cannot load
-    const tooLarge = err.kind === 'too-deep' || err.kind === 'memory' || err.kind === 'crashed';
-    if (drawing.overview || !tooLarge) throw new CliError(err.message);
+    if (drawing.overview || !tooLarge(err.kind)) throw new CliError(err.message);
     io.stderr.write(`graphns: cannot lay out all ${all} namespaces: ${err.message}\n`);
     const overview = redraw('on');
     if (overview.overview) overviewNote(overview.overview, io);

@@ -37,10 +37,9 @@ import {
   type FilterState,
 } from './filter-state';
 import type { LayoutClient } from './layout';
-import { LayoutFailure, type LayoutFailureKind } from './layout-failure';
+import { tooLarge } from '../main/emit/layout-failure';
+import { LayoutFailure } from './layout-failure';
 
-/** Failures of a layout the overview can avoid: Graphviz ran out of stack or memory. */
-const TOO_LARGE: ReadonlySet<LayoutFailureKind> = new Set(['too-deep', 'memory', 'crashed']);
 import { pageModel, type PageModel } from './page';
 import { epochMs, probe, probeOnce } from './probes';
 import type { ErrorBox } from './status';
@@ -266,8 +265,8 @@ export class Drawing {
   #overviewInstead(result: GraphPayload, err: unknown): boolean {
     const f = this.#filter;
     // a drawing too large for Graphviz (its stack, its memory), not a worker that cannot load
-    const tooLarge = err instanceof LayoutFailure && TOO_LARGE.has(err.kind);
-    if (!tooLarge || f.net || this.overview || f.overview === 'on') return false;
+    const avoidable = err instanceof LayoutFailure && tooLarge(err.kind);
+    if (!avoidable || f.net || this.overview || f.overview === 'on') return false;
     this.#filter = { ...f, overview: 'on' };
     this.#parts.say(
       `Graphviz could not lay out all ${result.namespaces} namespaces (${message(err)}): drawing the overview`,

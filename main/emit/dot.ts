@@ -51,6 +51,7 @@ import { holderOf, nsId } from './holder';
 import { dotMapText } from './idmaps';
 import {
   applyOverview,
+  isTree,
   thousands,
   type Fan,
   type OverviewMode,
@@ -625,8 +626,6 @@ function drawingOf(model: Model, options: DotOptions): Drawing {
 
 type Emit = (indent: number, line: string) => void;
 
-const isTreeType = (t: NsTypeName) => t === 'user' || t === 'pid';
-
 /** The graph's defaults and its label (title, legend, container index). */
 function graphHead(d: Drawing, emit: Emit): void {
   emit(
@@ -709,7 +708,7 @@ function edges(d: Drawing, emit: Emit): void {
   }
   for (const f of d.fans) {
     if (f.parent === undefined) continue;
-    const dashed = isTreeType(f.type) ? '' : 'style=dashed, ';
+    const dashed = isTree(f.type) ? '' : 'style=dashed, ';
     up.push({ from: f.id, to: f.parent, style: `${dashed}color=${q(COLOURS[f.type].line)}` });
   }
   const minlen = staggerLeaves(up);

@@ -17,6 +17,11 @@
  */
 export type LayoutFailureKind = 'too-deep' | 'memory' | 'crashed' | 'refused' | 'unavailable';
 
+/** Whether a failure of `kind` is the drawing's size (stack, memory, a trap), which the overview avoids. */
+export function tooLarge(kind: LayoutFailureKind): boolean {
+  return kind === 'too-deep' || kind === 'memory' || kind === 'crashed';
+}
+
 /** The kind of a failure from Graphviz's message. */
 export function failureKind(message: string): Exclude<LayoutFailureKind, 'unavailable'> {
   if (/maximum call stack size|stack overflow|too much recursion/i.test(message)) return 'too-deep';

@@ -162,7 +162,8 @@ export function kindOf(g: ModelGraph, ns: Namespace): string {
   }
 }
 
-const isTree = (t: NsTypeName) => t === 'user' || t === 'pid';
+/** Whether namespaces of type `t` form a tree (user, PID) rather than hang flat under an owner. */
+export const isTree = (t: NsTypeName) => t === 'user' || t === 'pid';
 
 /** The most children of one parent among the shown user and PID namespaces. */
 export function widestFan(g: ModelGraph, shown: ReadonlySet<NsKey>): number {

@@ -17,7 +17,7 @@ import {
   type Process,
 } from '../../main/model';
 import { sortedNamespaces } from '../../main/model/order';
-import { namespaceOf } from '../unit/fixtures/dot-models';
+import { INITIAL_INOS, namespaceOf } from '../unit/fixtures/dot-models';
 
 const FLAT: readonly NsTypeName[] = ['net', 'mnt', 'uts', 'ipc', 'cgroup'];
 
@@ -209,19 +209,8 @@ class HostBuilder {
 
   constructor(private readonly hostname: string) {
     const host: Partial<Record<NsTypeName, Namespace>> = {};
-    // the inodes the kernel gives the initial namespaces
-    const initial: Record<NsTypeName, number> = {
-      user: 4026531837,
-      pid: 4026531836,
-      net: 4026531840,
-      mnt: 4026531841,
-      uts: 4026531838,
-      ipc: 4026531839,
-      cgroup: 4026531835,
-      time: 4026531834,
-    };
     for (const t of ALL_TYPES) {
-      host[t] = this.add(t, { ino: initial[t] });
+      host[t] = this.add(t, { ino: INITIAL_INOS[t] });
     }
     this.host = host as Record<NsTypeName, Namespace>;
     this.host.user.ownerUid = 0;
