@@ -23,6 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { serializeModel } from '../../main/model';
+import { gapsDuring } from '../helpers/frame-gaps';
 import { launchViewer } from '../helpers/viewer';
 import { relaidOut, waitData, wheelNotches } from '../helpers/viewer-ui';
 import { median } from './measure';
@@ -35,25 +36,9 @@ const KEY_GAP_MS = 120;
 const WHEEL_GAP_MS = 100;
 const SETTLE_MS = 1500;
 
-/** Watch the frames from now: the longest pause between two, until `stop`. */
-const WATCH = `(() => {
-  const w = (window.__gaps = { gap: 0, on: true });
-  let last = performance.now();
-  const loop = () => {
-    const now = performance.now();
-    w.gap = Math.max(w.gap, now - last);
-    last = now;
-    if (w.on) requestAnimationFrame(loop);
-  };
-  requestAnimationFrame(loop);
-})()`;
-
 /** The longest frame gap while `gesture` runs and 500 ms after (ms). */
 async function gapDuring(page: Page, gesture: () => Promise<unknown>): Promise<number> {
-  await page.evaluate(WATCH);
-  await gesture();
-  await page.waitForTimeout(500);
-  return page.evaluate('(window.__gaps.on = false, window.__gaps.gap)');
+  return (await gapsDuring(page, gesture, 500)).gap;
 }
 
 const wheel = (page: Page, notches: number) => wheelNotches(page, notches, WHEEL_GAP_MS);
@@ -67,9 +52,8 @@ async function once(file: string, query: string): Promise<Gaps> {
   const viewer = await launchViewer(['--open', file, '-d']);
   try {
     const { page } = viewer;
-    const first = await page
-      .evaluate(`(${WATCH}, new Promise((r) => setTimeout(r, 3000)))`)
-      .then(() => page.evaluate('(window.__gaps.on = false, window.__gaps.gap)'));
+    // the page's idle work after its first paint
+    const { gap: first } = await gapsDuring(page, () => Promise.resolve(), 3000);
     await page.waitForTimeout(SETTLE_MS);
     const zoom = await gapDuring(page, async () => {
       await wheel(page, 6);

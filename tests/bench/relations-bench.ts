@@ -38,6 +38,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { relationsOf } from '../../main/emit/relations';
 import { graphOf, serializeModel, type NsKey } from '../../main/model';
+import { stepGap, stopFrames, watchFrames } from '../helpers/frame-gaps';
 import { launchViewer, viewerCommand } from '../helpers/viewer';
 import { waitData } from '../helpers/viewer-ui';
 import { median } from './measure';
@@ -58,28 +59,11 @@ type Samples = Record<string, number[]>;
  * (painted), and the class-on-the-root alternative to the veil.
  */
 const INSTRUMENT = `(() => {
-  const ui = (window.__rel = { at: 0, gap: 0, running: false });
+  const ui = (window.__rel = { at: 0 });
   document.addEventListener('pointerover', (e) => { ui.over = (e.target.closest && e.target.closest('[id]') || e.target).id; }, true);
   for (const type of ['pointermove', 'pointerdown', 'keydown'])
     document.addEventListener(type, (e) => { ui.at = e.timeStamp; }, true);
   ui.painted = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  ui.watch = () => {
-    ui.gap = 0;
-    ui.running = true;
-    let last = performance.now();
-    ui.stepGap = 0;
-    const loop = () => {
-      const now = performance.now();
-      ui.gap = Math.max(ui.gap, now - last);
-      ui.stepGap = Math.max(ui.stepGap, now - last);
-      last = now;
-      if (ui.running) requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  };
-  ui.stop = () => { ui.running = false; return ui.gap; };
-  // the longest gap since the last time asked
-  ui.step = () => { const g = ui.stepGap; ui.stepGap = 0; return g; };
   // until the page's own idle work queued before has run (after a draw it parses the model
   // and builds its indexes while idle: not the thing measured), three idle periods later
   ui.idle = async () => {
@@ -180,7 +164,7 @@ async function hovers(page: Page, ids: string[], into: Samples, name: string): P
   const off = await emptyPoint(page);
   await page.mouse.move(off.x, off.y);
   await rest(page);
-  await page.evaluate('window.__rel.watch()');
+  await watchFrames(page);
   for (const id of ids) {
     const at = await centreOf(page, id);
     await page.mouse.move(at.x, at.y);
@@ -190,9 +174,9 @@ async function hovers(page: Page, ids: string[], into: Samples, name: string): P
     (into[name] ??= []).push(r.ms);
     (into[`${name} script`] ??= []).push(r.script);
     await rest(page);
-    (into[`${name} gap`] ??= []).push(await page.evaluate<number>('window.__rel.step()'));
+    (into[`${name} gap`] ??= []).push(await stepGap(page));
   }
-  return page.evaluate('window.__rel.stop()');
+  return (await stopFrames(page)).gap;
 }
 
 async function once(
@@ -218,16 +202,16 @@ async function once(
     await rest(page);
     const first = (await visibleNodes(page, 40))[3]!;
     let at = await centreOf(page, first);
-    await page.evaluate('window.__rel.watch()');
+    await watchFrames(page);
     await page.mouse.click(at.x, at.y);
     await waitData(page, 'details', keyOf(first));
     (samples['select, panel opens'] ??= []).push(
       (await page.evaluate<{ ms: number }>(`window.__rel.shown(${JSON.stringify(keyOf(first))})`))
         .ms,
     );
-    gap('select, panel opens', await page.evaluate('window.__rel.stop()'));
+    gap('select, panel opens', (await stopFrames(page)).gap);
     await rest(page);
-    await page.evaluate('window.__rel.watch()');
+    await watchFrames(page);
     const others = (await visibleNodes(page, 40)).filter((id) => id !== first);
     for (let i = 0; i < CLICKS; i++) {
       const id = others[(i * 7) % others.length]!;
@@ -239,11 +223,9 @@ async function once(
       (samples['select (panel open)'] ??= []).push(r.ms);
       (samples['select (panel open) script'] ??= []).push(r.script);
       await rest(page);
-      (samples['select (panel open) gap'] ??= []).push(
-        await page.evaluate<number>('window.__rel.step()'),
-      );
+      (samples['select (panel open) gap'] ??= []).push(await stepGap(page));
     }
-    gap('select (panel open)', await page.evaluate('window.__rel.stop()'));
+    gap('select (panel open)', (await stopFrames(page)).gap);
 
     // keys: from the PID namespace nested deepest, [ up to the root user namespace, ] back down
     const nested = svgIdOf(deepest.key);
@@ -252,7 +234,7 @@ async function once(
     );
     await waitData(page, 'selected', keyOf(nested));
     await rest(page);
-    await page.evaluate('window.__rel.watch()');
+    await watchFrames(page);
     const walk: string[] = [];
     // up the PID chain and on to the root PID namespace's owner, then as far back down
     const keys = [
@@ -290,22 +272,22 @@ async function once(
       (samples[name] ??= []).push(r.ms);
       (samples[`${name} script`] ??= []).push(r.script);
       await rest(page);
-      (samples[`${name} gap`] ??= []).push(await page.evaluate<number>('window.__rel.step()'));
+      (samples[`${name} gap`] ??= []).push(await stepGap(page));
     }
-    gap('[ and ] steps', await page.evaluate('window.__rel.stop()'));
+    gap('[ and ] steps', (await stopFrames(page)).gap);
 
     // what selecting and centring cost before this work: the details' links to the parent
-    await page.evaluate('window.__rel.watch()');
+    await watchFrames(page);
     for (const up of deepest.chain) {
       await page.locator(`#details button.ns-link[data-key="${up}"]`).first().click();
       const r: { ms: number } = await page.evaluate(`window.__rel.shown(${JSON.stringify(up)})`);
       (samples['a details link to the parent (select, centre)'] ??= []).push(r.ms);
       await rest(page);
       (samples['a details link to the parent (select, centre) gap'] ??= []).push(
-        await page.evaluate<number>('window.__rel.step()'),
+        await stepGap(page),
       );
     }
-    gap('details links', await page.evaluate('window.__rel.stop()'));
+    gap('details links', (await stopFrames(page)).gap);
     samples.walk = [walk.length];
     await page.keyboard.press('Escape');
     await rest(page);

@@ -37,6 +37,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { serializeModel } from '../../main/model';
 import { launchViewer, viewerCommand } from '../helpers/viewer';
+import { gapsDuring, stopFrames, watchFrames } from '../helpers/frame-gaps';
 import { waitData, wheelNotches } from '../helpers/viewer-ui';
 import { median } from './measure';
 import { syntheticModel } from './synthetic';
@@ -78,10 +79,10 @@ interface Run {
  * In the page: for each key typed into the find box while recording, the
  * time from its keydown (the event's timeStamp) to the frame after the
  * next (painted), and the find's own script time (data-find-ms); the
- * longest pause between frames; the pointerdown time of the last click.
+ * pointerdown time of the last click (frame gaps: tests/helpers/frame-gaps.ts).
  */
 const INSTRUMENT = `(() => {
-  const ui = (window.__ui = { keys: [], scripts: [], gap: 0, running: false, recording: false, down: 0 });
+  const ui = (window.__ui = { keys: [], scripts: [], recording: false, down: 0 });
   const painted = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   document.addEventListener('keydown', (e) => {
     if (!ui.recording || e.target.id !== 'find-input' || e.key.length !== 1) return;
@@ -92,20 +93,6 @@ const INSTRUMENT = `(() => {
     });
   }, true);
   document.addEventListener('pointerdown', (e) => { ui.down = e.timeStamp; }, true);
-  ui.watchGaps = () => {
-    ui.gap = 0;
-    ui.over = 0;
-    ui.running = true;
-    let last = performance.now();
-    const loop = () => {
-      const now = performance.now();
-      ui.gap = Math.max(ui.gap, now - last);
-      if (now - last > 100) ui.over++;
-      last = now;
-      if (ui.running) requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  };
   ui.painted = painted;
   // the floor: what any change to the page costs to paint with this drawing on screen
   ui.floor = async () => {
@@ -185,12 +172,7 @@ async function keyToPainted(
 /** The longest pause in painting while `gesture` runs, and AFTER_MS after it (ms). */
 async function gapDuring(page: Page, gesture: () => Promise<void>): Promise<number> {
   await page.waitForTimeout(SETTLE_MS);
-  await page.evaluate('window.__ui.watchGaps()');
-  await gesture();
-  await page.waitForTimeout(AFTER_MS);
-  const { gap, over }: { gap: number; over: number } = await page.evaluate(
-    '(window.__ui.running = false, { gap: window.__ui.gap, over: window.__ui.over })',
-  );
+  const { gap, over } = await gapsDuring(page, gesture, AFTER_MS);
   lastOver = over;
   return gap;
 }
@@ -394,22 +376,23 @@ async function once(snapshot: string, index: number): Promise<Run> {
       await page.keyboard.press('Backspace');
       await page.waitForTimeout(300);
       await page.evaluate(
-        'window.__ui.keys.length = 0; window.__ui.scripts.length = 0; window.__ui.recording = true; window.__ui.watchGaps()',
+        'window.__ui.keys.length = 0; window.__ui.scripts.length = 0; window.__ui.recording = true',
       );
+      await watchFrames(page);
       await page.keyboard.type(q, { delay: KEY_GAP_MS });
       await waitData(page, 'findQuery', q, 60_000);
-      const r: { keys: number[]; scripts: number[]; gap: number; count: string } =
+      await page.evaluate('window.__ui.painted()');
+      await page.waitForTimeout(200);
+      const { gap } = await stopFrames(page);
+      const r: { keys: number[]; scripts: number[]; count: string } =
         await page.evaluate(`(async () => {
-        await window.__ui.painted();
-        await new Promise((r) => setTimeout(r, 200));
-        window.__ui.running = false;
         window.__ui.recording = false;
-        return { keys: [...window.__ui.keys], scripts: [...window.__ui.scripts], gap: window.__ui.gap,
+        return { keys: [...window.__ui.keys], scripts: [...window.__ui.scripts],
                  count: document.getElementById('find-count').textContent };
       })()`);
       run.keyMs[q] = r.keys;
       run.scriptMs[q] = r.scripts;
-      run.gapMs[q] = r.gap;
+      run.gapMs[q] = gap;
       run.matches[q] = r.count;
       await page.keyboard.press('Escape');
     }
