@@ -86,14 +86,19 @@ function ownAnchor(el: Element): Point | undefined {
  * The matrix from Graphviz's coordinates to the viewport's: the transform
  * of Graphviz's outer group (`<g id="graph0" transform="…">`), the one
  * transform between the two (svg-pan-zoom wraps that group in its viewport).
+ * Read once per drawing.
  */
-function toViewport(svg: SVGSVGElement): DOMMatrix {
+export function toViewport(svg: SVGSVGElement): DOMMatrix {
+  return drawingOf(svg).toViewport;
+}
+
+function readToViewport(svg: SVGSVGElement): DOMMatrix {
   const g = svg.querySelector('g.graph');
   const m = g instanceof SVGGraphicsElement ? g.transform.baseVal.consolidate() : null;
   return m ? DOMMatrix.fromMatrix(m.matrix) : new DOMMatrix();
 }
 
-function mapped(m: DOMMatrix, p: Point | undefined): Point | undefined {
+export function mapped(m: DOMMatrix, p: Point | undefined): Point | undefined {
   if (!p || !Number.isFinite(p.x) || !Number.isFinite(p.y)) return undefined;
   return { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
 }
@@ -108,7 +113,7 @@ const drawings = new WeakMap<SVGSVGElement, Drawing>();
 function drawingOf(svg: SVGSVGElement): Drawing {
   let d = drawings.get(svg);
   if (!d) {
-    d = { toViewport: toViewport(svg), nodes: undefined };
+    d = { toViewport: readToViewport(svg), nodes: undefined };
     drawings.set(svg, d);
   }
   return d;

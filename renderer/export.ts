@@ -72,15 +72,17 @@ function viewBoxOf(root: Element): Shot['viewBox'] {
 }
 
 /**
- * What the window shows, in the SVG's own units: the corners of the SVG
- * element on screen mapped back through svg-pan-zoom's viewport group
- * (inside it the coordinates are the original viewBox's).
+ * What the window shows, in the SVG's own units: the corners of the
+ * drawing's host (#graph, which clips the SVG: a pan moves the SVG
+ * element itself, view.ts) mapped back through svg-pan-zoom's viewport
+ * group (inside it the coordinates are the original viewBox's).
  */
 function shownRegion(svg: SVGSVGElement): Shot {
   const viewport = svg.querySelector<SVGGraphicsElement>('.svg-pan-zoom_viewport');
   const toScreen = viewport?.getScreenCTM();
-  if (!toScreen) throw new Error('the drawing is not on screen');
-  const box = svg.getBoundingClientRect();
+  const host = svg.parentElement;
+  if (!toScreen || !host) throw new Error('the drawing is not on screen');
+  const box = host.getBoundingClientRect();
   const back = toScreen.inverse();
   const a = new DOMPoint(box.left, box.top).matrixTransform(back);
   const b = new DOMPoint(box.right, box.bottom).matrixTransform(back);

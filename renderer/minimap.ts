@@ -27,7 +27,7 @@
  * of each are on it. Shift+arrows move the view a step (view.ts), its
  * rectangle with it.
  */
-import { geometryBox, type Box } from './anchors';
+import { geometryBox, toViewport as viewportOf, type Box } from './anchors';
 import type { Drawing } from './drawing';
 import type { Commands } from './keys';
 import type { Marks, MarkKind } from './marks';
@@ -195,7 +195,7 @@ export class Minimap {
     for (const kind of MAP_MARKS) {
       this.#markColour[kind] = style.getPropertyValue(MARK_STYLE[kind].colour).trim() || outline;
     }
-    const toViewport = viewportMatrix(svg);
+    const toViewport = viewportOf(svg);
     this.#toViewport = toViewport;
     // the legend and index (the graph's label: shapes of its own, the background's polygon
     // aside) and clusters (the wiring's namespaces, the hierarchy's groups) below the nodes
@@ -449,13 +449,6 @@ export class Minimap {
     if (!grab || !box || !p) return;
     this.#view.centreAt({ x: p.x - grab.dx / this.#sx, y: p.y - grab.dy / this.#sy }, moving);
   }
-}
-
-/** The matrix from Graphviz's coordinates to the viewport's (its outer group's transform). */
-function viewportMatrix(svg: SVGSVGElement): DOMMatrix {
-  const g = svg.querySelector('g.graph');
-  const m = g instanceof SVGGraphicsElement ? g.transform.baseVal.consolidate() : null;
-  return m ? DOMMatrix.fromMatrix(m.matrix) : new DOMMatrix();
 }
 
 /** A node's or cluster's box and colours, from its first shape's attributes (or a shape's own). */

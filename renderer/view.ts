@@ -7,28 +7,29 @@
  * terms (SVG units per pixel), whatever the graph's size: from half the
  * whole-graph view down to 10x.
  *
- * A drag moves the drawing as a picture: a CSS translation of the SVG
- * element, which sits in a compositing layer of its own (style.css), so a
- * frame of the drag paints nothing; the move goes to svg-pan-zoom's pan
- * (which changes a transform inside the SVG, and so paints all of it
- * again) when the drag ends, rests DRAG_REST_MS, or has uncovered
- * DRAG_COMMIT of the window's width or height (the strip coming into view
- * is empty until then). At 5000 namespaces each frame of svg-pan-zoom's
- * own drag painted the whole drawing: 103-114 ms frame gaps at 1x
- * (docs/BENCHMARKS.md). Overlays follow `matrix`, which includes the drag.
+ * Zoom is svg-pan-zoom's; the pan is split in two. svg-pan-zoom's pan
+ * moves the drawing inside the SVG (a transform attribute, so a change
+ * paints all of the drawing again: 60-100 ms at 5000 namespaces with
+ * labels); `#float` moves the SVG element itself as a picture, a CSS
+ * translation of a compositing layer of its own (style.css), which paints
+ * nothing. The SVG's overflow is visible (the host clips), so the layer
+ * holds what lies around the window too, as far as Chromium paints ahead
+ * (4000 px). Pans alone (a drag, the arrow keys, the minimap, centring at
+ * the same zoom) change only the float, and never need to be put into
+ * svg-pan-zoom's: its wheel zoom reads the element's screen matrix, which
+ * includes the translation, and ours add the float where they need
+ * screen positions (#pan, #panTo). Where the view is on screen is
+ * `matrix`: svg-pan-zoom's pan plus the float.
  */
 import svgPanZoom from 'svg-pan-zoom';
-import { anchorOf, geometryBox, nodeAnchors, type Box, type Point } from './anchors';
+import { anchorOf, geometryBox, nodeAnchors, toViewport, type Box, type Point } from './anchors';
 import type { Commands } from './keys';
+import { seenBox, showLabelsIn } from './labels';
 import { parseSvg } from './sanitize';
 
 const MAX_REAL_ZOOM = 10;
 /** One zoom step: svg-pan-zoom's zoomScaleSensitivity, for the keys as for the wheel. */
 const ZOOM_STEP = 0.25;
-/** A drag resting this long (ms) has its move painted into the drawing. */
-const DRAG_REST_MS = 150;
-/** A drag that uncovered this part of the window's width or height has its move painted in. */
-const DRAG_COMMIT = 1 / 3;
 /** One step of the view moved by keys: this part of what is seen. */
 const PAN_STEP = 1 / 3;
 /** A graph too large to read when fitted in starts here, at its top, centred. */
@@ -97,15 +98,12 @@ export class GraphView {
   #settle: number | undefined;
   #onZoom: (realZoom: number, labelsHidden: boolean) => void;
   #onMatrix: ((m: ViewMatrix) => void)[] = [];
-  /**
-   * The drag under way: its pointer, where it was when the drag's last move
-   * went into the pan, and how far it has moved since (px).
-   */
-  #drag: { pointer: number; x: number; y: number; dx: number; dy: number } | undefined;
-  /** Moves put into the pan that svg-pan-zoom has not drawn yet (it does at its next frame). */
-  #pending = { dx: 0, dy: 0 };
-  #dragFrame = 0;
-  #dragRest: number | undefined;
+  /** The drag under way: its pointer, where it started, and the float then (px). */
+  #drag: { pointer: number; x: number; y: number; from: Point } | undefined;
+  /** The SVG element's translation (px): the part of the pan svg-pan-zoom does not hold (see the top). */
+  #float: Point = { x: 0, y: 0 };
+  /** The frame that puts the float on the SVG element and tells the overlays, when one is asked for. */
+  #floatFrame = 0;
   /** Its keys' handlers. */
   readonly commands: Commands<
     'zoomIn' | 'zoomOut' | 'resetZoom' | 'panLeft' | 'panRight' | 'panUp' | 'panDown'
@@ -164,18 +162,22 @@ export class GraphView {
    */
   show(svgText: string, keepView: boolean): void {
     const svg = parseSvg(svgText);
-    // a drag under way ends here, its move kept (and drawn: this drawing is the next)
-    this.#commitDrag(true);
+    // a drag under way ends here, its move kept: the new drawing starts where the old one is seen
     this.#drag = undefined;
-    this.#pending = { dx: 0, dy: 0 };
     const before: ViewState | undefined =
-      keepView && this.#pz ? { realZoom: this.realZoom, pan: this.#pz.getPan() } : undefined;
+      keepView && this.#pz ? { realZoom: this.realZoom, pan: this.#pan() } : undefined;
+    // the new SVG element is not translated: all of the pan goes to svg-pan-zoom
+    this.#float = { x: 0, y: 0 };
+    cancelAnimationFrame(this.#floatFrame);
+    this.#floatFrame = 0;
     this.#pz?.destroy();
     this.#host.replaceChildren(svg);
     svg.setAttribute('width', '100%');
     svg.setAttribute('height', '100%');
-    // svg-pan-zoom would set this as a style attribute, which the CSP forbids
-    svg.style.overflow = 'hidden';
+    // svg-pan-zoom would set overflow hidden as a style attribute, which the
+    // CSP forbids; visible, so that the float's layer holds what is around
+    // the window (see the top), the host clipping it
+    svg.style.overflow = 'visible';
     this.#svgText = svgText;
     this.#left = this.#host.offsetLeft;
     this.#manyLabels = svg.getElementsByTagName('text').length > MANY_LABELS;
@@ -196,8 +198,6 @@ export class GraphView {
       onZoom: () => this.#zoomed(),
       // after the matrix went on the drawing, in the same frame: overlays follow it there
       onUpdatedCTM: () => {
-        // every move put into the pan is in the drawing now: its translation goes, in the same frame
-        this.#drawnIn();
         this.#tell();
       },
     });
@@ -247,7 +247,7 @@ export class GraphView {
     this.#bound();
     // a panel opened or closed on the left: the drawing stays where it was on screen
     const left = this.#host.offsetLeft;
-    if (left !== this.#left) pz.panBy({ x: this.#left - left, y: 0 });
+    if (left !== this.#left) this.#panBy(this.#left - left, 0);
     this.#left = left;
   }
 
@@ -285,7 +285,7 @@ export class GraphView {
     const z = zooms ? want : now;
     if (zooms) pz.zoom(z / this.#fitZoom);
     const c = this.#visibleCentre();
-    pz.pan({ x: c.x - p.x * z, y: c.y - p.y * z });
+    this.#panTo({ x: c.x - p.x * z, y: c.y - p.y * z });
     if (zooms) this.#zoomed();
   }
 
@@ -324,7 +324,7 @@ export class GraphView {
     const zooms = !sameZoom(z, now);
     if (zooms) pz.zoom(z / this.#fitZoom);
     const zoomed = this.realZoom;
-    pz.pan({
+    this.#panTo({
       x: width / 2 - zoomed * (box.x + box.width / 2),
       y: height / 2 - zoomed * (box.y + box.height / 2),
     });
@@ -336,16 +336,15 @@ export class GraphView {
    * centre of what is seen. `moving`: one of many jumps (the minimap
    * dragged), each to a part of the drawing not painted yet: a large
    * graph's labels are hidden until the view rests, as while zooming
-   * (laying out and painting thousands of labels anew at every step cost
-   * seconds per frame at 1x, tests/bench/viewer-ui-bench.ts).
+   * (painting thousands of labels anew at every step cost 100-200 ms per
+   * frame at 1x, tests/bench/viewer-ui-bench.ts).
    */
   centreAt(p: Point, moving = false): void {
-    const pz = this.#pz;
-    if (!pz) return;
+    if (!this.#pz) return;
     if (moving) this.#labelsAfterSettling();
     const z = this.realZoom;
     const c = this.#visibleCentre();
-    pz.pan({ x: c.x - z * p.x, y: c.y - z * p.y });
+    this.#panTo({ x: c.x - z * p.x, y: c.y - z * p.y });
   }
 
   /**
@@ -395,7 +394,7 @@ export class GraphView {
     const a = new DOMPoint(b.x, b.y).matrixTransform(m);
     const c = new DOMPoint(b.x + b.width, b.y + b.height).matrixTransform(m);
     const z = this.realZoom;
-    const pan = pz.getPan();
+    const pan = this.#pan();
     const left = pan.x + z * Math.min(a.x, c.x);
     const right = pan.x + z * Math.max(a.x, c.x);
     const top = pan.y + z * Math.min(a.y, c.y);
@@ -417,7 +416,7 @@ export class GraphView {
     const pz = this.#pz;
     if (!svg || !pz) return [];
     const z = this.realZoom;
-    const pan = pz.getPan();
+    const pan = this.#pan();
     const onScreen = (id: string, p: Point): Place => ({
       id,
       x: pan.x + z * p.x,
@@ -453,10 +452,11 @@ export class GraphView {
     for (const p of places) {
       const c = anchorOf(svg, p.id);
       if (!c) continue;
-      pz.pan({ x: p.x - z * c.x, y: p.y - z * c.y });
+      this.#panTo({ x: p.x - z * c.x, y: p.y - z * c.y });
       return p.id;
     }
     pz.center();
+    this.#panTo(pz.getPan());
     return undefined;
   }
 
@@ -464,77 +464,68 @@ export class GraphView {
   #tell(): void {
     const m = this.matrix;
     for (const l of this.#onMatrix) l(m);
+    this.#nearLabels();
+  }
+
+  /** A large graph's labels shown now: those near what is seen (labels.ts). */
+  #nearLabels(): void {
+    const svg = this.svg;
+    const c = this.#host.classList;
+    if (!svg || !this.#manyLabels || c.contains('far') || c.contains('zooming')) return;
+    const m = this.matrix;
+    const { width, height } = this.visibleSize;
+    showLabelsIn(svg, seenBox({ x: m.e, y: m.f }, m.a, width, height));
   }
 
   #dragStart(e: PointerEvent): void {
     if (e.button !== 0 || !e.isPrimary || !this.#pz || this.#drag) return;
-    this.#drag = { pointer: e.pointerId, x: e.clientX, y: e.clientY, dx: 0, dy: 0 };
+    this.#drag = { pointer: e.pointerId, x: e.clientX, y: e.clientY, from: this.#float };
   }
 
   #dragMove(e: PointerEvent): void {
     const d = this.#drag;
     if (!d || e.pointerId !== d.pointer) return;
-    d.dx = e.clientX - d.x;
-    d.dy = e.clientY - d.y;
-    // once a frame: the translation, the overlays
-    this.#dragFrame ||= requestAnimationFrame(() => {
-      this.#dragFrame = 0;
-      const { width, height } = this.visibleSize;
-      const far = Math.abs(d.dx) > DRAG_COMMIT * width || Math.abs(d.dy) > DRAG_COMMIT * height;
-      if (far && this.#drag === d) this.#commitDrag(false);
-      else this.#translate();
-      this.#tell();
-    });
-    clearTimeout(this.#dragRest);
-    this.#dragRest = window.setTimeout(() => this.#commitDrag(false), DRAG_REST_MS);
+    this.#float = { x: d.from.x + e.clientX - d.x, y: d.from.y + e.clientY - d.y };
+    this.#floated();
   }
 
   #dragEnd(e: PointerEvent): void {
     const d = this.#drag;
-    if (!d || e.pointerId !== d.pointer) return;
-    this.#commitDrag(true);
-    this.#drag = undefined;
+    if (d && e.pointerId === d.pointer) this.#drag = undefined;
   }
 
-  /** The SVG element moved by what is not drawn in it yet: committed moves, and the drag's since. */
-  #translate(): void {
-    const svg = this.svg;
-    if (!svg) return;
-    const d = this.#drag;
-    const x = this.#pending.dx + (d?.dx ?? 0);
-    const y = this.#pending.dy + (d?.dy ?? 0);
-    const t = x === 0 && y === 0 ? '' : `translate(${x}px, ${y}px)`;
-    if (svg.style.transform !== t) svg.style.transform = t;
+  /** Where the drawing is on screen: svg-pan-zoom's pan and the float. */
+  #pan(): Point {
+    const pan = this.#pz?.getPan() ?? { x: 0, y: 0 };
+    return { x: pan.x + this.#float.x, y: pan.y + this.#float.y };
   }
 
-  /** svg-pan-zoom has drawn every move put into the pan: the translation is the drag's since. */
-  #drawnIn(): void {
-    this.#pending = { dx: 0, dy: 0 };
-    this.#translate();
+  /** Move the drawing to `pan` on screen (the zoom unchanged) by the float: nothing is painted. */
+  #panTo(pan: Point): void {
+    const held = this.#pz?.getPan() ?? { x: 0, y: 0 };
+    this.#float = { x: pan.x - held.x, y: pan.y - held.y };
+    this.#floated();
+  }
+
+  #panBy(dx: number, dy: number): void {
+    const pan = this.#pan();
+    this.#panTo({ x: pan.x + dx, y: pan.y + dy });
   }
 
   /**
-   * Put the drag's move so far into svg-pan-zoom's pan: the drawing is
-   * painted there at its next frame, when the translation goes (#drawnIn).
+   * The float changed: at the next frame (once, however many changes came
+   * before it, as pointer moves do), the SVG element moves and the overlays follow.
    */
-  #commitDrag(end: boolean): void {
-    clearTimeout(this.#dragRest);
-    const d = this.#drag;
-    const pz = this.#pz;
-    if (end) {
-      cancelAnimationFrame(this.#dragFrame);
-      this.#dragFrame = 0;
-    }
-    if (!d || !pz || (d.dx === 0 && d.dy === 0)) return;
-    const pan = pz.getPan();
-    const { dx, dy } = d;
-    this.#pending = { dx: this.#pending.dx + dx, dy: this.#pending.dy + dy };
-    d.x += dx;
-    d.y += dy;
-    d.dx = 0;
-    d.dy = 0;
-    pz.pan({ x: pan.x + dx, y: pan.y + dy });
-    this.#translate();
+  #floated(): void {
+    this.#floatFrame ||= requestAnimationFrame(() => {
+      this.#floatFrame = 0;
+      const svg = this.svg;
+      if (!svg) return;
+      const { x, y } = this.#float;
+      const t = x === 0 && y === 0 ? '' : `translate(${x}px, ${y}px)`;
+      if (svg.style.transform !== t) svg.style.transform = t;
+      this.#tell();
+    });
   }
 
   #zoomed(): void {
@@ -553,7 +544,10 @@ export class GraphView {
     if (!this.#manyLabels || this.#host.classList.contains('far')) return;
     this.#host.classList.add('zooming');
     clearTimeout(this.#settle);
-    this.#settle = window.setTimeout(() => this.#host.classList.remove('zooming'), SETTLE_MS);
+    this.#settle = window.setTimeout(() => {
+      this.#host.classList.remove('zooming');
+      this.#nearLabels();
+    }, SETTLE_MS);
   }
 
   /** Hear of every new pan and zoom, once it is on the drawing. */
@@ -564,10 +558,8 @@ export class GraphView {
   /** The pan and zoom now (as svg-pan-zoom holds them; the drawing shows them by the next frame). */
   get matrix(): ViewMatrix {
     const z = this.realZoom;
-    const pan = this.#pz?.getPan() ?? { x: 0, y: 0 };
-    // a drag's move not yet in the pan is on screen all the same (its translation)
-    const d = this.#drag;
-    return { a: z, b: 0, c: 0, d: z, e: pan.x + (d?.dx ?? 0), f: pan.y + (d?.dy ?? 0) };
+    const pan = this.#pan();
+    return { a: z, b: 0, c: 0, d: z, e: pan.x, f: pan.y };
   }
 
   /**
@@ -579,6 +571,11 @@ export class GraphView {
     return { x: this.#host.clientWidth / 2, y: this.#host.clientHeight / 2 };
   }
 
+  /** A point of the host (px) in the SVG element's own pixels, as svg-pan-zoom takes them: less the float. */
+  #held(p: Point): Point {
+    return { x: p.x - this.#float.x, y: p.y - this.#float.y };
+  }
+
   /**
    * Move the view (not the graph) by `dx`, `dy` steps of PAN_STEP of what is
    * seen: right and down for positive ones. Keys repeated faster than frames
@@ -586,17 +583,17 @@ export class GraphView {
    */
   step(dx: number, dy: number): void {
     const { width, height } = this.visibleSize;
-    this.#pz?.panBy({ x: -dx * PAN_STEP * width, y: -dy * PAN_STEP * height });
+    this.#panBy(-dx * PAN_STEP * width, -dy * PAN_STEP * height);
   }
 
   /** Zoom in one step around the centre of what is seen. */
   zoomIn(): void {
-    this.#pz?.zoomAtPointBy(1 + ZOOM_STEP, this.#visibleCentre());
+    this.#pz?.zoomAtPointBy(1 + ZOOM_STEP, this.#held(this.#visibleCentre()));
   }
 
   /** Zoom out one step around the centre of what is seen. */
   zoomOut(): void {
-    this.#pz?.zoomAtPointBy(1 / (1 + ZOOM_STEP), this.#visibleCentre());
+    this.#pz?.zoomAtPointBy(1 / (1 + ZOOM_STEP), this.#held(this.#visibleCentre()));
   }
 
   /** Zoom to 1x (one SVG unit per pixel) and centre the graph in what is seen. */
@@ -606,16 +603,10 @@ export class GraphView {
     pz.zoom(1 / this.#fitZoom);
     pz.center();
     const { width } = pz.getSizes();
-    pz.panBy({ x: this.#visibleCentre().x - width / 2, y: 0 });
+    const centred = pz.getPan();
+    this.#panTo({ x: centred.x + this.#visibleCentre().x - width / 2, y: centred.y });
     this.#zoomed();
   }
-}
-
-/** The matrix from Graphviz's coordinates to the viewport's: its outer group's transform (anchors.ts). */
-function toViewport(svg: SVGSVGElement): DOMMatrix {
-  const g = svg.querySelector('g.graph');
-  const m = g instanceof SVGGraphicsElement ? g.transform.baseVal.consolidate() : null;
-  return m ? DOMMatrix.fromMatrix(m.matrix) : new DOMMatrix();
 }
 
 /** `b` through `m` (no rotation: Graphviz's and svg-pan-zoom's matrices scale and move). */

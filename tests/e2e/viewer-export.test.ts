@@ -164,10 +164,26 @@ for t in user pid net; do echo "$t $(readlink /proc/$A/ns/$t)"; done
 
       await t.test('p saves what the window shows, as the window shows it', async () => {
         await page.keyboard.press('+'); // not the fitted view: a zoomed, cropped one
-        const rect = await page.evaluate(() => {
-          const r = document.querySelector('#graph svg')!.getBoundingClientRect();
+        // and dragged: a pan moves the SVG element within the host (view.ts)
+        const host = await page.evaluate(() => {
+          const r = document.getElementById('graph')!.getBoundingClientRect();
           return { x: r.left, y: r.top, width: r.width, height: r.height };
         });
+        await page.mouse.move(host.x + host.width / 2, host.y + host.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(host.x + host.width / 2 + 90, host.y + host.height / 2 - 30, {
+          steps: 4,
+        });
+        await page.mouse.up();
+        await page.evaluate(
+          'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
+        );
+        assert.match(
+          await page.evaluate<string>("document.querySelector('#graph svg').style.transform"),
+          /translate/,
+          'the drag moved the SVG element',
+        );
+        const rect = host;
         const shot = await page.screenshot({ clip: rect });
         const status = await exportWith(page, 'p');
         const path = /PNG saved .*?to (\S+\.png)/.exec(status)?.[1];

@@ -599,11 +599,14 @@ test(
               Math.abs(off.x - off0.x) < 0.1 && Math.abs(off.y - off0.y) < 0.1,
               `the outline on the node: ${JSON.stringify(off)}, was ${JSON.stringify(off0)}`,
             );
-            assert.equal(
-              await page.evaluate("document.querySelector('#graph svg').style.transform"),
-              '',
-              'the move is in the drawing, no translation left',
-            );
+            // the move stays a translation of the SVG element (view.ts): what was
+            // off its box is drawn (overflow visible) and answers the pointer there
+            const hit = await page.evaluate(`(() => {
+              const r = document.getElementById(${JSON.stringify(id)}).getBoundingClientRect();
+              const el = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+              return el?.closest('g.node')?.id ?? String(el?.id);
+            })()`);
+            assert.equal(hit, id, `after ${dx},${dy}: the pointer over the node finds it`);
             await assertRectangle(page, `after dragging ${dx},${dy}`);
             // back, for the next
             await page.mouse.move(start.x + dx, start.y + dy);
@@ -621,6 +624,27 @@ test(
             id.replace('-', ':'),
             'a drag selects nothing',
           );
+          // dragged away and zoomed there: the wheel zooms about the pointer, the
+          // translation included (svg-pan-zoom reads the element's screen matrix)
+          await page.mouse.move(start.x, start.y);
+          await page.mouse.down();
+          await page.mouse.move(start.x - 0.45 * host.width, start.y - 50, { steps: 12 });
+          await page.mouse.up();
+          await settled(page);
+          const [held] = await boxes();
+          assert.ok(held);
+          const at = { x: held.left + held.width / 2, y: held.top + held.height / 2 };
+          await page.mouse.move(at.x, at.y);
+          await page.mouse.wheel(0, -100);
+          await settled(page);
+          const [zoomed] = await boxes();
+          assert.ok(zoomed && zoomed.width > held.width * 1.05, 'the wheel zoomed in');
+          const c = { x: zoomed.left + zoomed.width / 2, y: zoomed.top + zoomed.height / 2 };
+          assert.ok(
+            Math.abs(c.x - at.x) < 1.5 && Math.abs(c.y - at.y) < 1.5,
+            `zoomed about the pointer at ${JSON.stringify(at)}: the node's centre is at ${JSON.stringify(c)}`,
+          );
+          await assertRectangle(page, 'zoomed after a drag');
           await page.keyboard.press('Escape');
         },
       );
@@ -637,6 +661,64 @@ test(
         await page.mouse.up();
         await assertRectangle(page, 'dragged');
       });
+
+      await t.test(
+        "a large graph's labels: every node seen shows its own, far ones are not laid out; a pan brings the new place's",
+        async () => {
+          assert.equal(
+            await page.evaluate("document.getElementById('graph').classList.contains('many')"),
+            true,
+            'drawn as a large graph',
+          );
+          await page.keyboard.press('1');
+          await settled(page);
+          // Chromium's own answers: where each node's outline is on screen, and
+          // whether its label is laid out (a text not displayed has no box)
+          const labels = (): Promise<{ seen: string[]; unlabelled: string[]; far: number }> =>
+            page.evaluate(`(() => {
+              const g = document.getElementById('graph').getBoundingClientRect();
+              const out = { seen: [], unlabelled: [], far: 0 };
+              for (const el of document.querySelectorAll('#graph g.node.ns')) {
+                const r = el.querySelector('path, polygon').getBoundingClientRect();
+                const shown = [...el.querySelectorAll('text')].every((t) => getComputedStyle(t).display !== 'none' && t.getBBox().width > 0);
+                if (r.right > g.left && r.left < g.right && r.bottom > g.top && r.top < g.bottom) {
+                  out.seen.push(el.id);
+                  if (!shown) out.unlabelled.push(el.id);
+                } else if ((r.left > g.right + 2 * g.width || r.right < g.left - 2 * g.width) && !shown) out.far++;
+              }
+              return out;
+            })()`);
+          for (const [what, move] of [
+            ['at 1x', async () => {}],
+            [
+              'dragged a window and a half to the left',
+              async () => {
+                const { host } = await graphAndCanvas(page);
+                const y = host.top + host.height / 2;
+                for (let i = 0; i < 3; i++) {
+                  await page.mouse.move(host.right - 20, y);
+                  await page.mouse.down();
+                  await page.mouse.move(host.left + host.width * 0.5, y, { steps: 6 });
+                  await page.mouse.up();
+                }
+              },
+            ],
+            [
+              'moved by keys',
+              async () => {
+                for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowRight');
+              },
+            ],
+          ] as const) {
+            await move();
+            await settled(page);
+            const l = await labels();
+            assert.ok(l.seen.length > 3, `${what}: nodes seen: ${l.seen.length}`);
+            assert.deepEqual(l.unlabelled, [], `${what}: nodes seen without their labels`);
+            assert.ok(l.far > 0, `${what}: nodes two windows away are not laid out`);
+          }
+        },
+      );
 
       await t.test('m turns the map off and on; w hides it, a panel moves it', async () => {
         await page.keyboard.press('m');

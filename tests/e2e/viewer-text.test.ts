@@ -80,6 +80,8 @@ test(
         const slack = (w) => 2 + 0.02 * w;
         const inside = (b, s) =>
           b.x >= s.x - slack(b.width) && b.x + b.width <= s.x + s.width + slack(b.width);
+        // every node's labels laid out, not only those near the view (labels.ts)
+        for (const node of document.querySelectorAll('#graph svg g.node')) node.classList.add('measure');
         for (const node of document.querySelectorAll('#graph svg g.node')) {
           const shapes = [...node.querySelectorAll('path, polygon, ellipse')].map((e) => e.getBBox());
           const boxes = [...node.querySelectorAll('text')].map((t) => [t.textContent, t.getBBox(), t]);

@@ -16,7 +16,6 @@ import type { PageDocument } from './page-dom';
 
 // page.evaluate() callbacks run in the browser (see page-dom.ts)
 declare const document: PageDocument;
-declare function requestAnimationFrame(f: () => void): void;
 
 /** The repository root. */
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -152,15 +151,17 @@ async function pageTitled(ws: string, timeoutMs: number): Promise<void> {
   }
 }
 
-/** The pan-zoom transform of the graph: scale and translation. */
+/** Where the graph is on screen: its scale, and its origin from the drawing host's corner (px). */
 export async function viewTransform(page: Page): Promise<{ scale: number; x: number; y: number }> {
   // svg-pan-zoom applies a change at the next animation frame: read after it
-  const m = await page.evaluate(async () => {
-    await new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
-    const g = document.querySelector('#graph svg .svg-pan-zoom_viewport');
-    return g?.getAttribute('transform') ?? '';
-  });
-  const n = /matrix\(([^)]+)\)/.exec(m)?.[1]?.split(/[ ,]+/).map(Number);
-  if (!n || n.length !== 6) throw new Error(`no pan-zoom transform: ${m}`);
-  return { scale: n[0]!, x: n[4]!, y: n[5]! };
+  // Chromium's screen matrix: svg-pan-zoom's transform and the SVG element's
+  // own translation (a pan moves the element, view.ts), from the host's corner
+  const m = await page.evaluate<[number, number, number] | null>(`(async () => {
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const ctm = document.querySelector('#graph svg .svg-pan-zoom_viewport')?.getScreenCTM();
+    const host = document.getElementById('graph')?.getBoundingClientRect();
+    return ctm && host ? [ctm.a, ctm.e - host.left, ctm.f - host.top] : null;
+  })()`);
+  if (!m) throw new Error('no drawing on screen');
+  return { scale: m[0]!, x: m[1]!, y: m[2]! };
 }
