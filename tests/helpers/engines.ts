@@ -78,6 +78,25 @@ export const ENGINE_PACKAGES = [
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * `fn` again while it fails with EBUSY, until HANG_MS: a container's
+ * mount point (podman's userdata/shm) cannot be removed while it is a
+ * mount point in another mount namespace, and a test running beside this
+ * one may have copied the host's mounts into one (unshare -m) while the
+ * container ran; the copy goes when that test's process ends.
+ */
+async function whileBusy<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + HANG_MS;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!/resource busy/i.test((e as Error).message) || Date.now() > deadline) throw e;
+      await sleep(250);
+    }
+  }
+}
+
 interface RunOptions {
   env?: NodeJS.ProcessEnv;
 }
@@ -553,7 +572,10 @@ export class Engines {
     const common = ['run', '-d', '--ulimit', 'nofile=1024:20000', '--ulimit', 'nproc=1024:1024'];
     const start = async (name: string, args: string[], cmd: string) => {
       const id = (await P([...common, '--name', name, ...args, image, '/bin/sleep', cmd])).trim();
-      st.cleanups.push({ what: `podman rm ${name}`, fn: () => P(['rm', '-f', '-t', '0', id]) });
+      st.cleanups.push({
+        what: `podman rm ${name}`,
+        fn: () => whileBusy(() => P(['rm', '-f', '-t', '0', id])),
+      });
       return id;
     };
     const inspect = async (id: string) => {
