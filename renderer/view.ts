@@ -96,6 +96,8 @@ export class GraphView {
   /** Where the host starts in the window (px): a panel on the left moves it. */
   #left = 0;
   #settle: number | undefined;
+  /** When a minimap drag's jumps have rested: the SVG a layer again. */
+  #jumpRest: number | undefined;
   #onZoom: (realZoom: number, labelsHidden: boolean) => void;
   #onMatrix: ((m: ViewMatrix) => void)[] = [];
   /** The drag under way: its pointer, where it started, and the float then (px). */
@@ -334,14 +336,22 @@ export class GraphView {
   /**
    * Pan (the zoom unchanged) so that `p` (viewport coordinates) is at the
    * centre of what is seen. `moving`: one of many jumps (the minimap
-   * dragged), each to a part of the drawing not painted yet: a large
-   * graph's labels are hidden until the view rests, as while zooming
-   * (painting thousands of labels anew at every step cost 100-200 ms per
-   * frame at 1x, tests/bench/viewer-ui-bench.ts).
+   * dragged), each to a part of the drawing not painted yet. Until the
+   * view rests, a large graph's labels are hidden, as while zooming, and
+   * the SVG is no layer of its own (`jumping`, style.css): a layer is
+   * painted 4000 px around the window, so each jump painted all of that
+   * anew, where the page alone paints what the window shows (the map's
+   * drag at 1x, 5000 namespaces: 81-130 ms frame gaps at the median, now
+   * 74, docs/BENCHMARKS.md).
    */
   centreAt(p: Point, moving = false): void {
     if (!this.#pz) return;
-    if (moving) this.#labelsAfterSettling();
+    if (moving) {
+      this.#labelsAfterSettling();
+      this.#host.classList.add('jumping');
+      clearTimeout(this.#jumpRest);
+      this.#jumpRest = window.setTimeout(() => this.#host.classList.remove('jumping'), SETTLE_MS);
+    }
     const z = this.realZoom;
     const c = this.#visibleCentre();
     this.#panTo({ x: c.x - z * p.x, y: c.y - z * p.y });
