@@ -645,6 +645,20 @@ test(
             `zoomed about the pointer at ${JSON.stringify(at)}: the node's centre is at ${JSON.stringify(c)}`,
           );
           await assertRectangle(page, 'zoomed after a drag');
+          // + zooms about the middle of what is seen, the translation counted out
+          const mid = { x: host.left + host.width / 2, y: host.top + host.height / 2 };
+          await page.keyboard.press('+');
+          await settled(page);
+          const [plus] = await boxes();
+          assert.ok(plus && zoomed);
+          const k = plus.width / zoomed.width;
+          assert.ok(k > 1.05, `+ zoomed in: ${k}`);
+          const want = { x: mid.x + k * (c.x - mid.x), y: mid.y + k * (c.y - mid.y) };
+          const got = { x: plus.left + plus.width / 2, y: plus.top + plus.height / 2 };
+          assert.ok(
+            Math.abs(got.x - want.x) < 2 && Math.abs(got.y - want.y) < 2,
+            `+ about the middle ${JSON.stringify(mid)}: the node's centre is at ${JSON.stringify(got)}, not ${JSON.stringify(want)}`,
+          );
           await page.keyboard.press('Escape');
         },
       );
